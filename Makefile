@@ -1,0 +1,90 @@
+# SPIE batch reporting engine.
+#
+#   make            build ./build/spie
+#   make run        install what is missing, build, run the batch on the demo inbox
+#   make test       unit tests (cmocka, TAP) + end-to-end tests, summarised by prove
+#   make asan       the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make deps       install the Debian -dev packages (as root) or print the apt-get line
+#   make clean
+#
+# Variables: CC (gcc or clang), WERROR=1 (CI), BUILD (build folder).
+
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O2 -g
+WARN    := -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
+           -Wformat=2 -Wvla
+ifeq ($(WERROR),1)
+WARN    += -Werror
+endif
+SAN     ?=
+CFLAGS  := -std=c11 $(OPT) $(WARN) $(SAN) $(EXTRA_CFLAGS)
+CPPFLAGS:= -D_GNU_SOURCE -Iinclude -MMD -MP
+LDLIBS  := -lcsv -lgsl -lgslcblas -lxlsxwriter -lz -ljansson -linih -lcrypto -lpthread -lm
+LDFLAGS := $(SAN)
+
+DEBIAN_PACKAGES := build-essential clang libcsv-dev libgsl-dev libxlsxwriter-dev zlib1g-dev \
+                   libcmocka-dev libjansson-dev libinih-dev libssl-dev pkg-config \
+                   python3 python3-openpyxl perl
+
+# Library code: engine/ (minus the command line in engine/cli/), reports/, samples/.
+LIB_SRC  := $(wildcard engine/*.c) $(wildcard reports/*.c) $(wildcard samples/*.c)
+CLI_SRC  := $(wildcard engine/cli/*.c)
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+E2E      := $(sort $(wildcard tests/e2e/*.sh))
+
+.PHONY: all run test asan deps clean unit e2e bench
+all: $(BUILD)/spie
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libspie.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/spie: $(CLI_OBJ) $(BUILD)/libspie.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libspie.a $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/testutil.o $(BUILD)/libspie.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/tests/unit/testutil.o $(BUILD)/libspie.a $(LDLIBS) -lcmocka
+
+# Every test program speaks TAP (cmocka with CMOCKA_MESSAGE_OUTPUT=TAP, the shell tests
+# through tests/e2e/tap.sh); prove runs them all and prints the summary CI reads.
+test: $(BUILD)/spie $(TESTS)
+	CMOCKA_MESSAGE_OUTPUT=TAP SPIE=$(abspath $(BUILD)/spie) TESTBUILD=$(abspath $(BUILD)) \
+	  prove -f --exec '' $(TESTS) $(E2E)
+
+unit: $(TESTS)
+	CMOCKA_MESSAGE_OUTPUT=TAP prove -f --exec '' $(TESTS)
+
+e2e: $(BUILD)/spie
+	SPIE=$(abspath $(BUILD)/spie) TESTBUILD=$(abspath $(BUILD)) prove -f --exec '' $(E2E)
+
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
+
+DEMO_PERIOD ?= 2023-06
+run: deps
+	$(MAKE) all
+	$(BUILD)/spie check --period $(DEMO_PERIOD) --inbox samples/demo/inbox --out out/demo; \
+	  st=$$?; echo "spie exited $$st; outputs in out/demo/"; [ $$st -le 1 ]
+
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all packages present"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "deps: missing packages; run as root:"; echo "  apt-get install -y$$missing"; exit 1; fi
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

@@ -1,0 +1,58 @@
+/* spie: the SPIE batch reporting engine. Dispatches to the sub-commands. */
+#include <gsl/gsl_errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "spie/version.h"
+
+void cli_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "spie %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static void usage(FILE *f)
+{
+    fputs("Usage: spie <commande> [options]\n"
+          "\n"
+          "Commandes :\n"
+          "  run     le traitement mensuel : sélection des extraits, contrôle, indicateurs, classeurs\n"
+          "  check   la lecture et le contrôle seuls : rapport de qualité et rejets\n"
+          "  sample  écrit une boîte de dépôt synthétique (données fictives)\n"
+          "\n"
+          "spie <commande> --help décrit les options d'une commande ; spie --version donne la version.\n",
+          f);
+}
+
+int main(int argc, char **argv)
+{
+    /* GSL's default handler aborts; every GSL call's status is checked instead. The
+     * process never calls setlocale, so numbers are read and printed in the C locale. */
+    gsl_set_error_handler_off();
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("spie %s\n", SPIE_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "check"))
+        return spie_cmd_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sample"))
+        return spie_cmd_sample(argc - 1, argv + 1);
+    fprintf(stderr, "spie: commande inconnue « %s »\n", cmd);
+    usage(stderr);
+    return 2;
+}

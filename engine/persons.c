@@ -1,0 +1,189 @@
+/* Person store: records in one growing array, ids in an arena, and an open-addressing
+ * hash table (linear probing, power-of-two size, load <= 0.5) of indices into the array. */
+#include "spie/persons.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *const spie_step_codes[SPIE_STEP_COUNT] = {
+    "ORIENTATION", "DIAGNOSTIC", "CONTRAT", "SOLUTION", "REPRISE", "SUIVI", "SORTIE"};
+const char *const spie_orientation_type_codes[SPIE_ORIENT_TYPES] = {"SOCIALE", "PROFESSIONNELLE", "SOCIO_PRO"};
+const char *const spie_solution_type_codes[SPIE_SOLUTION_TYPES] = {
+    "FORMATION", "IMMERSION", "EMPLOI_AIDE", "CREATION", "LOGEMENT",
+    "SANTE", "MOBILITE", "GARDE_ENFANTS", "AUTRE"};
+const char *const spie_reprise_type_codes[SPIE_REPRISE_TYPES] = {
+    "EMPLOI_DURABLE", "EMPLOI_TEMPORAIRE", "FORMATION_QUALIFIANTE", "CREATION_ENTREPRISE"};
+const char *const spie_sortie_type_codes[SPIE_SORTIE_TYPES] = {"DEMENAGEMENT", "FIN_DROITS", "ABANDON", "AUTRE"};
+const char *const spie_public_codes[SPIE_PUBLIC_COUNT] = {"RSA", "JEUNE", "DE", "TH"};
+
+const char *const *spie_step_types(spie_step s, size_t *count)
+{
+    switch (s) {
+    case SPIE_STEP_ORIENTATION: *count = SPIE_ORIENT_TYPES; return spie_orientation_type_codes;
+    case SPIE_STEP_SOLUTION: *count = SPIE_SOLUTION_TYPES; return spie_solution_type_codes;
+    case SPIE_STEP_REPRISE: *count = SPIE_REPRISE_TYPES; return spie_reprise_type_codes;
+    case SPIE_STEP_SORTIE: *count = SPIE_SORTIE_TYPES; return spie_sortie_type_codes;
+    default: *count = 0; return NULL;
+    }
+}
+
+typedef struct id_ref {
+    uint32_t off; /* offset of the id in the arena */
+    uint8_t len;
+} id_ref;
+
+struct spie_persons {
+    spie_person *rec;
+    id_ref *ids;
+    size_t count, cap;
+    char *arena;
+    size_t arena_len, arena_cap;
+    uint32_t *slots; /* index + 1, 0 = empty */
+    size_t nslots;   /* power of two */
+};
+
+static uint64_t id_hash(const char *s, size_t n)
+{
+    /* FNV-1a, then a final mix so that linear probing sees well-spread low bits. */
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+}
+
+spie_persons *spie_persons_new(void)
+{
+    return calloc(1, sizeof(spie_persons));
+}
+
+void spie_persons_free(spie_persons *p)
+{
+    if (!p)
+        return;
+    free(p->rec);
+    free(p->ids);
+    free(p->arena);
+    free(p->slots);
+    free(p);
+}
+
+void spie_persons_clear(spie_persons *p)
+{
+    p->count = 0;
+    p->arena_len = 0;
+    if (p->slots)
+        memset(p->slots, 0, p->nslots * sizeof *p->slots);
+}
+
+size_t spie_persons_count(const spie_persons *p) { return p->count; }
+spie_person *spie_persons_at(spie_persons *p, size_t i) { return &p->rec[i]; }
+const spie_person *spie_persons_at_const(const spie_persons *p, size_t i) { return &p->rec[i]; }
+
+long spie_persons_find(const spie_persons *p, const char *id, size_t n)
+{
+    if (!p->nslots)
+        return -1;
+    size_t mask = p->nslots - 1;
+    for (size_t i = (size_t)id_hash(id, n) & mask;; i = (i + 1) & mask) {
+        uint32_t s = p->slots[i];
+        if (!s)
+            return -1;
+        const id_ref *r = &p->ids[s - 1];
+        if (r->len == n && memcmp(p->arena + r->off, id, n) == 0)
+            return (long)(s - 1);
+    }
+}
+
+static void slot_insert(uint32_t *slots, size_t nslots, uint64_t h, uint32_t v)
+{
+    size_t mask = nslots - 1;
+    size_t i = (size_t)h & mask;
+    while (slots[i])
+        i = (i + 1) & mask;
+    slots[i] = v;
+}
+
+static int grow_slots(spie_persons *p)
+{
+    size_t n = p->nslots ? p->nslots * 2 : 1024;
+    uint32_t *s = calloc(n, sizeof *s);
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < p->count; i++)
+        slot_insert(s, n, id_hash(p->arena + p->ids[i].off, p->ids[i].len), (uint32_t)(i + 1));
+    free(p->slots);
+    p->slots = s;
+    p->nslots = n;
+    return 0;
+}
+
+long spie_persons_add(spie_persons *p, const char *id, size_t n)
+{
+    if (n == 0 || n > 255 || p->count >= UINT32_MAX - 1)
+        return -1;
+    if (p->count == p->cap) {
+        size_t nc = p->cap ? p->cap * 2 : 1024;
+        spie_person *r = realloc(p->rec, nc * sizeof *r);
+        if (!r)
+            return -1;
+        p->rec = r;
+        id_ref *d = realloc(p->ids, nc * sizeof *d);
+        if (!d)
+            return -1;
+        p->ids = d;
+        p->cap = nc;
+    }
+    if (p->arena_len + n > p->arena_cap) {
+        size_t nc = p->arena_cap ? p->arena_cap * 2 : 16384;
+        while (nc < p->arena_len + n)
+            nc *= 2;
+        if (nc > UINT32_MAX)
+            return -1;
+        char *a = realloc(p->arena, nc);
+        if (!a)
+            return -1;
+        p->arena = a;
+        p->arena_cap = nc;
+    }
+    if ((p->count + 1) * 2 > p->nslots && grow_slots(p) != 0)
+        return -1;
+    memcpy(p->arena + p->arena_len, id, n);
+    p->ids[p->count].off = (uint32_t)p->arena_len;
+    p->ids[p->count].len = (uint8_t)n;
+    p->arena_len += n;
+    spie_person *r = &p->rec[p->count];
+    memset(r, 0, sizeof *r);
+    for (int s = 0; s < SPIE_STEP_COUNT; s++)
+        r->first[s] = SPIE_NO_DAY;
+    r->first_durable = SPIE_NO_DAY;
+    r->reprise_type = SPIE_NO_TYPE;
+    r->sortie_type = SPIE_NO_TYPE;
+    r->sex = SPIE_SEX_UNKNOWN;
+    slot_insert(p->slots, p->nslots, id_hash(id, n), (uint32_t)(p->count + 1));
+    return (long)p->count++;
+}
+
+void spie_person_add_step(spie_person *pr, spie_step s, unsigned type, spie_day day)
+{
+    spie_day cur = pr->first[s];
+    if (s == SPIE_STEP_REPRISE) {
+        /* The type of the first return; on the same day, the one listed first. */
+        if (cur == SPIE_NO_DAY || day < cur || (day == cur && type < pr->reprise_type))
+            pr->reprise_type = (uint8_t)type;
+        if ((type == 0 || type == 3) && (pr->first_durable == SPIE_NO_DAY || day < pr->first_durable))
+            pr->first_durable = day;
+    } else if (s == SPIE_STEP_SORTIE) {
+        /* On the same day a typed exit wins over an untyped one (SPIE_NO_TYPE is largest). */
+        if (cur == SPIE_NO_DAY || day < cur || (day == cur && type < pr->sortie_type))
+            pr->sortie_type = (uint8_t)type;
+    } else if (s == SPIE_STEP_SOLUTION && type != SPIE_NO_TYPE) {
+        pr->solution_types |= (uint16_t)(1u << type);
+    }
+    if (cur == SPIE_NO_DAY || day < cur)
+        pr->first[s] = day;
+}

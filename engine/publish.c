@@ -1,0 +1,179 @@
+#include "spie/publish.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct spie_publish {
+    char *out;
+    char *final;
+    char *staging;
+    int lock_fd;
+};
+
+static char *join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", a, b);
+    return p;
+}
+
+int spie_rmtree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : errno;
+    if (!S_ISDIR(st.st_mode))
+        return unlink(path) == 0 ? 0 : errno;
+    DIR *d = opendir(path);
+    if (!d)
+        return errno;
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char *c = join(path, e->d_name);
+        if (!c) {
+            rc = ENOMEM;
+            break;
+        }
+        int r = spie_rmtree(c);
+        if (r && !rc)
+            rc = r;
+        free(c);
+    }
+    closedir(d);
+    if (rmdir(path) != 0 && !rc)
+        rc = errno;
+    return rc;
+}
+
+int spie_fsync_dir(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    int rc = fsync(fd) == 0 ? 0 : errno;
+    if (close(fd) != 0 && !rc)
+        rc = errno;
+    return rc;
+}
+
+static void free_pub(spie_publish *p)
+{
+    if (!p)
+        return;
+    if (p->lock_fd >= 0)
+        close(p->lock_fd);
+    free(p->out);
+    free(p->final);
+    free(p->staging);
+    free(p);
+}
+
+spie_publish *spie_publish_begin(const char *out, const char *name, int *err, char *msg, size_t msg_size)
+{
+    spie_publish *p = calloc(1, sizeof *p);
+    char *lock = NULL;
+    char sname[64];
+    if (!p)
+        goto out_nomem;
+    p->lock_fd = -1;
+    snprintf(sname, sizeof sname, ".%s.partiel", name);
+    p->out = strdup(out);
+    p->final = join(out, name);
+    p->staging = join(out, sname);
+    lock = join(out, ".spie.lock");
+    if (!p->out || !p->final || !p->staging || !lock)
+        goto out_nomem;
+    if (mkdir(out, 0755) != 0 && errno != EEXIST) {
+        *err = errno;
+        snprintf(msg, msg_size, "%s : création du dossier de sortie impossible : %s", out, strerror(errno));
+        goto out_fail;
+    }
+    p->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (p->lock_fd < 0) {
+        *err = errno;
+        snprintf(msg, msg_size, "%s : %s", lock, strerror(errno));
+        goto out_fail;
+    }
+    if (flock(p->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        *err = errno;
+        snprintf(msg, msg_size, "%s : un autre traitement écrit déjà dans ce dossier", out);
+        goto out_fail;
+    }
+    int rc = spie_rmtree(p->staging);
+    if (rc) {
+        *err = rc;
+        snprintf(msg, msg_size, "%s : suppression impossible : %s", p->staging, strerror(rc));
+        goto out_fail;
+    }
+    if (mkdir(p->staging, 0755) != 0) {
+        *err = errno;
+        snprintf(msg, msg_size, "%s : %s", p->staging, strerror(errno));
+        goto out_fail;
+    }
+    free(lock);
+    return p;
+out_nomem:
+    *err = ENOMEM;
+    snprintf(msg, msg_size, "mémoire insuffisante");
+out_fail:
+    free(lock);
+    free_pub(p);
+    return NULL;
+}
+
+const char *spie_publish_staging(const spie_publish *p) { return p->staging; }
+
+char *spie_publish_path(const spie_publish *p, const char *file) { return join(p->staging, file); }
+
+int spie_publish_commit(spie_publish *p, char *msg, size_t msg_size)
+{
+    int rc = spie_fsync_dir(p->staging);
+    if (rc) {
+        snprintf(msg, msg_size, "%s : %s", p->staging, strerror(rc));
+        spie_publish_abort(p);
+        return rc;
+    }
+    struct stat st;
+    bool had_previous = lstat(p->final, &st) == 0;
+    if (had_previous) {
+        if (renameat2(AT_FDCWD, p->staging, AT_FDCWD, p->final, RENAME_EXCHANGE) != 0) {
+            rc = errno;
+            snprintf(msg, msg_size, "%s : échange avec %s impossible : %s", p->staging, p->final, strerror(rc));
+            spie_publish_abort(p);
+            return rc;
+        }
+    } else if (rename(p->staging, p->final) != 0) {
+        rc = errno;
+        snprintf(msg, msg_size, "%s : renommage en %s impossible : %s", p->staging, p->final, strerror(rc));
+        spie_publish_abort(p);
+        return rc;
+    }
+    rc = spie_fsync_dir(p->out);
+    if (rc)
+        snprintf(msg, msg_size, "%s : %s", p->out, strerror(rc));
+    /* The staging name now holds the previous result (or nothing). */
+    if (had_previous)
+        spie_rmtree(p->staging);
+    free_pub(p);
+    return rc;
+}
+
+void spie_publish_abort(spie_publish *p)
+{
+    if (!p)
+        return;
+    spie_rmtree(p->staging);
+    free_pub(p);
+}

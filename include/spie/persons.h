@@ -1,0 +1,76 @@
+/* The persons of one territory, as the indicators need them: a small fixed record per
+ * accepted beneficiary (entry day, the first day of every step, public, sex, birth year,
+ * the type of the first return to activity and of the first exit, the solution types
+ * seen), found by id through an open-addressing hash table whose ids live in an arena.
+ *
+ * Memory grows with the territory's persons, never with the nation: a batch holds one
+ * store per territory being read. */
+#ifndef SPIE_PERSONS_H
+#define SPIE_PERSONS_H
+
+#include "spie/common.h"
+
+/* Steps of extracts.md §4 in the order of its table. */
+typedef enum spie_step {
+    SPIE_STEP_ORIENTATION = 0,
+    SPIE_STEP_DIAGNOSTIC,
+    SPIE_STEP_CONTRAT,
+    SPIE_STEP_SOLUTION,
+    SPIE_STEP_REPRISE,
+    SPIE_STEP_SUIVI,
+    SPIE_STEP_SORTIE,
+    SPIE_STEP_COUNT
+} spie_step;
+
+typedef enum spie_public { SPIE_PUBLIC_RSA = 0, SPIE_PUBLIC_JEUNE, SPIE_PUBLIC_DE, SPIE_PUBLIC_TH, SPIE_PUBLIC_COUNT } spie_public;
+typedef enum spie_sex { SPIE_SEX_F = 0, SPIE_SEX_M, SPIE_SEX_UNKNOWN, SPIE_SEX_COUNT } spie_sex;
+
+/* Type lists of extracts.md §4, in the order of its table (that order breaks ties
+ * between rows of the same earliest day, indicators.md §9). */
+enum { SPIE_ORIENT_TYPES = 3, SPIE_SOLUTION_TYPES = 9, SPIE_REPRISE_TYPES = 4, SPIE_SORTIE_TYPES = 4 };
+extern const char *const spie_step_codes[SPIE_STEP_COUNT];
+extern const char *const spie_orientation_type_codes[SPIE_ORIENT_TYPES];
+extern const char *const spie_solution_type_codes[SPIE_SOLUTION_TYPES];
+extern const char *const spie_reprise_type_codes[SPIE_REPRISE_TYPES];
+extern const char *const spie_sortie_type_codes[SPIE_SORTIE_TYPES];
+extern const char *const spie_public_codes[SPIE_PUBLIC_COUNT];
+/* Types allowed for a step (NULL list, 0 count for a step without types). */
+const char *const *spie_step_types(spie_step s, size_t *count);
+
+#define SPIE_NO_TYPE 0xFF
+
+typedef struct spie_person {
+    spie_day entry;
+    spie_day first[SPIE_STEP_COUNT]; /* SPIE_NO_DAY when never reached */
+    spie_day first_durable;          /* earliest REPRISE of type EMPLOI_DURABLE or CREATION_ENTREPRISE */
+    int16_t birth_year;              /* 0 when unknown */
+    uint8_t public_;                 /* spie_public */
+    uint8_t sex;                     /* spie_sex */
+    uint8_t reprise_type;            /* type index of the first REPRISE, SPIE_NO_TYPE if none */
+    uint8_t sortie_type;             /* type index of the first SORTIE, SPIE_NO_TYPE if none or untyped */
+    uint16_t solution_types;         /* bit i: at least one SOLUTION of type i */
+} spie_person;
+
+typedef struct spie_persons spie_persons;
+
+spie_persons *spie_persons_new(void);
+void spie_persons_free(spie_persons *p); /* accepts NULL */
+/* Forgets every person (keeps the memory for reuse). */
+void spie_persons_clear(spie_persons *p);
+
+size_t spie_persons_count(const spie_persons *p);
+spie_person *spie_persons_at(spie_persons *p, size_t i);
+const spie_person *spie_persons_at_const(const spie_persons *p, size_t i);
+
+/* Index of the person with this id, or -1. */
+long spie_persons_find(const spie_persons *p, const char *id, size_t n);
+/* Adds a person with this id (which must not be present); returns its index, or -1 when
+ * memory runs out. The record is initialised with no step reached. */
+long spie_persons_add(spie_persons *p, const char *id, size_t n);
+
+/* Folds one accepted step row into the person: keeps the earliest day of each step and
+ * the type rules of indicators.md §9 (type = index in the step's list, SPIE_NO_TYPE for
+ * none). */
+void spie_person_add_step(spie_person *pr, spie_step s, unsigned type, spie_day day);
+
+#endif

@@ -1,0 +1,35 @@
+/* Atomic publication of a period's output folder (outputs.md §2): everything is written
+ * into a staging folder beside the destination (<out>/.<name>.partiel), each file fsync'ed
+ * by its writer; commit fsyncs the staging folder, swaps it with <out>/<name> in one step
+ * (renameat2 RENAME_EXCHANGE, or rename when there is no previous result), fsyncs <out>,
+ * then removes the previous result. At every instant <out>/<name> is the complete
+ * previous result or the complete new one.
+ *
+ * One batch at a time per output folder: an exclusive lock on <out>/.spie.lock is held
+ * from begin to commit/abort. A staging folder left by a killed run is removed at begin. */
+#ifndef SPIE_PUBLISH_H
+#define SPIE_PUBLISH_H
+
+#include "spie/common.h"
+
+typedef struct spie_publish spie_publish;
+
+/* Creates <out> if needed (one level), takes the lock, makes a fresh staging folder.
+ * NULL with *err (errno value) and a French message in msg on failure. */
+spie_publish *spie_publish_begin(const char *out, const char *name, int *err, char *msg, size_t msg_size);
+/* The staging folder, where the files are to be written. */
+const char *spie_publish_staging(const spie_publish *p);
+/* A path inside the staging folder (malloc'd), or NULL. */
+char *spie_publish_path(const spie_publish *p, const char *file);
+/* Swaps the staging folder in. 0 or an errno value (then nothing was published and the
+ * previous result is intact); frees p in every case. */
+int spie_publish_commit(spie_publish *p, char *msg, size_t msg_size);
+/* Removes the staging folder; frees p. Accepts NULL. */
+void spie_publish_abort(spie_publish *p);
+
+/* Removes a folder tree without following symbolic links. 0 or an errno value. */
+int spie_rmtree(const char *path);
+/* fsync of a folder. 0 or an errno value. */
+int spie_fsync_dir(const char *path);
+
+#endif

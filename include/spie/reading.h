@@ -1,0 +1,41 @@
+/* Reading a territory: its beneficiaires, then its etapes (which need the persons), then
+ * its budget, as the plan selected them. The stores hold only what a usable file gave:
+ * when beneficiaires is unusable or missing the persons are cleared before etapes is read
+ * (so every etapes row is BENEFICIAIRE_INCONNU, indicators.md §9), and a territory's
+ * person-based data count only when both files are usable. */
+#ifndef SPIE_READING_H
+#define SPIE_READING_H
+
+#include "spie/extract.h"
+#include "spie/plan.h"
+
+typedef enum spie_entry_status {
+    SPIE_ENTRY_MISSING = 0, /* no file selected */
+    SPIE_ENTRY_OK,
+    SPIE_ENTRY_UNUSABLE
+} spie_entry_status;
+
+typedef struct spie_entry_result {
+    spie_entry_status status;
+    spie_file_report rep; /* meaningful unless MISSING */
+} spie_entry_result;
+
+typedef struct spie_territory_data {
+    spie_persons *persons; /* owned by the caller */
+    spie_budget budget;
+    bool persons_ok;       /* beneficiaires and etapes both usable */
+    bool budget_ok;        /* budget usable */
+} spie_territory_data;
+
+/* Number of consecutive plan entries, from first, that belong to the same département
+ * (3 for a territory, 1 for NAT). */
+size_t spie_plan_group_len(const spie_plan *plan, size_t first);
+
+/* Reads the entries [first, first + count) of the plan (one territory, or NAT), with the
+ * files found under inbox. results[i] receives the outcome of entry first + i. Returns
+ * false when memory ran out or the reject sink failed (an output error: stop the batch). */
+bool spie_read_group(const char *inbox, const spie_plan *plan, size_t first, size_t count,
+                     spie_reject_fn reject, void *reject_ctx, spie_territory_data *data,
+                     spie_entry_result *results);
+
+#endif

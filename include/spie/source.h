@@ -1,0 +1,90 @@
+/* A byte source over one extract file: gzip (one or more members, optional NUL padding
+ * after the last one) or plain bytes. Streaming: memory does not depend on file size.
+ *
+ * Every stream error is detected, including the ones gzread hides: a file that is not
+ * gzip, a stream cut short (in the header, in the data, before the trailer), a bad CRC or
+ * length, trailing bytes that are neither a gzip member nor NUL padding. After an error
+ * the data already handed out must not be used (the caller treats the file as unusable).
+ *
+ * The file is opened with O_NOFOLLOW and must be a regular file. */
+#ifndef SPIE_SOURCE_H
+#define SPIE_SOURCE_H
+
+#include "spie/common.h"
+
+typedef struct spie_src spie_src;
+
+typedef enum spie_src_status {
+    SPIE_SRC_OK = 0,
+    SPIE_SRC_E_OPEN,      /* cannot open / not a regular file / symlink */
+    SPIE_SRC_E_READ,      /* read(2) failed */
+    SPIE_SRC_E_NOT_GZIP,  /* .csv.gz whose first bytes are not a gzip header */
+    SPIE_SRC_E_TRUNCATED, /* stream cut short (header, data or trailer) */
+    SPIE_SRC_E_CORRUPT,   /* invalid deflate data, bad CRC or bad length */
+    SPIE_SRC_E_TRAILING,  /* bytes after the last member that are not NUL padding */
+    SPIE_SRC_E_MEMORY     /* allocation failed */
+} spie_src_status;
+
+/* Short French message for a status ("flux gzip tronqué", "pas un fichier gzip", ...);
+ * never NULL, a static string. */
+const char *spie_src_strerror(spie_src_status st);
+
+/* Opens path. gzip selects the gzip decoder; otherwise bytes are passed through.
+ * On failure returns NULL and sets *st (and *err_no to errno when relevant: ELOOP for a
+ * symbolic link, ENOENT, EACCES...; 0 when the path is not a regular file, e.g. a
+ * directory or a FIFO, which are refused without blocking). On success *st is
+ * SPIE_SRC_OK and *err_no 0. st and err_no may be NULL.
+ *
+ * The header is not checked here but by the first read: an empty file given as gzip is
+ * SPIE_SRC_E_TRUNCATED at offset 0 (an upload cut before its first byte, as gzip -t says
+ * "unexpected end of file"); a file whose first two bytes are not 1f 8b is
+ * SPIE_SRC_E_NOT_GZIP at offset 0. */
+spie_src *spie_src_open(const char *path, bool gzip, spie_src_status *st, int *err_no);
+
+/* Reads up to cap decompressed bytes into buf. Returns the count (> 0), 0 at a clean end
+ * of the whole file, or -1 on error (see spie_src_error / spie_src_error_offset). After 0
+ * or -1 every further call returns the same. cap == 0 reads nothing and returns 0 without
+ * changing the state (callers loop with cap > 0). The source fills buf as far as it can
+ * (up to cap, or to the end) before returning. When an error is found during a call, that
+ * call returns -1 and its bytes are not counted as handed out.
+ *
+ * Clean end in gzip mode: the last member's trailer (CRC-32 and length) checked, then
+ * either end of file or NUL bytes up to end of file. A file cut exactly at a member
+ * boundary cannot be told from a file with fewer members (nothing in gzip says how many
+ * members follow): it ends cleanly. */
+long spie_src_read(spie_src *src, void *buf, size_t cap);
+
+spie_src_status spie_src_error(const spie_src *src);
+/* Byte offset in the file (compressed bytes) where the error was found: the file size
+ * for a truncation, the first byte that is neither a member nor NUL padding for trailing
+ * bytes (after NUL padding: the first non-NUL byte), 0 for a file that is not gzip, the
+ * point where zlib stopped for corrupt data (at or just after the bad byte, after the
+ * trailer field for a bad CRC or length), the bytes read so far for a read error.
+ * 0 when there is no error. */
+uint64_t spie_src_error_offset(const spie_src *src);
+/* errno of a failed read, 0 otherwise. */
+int spie_src_errno(const spie_src *src);
+/* True when NUL padding followed the last gzip member (reported, tolerated). */
+bool spie_src_nul_padding(const spie_src *src);
+/* Number of gzip members read completely (trailer checked) so far; an empty member
+ * (gzip of 0 bytes) counts. 0 for a plain file. */
+unsigned spie_src_members(const spie_src *src);
+/* Bytes read from the file and bytes handed out so far. */
+uint64_t spie_src_bytes_in(const spie_src *src);
+uint64_t spie_src_bytes_out(const spie_src *src);
+
+void spie_src_close(spie_src *src); /* accepts NULL */
+
+/* The same source over memory (for tests and fuzzing): data[0..n) is borrowed and must
+ * stay valid and unchanged until spie_src_close. Same behaviour and statuses as a file of
+ * those bytes (bytes_in counts the bytes handed to the decoder). Returns NULL only when
+ * memory runs out (*st = SPIE_SRC_E_MEMORY); st may be NULL. */
+spie_src *spie_src_open_mem(const void *data, size_t n, bool gzip, spie_src_status *st);
+
+/* Heap bytes the source holds right now (its state, its 128 KiB input buffer for a file,
+ * zlib's state and window). Bounded by a constant: it does not grow with the size of the
+ * file nor with the number of members, which is how tests check that nothing needs the
+ * stream whole. */
+size_t spie_src_heap_bytes(const spie_src *src);
+
+#endif

@@ -1,0 +1,1127 @@
+/* Tests of the byte source (spie/source.h). Every input is built here with zlib: normal
+ * files, several members, NUL padding, trailing bytes, files cut at every offset, files
+ * with one flipped byte, hand-made headers with optional fields. Each gzip case runs
+ * through the file variant and the memory variant, which must agree exactly.
+ *
+ * Reference facts used (RFC 1952, "GZIP file format specification version 4.3"):
+ * header = 1f 8b, CM = 8, FLG (FTEXT 1, FHCRC 2, FEXTRA 4, FNAME 8, FCOMMENT 16, bits
+ * 5-7 reserved and must be zero), MTIME (4 bytes), XFL, OS; optional fields in the order
+ * FEXTRA (XLEN little-endian + bytes), FNAME (NUL-terminated), FCOMMENT (NUL-terminated),
+ * FHCRC (low 16 bits of the CRC-32 of the header bytes before it); then deflate data;
+ * trailer = CRC-32 then ISIZE, both little-endian. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "spie/source.h"
+#include "testutil.h"
+
+static char *g_dir; /* temporary folder of the whole run */
+
+/* ---------------------------------------------------------------- helpers */
+
+/* Deterministic CSV-like text (random hex ids, so it compresses to about 40 % and a
+ * megabyte of it spans several 128 KiB input buffers). */
+static uint32_t rnd_next(uint32_t *s) /* xorshift32 (Marsaglia 2003); *s != 0 */
+{
+    uint32_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *s = x;
+}
+
+static void gen_text_into(unsigned char *p, size_t n, uint32_t *seed)
+{
+    static const char hex[] = "0123456789abcdef";
+    static const char tail[] = ";2021-03-05;RSA\n";
+    size_t i = 0;
+    while (i < n) {
+        for (int k = 0; k < 24 && i < n; k++)
+            p[i++] = (unsigned char)hex[rnd_next(seed) & 15];
+        for (size_t k = 0; k < sizeof tail - 1 && i < n; k++)
+            p[i++] = (unsigned char)tail[k];
+    }
+}
+
+static unsigned char *gen_text(size_t n, uint32_t seed)
+{
+    unsigned char *p = malloc(n ? n : 1);
+    assert_non_null(p);
+    gen_text_into(p, n, &seed);
+    return p;
+}
+
+static unsigned char *gz(const void *data, size_t n, size_t *out_n)
+{
+    unsigned char *g = tu_gzip(data, n, out_n);
+    assert_non_null(g);
+    return g;
+}
+
+/* A growable byte buffer for building inputs. */
+typedef struct bytes {
+    unsigned char *p;
+    size_t n, cap;
+} bytes;
+
+static void bytes_add(bytes *b, const void *data, size_t n)
+{
+    if (b->n + n > b->cap) {
+        size_t cap = (b->n + n) * 2 + 64;
+        unsigned char *np = realloc(b->p, cap);
+        assert_non_null(np);
+        b->p = np;
+        b->cap = cap;
+    }
+    if (n)
+        memcpy(b->p + b->n, data, n);
+    b->n += n;
+}
+
+static void bytes_add_byte(bytes *b, unsigned char c, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        bytes_add(b, &c, 1);
+}
+
+static void bytes_add_gz(bytes *b, const void *data, size_t n)
+{
+    size_t gn;
+    unsigned char *g = gz(data, n, &gn);
+    bytes_add(b, g, gn);
+    free(g);
+}
+
+/* What reading a whole source gave. */
+typedef struct result {
+    long last; /* 0 (clean end) or -1 */
+    spie_src_status st;
+    uint64_t off;
+    unsigned char *out;
+    size_t n;
+    uint64_t bytes_in, bytes_out;
+    unsigned members;
+    bool nul_padding;
+} result;
+
+static void result_free(result *r)
+{
+    free(r->out);
+    memset(r, 0, sizeof *r);
+}
+
+/* Reads src to its end with reads of at most cap bytes; checks that the end is sticky
+ * and that bytes_out counts exactly what was handed out. */
+static result drain(spie_src *src, size_t cap)
+{
+    result r;
+    memset(&r, 0, sizeof r);
+    size_t bufcap = 4096;
+    r.out = malloc(bufcap);
+    assert_non_null(r.out);
+    unsigned char *tmp = malloc(cap);
+    assert_non_null(tmp);
+    for (;;) {
+        long k = spie_src_read(src, tmp, cap);
+        if (k <= 0) {
+            r.last = k;
+            break;
+        }
+        assert_true((size_t)k <= cap);
+        if (r.n + (size_t)k > bufcap) {
+            while (r.n + (size_t)k > bufcap)
+                bufcap *= 2;
+            unsigned char *np = realloc(r.out, bufcap);
+            assert_non_null(np);
+            r.out = np;
+        }
+        memcpy(r.out + r.n, tmp, (size_t)k);
+        r.n += (size_t)k;
+    }
+    assert_true(r.last == 0 || r.last == -1);
+    /* sticky */
+    assert_int_equal(spie_src_read(src, tmp, cap), r.last);
+    assert_int_equal(spie_src_read(src, tmp, cap), r.last);
+    free(tmp);
+    r.st = spie_src_error(src);
+    r.off = spie_src_error_offset(src);
+    r.bytes_in = spie_src_bytes_in(src);
+    r.bytes_out = spie_src_bytes_out(src);
+    r.members = spie_src_members(src);
+    r.nul_padding = spie_src_nul_padding(src);
+    assert_int_equal(r.bytes_out, r.n);
+    if (r.last == 0) {
+        assert_int_equal(r.st, SPIE_SRC_OK);
+        assert_int_equal(r.off, 0);
+    } else {
+        assert_int_not_equal(r.st, SPIE_SRC_OK);
+    }
+    return r;
+}
+
+static result run_mem(const void *data, size_t n, bool gzip, size_t cap)
+{
+    spie_src_status st = SPIE_SRC_E_MEMORY;
+    spie_src *src = spie_src_open_mem(data, n, gzip, &st);
+    assert_non_null(src);
+    assert_int_equal(st, SPIE_SRC_OK);
+    result r = drain(src, cap);
+    spie_src_close(src);
+    return r;
+}
+
+static result run_file(const void *data, size_t n, bool gzip, size_t cap)
+{
+    char *path = tu_write_file(g_dir, "in.csv.gz", data, n);
+    assert_non_null(path);
+    spie_src_status st = SPIE_SRC_E_MEMORY;
+    int e = -1;
+    spie_src *src = spie_src_open(path, gzip, &st, &e);
+    assert_non_null(src);
+    assert_int_equal(st, SPIE_SRC_OK);
+    assert_int_equal(e, 0);
+    result r = drain(src, cap);
+    spie_src_close(src);
+    assert_int_equal(unlink(path), 0);
+    free(path);
+    return r;
+}
+
+static void assert_same_result(const result *a, const result *b)
+{
+    assert_int_equal(a->last, b->last);
+    assert_int_equal(a->st, b->st);
+    assert_int_equal(a->off, b->off);
+    assert_int_equal(a->n, b->n);
+    if (a->n)
+        assert_memory_equal(a->out, b->out, a->n);
+    assert_int_equal(a->bytes_in, b->bytes_in);
+    assert_int_equal(a->members, b->members);
+    assert_int_equal(a->nul_padding, b->nul_padding);
+}
+
+/* Reads data as a file and from memory with the same cap; both must agree. */
+static result run_both(const void *data, size_t n, bool gzip, size_t cap)
+{
+    result f = run_file(data, n, gzip, cap);
+    result m = run_mem(data, n, gzip, cap);
+    assert_same_result(&f, &m);
+    result_free(&m);
+    return f;
+}
+
+/* Clean end with exactly `expect` as output and the whole input consumed. */
+static void assert_clean(const result *r, const void *expect, size_t n, size_t in_n)
+{
+    assert_int_equal(r->last, 0);
+    assert_int_equal(r->st, SPIE_SRC_OK);
+    assert_int_equal(r->n, n);
+    if (n)
+        assert_memory_equal(r->out, expect, n);
+    assert_int_equal(r->bytes_in, in_n);
+}
+
+static void assert_error(const result *r, spie_src_status st, uint64_t off)
+{
+    assert_int_equal(r->last, -1);
+    assert_int_equal(r->st, st);
+    assert_int_equal(r->off, off);
+}
+
+/* A gzip member of data whose header carries FEXTRA, FNAME, FCOMMENT (and FHCRC when
+ * hcrc): tu_gzip's body and trailer behind a header built by hand. */
+static void bytes_add_gz_fields(bytes *b, const void *data, size_t n, bool hcrc)
+{
+    size_t gn;
+    unsigned char *g = gz(data, n, &gn);
+    assert_true(gn >= 18);
+    assert_int_equal(g[0], 0x1f);
+    assert_int_equal(g[1], 0x8b);
+    assert_int_equal(g[3], 0); /* zlib's default gzip header: no optional field */
+
+    bytes h = {0};
+    const unsigned char fixed[10] = {0x1f, 0x8b, 8, (unsigned char)(4 | 8 | 16 | (hcrc ? 2 : 0)),
+                                     0x78, 0x56, 0x34, 0x12, 0, 3};
+    bytes_add(&h, fixed, sizeof fixed);
+    const unsigned char extra[] = {9, 0, 'S', 'P', 5, 0, 'v', '1', '.', '0', '!'};
+    bytes_add(&h, extra, sizeof extra); /* XLEN 9: one subfield SI "SP", LEN 5 */
+    static const char name[] = "spie_31_2022-06_etapes.csv";
+    bytes_add(&h, name, sizeof name); /* with its NUL */
+    static const char comment[] = "extrait mensuel";
+    bytes_add(&h, comment, sizeof comment);
+    if (hcrc) {
+        uLong c = crc32(0L, h.p, (uInt)h.n);
+        const unsigned char c16[2] = {(unsigned char)(c & 0xff), (unsigned char)((c >> 8) & 0xff)};
+        bytes_add(&h, c16, 2);
+    }
+    bytes_add(b, h.p, h.n);
+    bytes_add(b, g + 10, gn - 10);
+    free(h.p);
+    free(g);
+}
+
+/* A gzip member of data whose header carries only FEXTRA with xlen bytes: a member of
+ * an exact size, to put a member boundary anywhere in the file. Returns its size. */
+static size_t bytes_add_gz_extra(bytes *b, const void *data, size_t n, unsigned xlen)
+{
+    size_t gn;
+    unsigned char *g = gz(data, n, &gn);
+    assert_true(xlen <= 0xffff);
+    const unsigned char fixed[12] = {0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 3,
+                                     (unsigned char)(xlen & 0xff), (unsigned char)(xlen >> 8)};
+    bytes_add(b, fixed, sizeof fixed);
+    bytes_add_byte(b, 'X', xlen);
+    bytes_add(b, g + 10, gn - 10);
+    free(g);
+    return 12 + xlen + gn - 10;
+}
+
+/* ---------------------------------------------------------------- fixtures */
+
+static int group_setup(void **state)
+{
+    (void)state;
+    g_dir = tu_mkdtemp();
+    return g_dir ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    int rc = tu_rmtree(g_dir);
+    free(g_dir);
+    g_dir = NULL;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- tests */
+
+/* A normal file comes back byte for byte whatever the read size; its compressed size
+ * (about 320 KB) spans three input buffers. */
+static void test_roundtrip(void **state)
+{
+    (void)state;
+    size_t n = 800000;
+    unsigned char *text = gen_text(n, 1);
+    size_t gn;
+    unsigned char *g = gz(text, n, &gn);
+    assert_true(gn > 2 * 128 * 1024);
+    const size_t caps[] = {1, 7, 4096, 65536, 1 << 20};
+    for (size_t i = 0; i < SPIE_ARRAY_LEN(caps); i++) {
+        result r = run_both(g, gn, true, caps[i]);
+        assert_clean(&r, text, n, gn);
+        assert_int_equal(r.members, 1);
+        assert_false(r.nul_padding);
+        result_free(&r);
+    }
+    free(g);
+    free(text);
+}
+
+/* cat a.gz b.gz (c.gz): all members are data. */
+static void test_concatenated_members(void **state)
+{
+    (void)state;
+    unsigned char *t[3];
+    size_t len[3] = {5000, 150000, 3};
+    bytes all = {0}, in = {0};
+    for (int i = 0; i < 3; i++) {
+        t[i] = gen_text(len[i], (uint32_t)(10 + i));
+        bytes_add(&all, t[i], len[i]);
+        bytes_add_gz(&in, t[i], len[i]);
+        if (i == 0)
+            continue;
+        /* after 2 and after 3 members */
+        const size_t caps[] = {1, 65536};
+        for (size_t c = 0; c < 2; c++) {
+            result r = run_both(in.p, in.n, true, caps[c]);
+            assert_clean(&r, all.p, all.n, in.n);
+            assert_int_equal(r.members, (unsigned)i + 1);
+            assert_false(r.nul_padding);
+            result_free(&r);
+        }
+    }
+    for (int i = 0; i < 3; i++)
+        free(t[i]);
+    free(all.p);
+    free(in.p);
+}
+
+/* A member of 0 bytes (20 bytes of gzip) is a member: first, between others, last,
+ * alone. */
+static void test_empty_member(void **state)
+{
+    (void)state;
+    unsigned char *a = gen_text(3000, 20), *b = gen_text(4000, 21);
+    bytes all = {0};
+    bytes_add(&all, a, 3000);
+    bytes_add(&all, b, 4000);
+
+    bytes in = {0};
+    bytes_add_gz(&in, "", 0);
+    bytes_add_gz(&in, a, 3000);
+    bytes_add_gz(&in, "", 0);
+    bytes_add_gz(&in, "", 0);
+    bytes_add_gz(&in, b, 4000);
+    bytes_add_gz(&in, "", 0);
+    result r = run_both(in.p, in.n, true, 4096);
+    assert_clean(&r, all.p, all.n, in.n);
+    assert_int_equal(r.members, 6);
+    result_free(&r);
+
+    bytes only = {0};
+    bytes_add_gz(&only, "", 0);
+    assert_int_equal(only.n, 20); /* 10 header + 2 empty final block + 8 trailer */
+    r = run_both(only.p, only.n, true, 100);
+    assert_clean(&r, NULL, 0, 20);
+    assert_int_equal(r.members, 1);
+    result_free(&r);
+
+    free(only.p);
+    free(in.p);
+    free(all.p);
+    free(a);
+    free(b);
+}
+
+/* NUL bytes up to the end of file after the last member: tolerated and flagged, even
+ * when they fill more than one input buffer. */
+static void test_nul_padding(void **state)
+{
+    (void)state;
+    unsigned char *a = gen_text(20000, 30);
+    const size_t pads[] = {1, 511, 300000};
+    for (size_t i = 0; i < SPIE_ARRAY_LEN(pads); i++) {
+        bytes in = {0};
+        bytes_add_gz(&in, a, 10000);
+        bytes_add_gz(&in, a + 10000, 10000);
+        bytes_add_byte(&in, 0, pads[i]);
+        result r = run_both(in.p, in.n, true, 65536);
+        assert_clean(&r, a, 20000, in.n);
+        assert_true(r.nul_padding);
+        assert_int_equal(r.members, 2);
+        result_free(&r);
+        free(in.p);
+    }
+    free(a);
+}
+
+/* NULs followed by anything else (even a gzip member: padding only at the very end) are
+ * trailing garbage, reported at the first non-NUL byte. */
+static void test_nul_then_garbage(void **state)
+{
+    (void)state;
+    unsigned char *a = gen_text(8000, 40);
+    size_t gn;
+    unsigned char *g = gz(a, 8000, &gn);
+
+    bytes in = {0};
+    bytes_add(&in, g, gn);
+    bytes_add_byte(&in, 0, 3);
+    bytes_add(&in, "x", 1);
+    result r = run_both(in.p, in.n, true, 65536);
+    assert_error(&r, SPIE_SRC_E_TRAILING, gn + 3);
+    assert_false(r.nul_padding);
+    result_free(&r);
+    free(in.p);
+
+    /* the non-NUL byte beyond the first input buffer */
+    in = (bytes){0};
+    bytes_add(&in, g, gn);
+    bytes_add_byte(&in, 0, 200000);
+    bytes_add(&in, "\x01", 1);
+    bytes_add_byte(&in, 0, 10);
+    r = run_both(in.p, in.n, true, 65536);
+    assert_error(&r, SPIE_SRC_E_TRAILING, gn + 200000);
+    result_free(&r);
+    free(in.p);
+
+    in = (bytes){0};
+    bytes_add(&in, g, gn);
+    bytes_add_byte(&in, 0, 4);
+    bytes_add(&in, g, gn);
+    r = run_both(in.p, in.n, true, 65536);
+    assert_error(&r, SPIE_SRC_E_TRAILING, gn + 4);
+    result_free(&r);
+    free(in.p);
+
+    free(g);
+    free(a);
+}
+
+/* Bytes after the last member that are neither a member nor NUL padding. */
+static void test_trailing_garbage(void **state)
+{
+    (void)state;
+    unsigned char *a = gen_text(8000, 50);
+    size_t gn;
+    unsigned char *g = gz(a, 8000, &gn);
+    struct {
+        const char *tail;
+        size_t n;
+        spie_src_status st;
+        uint64_t off; /* after the member */
+    } cases[] = {
+        {"garbage\n", 8, SPIE_SRC_E_TRAILING, 0},
+        {"\n", 1, SPIE_SRC_E_TRAILING, 0},
+        {"\x1f", 1, SPIE_SRC_E_TRUNCATED, 1},    /* a next member's magic, cut */
+        {"\x1fx", 2, SPIE_SRC_E_TRAILING, 0},    /* not a magic */
+        {"\x8b\x1f", 2, SPIE_SRC_E_TRAILING, 0},
+        {"\x1f\x8b", 2, SPIE_SRC_E_TRUNCATED, 2}, /* a next member's header, cut */
+        /* CM 7: zlib stops after reading CM and FLG */
+        {"\x1f\x8b\x07\x00\x00\x00\x00\x00\x00\x03xxxxxxxxxx", 20, SPIE_SRC_E_CORRUPT, 4},
+    };
+    for (size_t i = 0; i < SPIE_ARRAY_LEN(cases); i++) {
+        bytes in = {0};
+        bytes_add(&in, g, gn);
+        bytes_add(&in, cases[i].tail, cases[i].n);
+        result r = run_both(in.p, in.n, true, 65536);
+        assert_error(&r, cases[i].st, gn + cases[i].off);
+        assert_int_equal(r.members, 1);
+        result_free(&r);
+        free(in.p);
+    }
+    free(g);
+    free(a);
+}
+
+/* A file given as gzip whose first two bytes are not 1f 8b. */
+static void test_not_gzip(void **state)
+{
+    (void)state;
+    static const char csv[] = "id_beneficiaire;date_entree;public\nA1;2021-03-05;RSA\n";
+    result r = run_both(csv, sizeof csv - 1, true, 65536);
+    assert_error(&r, SPIE_SRC_E_NOT_GZIP, 0);
+    assert_int_equal(r.n, 0);
+    result_free(&r);
+
+    unsigned char rnd[4096];
+    uint32_t s = 77;
+    for (size_t i = 0; i < sizeof rnd; i++)
+        rnd[i] = (unsigned char)rnd_next(&s);
+    rnd[0] = 0xa5;
+    r = run_both(rnd, sizeof rnd, true, 65536);
+    assert_error(&r, SPIE_SRC_E_NOT_GZIP, 0);
+    result_free(&r);
+
+    /* a zlib stream (RFC 1950, starts 78 9c) is not gzip */
+    unsigned char z[256];
+    uLongf zn = sizeof z;
+    assert_int_equal(compress(z, &zn, (const Bytef *)csv, sizeof csv - 1), Z_OK);
+    assert_int_equal(z[0], 0x78);
+    r = run_both(z, zn, true, 65536);
+    assert_error(&r, SPIE_SRC_E_NOT_GZIP, 0);
+    result_free(&r);
+
+    const unsigned char nuls[16] = {0};
+    r = run_both(nuls, sizeof nuls, true, 65536);
+    assert_error(&r, SPIE_SRC_E_NOT_GZIP, 0);
+    result_free(&r);
+
+    r = run_both("\x1f\x8c rest", 7, true, 65536);
+    assert_error(&r, SPIE_SRC_E_NOT_GZIP, 0);
+    result_free(&r);
+
+    r = run_both("x", 1, true, 65536);
+    assert_error(&r, SPIE_SRC_E_NOT_GZIP, 0);
+    result_free(&r);
+}
+
+/* An empty file given as gzip is an upload cut before its first byte: truncated at 0.
+ * Given as plain, it is an empty (clean) file. */
+static void test_empty_file(void **state)
+{
+    (void)state;
+    result r = run_both("", 0, true, 65536);
+    assert_error(&r, SPIE_SRC_E_TRUNCATED, 0);
+    assert_int_equal(r.bytes_in, 0);
+    result_free(&r);
+
+    r = run_both("", 0, false, 65536);
+    assert_clean(&r, NULL, 0, 0);
+    result_free(&r);
+}
+
+/* The key test: a gzip file cut at any offset from 1 to size-1 is an error (truncated,
+ * at the file size), never a clean end with less data. */
+static void check_every_cut(const unsigned char *in, size_t n, size_t clean_cut)
+{
+    for (size_t cut = 1; cut < n; cut++) {
+        if (cut == clean_cut)
+            continue;
+        result f = run_file(in, cut, true, 65536);
+        assert_error(&f, SPIE_SRC_E_TRUNCATED, cut);
+        assert_int_equal(f.bytes_in, cut);
+        result m1 = run_mem(in, cut, true, 1); /* hands out data before the error */
+        assert_error(&m1, SPIE_SRC_E_TRUNCATED, cut);
+        assert_int_equal(m1.bytes_in, cut);
+        result m2 = run_mem(in, cut, true, 65536);
+        assert_same_result(&f, &m2);
+        result_free(&f);
+        result_free(&m1);
+        result_free(&m2);
+    }
+}
+
+static void test_truncation_every_offset(void **state)
+{
+    (void)state;
+    unsigned char *a = gen_text(2000, 60);
+    size_t gn;
+    unsigned char *g = gz(a, 2000, &gn);
+    check_every_cut(g, gn, 0);
+
+    /* header with optional fields: cuts inside FEXTRA, FNAME, FCOMMENT, FHCRC */
+    bytes h = {0};
+    bytes_add_gz_fields(&h, a, 2000, true);
+    check_every_cut(h.p, h.n, 0);
+
+    /* two members: every cut is an error but the one exactly at the boundary, which
+     * is a complete one-member file (nothing in gzip tells that another follows) */
+    bytes two = {0};
+    bytes_add(&two, g, gn);
+    bytes_add_gz(&two, a, 500);
+    check_every_cut(two.p, two.n, gn);
+    result r = run_both(two.p, gn, true, 65536);
+    assert_clean(&r, a, 2000, gn);
+    result_free(&r);
+
+    free(two.p);
+    free(h.p);
+    free(g);
+    free(a);
+}
+
+/* One flipped byte anywhere never ends cleanly with wrong data. It is an error, or
+ * (where RFC 1952 leaves a field unchecked: MTIME, XFL, OS, FTEXT, or the unused bits
+ * after the last deflate block) the output is identical. The CRC-32 and ISIZE fields are
+ * checked: corrupt. */
+static void test_flipped_byte(void **state)
+{
+    (void)state;
+    size_t n = 3000;
+    unsigned char *a = gen_text(n, 70);
+    size_t gn;
+    unsigned char *g = gz(a, n, &gn);
+    unsigned char *m = malloc(gn);
+    assert_non_null(m);
+    const unsigned char masks[] = {0x01, 0x10, 0x80, 0xff};
+    size_t body_total = 0, body_errors = 0;
+
+    for (size_t pos = 0; pos < gn; pos++) {
+        for (size_t k = 0; k < SPIE_ARRAY_LEN(masks); k++) {
+            memcpy(m, g, gn);
+            m[pos] ^= masks[k];
+            result r = run_mem(m, gn, true, 65536);
+            if (r.last == 0) {
+                assert_int_equal(r.n, n);
+                assert_memory_equal(r.out, a, n);
+            }
+            if (pos < 2) {
+                assert_error(&r, SPIE_SRC_E_NOT_GZIP, 0);
+            } else if (pos == 2) {
+                assert_int_equal(r.st, SPIE_SRC_E_CORRUPT); /* CM != 8 */
+            } else if (pos == 3) {
+                if (masks[k] == 0x01) /* FTEXT: a hint only */
+                    assert_int_equal(r.last, 0);
+                if (masks[k] & 0xe0) /* reserved bits */
+                    assert_int_equal(r.st, SPIE_SRC_E_CORRUPT);
+                else if (masks[k] != 0x01)
+                    assert_int_equal(r.last, -1);
+            } else if (pos < 10) {
+                assert_int_equal(r.last, 0); /* MTIME, XFL, OS: not checked */
+            } else if (pos >= gn - 4) {
+                assert_error(&r, SPIE_SRC_E_CORRUPT, gn); /* ISIZE, found after it */
+            } else if (pos >= gn - 8) {
+                assert_error(&r, SPIE_SRC_E_CORRUPT, gn - 4); /* CRC-32, after it */
+            } else {
+                body_total++;
+                if (r.last == -1)
+                    body_errors++;
+            }
+            result_free(&r);
+        }
+    }
+    /* Only the unused padding bits of the last deflate byte may be flipped without
+     * effect: nearly every body flip is detected. */
+    assert_true(body_errors + 8 >= body_total);
+
+    /* a few cases through the file variant too */
+    const size_t poss[] = {20, gn / 2, gn - 8, gn - 1};
+    for (size_t i = 0; i < SPIE_ARRAY_LEN(poss); i++) {
+        memcpy(m, g, gn);
+        m[poss[i]] ^= 0x10;
+        result r = run_both(m, gn, true, 4096);
+        assert_int_equal(r.last, -1);
+        assert_int_equal(r.st, SPIE_SRC_E_CORRUPT);
+        result_free(&r);
+    }
+    free(m);
+    free(g);
+    free(a);
+}
+
+/* A header with FEXTRA, FNAME, FCOMMENT (and FHCRC) is read; a wrong header CRC is
+ * corrupt; such a member may follow another one. */
+static void test_header_fields(void **state)
+{
+    (void)state;
+    unsigned char *a = gen_text(5000, 80);
+    for (int hcrc = 0; hcrc < 2; hcrc++) {
+        bytes in = {0};
+        bytes_add_gz_fields(&in, a, 5000, hcrc != 0);
+        assert_int_equal(in.p[3], 4 | 8 | 16 | (hcrc ? 2 : 0));
+        result r = run_both(in.p, in.n, true, 1000);
+        assert_clean(&r, a, 5000, in.n);
+        assert_int_equal(r.members, 1);
+        result_free(&r);
+
+        bytes two = {0};
+        bytes_add_gz(&two, a, 2000);
+        bytes_add_gz_fields(&two, a + 2000, 3000, hcrc != 0);
+        r = run_both(two.p, two.n, true, 1000);
+        assert_clean(&r, a, 5000, two.n);
+        assert_int_equal(r.members, 2);
+        result_free(&r);
+        free(two.p);
+
+        if (hcrc) {
+            /* header CRC at bytes 10 + 11 (XLEN) + 27 (name) + 16 (comment) = 64 */
+            in.p[64] ^= 0x01;
+            r = run_both(in.p, in.n, true, 1000);
+            assert_int_equal(r.last, -1);
+            assert_int_equal(r.st, SPIE_SRC_E_CORRUPT);
+            assert_int_equal(r.n, 0);
+            result_free(&r);
+        }
+        free(in.p);
+    }
+    free(a);
+}
+
+/* Plain mode passes bytes through, gzip-looking or not. */
+static void test_plain_mode(void **state)
+{
+    (void)state;
+    unsigned char *a = gen_text(300000, 90);
+    size_t gn;
+    unsigned char *g = gz(a, 300000, &gn);
+    const size_t caps[] = {1, 65536};
+    for (size_t c = 0; c < 2; c++) {
+        result r = run_both(a, 300000, false, caps[c]);
+        assert_clean(&r, a, 300000, 300000);
+        assert_int_equal(r.bytes_out, 300000);
+        assert_int_equal(r.members, 0);
+        assert_false(r.nul_padding);
+        result_free(&r);
+
+        r = run_both(g, gn, false, caps[c]); /* not decoded */
+        assert_clean(&r, g, gn, gn);
+        result_free(&r);
+    }
+    /* NUL bytes are data in plain mode */
+    const unsigned char z[5] = {'a', 0, 0, 0, 0};
+    result r = run_both(z, 5, false, 3);
+    assert_clean(&r, z, 5, 5);
+    assert_false(r.nul_padding);
+    result_free(&r);
+    free(g);
+    free(a);
+}
+
+/* The end of a member, and the first NUL of the padding, at and around the end of the
+ * 128 KiB input buffer: the magic 1f 8b split over two reads, the padding starting in
+ * the next read. */
+static void test_boundary_at_buffer_edge(void **state)
+{
+    (void)state;
+    size_t n1 = 200000;
+    unsigned char *a = gen_text(n1 + 1000, 130);
+    size_t gn;
+    unsigned char *g = gz(a, n1, &gn);
+    free(g);
+    const size_t buf = 128 * 1024;
+    assert_true(gn + 2 < buf && gn + 2 + 0xffff > buf + 2);
+    for (size_t target = buf - 2; target <= buf + 2; target++) {
+        unsigned xlen = (unsigned)(target - 2 - gn);
+        for (int padded = 0; padded < 2; padded++) {
+            bytes in = {0};
+            assert_int_equal(bytes_add_gz_extra(&in, a, n1, xlen), target);
+            if (padded) {
+                bytes_add_byte(&in, 0, 5);
+            } else {
+                bytes_add_gz(&in, a + n1, 1000);
+            }
+            const size_t caps[] = {1, 65536};
+            for (size_t c = 0; c < 2; c++) {
+                result r = run_both(in.p, in.n, true, caps[c]);
+                assert_clean(&r, a, padded ? n1 : n1 + 1000, in.n);
+                assert_int_equal(r.members, padded ? 1 : 2);
+                assert_int_equal(r.nul_padding, padded != 0);
+                result_free(&r);
+            }
+            /* cut just after the boundary: a lone 1f, or NULs then garbage */
+            if (padded) {
+                in.p[in.n - 1] = 'x';
+                result r = run_both(in.p, in.n, true, 65536);
+                assert_error(&r, SPIE_SRC_E_TRAILING, in.n - 1);
+                result_free(&r);
+            } else {
+                result r = run_both(in.p, target + 1, true, 65536);
+                assert_error(&r, SPIE_SRC_E_TRUNCATED, target + 1);
+                result_free(&r);
+            }
+            free(in.p);
+        }
+    }
+    free(a);
+}
+
+/* A symbolic link is refused, even to a good file; a missing file too. */
+static void test_symlink_refused(void **state)
+{
+    (void)state;
+    size_t gn;
+    unsigned char *g = gz("a;b\n", 4, &gn);
+    char *target = tu_write_file(g_dir, "target.csv.gz", g, gn);
+    assert_non_null(target);
+    size_t ln = strlen(g_dir) + 32;
+    char *link = malloc(ln);
+    assert_non_null(link);
+    snprintf(link, ln, "%s/link.csv.gz", g_dir);
+    assert_int_equal(symlink(target, link), 0);
+
+    spie_src_status st = SPIE_SRC_OK;
+    int e = 0;
+    assert_null(spie_src_open(link, true, &st, &e));
+    assert_int_equal(st, SPIE_SRC_E_OPEN);
+    assert_int_equal(e, ELOOP);
+    assert_null(spie_src_open(link, false, &st, &e));
+    assert_int_equal(st, SPIE_SRC_E_OPEN);
+
+    /* the target itself opens */
+    spie_src *src = spie_src_open(target, true, &st, &e);
+    assert_non_null(src);
+    char buf[16];
+    assert_int_equal(spie_src_read(src, buf, sizeof buf), 4);
+    assert_memory_equal(buf, "a;b\n", 4);
+    assert_int_equal(spie_src_read(src, buf, sizeof buf), 0);
+    spie_src_close(src);
+
+    snprintf(link, ln, "%s/missing.csv.gz", g_dir);
+    assert_null(spie_src_open(link, true, &st, &e));
+    assert_int_equal(st, SPIE_SRC_E_OPEN);
+    assert_int_equal(e, ENOENT);
+    assert_null(spie_src_open(link, true, NULL, NULL)); /* st, err_no optional */
+
+    assert_int_equal(unlink(target), 0);
+    snprintf(link, ln, "%s/link.csv.gz", g_dir);
+    assert_int_equal(unlink(link), 0);
+    free(link);
+    free(target);
+    free(g);
+}
+
+/* A directory and a FIFO are refused, without waiting for a writer (an alarm kills the
+ * test if the open blocks). */
+static void test_directory_and_fifo_refused(void **state)
+{
+    (void)state;
+    size_t ln = strlen(g_dir) + 32;
+    char *p = malloc(ln);
+    assert_non_null(p);
+
+    spie_src_status st = SPIE_SRC_OK;
+    int e = -1;
+    assert_null(spie_src_open(g_dir, true, &st, &e));
+    assert_int_equal(st, SPIE_SRC_E_OPEN);
+    assert_int_equal(e, 0);
+
+    snprintf(p, ln, "%s/fifo.csv.gz", g_dir);
+    assert_int_equal(mkfifo(p, 0600), 0);
+    alarm(10);
+    st = SPIE_SRC_OK;
+    e = -1;
+    assert_null(spie_src_open(p, true, &st, &e));
+    assert_int_equal(st, SPIE_SRC_E_OPEN);
+    assert_int_equal(e, 0);
+    assert_null(spie_src_open(p, false, &st, &e));
+    assert_int_equal(st, SPIE_SRC_E_OPEN);
+    alarm(0);
+    assert_int_equal(unlink(p), 0);
+    free(p);
+}
+
+/* bytes_in counts what was read from the file, one input buffer (128 KiB) at a time;
+ * bytes_out what was handed out. */
+static void test_counters(void **state)
+{
+    (void)state;
+    size_t n = 800000;
+    unsigned char *a = gen_text(n, 100);
+    size_t gn;
+    unsigned char *g = gz(a, n, &gn);
+    assert_true(gn > 300000);
+    char *path = tu_write_file(g_dir, "count.csv.gz", g, gn);
+    assert_non_null(path);
+
+    for (int variant = 0; variant < 2; variant++) {
+        spie_src_status st;
+        int e;
+        spie_src *src = variant == 0 ? spie_src_open(path, true, &st, &e)
+                                     : spie_src_open_mem(g, gn, true, &st);
+        assert_non_null(src);
+        assert_int_equal(spie_src_bytes_in(src), 0);
+        assert_int_equal(spie_src_bytes_out(src), 0);
+        assert_int_equal(spie_src_members(src), 0);
+
+        unsigned char buf[100];
+        assert_int_equal(spie_src_read(src, buf, 0), 0); /* cap 0: nothing, no end */
+        assert_int_equal(spie_src_read(src, buf, 10), 10);
+        assert_memory_equal(buf, a, 10);
+        assert_int_equal(spie_src_bytes_out(src), 10);
+        assert_int_equal(spie_src_bytes_in(src), 128 * 1024);
+        assert_int_equal(spie_src_members(src), 0); /* not complete yet */
+
+        size_t total = 10;
+        long k;
+        while ((k = spie_src_read(src, buf, sizeof buf)) > 0) {
+            assert_memory_equal(buf, a + total, (size_t)k);
+            total += (size_t)k;
+            assert_int_equal(spie_src_bytes_out(src), total);
+            assert_true(spie_src_bytes_in(src) <= gn);
+        }
+        assert_int_equal(k, 0);
+        assert_int_equal(total, n);
+        assert_int_equal(spie_src_bytes_in(src), gn);
+        assert_int_equal(spie_src_bytes_out(src), n);
+        assert_int_equal(spie_src_members(src), 1);
+        assert_int_equal(spie_src_error(src), SPIE_SRC_OK);
+        assert_int_equal(spie_src_errno(src), 0);
+        spie_src_close(src);
+    }
+    assert_int_equal(unlink(path), 0);
+    free(path);
+    free(g);
+    free(a);
+}
+
+/* 20 MB read with a 4096-byte cap: the CRC-32 of the output is that of the input. */
+static void test_large_crc(void **state)
+{
+    (void)state;
+    size_t n = 20u * 1000 * 1000;
+    unsigned char *a = gen_text(n, 110);
+    uLong want = crc32(crc32(0L, Z_NULL, 0), a, (uInt)n);
+    size_t gn;
+    unsigned char *g = gz(a, n, &gn);
+    free(a);
+    char *path = tu_write_file(g_dir, "large.csv.gz", g, gn);
+    assert_non_null(path);
+    free(g);
+
+    spie_src_status st;
+    int e;
+    spie_src *src = spie_src_open(path, true, &st, &e);
+    assert_non_null(src);
+    unsigned char buf[4096];
+    uLong got = crc32(0L, Z_NULL, 0);
+    long k;
+    while ((k = spie_src_read(src, buf, sizeof buf)) > 0)
+        got = crc32(got, buf, (uInt)k);
+    assert_int_equal(k, 0);
+    assert_int_equal(got, want);
+    assert_int_equal(spie_src_bytes_out(src), n);
+    assert_int_equal(spie_src_bytes_in(src), gn);
+    spie_src_close(src);
+    assert_int_equal(unlink(path), 0);
+    free(path);
+}
+
+/* Memory check: a 50 MB stream (3 members, then NUL padding), written by streaming
+ * deflate so that not even the test holds it whole, is read while the source's heap
+ * stays constant after the first read and far below the file's size. */
+static void write_gz_member_streaming(FILE *f, size_t n, uint32_t *seed, uLong *crc)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    size_t chunk = 1u << 20;
+    unsigned char *in = malloc(chunk), *out = malloc(chunk);
+    assert_non_null(in);
+    assert_non_null(out);
+    size_t done = 0;
+    int flush;
+    do {
+        size_t k = n - done < chunk ? n - done : chunk;
+        gen_text_into(in, k, seed);
+        *crc = crc32(*crc, in, (uInt)k);
+        done += k;
+        flush = done == n ? Z_FINISH : Z_NO_FLUSH;
+        z.next_in = in;
+        z.avail_in = (uInt)k;
+        do {
+            z.next_out = out;
+            z.avail_out = (uInt)chunk;
+            int rc = deflate(&z, flush);
+            assert_true(rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR);
+            size_t w = chunk - z.avail_out;
+            assert_int_equal(fwrite(out, 1, w, f), w);
+        } while (z.avail_out == 0);
+    } while (flush != Z_FINISH);
+    assert_int_equal(deflateEnd(&z), Z_OK);
+    free(in);
+    free(out);
+}
+
+static void test_streaming_memory_50mb(void **state)
+{
+    (void)state;
+    size_t ln = strlen(g_dir) + 32;
+    char *path = malloc(ln);
+    assert_non_null(path);
+    snprintf(path, ln, "%s/big.csv.gz", g_dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    uint32_t seed = 120;
+    uLong want = crc32(0L, Z_NULL, 0);
+    const size_t sizes[] = {30u * 1000 * 1000, 5, 20u * 1000 * 1000 - 5};
+    for (size_t i = 0; i < SPIE_ARRAY_LEN(sizes); i++)
+        write_gz_member_streaming(f, sizes[i], &seed, &want);
+    static const unsigned char pad[1000];
+    assert_int_equal(fwrite(pad, 1, sizeof pad, f), sizeof pad);
+    assert_int_equal(fclose(f), 0);
+
+    spie_src_status st;
+    int e;
+    spie_src *src = spie_src_open(path, true, &st, &e);
+    assert_non_null(src);
+    size_t heap0 = spie_src_heap_bytes(src);
+    assert_true(heap0 >= 128 * 1024); /* the input buffer is allocated at open */
+    unsigned char *buf = malloc(65536);
+    assert_non_null(buf);
+    long k = spie_src_read(src, buf, 65536);
+    assert_int_equal(k, 65536);
+    uLong got = crc32(crc32(0L, Z_NULL, 0), buf, (uInt)k);
+    size_t heap1 = spie_src_heap_bytes(src); /* + zlib's 32 KiB window */
+    assert_true(heap1 >= heap0);
+    assert_true(heap1 < 256 * 1024);
+    while ((k = spie_src_read(src, buf, 65536)) > 0) {
+        got = crc32(got, buf, (uInt)k);
+        assert_int_equal(spie_src_heap_bytes(src), heap1);
+    }
+    assert_int_equal(k, 0);
+    assert_int_equal(got, want);
+    assert_int_equal(spie_src_bytes_out(src), 50u * 1000 * 1000);
+    assert_int_equal(spie_src_members(src), 3);
+    assert_true(spie_src_nul_padding(src));
+    assert_int_equal(spie_src_heap_bytes(src), heap1);
+    spie_src_close(src);
+    free(buf);
+    assert_int_equal(unlink(path), 0);
+    free(path);
+}
+
+/* A read(2) error: /proc/self/mem is a regular file whose offset 0 (an unmapped
+ * address) gives EIO. Skipped where /proc is not mounted. */
+static void test_read_error(void **state)
+{
+    (void)state;
+    for (int gzip = 0; gzip < 2; gzip++) {
+        spie_src_status st;
+        int e;
+        spie_src *src = spie_src_open("/proc/self/mem", gzip != 0, &st, &e);
+        if (!src)
+            skip();
+        char buf[64];
+        assert_int_equal(spie_src_read(src, buf, sizeof buf), -1);
+        assert_int_equal(spie_src_read(src, buf, sizeof buf), -1);
+        assert_int_equal(spie_src_error(src), SPIE_SRC_E_READ);
+        assert_int_equal(spie_src_errno(src), EIO);
+        assert_int_equal(spie_src_error_offset(src), 0);
+        assert_int_equal(spie_src_bytes_out(src), 0);
+        spie_src_close(src);
+    }
+}
+
+/* Errors are sticky and keep their offset; a memory source with no data is empty. */
+static void test_sticky_and_misc(void **state)
+{
+    (void)state;
+    spie_src *src = spie_src_open_mem("plain text", 10, true, NULL);
+    assert_non_null(src);
+    char buf[64];
+    assert_int_equal(spie_src_read(src, buf, sizeof buf), -1);
+    assert_int_equal(spie_src_read(src, buf, 0), -1);
+    assert_int_equal(spie_src_read(src, buf, sizeof buf), -1);
+    assert_int_equal(spie_src_error(src), SPIE_SRC_E_NOT_GZIP);
+    assert_int_equal(spie_src_error_offset(src), 0);
+    assert_int_equal(spie_src_bytes_out(src), 0);
+    spie_src_close(src);
+
+    src = spie_src_open_mem(NULL, 0, false, NULL);
+    assert_non_null(src);
+    assert_int_equal(spie_src_read(src, buf, sizeof buf), 0);
+    spie_src_close(src);
+    spie_src_close(NULL);
+}
+
+/* Messages: French, distinct, never NULL. */
+static void test_strerror(void **state)
+{
+    (void)state;
+    assert_string_equal(spie_src_strerror(SPIE_SRC_E_OPEN), "fichier illisible");
+    assert_string_equal(spie_src_strerror(SPIE_SRC_E_READ), "erreur de lecture");
+    assert_string_equal(spie_src_strerror(SPIE_SRC_E_NOT_GZIP), "pas un fichier gzip");
+    assert_string_equal(spie_src_strerror(SPIE_SRC_E_TRUNCATED), "flux gzip tronqué");
+    assert_string_equal(spie_src_strerror(SPIE_SRC_E_CORRUPT),
+                        "flux gzip corrompu (données ou CRC invalides)");
+    assert_string_equal(spie_src_strerror(SPIE_SRC_E_TRAILING),
+                        "octets parasites après la fin du flux gzip");
+    assert_string_equal(spie_src_strerror(SPIE_SRC_E_MEMORY), "mémoire insuffisante");
+    for (int i = SPIE_SRC_OK; i <= SPIE_SRC_E_MEMORY; i++)
+        for (int j = i + 1; j <= SPIE_SRC_E_MEMORY; j++)
+            assert_string_not_equal(spie_src_strerror((spie_src_status)i),
+                                    spie_src_strerror((spie_src_status)j));
+    assert_non_null(spie_src_strerror((spie_src_status)99));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_roundtrip),
+        cmocka_unit_test(test_concatenated_members),
+        cmocka_unit_test(test_empty_member),
+        cmocka_unit_test(test_nul_padding),
+        cmocka_unit_test(test_nul_then_garbage),
+        cmocka_unit_test(test_trailing_garbage),
+        cmocka_unit_test(test_not_gzip),
+        cmocka_unit_test(test_empty_file),
+        cmocka_unit_test(test_truncation_every_offset),
+        cmocka_unit_test(test_flipped_byte),
+        cmocka_unit_test(test_header_fields),
+        cmocka_unit_test(test_plain_mode),
+        cmocka_unit_test(test_boundary_at_buffer_edge),
+        cmocka_unit_test(test_symlink_refused),
+        cmocka_unit_test(test_directory_and_fifo_refused),
+        cmocka_unit_test(test_counters),
+        cmocka_unit_test(test_large_crc),
+        cmocka_unit_test(test_streaming_memory_50mb),
+        cmocka_unit_test(test_read_error),
+        cmocka_unit_test(test_sticky_and_misc),
+        cmocka_unit_test(test_strerror),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
