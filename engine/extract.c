@@ -228,8 +228,10 @@ struct reader {
     uint64_t rec_start;  /* line where the current record started */
     bool line_has_bytes; /* bytes seen since the last terminator */
     bool prev_cr;        /* the previous byte was a CR (a following LF belongs to it) */
-    bool rec_open;       /* a record spans past the last terminator (open quote) */
-    bool cb2_fired;
+    enum { Q_FIELD_START, Q_UNQUOTED, Q_IN_QUOTES, Q_CLOSE_PENDING, Q_CONTINUATION } qstate;
+    size_t held_spaces;  /* spaces after a closing quote, held back */
+    char qout[4096];     /* normalised bytes on their way to libcsv */
+    size_t qout_len;
     size_t bom_seen;     /* bytes examined for a BOM at the start, 3 = done */
     unsigned char bom_buf[3];
 
@@ -695,7 +697,6 @@ static void on_row(int c, void *data)
 {
     (void)c;
     reader *r = data;
-    r->cb2_fired = true;
     if (r->failed)
         return;
     if (r->nf == 0) {
@@ -720,10 +721,137 @@ static void on_row(int c, void *data)
     r->rec_start = r->cur_line + 1;
 }
 
+static bool blank(const char *p, size_t n);
+
 static void csv_feed(reader *r, const char *p, size_t n)
 {
-    if (csv_parse(&r->csv, p, n, on_field, on_row, r) != n)
+    if (n && csv_parse(&r->csv, p, n, on_field, on_row, r) != n)
         failf(r, 0, "ligne %llu : %s", (unsigned long long)r->cur_line, csv_strerror(csv_error(&r->csv)));
+}
+
+/* ---- quote normalisation ----------------------------------------------------------------
+ * extracts.md §2 wants: a quote inside an unquoted field is a literal character, and
+ * characters after a closing quote are appended to the field ("B2"x -> B2x). libcsv (non
+ * strict) takes the first as the spec says but, on the second, goes back into quoted mode
+ * and swallows the following separators and lines. So the bytes pass through this small
+ * state machine before libcsv: a closing quote followed by other characters is held back
+ * and re-emitted just before the field's end, and the characters in between reach libcsv
+ * inside the quotes (a '"' among them doubled), which gives the field the spec asks for.
+ * Rows without any '"' take a fast path. */
+
+static void out_flush(reader *r)
+{
+    csv_feed(r, r->qout, r->qout_len);
+    r->qout_len = 0;
+}
+
+static void out_byte(reader *r, char c)
+{
+    if (r->qout_len == sizeof r->qout)
+        out_flush(r);
+    r->qout[r->qout_len++] = c;
+}
+
+static void emit_held_spaces(reader *r)
+{
+    for (size_t i = 0; i < r->held_spaces; i++)
+        out_byte(r, ' ');
+    r->held_spaces = 0;
+}
+
+/* The end of a physical line, seen by the quote state machine. */
+static void quote_eol(reader *r)
+{
+    switch (r->qstate) {
+    case Q_CLOSE_PENDING:
+        out_byte(r, '"');
+        emit_held_spaces(r);
+        r->qstate = Q_FIELD_START;
+        break;
+    case Q_CONTINUATION:
+        out_byte(r, '"');
+        r->qstate = Q_FIELD_START;
+        break;
+    case Q_IN_QUOTES:
+        break; /* the record goes on to the next line */
+    default:
+        r->qstate = Q_FIELD_START;
+        break;
+    }
+    out_flush(r);
+}
+
+static void quote_feed(reader *r, const char *p, size_t n)
+{
+    const char delim = (char)csv_get_delim(&r->csv);
+    if ((r->qstate == Q_FIELD_START || r->qstate == Q_UNQUOTED || r->qstate == Q_IN_QUOTES) &&
+        !memchr(p, '"', n)) {
+        csv_feed(r, p, n);
+        if (r->qstate != Q_IN_QUOTES) {
+            const char *d = memrchr(p, delim, n);
+            const char *rest = d ? d + 1 : p;
+            if (d)
+                r->qstate = Q_FIELD_START;
+            if (!blank(rest, (size_t)(p + n - rest)))
+                r->qstate = Q_UNQUOTED;
+        }
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        switch (r->qstate) {
+        case Q_FIELD_START:
+            if (c == '"')
+                r->qstate = Q_IN_QUOTES;
+            else if (c != delim && c != ' ' && c != '\t')
+                r->qstate = Q_UNQUOTED;
+            out_byte(r, c);
+            break;
+        case Q_UNQUOTED:
+            if (c == delim)
+                r->qstate = Q_FIELD_START;
+            out_byte(r, c);
+            break;
+        case Q_IN_QUOTES:
+            if (c == '"')
+                r->qstate = Q_CLOSE_PENDING; /* held back */
+            else
+                out_byte(r, c);
+            break;
+        case Q_CLOSE_PENDING:
+            if (c == '"' && r->held_spaces == 0) { /* "" inside quotes */
+                out_byte(r, '"');
+                out_byte(r, '"');
+                r->qstate = Q_IN_QUOTES;
+            } else if (c == ' ' || c == '\t') {
+                r->held_spaces++;
+            } else if (c == delim) {
+                out_byte(r, '"');
+                emit_held_spaces(r);
+                out_byte(r, c);
+                r->qstate = Q_FIELD_START;
+            } else { /* characters after the closing quote: appended to the field */
+                emit_held_spaces(r);
+                if (c == '"')
+                    out_byte(r, '"');
+                out_byte(r, c);
+                r->qstate = Q_CONTINUATION;
+            }
+            break;
+        case Q_CONTINUATION:
+            if (c == delim) {
+                out_byte(r, '"');
+                out_byte(r, c);
+                r->qstate = Q_FIELD_START;
+            } else {
+                if (c == '"')
+                    out_byte(r, '"');
+                out_byte(r, c);
+            }
+            break;
+        }
+    }
+    out_flush(r);
 }
 
 static bool blank(const char *p, size_t n)
@@ -752,7 +880,7 @@ static void segment(reader *r, const char *p, size_t n)
         if (!buf_append(&r->raw, p, n < k ? n : k))
             { fail_memory(r); return; }
     }
-    csv_feed(r, p, n);
+    quote_feed(r, p, n);
 }
 
 /* The end of a physical line. */
@@ -772,17 +900,15 @@ static void end_of_line(reader *r)
             }
             csv_set_delim(&r->csv, semi > comma ? ';' : ',');
             r->header_fed = true;
-            r->cb2_fired = false;
-            csv_feed(r, r->hdr.p, r->hdr.len);
+            quote_feed(r, r->hdr.p, r->hdr.len);
+            quote_eol(r);
             csv_feed(r, "\n", 1);
-            r->rec_open = !r->cb2_fired;
             r->hdr.len = 0;
         }
     } else {
-        r->cb2_fired = false;
+        quote_eol(r);
         csv_feed(r, "\n", 1);
-        r->rec_open = !r->cb2_fired;
-        if (r->rec_open) {
+        if (r->qstate == Q_IN_QUOTES) {
             r->rec_bytes++;
             if (r->raw.len < RAW_KEEP && !buf_append(&r->raw, "\n", 1))
                 fail_memory(r);
@@ -887,7 +1013,7 @@ static void reader_finish(reader *r)
         end_of_line(r);
     if (r->failed)
         return;
-    if (r->rec_open)
+    if (r->qstate == Q_IN_QUOTES)
         { failf(r, 0, "guillemet ouvert ligne %llu et jamais fermé avant la fin du fichier",
                      (unsigned long long)r->rec_start); return; }
     if (!r->have_header)

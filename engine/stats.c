@@ -462,7 +462,7 @@ static void c_locale_init(void)
 /* Correctly rounded significant digits of a > 0 (finite) with `prec` digits, from
  * snprintf("%.*e"): digits[0 .. prec-1] and the decimal exponent. The decimal point that
  * the current locale puts after the first digit (any bytes) is skipped. */
-static bool sci_digits(double a, int prec, char *digits, int *exp10)
+static bool sci_digits(double a, int prec, char *digits, int *e10)
 {
     char tmp[64];
     const int w = snprintf(tmp, sizeof tmp, "%.*e", prec - 1, a);
@@ -493,30 +493,30 @@ static bool sci_digits(double a, int prec, char *digits, int *exp10)
         e = e * 10 + (*s++ - '0'); /* at most 3 digits for a double */
     if (*s != '\0')
         return false;
-    *exp10 = neg ? -e : e;
+    *e10 = neg ? -e : e;
     return true;
 }
 
-/* digits[0 .. nd-1] x 10^(exp10 - nd + 1), written in the plain or exponent form. */
-static size_t render_decimal(bool negative, const char *digits, int nd, int exp10, char *buf)
+/* digits[0 .. nd-1] x 10^(e10 - nd + 1), written in the plain or exponent form. */
+static size_t render_decimal(bool negative, const char *digits, int nd, int e10, char *buf)
 {
     size_t k = 0;
 
     if (negative)
         buf[k++] = '-';
-    if (exp10 >= -4 && exp10 <= 15) {
-        if (exp10 >= 0) {
-            for (int i = 0; i <= exp10; i++)
+    if (e10 >= -4 && e10 <= 15) {
+        if (e10 >= 0) {
+            for (int i = 0; i <= e10; i++)
                 buf[k++] = i < nd ? digits[i] : '0';
-            if (nd > exp10 + 1) {
+            if (nd > e10 + 1) {
                 buf[k++] = '.';
-                for (int i = exp10 + 1; i < nd; i++)
+                for (int i = e10 + 1; i < nd; i++)
                     buf[k++] = digits[i];
             }
         } else {
             buf[k++] = '0';
             buf[k++] = '.';
-            for (int i = 0; i < -exp10 - 1; i++)
+            for (int i = 0; i < -e10 - 1; i++)
                 buf[k++] = '0';
             for (int i = 0; i < nd; i++)
                 buf[k++] = digits[i];
@@ -529,8 +529,8 @@ static size_t render_decimal(bool negative, const char *digits, int nd, int exp1
                 buf[k++] = digits[i];
         }
         buf[k++] = 'e';
-        buf[k++] = exp10 < 0 ? '-' : '+';
-        const int e = exp10 < 0 ? -exp10 : exp10;
+        buf[k++] = e10 < 0 ? '-' : '+';
+        const int e = e10 < 0 ? -e10 : e10;
         if (e >= 100)
             buf[k++] = (char)('0' + e / 100);
         buf[k++] = (char)('0' + e / 10 % 10); /* at least two digits, as %e writes */
@@ -544,7 +544,7 @@ size_t spie_format_double(double v, char buf[SPIE_NUM_BUF])
 {
     char digits[17];
     char sci[40];
-    int exp10 = 0, nd = 0;
+    int e10 = 0, nd = 0;
 
     buf[0] = '\0';
     if (!isfinite(v))
@@ -559,7 +559,7 @@ size_t spie_format_double(double v, char buf[SPIE_NUM_BUF])
 
     const double a = fabs(v);
     for (nd = 1; nd <= 17; nd++) {
-        if (!sci_digits(a, nd, digits, &exp10))
+        if (!sci_digits(a, nd, digits, &e10))
             return 0;
         /* Read the candidate back in the C locale: "d.ddde-XX". */
         size_t k = 0;
@@ -567,7 +567,7 @@ size_t spie_format_double(double v, char buf[SPIE_NUM_BUF])
         sci[k++] = '.';
         for (int i = 1; i < nd; i++)
             sci[k++] = digits[i];
-        const int w = snprintf(sci + k, sizeof sci - k, "e%d", exp10);
+        const int w = snprintf(sci + k, sizeof sci - k, "e%d", e10);
         if (w <= 0 || (size_t)w >= sizeof sci - k)
             return 0;
         if (strtod_l(sci, NULL, c_locale) == a)
@@ -577,7 +577,7 @@ size_t spie_format_double(double v, char buf[SPIE_NUM_BUF])
         return 0; /* cannot happen: 17 digits always read back */
     while (nd > 1 && digits[nd - 1] == '0')
         nd--;
-    return render_decimal(v < 0.0, digits, nd, exp10, buf);
+    return render_decimal(v < 0.0, digits, nd, e10, buf);
 }
 
 size_t spie_format_cents(spie_cents cents, char buf[SPIE_NUM_BUF])

@@ -164,7 +164,6 @@ typedef struct parse_ctx {
     size_t nf, f_cap;
 
     bool have_header;
-    size_t header_line;
     size_t ncols;                /* fields of the header */
     size_t col[COL_REQUIRED];    /* index of each required column */
 
@@ -277,7 +276,6 @@ static void on_field(void *s, size_t n, void *data)
 static void do_header(parse_ctx *c)
 {
     c->have_header = true;
-    c->header_line = c->row_line;
     c->ncols = c->nf;
     for (size_t k = 0; k < COL_REQUIRED; k++)
         c->col[k] = SIZE_MAX;
