@@ -37,6 +37,7 @@ TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E      := $(sort $(wildcard tests/e2e/*.sh))
 
 .PHONY: all run test asan deps clean unit e2e bench
+.SECONDARY:
 all: $(BUILD)/spie
 
 $(BUILD)/%.o: %.c

@@ -1,7 +1,10 @@
 #include "spie/quality.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "spie/fields.h"
 
 #include "spie/date.h"
 
@@ -65,22 +68,32 @@ static void entry_row(spie_csvw *w, const spie_plan *plan, const spie_plan_entry
     spie_csvw_end_row(w);
 }
 
-static void other_row(spie_csvw *w, const spie_plan *plan, const spie_plan_other *o)
+static void other_row(spie_csvw *w, const spie_plan_other *o)
 {
     spie_extract_name nm;
     bool named = spie_extract_name_parse(o->name, &nm) == SPIE_NAME_OK && o->status == SPIE_OTHER_NOT_RETAINED;
     spie_csvw_str(w, named ? nm.dept : "");
     spie_csvw_str(w, named ? spie_kind_name(nm.kind) : "");
-    spie_csvw_str(w, o->name);
+    /* A name is bytes from the inbox: shown as UTF-8 (Windows-1252 when it is not). */
+    size_t n = strlen(o->name);
+    if (spie_utf8_valid(o->name, n)) {
+        spie_csvw_field(w, o->name, n);
+    } else {
+        char *u = malloc(3 * n + 1);
+        if (u)
+            spie_csvw_field(w, u, spie_cp1252_to_utf8(o->name, n, u));
+        else
+            spie_csvw_field(w, "?", 1);
+        free(u);
+    }
     if (named) {
         char m[8];
         spie_month_format(nm.month, m);
         spie_csvw_str(w, m);
-        spie_csvw_i64(w, plan->period - nm.month);
     } else {
         spie_csvw_field(w, "", 0);
-        spie_csvw_field(w, "", 0);
     }
+    spie_csvw_field(w, "", 0); /* lateness is a property of the selected files only */
     spie_csvw_str(w, o->status == SPIE_OTHER_NOT_RETAINED ? "non_retenu" : "ignore");
     spie_csvw_str(w, o->reason);
     empty_counts(w);
@@ -96,7 +109,7 @@ int spie_quality_write(const char *path, const spie_plan *plan, const spie_entry
     for (size_t i = 0; i < plan->n_entries; i++)
         entry_row(w, plan, &plan->entries[i], &results[i]);
     for (size_t i = 0; i < plan->n_others; i++)
-        other_row(w, plan, &plan->others[i]);
+        other_row(w, &plan->others[i]);
     return spie_csvw_close(w);
 }
 
