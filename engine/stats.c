@@ -286,8 +286,10 @@ spie_stat_status spie_wilson(uint64_t x, uint64_t n, double level, spie_interval
     const double half = z * sqrt(p * (1.0 - p) / nn + z2 / (4.0 * nn * nn)) / (1.0 + z2 / nn);
     if (!gsl_finite(centre) || !gsl_finite(half))
         return SPIE_STAT_E_NUMERIC;
-    out->lower = clamp01(centre - half);
-    out->upper = clamp01(centre + half);
+    /* At x = 0 (x = n) the formula's lower (upper) bound is exactly 0 (1) but rounds to
+     * about 1e-17 from it: publish the exact value. */
+    out->lower = x == 0 ? 0.0 : clamp01(centre - half);
+    out->upper = x == n ? 1.0 : clamp01(centre + half);
     return SPIE_STAT_OK;
 }
 

@@ -6,6 +6,7 @@
 #define SPIE_CLI_H
 
 int spie_cmd_check(int argc, char **argv);
+int spie_cmd_run(int argc, char **argv);
 int spie_cmd_sample(int argc, char **argv);
 
 /* "spie <cmd>: message" on standard error, one line. */

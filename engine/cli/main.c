@@ -48,6 +48,8 @@ int main(int argc, char **argv)
         printf("spie %s\n", SPIE_VERSION);
         return 0;
     }
+    if (!strcmp(cmd, "run"))
+        return spie_cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "check"))
         return spie_cmd_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "sample"))

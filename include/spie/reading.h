@@ -15,9 +15,20 @@ typedef enum spie_entry_status {
     SPIE_ENTRY_UNUSABLE
 } spie_entry_status;
 
+/* The first rejects of a file, kept so that messages can name file and line. */
+#define SPIE_FIRST_REJECTS 3
+typedef struct spie_reject_note {
+    uint64_t line;
+    spie_reason reason;
+    const char *column; /* static column name, NULL for NB_CHAMPS */
+} spie_reject_note;
+
 typedef struct spie_entry_result {
     spie_entry_status status;
     spie_file_report rep; /* meaningful unless MISSING */
+    spie_reject_note first_rejects[SPIE_FIRST_REJECTS];
+    unsigned n_first_rejects;
+    double seconds;       /* wall time spent reading the file */
 } spie_entry_result;
 
 typedef struct spie_territory_data {

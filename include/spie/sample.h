@@ -99,11 +99,15 @@ typedef struct spie_sample_plan {
     double nat_ratio;        /* NAT amounts scale: allocations used / all allocations */
 } spie_sample_plan;
 
-/* Builds the plan for the options (no file is touched, no random draw is made: person
+/* Builds the plan for the options (err must not be NULL; no file is touched, no random draw is made: person
  * counts are a deterministic allocation by population and months of activity). */
 spie_sample_status spie_sample_plan_make(const spie_sample_options *o, spie_sample_plan *out,
                                          spie_sample_error *err);
 void spie_sample_plan_free(spie_sample_plan *p); /* accepts NULL; leaves it empty */
+
+/* Persons entering item i in each of its months: counts[k] for month first + k, so counts
+ * must hold last - first + 1 values; they sum to items[i].persons. */
+spie_sample_status spie_sample_plan_months(const spie_sample_plan *p, size_t i, uint64_t *counts);
 
 /* Clean rows of one territory's last extract, generated in memory without writing. */
 typedef struct spie_sample_counts {

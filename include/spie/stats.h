@@ -107,8 +107,9 @@ typedef struct spie_interval {
 } spie_interval;
 
 /* Wilson score interval at confidence level `level` (0.95 for 95 %), exactly the formula
- * of §4 with z = gsl_cdf_ugaussian_Pinv(1 - alpha/2), alpha = 1 - level; the bounds are
- * clamped to [0, 1] (they leave it only by a rounding error, at x = 0 or x = n).
+ * of §4 with z = gsl_cdf_ugaussian_Pinv(1 - alpha/2), alpha = 1 - level. The lower bound
+ * at x = 0 is 0 and the upper bound at x = n is 1 exactly (the formula's values, which
+ * floating point misses by ~1e-17); bounds are clamped to [0, 1].
  * SPIE_STAT_NA when n = 0; SPIE_STAT_E_ARG when x > n or level is not in (0, 1). */
 spie_stat_status spie_wilson(uint64_t x, uint64_t n, double level, spie_interval *out);
 

@@ -1,0 +1,367 @@
+#include "spie/batch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "spie/csvw.h"
+#include "spie/geo.h"
+#include "spie/quality.h"
+
+typedef struct shared {
+    const spie_batch_cfg *cfg;
+    spie_batch *b;
+    pthread_mutex_t lock;
+    size_t next;          /* next plan entry to take */
+    size_t *group_first;  /* first plan entry of each group */
+    size_t n_groups;
+    char **part_paths;    /* rejects of each group (one gzip member each) */
+    spie_batch_status status;
+    char msg[256];
+} shared;
+
+typedef struct sink {
+    spie_csvw *w;
+    spie_entry_result *results;
+    const spie_plan *plan;
+    size_t first, count;
+} sink;
+
+static int sink_row(void *ctx, const spie_reject *r)
+{
+    sink *s = ctx;
+    for (size_t i = s->first; i < s->first + s->count; i++) {
+        if (s->plan->entries[i].file && strcmp(s->plan->entries[i].file, r->file) == 0) {
+            spie_entry_result *res = &s->results[i];
+            if (res->n_first_rejects < SPIE_FIRST_REJECTS) {
+                spie_reject_note *n = &res->first_rejects[res->n_first_rejects++];
+                n->line = r->line;
+                n->reason = r->reason;
+                n->column = r->column;
+            }
+            break;
+        }
+    }
+    return spie_rejects_row(s->w, r);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long territory_index(const spie_territories *t, const char *dept)
+{
+    for (size_t i = 0; i < t->count; i++)
+        if (strcmp(t->items[i].dept->code, dept) == 0)
+            return (long)i;
+    return -1;
+}
+
+static long region_index(const char *code)
+{
+    for (size_t i = 0; i < spie_region_count(); i++)
+        if (strcmp(spie_region_at(i)->code, code) == 0)
+            return (long)i;
+    return -1;
+}
+
+static void set_error(shared *sh, spie_batch_status st, const char *msg)
+{
+    pthread_mutex_lock(&sh->lock);
+    if (sh->status == SPIE_BATCH_OK) {
+        sh->status = st;
+        snprintf(sh->msg, sizeof sh->msg, "%s", msg);
+    }
+    pthread_mutex_unlock(&sh->lock);
+}
+
+static void *worker(void *arg)
+{
+    shared *sh = arg;
+    const spie_batch_cfg *cfg = sh->cfg;
+    spie_batch *b = sh->b;
+    spie_territory_data data = {0};
+    spie_cube local = {0};
+    data.persons = spie_persons_new();
+    if (!data.persons || (cfg->fold && !spie_cube_init(&local, &b->fold, true))) {
+        set_error(sh, SPIE_BATCH_E_MEMORY, "mémoire insuffisante");
+        goto out;
+    }
+    for (;;) {
+        pthread_mutex_lock(&sh->lock);
+        size_t gi = sh->next;
+        bool stop = sh->status != SPIE_BATCH_OK || gi >= sh->n_groups;
+        if (!stop)
+            sh->next++;
+        pthread_mutex_unlock(&sh->lock);
+        if (stop)
+            break;
+        size_t first = sh->group_first[gi];
+        size_t count = (gi + 1 < sh->n_groups ? sh->group_first[gi + 1] : cfg->plan->n_entries) - first;
+        const spie_plan_entry *e0 = &cfg->plan->entries[first];
+
+        spie_csvw *w = spie_csvw_open(sh->part_paths[gi], true);
+        if (!w) {
+            char m[256];
+            snprintf(m, sizeof m, "%s : %s", sh->part_paths[gi], strerror(errno));
+            set_error(sh, SPIE_BATCH_E_WRITE, m);
+            break;
+        }
+        sink s = {.w = w, .results = b->results, .plan = cfg->plan, .first = first, .count = count};
+        double t0 = now_seconds();
+        bool ok = spie_read_group(cfg->inbox, cfg->plan, first, count, sink_row, &s, &data, b->results + first);
+        int werr = spie_csvw_close(w);
+        if (!ok || werr) {
+            char m[256];
+            snprintf(m, sizeof m, "%s : %s", sh->part_paths[gi],
+                     werr ? strerror(werr) : "écriture impossible ou mémoire insuffisante");
+            set_error(sh, werr ? SPIE_BATCH_E_WRITE : SPIE_BATCH_E_MEMORY, m);
+            break;
+        }
+        long ti = e0->terr ? territory_index(cfg->terr, e0->dept) : -1;
+        if (cfg->fold && ti >= 0) {
+            spie_cube_reset(&local);
+            if (data.persons_ok) {
+                size_t n = spie_persons_count(data.persons);
+                for (size_t i = 0; i < n; i++)
+                    spie_cube_fold(&local, &b->fold, spie_persons_at_const(data.persons, i));
+            }
+        }
+        /* Budget lines are kept (they are few); the stores are reused for the next group. */
+        spie_budget kept = {0};
+        if (data.budget_ok && data.budget.count) {
+            kept.lines = malloc(data.budget.count * sizeof *kept.lines);
+            if (!kept.lines) {
+                set_error(sh, SPIE_BATCH_E_MEMORY, "mémoire insuffisante");
+                break;
+            }
+            memcpy(kept.lines, data.budget.lines, data.budget.count * sizeof *kept.lines);
+            kept.count = kept.cap = data.budget.count;
+        }
+        double secs = now_seconds() - t0;
+
+        pthread_mutex_lock(&sh->lock);
+        for (size_t i = first; i < first + count; i++) {
+            b->results[i].seconds = secs;
+            b->bytes_in += b->results[i].rep.bytes_in;
+            b->bytes_out += b->results[i].rep.bytes_out;
+            b->rows_read += b->results[i].rep.rows_read;
+        }
+        if (ti >= 0) {
+            b->persons_ok[ti] = data.persons_ok;
+            b->budget_ok[ti] = data.budget_ok;
+            b->budgets[ti] = kept;
+            if (cfg->fold && data.persons_ok) {
+                const spie_territory *t = &cfg->terr->items[ti];
+                spie_cube_add(&b->dept[ti], &local);
+                spie_cube_add(&b->nation, &local);
+                spie_cube_add(&b->waves[t->wave], &local);
+                long ri = region_index(t->dept->region_code);
+                if (ri >= 0)
+                    spie_cube_add(&b->regions[ri], &local);
+            }
+        } else {
+            b->nat_ok = data.budget_ok;
+            b->nat_budget = kept;
+        }
+        if (cfg->log)
+            cfg->log(cfg->log_ctx, cfg->plan, first, count, b->results, secs);
+        pthread_mutex_unlock(&sh->lock);
+    }
+out:
+    spie_cube_release(&local);
+    spie_persons_free(data.persons);
+    spie_budget_release(&data.budget);
+    return NULL;
+}
+
+static bool alloc_batch(const spie_batch_cfg *cfg, spie_batch *b)
+{
+    size_t nt = cfg->terr->count, nr = spie_region_count();
+    b->results = calloc(cfg->plan->n_entries ? cfg->plan->n_entries : 1, sizeof *b->results);
+    b->dept = calloc(nt ? nt : 1, sizeof *b->dept);
+    b->persons_ok = calloc(nt ? nt : 1, sizeof *b->persons_ok);
+    b->budget_ok = calloc(nt ? nt : 1, sizeof *b->budget_ok);
+    b->budgets = calloc(nt ? nt : 1, sizeof *b->budgets);
+    b->regions = calloc(nr, sizeof *b->regions);
+    if (!b->results || !b->dept || !b->persons_ok || !b->budget_ok || !b->budgets || !b->regions)
+        return false;
+    if (!cfg->fold)
+        return true;
+    if (!spie_cube_init(&b->nation, &b->fold, true))
+        return false;
+    for (size_t i = 0; i < nt; i++)
+        if (!spie_cube_init(&b->dept[i], &b->fold, false))
+            return false;
+    for (int w = 0; w < SPIE_WAVE_COUNT; w++)
+        if (!spie_cube_init(&b->waves[w], &b->fold, false))
+            return false;
+    for (size_t r = 0; r < nr; r++) {
+        /* Only regions with a programme territory get accumulators. */
+        bool has = false;
+        for (size_t i = 0; i < nt && !has; i++)
+            has = strcmp(cfg->terr->items[i].dept->region_code, spie_region_at(r)->code) == 0;
+        if (has && !spie_cube_init(&b->regions[r], &b->fold, true))
+            return false;
+    }
+    return true;
+}
+
+void spie_batch_release(spie_batch *b, const spie_batch_cfg *cfg)
+{
+    if (!b)
+        return;
+    size_t nt = cfg->terr->count;
+    if (b->dept)
+        for (size_t i = 0; i < nt; i++)
+            spie_cube_release(&b->dept[i]);
+    if (b->budgets)
+        for (size_t i = 0; i < nt; i++)
+            spie_budget_release(&b->budgets[i]);
+    if (b->regions)
+        for (size_t r = 0; r < spie_region_count(); r++)
+            spie_cube_release(&b->regions[r]);
+    for (int w = 0; w < SPIE_WAVE_COUNT; w++)
+        spie_cube_release(&b->waves[w]);
+    spie_cube_release(&b->nation);
+    spie_budget_release(&b->nat_budget);
+    free(b->results);
+    free(b->dept);
+    free(b->persons_ok);
+    free(b->budget_ok);
+    free(b->budgets);
+    free(b->regions);
+    memset(b, 0, sizeof *b);
+}
+
+/* Appends the bytes of src to the open descriptor fd. 0 or an errno value. */
+static int append_file(int fd, const char *src)
+{
+    int in = open(src, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        return errno;
+    char buf[65536];
+    int rc = 0;
+    for (;;) {
+        ssize_t n = read(in, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            rc = errno;
+            break;
+        }
+        if (n == 0)
+            break;
+        for (ssize_t off = 0; off < n;) {
+            ssize_t k = write(fd, buf + off, (size_t)(n - off));
+            if (k < 0) {
+                if (errno == EINTR)
+                    continue;
+                rc = errno;
+                break;
+            }
+            off += k;
+        }
+        if (rc)
+            break;
+    }
+    close(in);
+    return rc;
+}
+
+spie_batch_status spie_batch_run(const spie_batch_cfg *cfg, spie_batch *b, char *msg, size_t msg_size)
+{
+    memset(b, 0, sizeof *b);
+    spie_fold_ctx_init(&b->fold, cfg->params, cfg->plan->period);
+    shared sh;
+    memset(&sh, 0, sizeof sh);
+    sh.cfg = cfg;
+    sh.b = b;
+    spie_batch_status st = SPIE_BATCH_OK;
+    pthread_t *threads = NULL;
+    int started = 0;
+    int jobs = cfg->jobs < 1 ? 1 : cfg->jobs;
+
+    if (!alloc_batch(cfg, b))
+        goto out_nomem;
+    sh.group_first = calloc(cfg->plan->n_entries + 1, sizeof *sh.group_first);
+    if (!sh.group_first)
+        goto out_nomem;
+    for (size_t i = 0; i < cfg->plan->n_entries; i += spie_plan_group_len(cfg->plan, i))
+        sh.group_first[sh.n_groups++] = i;
+    sh.part_paths = calloc(sh.n_groups + 1, sizeof *sh.part_paths);
+    if (!sh.part_paths)
+        goto out_nomem;
+    for (size_t g = 0; g < sh.n_groups; g++) {
+        size_t n = strlen(cfg->rejects_path) + 32;
+        if (!(sh.part_paths[g] = malloc(n)))
+            goto out_nomem;
+        snprintf(sh.part_paths[g], n, "%s.part%zu", cfg->rejects_path, g);
+    }
+    if (pthread_mutex_init(&sh.lock, NULL) != 0)
+        goto out_nomem;
+    threads = calloc((size_t)jobs, sizeof *threads);
+    if (!threads)
+        goto out_mutex_nomem;
+    for (; started < jobs; started++)
+        if (pthread_create(&threads[started], NULL, worker, &sh) != 0)
+            break;
+    if (started == 0) {
+        sh.status = SPIE_BATCH_E_THREAD;
+        snprintf(sh.msg, sizeof sh.msg, "impossible de lancer un fil d'exécution");
+    }
+    for (int i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    free(threads);
+    pthread_mutex_destroy(&sh.lock);
+    st = sh.status;
+    if (st == SPIE_BATCH_OK) {
+        /* The rejects file: a header member, then each territory's member in plan order. */
+        spie_csvw *w = spie_csvw_open(cfg->rejects_path, true);
+        int rc = w ? (spie_rejects_header(w), spie_csvw_close(w)) : errno;
+        int fd = rc ? -1 : open(cfg->rejects_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+        if (!rc && fd < 0)
+            rc = errno;
+        for (size_t g = 0; !rc && g < sh.n_groups; g++)
+            rc = append_file(fd, sh.part_paths[g]);
+        if (fd >= 0) {
+            if (!rc && fsync(fd) != 0)
+                rc = errno;
+            if (close(fd) != 0 && !rc)
+                rc = errno;
+        }
+        if (rc) {
+            st = SPIE_BATCH_E_WRITE;
+            snprintf(sh.msg, sizeof sh.msg, "%s : %s", cfg->rejects_path, strerror(rc));
+        }
+    }
+    goto out;
+out_mutex_nomem:
+    pthread_mutex_destroy(&sh.lock);
+out_nomem:
+    st = SPIE_BATCH_E_MEMORY;
+    snprintf(sh.msg, sizeof sh.msg, "mémoire insuffisante");
+out:
+    if (sh.part_paths) {
+        for (size_t g = 0; g < sh.n_groups; g++)
+            if (sh.part_paths[g]) {
+                unlink(sh.part_paths[g]);
+                free(sh.part_paths[g]);
+            }
+        free(sh.part_paths);
+    }
+    free(sh.group_first);
+    if (st != SPIE_BATCH_OK) {
+        snprintf(msg, msg_size, "%s", sh.msg);
+        spie_batch_release(b, cfg);
+    }
+    return st;
+}

@@ -1,0 +1,330 @@
+/* spie run and spie check: the monthly batch, and its reading-and-validation part alone.
+ * Both select the extracts, read them in parallel (--jobs) and publish atomically into
+ * <out>/<P>/; run also computes the indicators. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "spie/batch.h"
+#include "spie/date.h"
+#include "spie/geo.h"
+#include "spie/indicators.h"
+#include "spie/publish.h"
+#include "spie/quality.h"
+#include "spie/table.h"
+
+typedef struct opts {
+    const char *cmd;
+    bool run;
+    const char *period_s, *inbox, *out, *terr_path;
+    int jobs;
+    bool quiet;
+} opts;
+
+static void usage(FILE *f, bool run)
+{
+    if (run)
+        fputs("Usage: spie run --period AAAA-MM --inbox DOSSIER --out DOSSIER [options]\n"
+              "\n"
+              "Le traitement mensuel : sélectionne les extraits de la période (le plus récent mois\n"
+              "<= période pour chaque territoire et chaque type), les contrôle, calcule les indicateurs\n"
+              "et publie d'un bloc dans DOSSIER/AAAA-MM/ : indicateurs_AAAA-MM.csv,\n"
+              "qualite_AAAA-MM.csv et rejets_AAAA-MM.csv.gz.\n",
+              f);
+    else
+        fputs("Usage: spie check --period AAAA-MM --inbox DOSSIER --out DOSSIER [options]\n"
+              "\n"
+              "Lit et contrôle les extraits retenus pour la période, sans calculer d'indicateur, et\n"
+              "publie dans DOSSIER/AAAA-MM/ le rapport de qualité qualite_AAAA-MM.csv et les lignes\n"
+              "rejetées rejets_AAAA-MM.csv.gz.\n",
+              f);
+    fputs("\n"
+          "Options :\n"
+          "  --period AAAA-MM       période traitée\n"
+          "  --inbox DOSSIER        boîte de dépôt des extraits\n"
+          "  --out DOSSIER          dossier de sortie\n"
+          "  --territories FICHIER  table des territoires (défaut : table livrée, allocations illustratives)\n"
+          "  --jobs N               territoires lus en parallèle (défaut : nombre de cœurs)\n"
+          "  --quiet                n'écrit que les erreurs\n"
+          "  --help                 cette aide\n"
+          "\n"
+          "Code de sortie : 0 fait ; 1 fait, avec des erreurs de données (fichier inutilisable,\n"
+          "territoire manquant ou en retard) ; 2 erreur d'usage, rien n'est écrit ; 3 sorties\n"
+          "impossibles à écrire (le résultat précédent reste intact).\n",
+          f);
+}
+
+/* Per-territory log: file problems always, summaries unless --quiet. Runs under the
+ * batch's lock, so lines of two territories never mix. */
+typedef struct log_ctx {
+    const opts *o;
+    bool data_errors;
+} log_ctx;
+
+static void log_group(void *ctx, const spie_plan *plan, size_t first, size_t count, const spie_entry_result *results,
+                      double seconds)
+{
+    log_ctx *lc = ctx;
+    const opts *o = lc->o;
+    const char *cmd = o->cmd;
+    unsigned missing = 0;
+    for (size_t i = first; i < first + count; i++) {
+        const spie_plan_entry *e = &plan->entries[i];
+        const spie_entry_result *res = &results[i];
+        if (res->status == SPIE_ENTRY_MISSING) {
+            if (e->terr) { /* a missing NAT file is not an error (indicators.md §9) */
+                lc->data_errors = true;
+                missing++;
+            }
+            continue;
+        }
+        if (e->late_months > 0) {
+            lc->data_errors = true;
+            fprintf(stderr, "spie %s: %s/%s: en retard de %d mois\n", cmd, o->inbox, e->file, e->late_months);
+        }
+        const spie_file_report *r = &res->rep;
+        if (res->status == SPIE_ENTRY_UNUSABLE) {
+            lc->data_errors = true;
+            if (r->fail_line)
+                fprintf(stderr, "spie %s: %s/%s:%llu: fichier inutilisable : %s\n", cmd, o->inbox, e->file,
+                        (unsigned long long)r->fail_line, r->motif);
+            else
+                fprintf(stderr, "spie %s: %s/%s: fichier inutilisable : %s\n", cmd, o->inbox, e->file, r->motif);
+            continue;
+        }
+        if (o->quiet)
+            continue;
+        for (unsigned k = 0; k < res->n_first_rejects; k++) {
+            const spie_reject_note *n = &res->first_rejects[k];
+            fprintf(stderr, "spie %s: %s/%s:%llu: ligne rejetée : %s (%s%s%s)\n", cmd, o->inbox, e->file,
+                    (unsigned long long)n->line, spie_reason_label(n->reason), spie_reason_code(n->reason),
+                    n->column ? ", colonne " : "", n->column ? n->column : "");
+        }
+        fprintf(stderr, "spie %s: %s/%s: %llu lignes lues, %llu acceptées, %llu rejetées, %llu vides\n", cmd,
+                o->inbox, e->file, (unsigned long long)r->rows_read, (unsigned long long)r->rows_accepted,
+                (unsigned long long)r->rows_rejected, (unsigned long long)r->empty_lines);
+    }
+    if (missing)
+        fprintf(stderr, "spie %s: territoire %s : %u extrait%s manquant%s dans %s\n", cmd, plan->entries[first].dept,
+                missing, missing > 1 ? "s" : "", missing > 1 ? "s" : "", o->inbox);
+    if (!o->quiet)
+        fprintf(stderr, "spie %s: territoire %s lu en %.2f s\n", cmd, plan->entries[first].dept, seconds);
+}
+
+static bool parse(int argc, char **argv, opts *o, int *status)
+{
+    static const struct option lopts[] = {
+        {"period", required_argument, NULL, 'p'}, {"inbox", required_argument, NULL, 'i'},
+        {"out", required_argument, NULL, 'o'},    {"territories", required_argument, NULL, 't'},
+        {"jobs", required_argument, NULL, 'j'},   {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    int c;
+    optind = 1;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    o->jobs = ncpu > 0 ? (int)(ncpu > 64 ? 64 : ncpu) : 1;
+    while ((c = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
+        switch (c) {
+        case 'p': o->period_s = optarg; break;
+        case 'i': o->inbox = optarg; break;
+        case 'o': o->out = optarg; break;
+        case 't': o->terr_path = optarg; break;
+        case 'q': o->quiet = true; break;
+        case 'j': {
+            char *end;
+            errno = 0;
+            long v = strtol(optarg, &end, 10);
+            if (errno || *end || v < 1 || v > 256) {
+                cli_error(o->cmd, "--jobs %s : un nombre entre 1 et 256 est attendu", optarg);
+                *status = 2;
+                return false;
+            }
+            o->jobs = (int)v;
+            break;
+        }
+        case 'h': usage(stdout, o->run); *status = 0; return false;
+        default: usage(stderr, o->run); *status = 2; return false;
+        }
+    }
+    if (optind < argc) {
+        cli_error(o->cmd, "argument inattendu « %s »", argv[optind]);
+        *status = 2;
+        return false;
+    }
+    if (!o->period_s || !o->inbox || !o->out) {
+        cli_error(o->cmd, "--period, --inbox et --out sont obligatoires (spie %s --help)", o->cmd);
+        *status = 2;
+        return false;
+    }
+    return true;
+}
+
+/* Every person-based figure of every group into t. */
+static bool build_table(spie_table *t, const spie_batch *b, const spie_territories *terr, const spie_params *params,
+                        char *err, size_t err_size)
+{
+    uint64_t nat_inc = 0, nat_inc_b = 0;
+    uint64_t wave_exp[SPIE_WAVE_COUNT] = {0}, wave_inc[SPIE_WAVE_COUNT] = {0}, wave_inc_b[SPIE_WAVE_COUNT] = {0};
+    for (size_t i = 0; i < terr->count; i++) {
+        const spie_territory *tr = &terr->items[i];
+        spie_group_id g = {SPIE_LEVEL_DEPARTEMENT, tr->dept->code, tr->dept->name};
+        if (!spie_indicators_rows(t, &g, &b->dept[i], b->persons_ok[i], params, err, err_size))
+            return false;
+        nat_inc += b->persons_ok[i];
+        nat_inc_b += b->budget_ok[i];
+        wave_exp[tr->wave]++;
+        wave_inc[tr->wave] += b->persons_ok[i];
+        wave_inc_b[tr->wave] += b->budget_ok[i];
+    }
+    for (size_t r = 0; r < spie_region_count(); r++) {
+        const spie_region *reg = spie_region_at(r);
+        uint64_t exp = 0, inc = 0, inc_b = 0;
+        for (size_t i = 0; i < terr->count; i++)
+            if (strcmp(terr->items[i].dept->region_code, reg->code) == 0) {
+                exp++;
+                inc += b->persons_ok[i];
+                inc_b += b->budget_ok[i];
+            }
+        if (!exp)
+            continue;
+        spie_group_id g = {SPIE_LEVEL_REGION, reg->code, reg->name};
+        if (!spie_indicators_rows(t, &g, &b->regions[r], inc > 0, params, err, err_size) ||
+            !spie_indicators_territory_counts(t, &g, exp, inc, inc_b))
+            return false;
+    }
+    for (int w = 0; w < SPIE_WAVE_COUNT; w++) {
+        spie_group_id g = {SPIE_LEVEL_VAGUE, spie_wave_code((spie_wave)w), spie_wave_code((spie_wave)w)};
+        if (!spie_indicators_rows(t, &g, &b->waves[w], wave_inc[w] > 0, params, err, err_size) ||
+            !spie_indicators_territory_counts(t, &g, wave_exp[w], wave_inc[w], wave_inc_b[w]))
+            return false;
+    }
+    spie_group_id g = {SPIE_LEVEL_NATIONAL, "FR", "France"};
+    if (!spie_indicators_rows(t, &g, &b->nation, nat_inc > 0, params, err, err_size) ||
+        !spie_indicators_territory_counts(t, &g, terr->count, nat_inc, nat_inc_b))
+        return false;
+    spie_table_sort(t);
+    return true;
+}
+
+static int batch_command(int argc, char **argv, bool run)
+{
+    opts o = {.cmd = run ? "run" : "check", .run = run};
+    int status = 2;
+    if (!parse(argc, argv, &o, &status))
+        return status;
+    spie_month period;
+    if (!spie_month_parse_iso(o.period_s, strlen(o.period_s), &period)) {
+        cli_error(o.cmd, "--period %s : mois AAAA-MM attendu", o.period_s);
+        return 2;
+    }
+
+    spie_params params;
+    spie_params_default(&params);
+    spie_territories terr = {0};
+    spie_terr_error terr_err;
+    spie_plan plan = {0};
+    spie_plan_error plan_err;
+    spie_publish *pub = NULL;
+    char *path = NULL;
+    spie_batch b;
+    spie_batch_cfg cfg;
+    bool batch_done = false;
+    spie_table table = {0};
+    char msg[512];
+    int err = 0;
+    log_ctx lc = {.o = &o};
+
+    bool terr_ok = o.terr_path ? spie_territories_load(o.terr_path, &terr, &terr_err)
+                               : spie_territories_default(&terr, &terr_err);
+    if (!terr_ok) {
+        const char *name = o.terr_path ? o.terr_path : "(table par défaut)";
+        if (terr_err.line)
+            cli_error(o.cmd, "%s:%zu: %s", name, terr_err.line, terr_err.msg);
+        else
+            cli_error(o.cmd, "%s: %s", name, terr_err.msg);
+        goto out_free;
+    }
+    if (spie_plan_build(o.inbox, period, &terr, &plan, &plan_err) != SPIE_PLAN_OK) {
+        cli_error(o.cmd, "%s", plan_err.msg);
+        goto out_free;
+    }
+
+    status = 3;
+    pub = spie_publish_begin(o.out, o.period_s, &err, msg, sizeof msg);
+    if (!pub) {
+        cli_error(o.cmd, "%s", msg);
+        goto out_free;
+    }
+    char name[64];
+    snprintf(name, sizeof name, "rejets_%s.csv.gz", o.period_s);
+    if (!(path = spie_publish_path(pub, name))) {
+        cli_error(o.cmd, "mémoire insuffisante");
+        goto out_abort;
+    }
+    cfg = (spie_batch_cfg){.inbox = o.inbox, .plan = &plan, .terr = &terr, .params = &params,
+                           .rejects_path = path, .jobs = o.jobs, .fold = run, .log = log_group, .log_ctx = &lc};
+    spie_batch_status bs = spie_batch_run(&cfg, &b, msg, sizeof msg);
+    if (bs != SPIE_BATCH_OK) {
+        cli_error(o.cmd, "%s", msg);
+        goto out_abort;
+    }
+    batch_done = true;
+    for (size_t i = 0; i < plan.n_others; i++)
+        if (!o.quiet)
+            fprintf(stderr, "spie %s: %s/%s: %s : %s\n", o.cmd, o.inbox, plan.others[i].name,
+                    plan.others[i].status == SPIE_OTHER_IGNORED ? "ignoré" : "non retenu", plan.others[i].reason);
+
+    free(path);
+    snprintf(name, sizeof name, "qualite_%s.csv", o.period_s);
+    if (!(path = spie_publish_path(pub, name))) {
+        cli_error(o.cmd, "mémoire insuffisante");
+        goto out_abort;
+    }
+    if ((err = spie_quality_write(path, &plan, b.results))) {
+        cli_error(o.cmd, "%s : %s", path, strerror(err));
+        goto out_abort;
+    }
+    if (run) {
+        if (!build_table(&table, &b, &terr, &params, msg, sizeof msg)) {
+            cli_error(o.cmd, "calcul des indicateurs : %s", msg);
+            goto out_abort;
+        }
+        free(path);
+        snprintf(name, sizeof name, "indicateurs_%s.csv", o.period_s);
+        if (!(path = spie_publish_path(pub, name))) {
+            cli_error(o.cmd, "mémoire insuffisante");
+            goto out_abort;
+        }
+        if ((err = spie_table_write_csv(&table, path))) {
+            cli_error(o.cmd, "%s : %s", path, strerror(err));
+            goto out_abort;
+        }
+    }
+    err = spie_publish_commit(pub, msg, sizeof msg);
+    pub = NULL;
+    if (err) {
+        cli_error(o.cmd, "%s", msg);
+        goto out_free;
+    }
+    if (!o.quiet)
+        fprintf(stderr, "spie %s: résultats dans %s/%s/\n", o.cmd, o.out, o.period_s);
+    status = lc.data_errors ? 1 : 0;
+    goto out_free;
+
+out_abort:
+    spie_publish_abort(pub);
+out_free:
+    if (batch_done)
+        spie_batch_release(&b, &cfg);
+    spie_table_release(&table);
+    free(path);
+    spie_plan_free(&plan);
+    spie_territories_free(&terr);
+    return status;
+}
+
+int spie_cmd_run(int argc, char **argv) { return batch_command(argc, argv, true); }
+int spie_cmd_check(int argc, char **argv) { return batch_command(argc, argv, false); }

@@ -1,0 +1,63 @@
+/* The per-territory stage of a batch, in parallel: each worker takes the next territory
+ * of the plan, reads its files (reading.h), writes its rejects as one gzip member, folds
+ * its persons into a cube with breakdowns, and adds that cube into the shared cubes of
+ * its département, region, wave and the nation under a lock. Integer accumulators add
+ * exactly in any order, so the result is the same for every number of workers.
+ *
+ * Memory: one territory's persons per worker, plus the group cubes (their size depends
+ * on the number of groups and days, not on the number of persons). */
+#ifndef SPIE_BATCH_H
+#define SPIE_BATCH_H
+
+#include "spie/acc.h"
+#include "spie/reading.h"
+#include "spie/territories.h"
+
+/* Called once per territory (or NAT) when its files are read, from a worker thread,
+ * under the batch's lock (so calls never overlap). first is the first plan entry of the
+ * group, count its entries. */
+typedef void (*spie_batch_log_fn)(void *ctx, const spie_plan *plan, size_t first, size_t count,
+                                  const spie_entry_result *results, double seconds);
+
+typedef struct spie_batch_cfg {
+    const char *inbox;
+    const spie_plan *plan;
+    const spie_territories *terr;
+    const spie_params *params;
+    const char *rejects_path; /* the rejects file to write (gzip), header included */
+    int jobs;                 /* worker threads, >= 1 */
+    bool fold;                /* compute the accumulators (spie run), not only read (spie check) */
+    spie_batch_log_fn log;
+    void *log_ctx;
+} spie_batch_cfg;
+
+typedef struct spie_batch {
+    spie_fold_ctx fold;
+    spie_entry_result *results; /* per plan entry */
+    /* per territory, in the order of terr->items */
+    spie_cube *dept;
+    bool *persons_ok;
+    bool *budget_ok;
+    spie_budget *budgets;
+    /* NAT */
+    bool nat_ok;
+    spie_budget nat_budget;
+    /* aggregates */
+    spie_cube nation;
+    spie_cube *regions;        /* per region index of geo.h */
+    spie_cube waves[SPIE_WAVE_COUNT];
+    uint64_t bytes_in, bytes_out, rows_read;
+} spie_batch;
+
+typedef enum spie_batch_status {
+    SPIE_BATCH_OK = 0,
+    SPIE_BATCH_E_MEMORY,
+    SPIE_BATCH_E_WRITE, /* the rejects could not be written */
+    SPIE_BATCH_E_THREAD
+} spie_batch_status;
+
+/* Runs the stage. On failure *msg says why (French); the batch is released. */
+spie_batch_status spie_batch_run(const spie_batch_cfg *cfg, spie_batch *out, char *msg, size_t msg_size);
+void spie_batch_release(spie_batch *b, const spie_batch_cfg *cfg);
+
+#endif

@@ -1,0 +1,28 @@
+/* From accumulators to publication rows: every person-based indicator of
+ * indicators.md §1-§5 for one group (national, a region, a département, a wave), with the
+ * names, values, intervals, `effectif` and status of outputs.md §4 and the edge cases of
+ * indicators.md §9. */
+#ifndef SPIE_INDICATORS_H
+#define SPIE_INDICATORS_H
+
+#include "spie/acc.h"
+#include "spie/table.h"
+
+typedef struct spie_group_id {
+    spie_level level;
+    const char *code;    /* "FR", "76", "31", "AMI1" */
+    const char *libelle; /* static */
+} spie_group_id;
+
+/* Rows of a group. available = false: the group has no included territory (or, for a
+ * département, its extracts are not usable): the ensemble rows are nd with an empty
+ * effectif and no breakdown row is written. Returns false when memory runs out (or a
+ * statistic failed in a way that is a bug: *err says which). */
+bool spie_indicators_rows(spie_table *t, const spie_group_id *g, const spie_cube *cube, bool available,
+                          const spie_params *params, char *err, size_t err_size);
+
+/* The counts of territories of a region, wave or the nation. */
+bool spie_indicators_territory_counts(spie_table *t, const spie_group_id *g, uint64_t expected,
+                                      uint64_t included, uint64_t included_budget);
+
+#endif
