@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "spie/batch.h"
+#include "spie/budget_ind.h"
 #include "spie/date.h"
 #include "spie/geo.h"
 #include "spie/indicators.h"
@@ -203,7 +204,8 @@ static bool build_table(spie_table *t, const spie_batch *b, const spie_territori
     }
     spie_group_id g = {SPIE_LEVEL_NATIONAL, "FR", "France"};
     if (!spie_indicators_rows(t, &g, &b->nation, nat_inc > 0, params, err, err_size) ||
-        !spie_indicators_territory_counts(t, &g, terr->count, nat_inc, nat_inc_b))
+        !spie_indicators_territory_counts(t, &g, terr->count, nat_inc, nat_inc_b) ||
+        !spie_budget_rows(t, b, terr, params, err, err_size))
         return false;
     spie_table_sort(t);
     return true;

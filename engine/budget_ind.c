@@ -1,0 +1,365 @@
+#include "spie/budget_ind.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spie/date.h"
+#include "spie/geo.h"
+#include "spie/stats.h"
+
+/* Sums of one group over its budget-included territories. */
+typedef struct money {
+    bool any;                 /* at least one territory included */
+    spie_cents allocation;
+    spie_cents engaged, paid; /* ETAT, mois <= P */
+    spie_cents cofin[SPIE_FIN_COUNT];
+    spie_cents *paid_month;   /* ETAT paid per month, index = month - series_start */
+    /* unit costs: over territories included for both activity and budget */
+    bool any_both;
+    spie_cents paid_both;
+    uint64_t entrants_both, returns_both;
+} money;
+
+typedef struct ctx {
+    spie_table *t;
+    const spie_params *params;
+    spie_month period;
+    spie_month first;     /* first month of the series (window start) */
+    size_t n_months;      /* months from first to P (0 when P < first) */
+    bool oom;
+} ctx;
+
+static spie_figure *row(ctx *c, spie_level lv, const char *code, const char *lib, const char *name)
+{
+    spie_figure *f = spie_table_push(c->t);
+    if (!f) {
+        c->oom = true;
+        return NULL;
+    }
+    f->level = (uint8_t)lv;
+    f->breakdown = 0;
+    snprintf(f->code, sizeof f->code, "%s", code);
+    snprintf(f->indicator, sizeof f->indicator, "%s", name);
+    f->libelle = lib;
+    return f;
+}
+
+static void cents_row(ctx *c, spie_level lv, const char *code, const char *lib, const char *name, bool ok, spie_cents v)
+{
+    spie_figure *f = row(c, lv, code, lib, name);
+    if (!f)
+        return;
+    if (ok) {
+        f->kind = SPIE_VK_CENTS;
+        f->ival = v;
+    } else {
+        f->status = SPIE_STATUS_ND;
+    }
+}
+
+static void share_row(ctx *c, spie_level lv, const char *code, const char *lib, const char *name, bool ok,
+                      spie_cents num, spie_cents den)
+{
+    spie_figure *f = row(c, lv, code, lib, name);
+    if (!f)
+        return;
+    if (ok && den != 0) {
+        f->kind = SPIE_VK_REAL;
+        f->real = (double)num / (double)den;
+    } else {
+        f->status = SPIE_STATUS_ND;
+    }
+}
+
+static void cost_row(ctx *c, spie_level lv, const char *code, const char *lib, const char *name, bool any,
+                     spie_cents paid, uint64_t divisor)
+{
+    spie_figure *f = row(c, lv, code, lib, name);
+    if (!f)
+        return;
+    if (!any) {
+        f->status = SPIE_STATUS_ND;
+        return;
+    }
+    f->has_effectif = true;
+    f->effectif = (int64_t)divisor;
+    spie_cents v;
+    if (spie_cents_div_round(paid, (int64_t)divisor, &v) == SPIE_STAT_OK) {
+        f->kind = SPIE_VK_CENTS;
+        f->ival = v;
+    } else {
+        f->status = SPIE_STATUS_ND;
+    }
+}
+
+static void lower(char *dst, size_t n, const char *src)
+{
+    size_t i = 0;
+    for (; src[i] && i + 1 < n; i++)
+        dst[i] = (src[i] >= 'A' && src[i] <= 'Z') ? (char)(src[i] - 'A' + 'a') : src[i];
+    dst[i] = 0;
+}
+
+/* The rows every level has (territory, region, wave, nation). */
+static void group_rows(ctx *c, spie_level lv, const char *code, const char *lib, const money *m)
+{
+    char name[48], low[24], mon[8];
+    cents_row(c, lv, code, lib, "allocation_etat", lv == SPIE_LEVEL_DEPARTEMENT || m->any, m->allocation);
+    cents_row(c, lv, code, lib, "engage_etat", m->any, m->engaged);
+    cents_row(c, lv, code, lib, "paye_etat", m->any, m->paid);
+    share_row(c, lv, code, lib, "taux_engagement", m->any, m->engaged, m->allocation);
+    share_row(c, lv, code, lib, "taux_consommation", m->any, m->paid, m->allocation);
+    for (int f = SPIE_FIN_DEPARTEMENT; f < SPIE_FIN_COUNT; f++) {
+        lower(low, sizeof low, spie_financer_codes[f]);
+        snprintf(name, sizeof name, "cofinancement_%s", low);
+        cents_row(c, lv, code, lib, name, m->any, m->cofin[f]);
+    }
+    /* Series from the window's start to P; the cumulative starts with every earlier month. */
+    spie_cents cum = m->paid;
+    for (size_t i = 0; i < c->n_months; i++)
+        cum -= m->paid_month[i];
+    for (size_t i = 0; i < c->n_months; i++) {
+        spie_month_format(c->first + (spie_month)i, mon);
+        snprintf(name, sizeof name, "paye_etat_mois_%s", mon);
+        cents_row(c, lv, code, lib, name, m->any, m->paid_month[i]);
+        cum += m->paid_month[i];
+        snprintf(name, sizeof name, "paye_etat_cumul_%s", mon);
+        cents_row(c, lv, code, lib, name, m->any, cum);
+    }
+    cost_row(c, lv, code, lib, "cout_par_entrant", m->any_both, m->paid_both, m->entrants_both);
+    cost_row(c, lv, code, lib, "cout_par_reprise", m->any_both, m->paid_both, m->returns_both);
+}
+
+static void add_lines(money *m, const spie_budget *bud, const ctx *c)
+{
+    for (size_t i = 0; i < bud->count; i++) {
+        const spie_budget_line *l = &bud->lines[i];
+        if (l->month > c->period)
+            continue;
+        if (l->financer == SPIE_FIN_ETAT) {
+            m->engaged += l->engaged;
+            m->paid += l->paid;
+            if (l->month >= c->first && (size_t)(l->month - c->first) < c->n_months)
+                m->paid_month[l->month - c->first] += l->paid;
+        } else {
+            m->cofin[l->financer] += l->paid;
+        }
+    }
+}
+
+static void add_money(money *dst, const money *src, size_t n_months)
+{
+    dst->any |= src->any;
+    dst->allocation += src->allocation;
+    dst->engaged += src->engaged;
+    dst->paid += src->paid;
+    for (int f = 0; f < SPIE_FIN_COUNT; f++)
+        dst->cofin[f] += src->cofin[f];
+    for (size_t i = 0; i < n_months; i++)
+        dst->paid_month[i] += src->paid_month[i];
+    dst->any_both |= src->any_both;
+    dst->paid_both += src->paid_both;
+    dst->entrants_both += src->entrants_both;
+    dst->returns_both += src->returns_both;
+}
+
+static bool money_init(money *m, size_t n_months)
+{
+    memset(m, 0, sizeof *m);
+    m->paid_month = calloc(n_months ? n_months : 1, sizeof *m->paid_month);
+    return m->paid_month != NULL;
+}
+
+/* The envelope, the NAT lines and the projection (nation only). */
+static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *terr, char *msg, size_t msg_size)
+{
+    const spie_params *p = c->params;
+    const spie_level lv = SPIE_LEVEL_NATIONAL;
+    const char *code = "FR", *lib = "France";
+    spie_cents nat_eng = 0, nat_paid = 0;
+    if (b->nat_ok)
+        for (size_t i = 0; i < b->nat_budget.count; i++) {
+            const spie_budget_line *l = &b->nat_budget.lines[i];
+            if (l->financer == SPIE_FIN_ETAT && l->month <= c->period) {
+                nat_eng += l->engaged;
+                nat_paid += l->paid;
+            }
+        }
+    cents_row(c, lv, code, lib, "engage_etat_national", b->nat_ok, nat_eng);
+    cents_row(c, lv, code, lib, "paye_etat_national", b->nat_ok, nat_paid);
+    cents_row(c, lv, code, lib, "enveloppe", true, p->envelope);
+
+    /* State money inside the window: territories included for budget, and NAT. */
+    spie_month wend = c->period < p->window_end ? c->period : p->window_end;
+    size_t nw = wend >= p->window_start ? (size_t)(wend - p->window_start) + 1 : 0;
+    spie_cents *wpaid = calloc(nw ? nw : 1, sizeof *wpaid);
+    if (!wpaid) {
+        c->oom = true;
+        return;
+    }
+    spie_cents w_eng = 0, w_paid = 0, alloc_all = 0;
+    for (size_t i = 0; i < terr->count; i++)
+        alloc_all += terr->items[i].allocation;
+    for (size_t i = 0; i <= terr->count; i++) {
+        const spie_budget *bud = i < terr->count ? (b->budget_ok[i] ? &b->budgets[i] : NULL)
+                                                 : (b->nat_ok ? &b->nat_budget : NULL);
+        if (!bud)
+            continue;
+        for (size_t k = 0; k < bud->count; k++) {
+            const spie_budget_line *l = &bud->lines[k];
+            if (l->financer != SPIE_FIN_ETAT || l->month < p->window_start || l->month > wend)
+                continue;
+            w_eng += l->engaged;
+            w_paid += l->paid;
+            wpaid[l->month - p->window_start] += l->paid;
+        }
+    }
+    share_row(c, lv, code, lib, "part_enveloppe_allouee", true, alloc_all, p->envelope);
+    share_row(c, lv, code, lib, "part_enveloppe_engagee", true, w_eng, p->envelope);
+    share_row(c, lv, code, lib, "part_enveloppe_payee", true, w_paid, p->envelope);
+    cents_row(c, lv, code, lib, "reste_enveloppe", true, p->envelope - w_paid);
+    char name[48], mon[8];
+    spie_cents cum = 0;
+    double *ys = calloc(nw ? nw : 1, sizeof *ys);
+    if (!ys) {
+        free(wpaid);
+        c->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < nw; i++) {
+        spie_month_format(p->window_start + (spie_month)i, mon);
+        snprintf(name, sizeof name, "paye_enveloppe_mois_%s", mon);
+        cents_row(c, lv, code, lib, name, true, wpaid[i]);
+        cum += wpaid[i];
+        ys[i] = (double)cum / 100.0;
+        snprintf(name, sizeof name, "paye_enveloppe_cumul_%s", mon);
+        cents_row(c, lv, code, lib, name, true, cum);
+    }
+
+    /* Projection: the last K months up to min(P, window end), at least 3 points. */
+    size_t k = nw < (size_t)p->projection_months ? nw : (size_t)p->projection_months;
+    spie_projection pr;
+    memset(&pr, 0, sizeof pr);
+    spie_stat_status st = SPIE_STAT_NA;
+    double x_e = (double)(p->window_end - p->window_start);
+    double xs[64];
+    if (k >= 3 && k <= SPIE_ARRAY_LEN(xs) && nw > 0) {
+        for (size_t i = 0; i < k; i++)
+            xs[i] = (double)(nw - k + i);
+        st = spie_projection_fit(xs, ys + (nw - k), k, x_e, p->level, &pr);
+        if (st != SPIE_STAT_OK && st != SPIE_STAT_NA && msg_size && !msg[0])
+            snprintf(msg, msg_size, "projection : %s", spie_stat_strerror(st));
+    }
+    spie_figure *f = row(c, lv, code, lib, "projection_paye_fin");
+    if (f) {
+        f->has_effectif = true;
+        f->effectif = (int64_t)k;
+        spie_cents v;
+        if (st == SPIE_STAT_OK && spie_round_cents(pr.yhat, &v) == SPIE_STAT_OK) {
+            f->kind = SPIE_VK_CENTS;
+            f->ival = v;
+            f->has_ci = true;
+            f->lo = pr.lower;
+            f->hi = pr.upper;
+        } else {
+            f->status = SPIE_STATUS_ND;
+        }
+    }
+    f = row(c, lv, code, lib, "projection_part_enveloppe");
+    if (f) {
+        f->has_effectif = true;
+        f->effectif = (int64_t)k;
+        if (st == SPIE_STAT_OK && p->envelope != 0) {
+            f->kind = SPIE_VK_REAL;
+            f->real = pr.yhat / ((double)p->envelope / 100.0);
+        } else {
+            f->status = SPIE_STATUS_ND;
+        }
+    }
+    f = row(c, lv, code, lib, "projection_mois_epuisement");
+    if (f) {
+        f->has_effectif = true;
+        f->effectif = (int64_t)k;
+        int64_t xr;
+        if (st == SPIE_STAT_OK && c->period <= p->window_end &&
+            spie_projection_exhaustion(&pr, (int64_t)(nw - 1), (int64_t)x_e, (double)p->envelope / 100.0, &xr) ==
+                SPIE_STAT_OK) {
+            f->kind = SPIE_VK_TEXT;
+            spie_month_format(p->window_start + (spie_month)xr, f->text);
+        } else {
+            f->status = SPIE_STATUS_ND;
+        }
+    }
+    free(ys);
+    free(wpaid);
+}
+
+bool spie_budget_rows(spie_table *t, const spie_batch *b, const spie_territories *terr, const spie_params *params,
+                      char *msg, size_t msg_size)
+{
+    ctx c = {.t = t, .params = params, .period = b->fold.period, .first = params->window_start};
+    c.n_months = c.period >= c.first ? (size_t)(c.period - c.first) + 1 : 0;
+    if (msg_size)
+        msg[0] = 0;
+    size_t nr = spie_region_count();
+    money nat = {0}, waves[SPIE_WAVE_COUNT] = {{0}}, terr_m = {0};
+    money *regions = calloc(nr, sizeof *regions);
+    bool ok = regions && money_init(&nat, c.n_months) && money_init(&terr_m, c.n_months);
+    for (int w = 0; ok && w < SPIE_WAVE_COUNT; w++)
+        ok = money_init(&waves[w], c.n_months);
+    for (size_t r = 0; ok && r < nr; r++)
+        ok = money_init(&regions[r], c.n_months);
+    if (!ok)
+        snprintf(msg, msg_size, "mémoire insuffisante"); /* every paid_month is NULL or allocated */
+    bool region_has[64] = {false};
+    for (size_t i = 0; ok && i < terr->count; i++) {
+        const spie_territory *tr = &terr->items[i];
+        money *m = &terr_m;
+        memset(m->cofin, 0, sizeof m->cofin);
+        memset(m->paid_month, 0, (c.n_months ? c.n_months : 1) * sizeof *m->paid_month);
+        m->engaged = m->paid = 0;
+        m->allocation = tr->allocation;
+        m->any = b->budget_ok[i];
+        m->any_both = b->budget_ok[i] && b->persons_ok[i];
+        if (m->any)
+            add_lines(m, &b->budgets[i], &c);
+        m->paid_both = m->any_both ? m->paid : 0;
+        m->entrants_both = m->any_both ? b->dept[i].cells[0].entrants : 0;
+        m->returns_both = m->any_both ? b->dept[i].cells[0].with_return : 0;
+        group_rows(&c, SPIE_LEVEL_DEPARTEMENT, tr->dept->code, tr->dept->name, m);
+        if (!m->any) {
+            /* out of the budget aggregates; its allocation too (§9) */
+            continue;
+        }
+        add_money(&nat, m, c.n_months);
+        add_money(&waves[tr->wave], m, c.n_months);
+        for (size_t r = 0; r < nr && r < 64; r++)
+            if (strcmp(spie_region_at(r)->code, tr->dept->region_code) == 0)
+                add_money(&regions[r], m, c.n_months);
+    }
+    for (size_t i = 0; ok && i < terr->count; i++)
+        for (size_t r = 0; r < nr && r < 64; r++)
+            if (strcmp(spie_region_at(r)->code, terr->items[i].dept->region_code) == 0)
+                region_has[r] = true;
+    for (size_t r = 0; ok && r < nr && r < 64; r++)
+        if (region_has[r])
+            group_rows(&c, SPIE_LEVEL_REGION, spie_region_at(r)->code, spie_region_at(r)->name, &regions[r]);
+    for (int w = 0; ok && w < SPIE_WAVE_COUNT; w++)
+        group_rows(&c, SPIE_LEVEL_VAGUE, spie_wave_code((spie_wave)w), spie_wave_code((spie_wave)w), &waves[w]);
+    if (ok) {
+        group_rows(&c, SPIE_LEVEL_NATIONAL, "FR", "France", &nat);
+        envelope_rows(&c, b, terr, msg, msg_size);
+    }
+    free(nat.paid_month);
+    free(terr_m.paid_month);
+    for (int w = 0; w < SPIE_WAVE_COUNT; w++)
+        free(waves[w].paid_month);
+    if (regions)
+        for (size_t r = 0; r < nr; r++)
+            free(regions[r].paid_month);
+    free(regions);
+    if (c.oom && msg_size)
+        snprintf(msg, msg_size, "mémoire insuffisante");
+    return ok && !c.oom && !(msg_size && msg[0]);
+}

@@ -1,0 +1,16 @@
+/* Budget indicators against the envelope (indicators.md §6, §9): exact int64-cent sums of
+ * the territories' State lines per territory, region, wave and nation, co-financing per
+ * financer, the NAT lines apart, the envelope's shares and series, the least-squares
+ * projection to the end of the window, and the unit costs. */
+#ifndef SPIE_BUDGET_IND_H
+#define SPIE_BUDGET_IND_H
+
+#include "spie/batch.h"
+#include "spie/table.h"
+
+/* Adds every budget row of every group to t. false when memory runs out or a statistic
+ * failed (msg says which). */
+bool spie_budget_rows(spie_table *t, const spie_batch *b, const spie_territories *terr, const spie_params *params,
+                      char *msg, size_t msg_size);
+
+#endif
