@@ -17,10 +17,11 @@
  *  - Kaplan–Meier multiplies by (n_t - d_t) / n_t (integer subtraction, one rounding per
  *    factor); 1 - d_t/n_t would round twice. The median compares S with 0.5 with the
  *    tolerance of §3.
- *  - Clopper–Pearson does NOT call gsl_cdf_beta_Pinv (see clopper_bound).
+ *  - Clopper–Pearson does NOT call gsl_cdf_beta_Pinv (see beta_tail_root).
  *  - Doubles are formatted through snprintf("%.*e") for the digits only (the decimal
  *    point the locale puts there is skipped) and checked by strtod_l in a private "C"
- *    locale, so LC_NUMERIC never matters. */
+ *    locale, so LC_NUMERIC never matters. The shortest length is found by a binary
+ *    search (about 2.5 us a number), by trying every length at powers of two. */
 #include "spie/stats.h"
 
 #include <float.h>
@@ -297,12 +298,23 @@ spie_stat_status spie_wilson(uint64_t x, uint64_t n, double level, spie_interval
 struct beta_tail {
     double a, b, target;
     bool upper;
+    double mean, sd; /* of Beta(a, b), for the stand-in below */
 };
 
+/* GSL 2.7's incomplete beta (gsl_cdf_beta_P/_Q, and gsl_sf_beta_inc alike) gives NaN in
+ * a narrow band around the mean once a + b is in the millions: its continued fraction
+ * needs more than its iteration limit there (n = 3.2e6: |q - mean| < ~0.2 sd; n = 1e10:
+ * < ~0.7 sd). Inside that band the tail is between 0.24 and 0.76, far from alpha/2 for
+ * any usual level, so the normal approximation there only tells Brent on which side of
+ * the root it stands; the root itself (at ~z sd from the mean) is evaluated by GSL. */
 static double beta_tail_fn(double q, void *params)
 {
     const struct beta_tail *bt = params;
-    const double v = bt->upper ? gsl_cdf_beta_Q(q, bt->a, bt->b) : gsl_cdf_beta_P(q, bt->a, bt->b);
+    double v = bt->upper ? gsl_cdf_beta_Q(q, bt->a, bt->b) : gsl_cdf_beta_P(q, bt->a, bt->b);
+    if (!gsl_finite(v)) {
+        const double u = (q - bt->mean) / bt->sd;
+        v = bt->upper ? gsl_cdf_ugaussian_Q(u) : gsl_cdf_ugaussian_P(u);
+    }
     return v - bt->target;
 }
 
@@ -318,7 +330,8 @@ static double beta_tail_fn(double q, void *params)
 static spie_stat_status beta_tail_root(double a, double b, double target, bool upper,
                                        double *q)
 {
-    struct beta_tail bt = { a, b, target, upper };
+    struct beta_tail bt = { a, b, target, upper, a / (a + b),
+                            sqrt(a * b / ((a + b) * (a + b) * (a + b + 1.0))) };
     gsl_function fn = { beta_tail_fn, &bt };
     spie_stat_status st = SPIE_STAT_E_NUMERIC;
     gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
@@ -542,11 +555,29 @@ static size_t render_decimal(bool negative, const char *digits, int nd, int e10,
     return k;
 }
 
+/* 1 when the nd-digit correctly rounded form of a > 0 reads back to a, 0 when not, -1 on
+ * a formatting failure; digits and *e10 receive that form. */
+static int probe_digits(double a, int nd, char *digits, int *e10)
+{
+    char sci[40];
+    size_t k = 0;
+
+    if (!sci_digits(a, nd, digits, e10))
+        return -1;
+    sci[k++] = digits[0]; /* "d.ddde-XX", read back in the C locale */
+    sci[k++] = '.';
+    for (int i = 1; i < nd; i++)
+        sci[k++] = digits[i];
+    const int w = snprintf(sci + k, sizeof sci - k, "e%d", *e10);
+    if (w <= 0 || (size_t)w >= sizeof sci - k)
+        return -1;
+    return strtod_l(sci, NULL, c_locale) == a;
+}
+
 size_t spie_format_double(double v, char buf[SPIE_NUM_BUF])
 {
     char digits[17];
-    char sci[40];
-    int e10 = 0, nd = 0;
+    int e10 = 0, nd, r;
 
     buf[0] = '\0';
     if (!isfinite(v))
@@ -560,23 +591,42 @@ size_t spie_format_double(double v, char buf[SPIE_NUM_BUF])
         return 0;
 
     const double a = fabs(v);
-    for (nd = 1; nd <= 17; nd++) {
-        if (!sci_digits(a, nd, digits, &e10))
+    int exp2;
+    if (frexp(a, &exp2) == 0.5) {
+        /* A power of two: the doubles around it are not evenly spaced, so "nd digits read
+         * back" need not hold for every nd above the shortest. Try them in order. */
+        for (nd = 1; nd <= 17; nd++) {
+            if ((r = probe_digits(a, nd, digits, &e10)) < 0)
+                return 0;
+            if (r == 1)
+                break;
+        }
+        if (nd > 17)
+            return 0; /* cannot happen: 17 digits always read back */
+    } else {
+        /* Elsewhere the rounding interval of a is symmetric, and the correctly rounded
+         * (nd + 1)-digit form is at least as close as the nd-digit one: once a length reads
+         * back, every longer one does. Binary search for the shortest (17 always works). */
+        char tried[17];
+        int lo = 1, hi = 17, tried_e10 = 0;
+        bool have_hi = false; /* digits of length hi are in tried[] */
+        while (lo < hi) {
+            const int mid = (lo + hi) / 2;
+            if ((r = probe_digits(a, mid, tried, &tried_e10)) < 0)
+                return 0;
+            if (r == 1) {
+                hi = mid;
+                memcpy(digits, tried, (size_t)mid);
+                e10 = tried_e10;
+                have_hi = true;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        nd = hi;
+        if (!have_hi && probe_digits(a, nd, digits, &e10) != 1)
             return 0;
-        /* Read the candidate back in the C locale: "d.ddde-XX". */
-        size_t k = 0;
-        sci[k++] = digits[0];
-        sci[k++] = '.';
-        for (int i = 1; i < nd; i++)
-            sci[k++] = digits[i];
-        const int w = snprintf(sci + k, sizeof sci - k, "e%d", e10);
-        if (w <= 0 || (size_t)w >= sizeof sci - k)
-            return 0;
-        if (strtod_l(sci, NULL, c_locale) == a)
-            break;
     }
-    if (nd > 17)
-        return 0; /* cannot happen: 17 digits always read back */
     while (nd > 1 && digits[nd - 1] == '0')
         nd--;
     return render_decimal(v < 0.0, digits, nd, e10, buf);
