@@ -1,8 +1,145 @@
+/* spie sample: writes a synthetic inbox (samples/README.md). Exit status: 0 done, 2 usage
+ * error (nothing written), 3 the files could not be written. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "spie/date.h"
+#include "spie/sample.h"
+
+static void usage(FILE *f)
+{
+    fputs("Usage: spie sample --out DOSSIER [--seed N] [--scale demo|national|N] [--until AAAA-MM]\n"
+          "                   [--history N] [--clean]\n"
+          "\n"
+          "Écrit une boîte de dépôt synthétique au format des extraits (données fictives) :\n"
+          "  DOSSIER/inbox/            les extraits mensuels cumulatifs des trois types pour chaque\n"
+          "                            territoire, de son démarrage à --until, et le budget NAT\n"
+          "  DOSSIER/territoires.csv   la table des territoires utilisée\n"
+          "  DOSSIER/defauts.csv       par fichier et par motif, le nombre de lignes à rejeter\n"
+          "  DOSSIER/fichiers.csv      les particularités des fichiers (retard, export à la française...)\n"
+          "\n"
+          "Options :\n"
+          "  --out DOSSIER   dossier de sortie (créé au besoin ; DOSSIER/inbox doit être vide)\n"
+          "  --seed N        graine (entier, défaut 1) : mêmes options et graine, mêmes octets\n"
+          "  --scale S       demo (quelques territoires, quelques milliers de personnes ; défaut),\n"
+          "                  national (tous les territoires, environ 2 millions de personnes)\n"
+          "                  ou un nombre de personnes\n"
+          "  --until M       dernier mois des extraits, AAAA-MM (défaut 2023-12 ; 2020-03 à 2030-12)\n"
+          "  --history N     n'écrire que les N derniers extraits mensuels de chaque territoire\n"
+          "                  (défaut : tous)\n"
+          "  --clean         sans défauts : aucune ligne à rejeter, fichiers tous au même format\n"
+          "  -h, --help      cette aide\n",
+          f);
+}
+
+/* A decimal unsigned integer, nothing else (no sign, no space), at most max. */
+static bool parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (!s || !*s)
+        return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        unsigned d = (unsigned)(*s - '0');
+        if (v > (max - d) / 10u)
+            return false;
+        v = v * 10u + d;
+    }
+    *out = v;
+    return true;
+}
+
 int spie_cmd_sample(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("sample", "pas encore disponible");
-    return 2;
+    enum { OPT_OUT = 1, OPT_SEED, OPT_SCALE, OPT_UNTIL, OPT_HISTORY, OPT_CLEAN };
+    static const struct option longopts[] = {
+        {"out", required_argument, NULL, OPT_OUT},         {"seed", required_argument, NULL, OPT_SEED},
+        {"scale", required_argument, NULL, OPT_SCALE},     {"until", required_argument, NULL, OPT_UNTIL},
+        {"history", required_argument, NULL, OPT_HISTORY}, {"clean", no_argument, NULL, OPT_CLEAN},
+        {"help", no_argument, NULL, 'h'},                  {NULL, 0, NULL, 0},
+    };
+    spie_sample_options o;
+    spie_sample_options_init(&o);
+    const char *out = NULL;
+    uint64_t v;
+    int c;
+    optind = 0; /* restart getopt: argv is the sub-command's own vector */
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_OUT:
+            out = optarg;
+            break;
+        case OPT_SEED:
+            if (!parse_uint(optarg, UINT64_MAX, &o.seed)) {
+                cli_error("sample", "--seed : entier positif attendu, pas « %s »", optarg);
+                return 2;
+            }
+            break;
+        case OPT_SCALE:
+            if (!spie_sample_parse_scale(optarg, &o)) {
+                cli_error("sample", "--scale : demo, national ou un nombre de personnes (1 à %u), pas « %s »",
+                          SPIE_SAMPLE_MAX_PERSONS, optarg);
+                return 2;
+            }
+            break;
+        case OPT_UNTIL:
+            if (!spie_month_parse_iso(optarg, strlen(optarg), &o.until)) {
+                cli_error("sample", "--until : mois AAAA-MM attendu, pas « %s »", optarg);
+                return 2;
+            }
+            break;
+        case OPT_HISTORY:
+            if (!parse_uint(optarg, 100000, &v) || v == 0) {
+                cli_error("sample", "--history : nombre de mois positif attendu, pas « %s »", optarg);
+                return 2;
+            }
+            o.history = (unsigned)v;
+            break;
+        case OPT_CLEAN:
+            o.clean = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case ':':
+            cli_error("sample", "l'option %s attend une valeur", argv[optind - 1]);
+            return 2;
+        default:
+            cli_error("sample", "option inconnue « %s » (spie sample --help)", argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        cli_error("sample", "argument inattendu « %s » (spie sample --help)", argv[optind]);
+        return 2;
+    }
+    if (!out || !*out) {
+        cli_error("sample", "--out DOSSIER est obligatoire (spie sample --help)");
+        return 2;
+    }
+
+    spie_sample_summary sum;
+    spie_sample_error err;
+    spie_sample_status st = spie_sample_write(out, &o, &sum, &err);
+    switch (st) {
+    case SPIE_SAMPLE_OK:
+        break;
+    case SPIE_SAMPLE_E_USAGE:
+    case SPIE_SAMPLE_E_TABLE:
+        cli_error("sample", "%s", err.msg);
+        return 2;
+    default:
+        cli_error("sample", "%s", err.msg[0] ? err.msg : spie_sample_strerror(st));
+        return 3;
+    }
+    if (isatty(STDERR_FILENO))
+        fprintf(stderr, "spie sample: %zu fichiers (%llu octets), %llu personnes, %llu étapes, %llu lignes à rejeter\n",
+                sum.files, (unsigned long long)sum.bytes, (unsigned long long)sum.persons,
+                (unsigned long long)sum.steps, (unsigned long long)sum.defects);
+    return 0;
 }

@@ -1,0 +1,335 @@
+/* The sample plan: which territories a scale uses, the role each one plays (late, missing,
+ * French-style export...), and how many persons enter each territory in each month.
+ *
+ * Person counts are a deterministic allocation (no random draw), so a test can check the
+ * national scale's size without generating it: the persons of the scale are shared out
+ * across territories in proportion to population x months of activity (largest remainder,
+ * so the total is exact), then across each territory's months in proportion to a monthly
+ * activity curve (a six-month ramp-up after the territory's start, a seasonal dip in
+ * August and December, slow growth over the years). */
+#include "spie/sample.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spie/date.h"
+
+#define UNTIL_MIN (2020 * 12 + 3 - 1)  /* 2020-03: the first wave's start */
+#define UNTIL_MAX (2030 * 12 + 12 - 1) /* 2030-12: injected "future" dates are in 2031 */
+#define UNTIL_DEFAULT (2023 * 12 + 12 - 1)
+#define UNTIL_REF UNTIL_DEFAULT        /* the demo and national person counts hold at 2023-12 */
+
+static const char *const status_msgs[SPIE_SAMPLE_E_COUNT] = {
+    "terminé",
+    "option invalide ou dossier de sortie non vide",
+    "table des territoires par défaut illisible",
+    "écriture impossible",
+    "mémoire insuffisante",
+};
+
+const char *spie_sample_strerror(spie_sample_status st)
+{
+    return (unsigned)st < SPIE_SAMPLE_E_COUNT ? status_msgs[st] : "?";
+}
+
+void spie_sample_options_init(spie_sample_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->scale = SPIE_SAMPLE_SCALE_DEMO;
+    o->persons = 0;
+    o->seed = 1;
+    o->until = UNTIL_DEFAULT;
+    o->history = 0;
+    o->clean = false;
+}
+
+bool spie_sample_parse_scale(const char *s, spie_sample_options *o)
+{
+    if (!s || !o)
+        return false;
+    if (!strcmp(s, "demo")) {
+        o->scale = SPIE_SAMPLE_SCALE_DEMO;
+        return true;
+    }
+    if (!strcmp(s, "national")) {
+        o->scale = SPIE_SAMPLE_SCALE_NATIONAL;
+        return true;
+    }
+    uint64_t v = 0;
+    if (!*s)
+        return false;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        v = v * 10u + (uint64_t)(*p - '0');
+        if (v > SPIE_SAMPLE_MAX_PERSONS)
+            return false;
+    }
+    if (v == 0)
+        return false;
+    o->scale = SPIE_SAMPLE_SCALE_PERSONS;
+    o->persons = v;
+    return true;
+}
+
+/* ---- roles ------------------------------------------------------------------------- */
+
+/* The demo: Bretagne (EXP2020), Occitanie (AMI1, AMI2), Hauts-de-France (EXP2020). */
+static const char *const demo_codes[] = {"11", "29", "30", "31", "35", "56", "59", "80"};
+
+typedef struct role_pref {
+    unsigned role;
+    int late;                   /* months, for SPIE_SAMPLE_ROLE_LATE */
+    bool dirt;                  /* off with --clean */
+    const char *demo;           /* preferred code at demo scale */
+    const char *national;       /* preferred code at the other scales */
+} role_pref;
+
+/* One territory per entry. Preferred codes first; when a preferred code is not in the
+ * scale's set, the first territory (code order) without a role of this list takes it. */
+static const role_pref role_prefs[] = {
+    {SPIE_SAMPLE_ROLE_MISSING, 0, false, "30", "976"},
+    {SPIE_SAMPLE_ROLE_LATE, 1, false, "80", "973"},
+    {SPIE_SAMPLE_ROLE_LATE, 2, false, NULL, "2A"},
+    {SPIE_SAMPLE_ROLE_FRENCH, 0, true, "31", "31"},
+    {SPIE_SAMPLE_ROLE_FRENCH, 0, true, NULL, "974"},
+    {SPIE_SAMPLE_ROLE_FRENCH, 0, true, NULL, "62"},
+    {SPIE_SAMPLE_ROLE_QUOTED, 0, true, "35", "35"},
+    {SPIE_SAMPLE_ROLE_QUOTED, 0, true, NULL, "69"},
+    {SPIE_SAMPLE_ROLE_PLAIN, 0, true, "56", "23"},
+    {SPIE_SAMPLE_ROLE_MULTI, 0, true, "59", "59"},
+};
+
+static long find_item(const spie_sample_plan *p, const char *code)
+{
+    for (size_t i = 0; i < p->count; i++)
+        if (!strcmp(p->items[i].terr->dept->code, code))
+            return (long)i;
+    return -1;
+}
+
+static void assign_roles(spie_sample_plan *p)
+{
+    const unsigned exclusive = SPIE_SAMPLE_ROLE_MISSING | SPIE_SAMPLE_ROLE_LATE | SPIE_SAMPLE_ROLE_FRENCH |
+                               SPIE_SAMPLE_ROLE_QUOTED | SPIE_SAMPLE_ROLE_PLAIN | SPIE_SAMPLE_ROLE_MULTI;
+    bool demo = p->opt.scale == SPIE_SAMPLE_SCALE_DEMO;
+    for (size_t r = 0; r < SPIE_ARRAY_LEN(role_prefs); r++) {
+        const role_pref *rp = &role_prefs[r];
+        const char *code = demo ? rp->demo : rp->national;
+        if (!code || (rp->dirt && p->opt.clean))
+            continue;
+        long i = find_item(p, code);
+        if (i >= 0 && (p->items[i].roles & exclusive))
+            i = -1;
+        for (size_t j = 0; i < 0 && j < p->count; j++)
+            if (!(p->items[j].roles & exclusive))
+                i = (long)j;
+        if (i < 0)
+            continue;
+        p->items[i].roles |= rp->role;
+        if (rp->role == SPIE_SAMPLE_ROLE_LATE)
+            p->items[i].late_months = rp->late;
+    }
+    /* Pseudonymised ids: some information systems write hex digests, others "B31-000123". */
+    static const char *const demo_hex[] = {"11", "29", "59"};
+    for (size_t i = 0; i < p->count; i++) {
+        const char *code = p->items[i].terr->dept->code;
+        bool hex = false;
+        if (demo) {
+            for (size_t k = 0; k < SPIE_ARRAY_LEN(demo_hex); k++)
+                hex = hex || !strcmp(code, demo_hex[k]);
+        } else {
+            unsigned h = 0;
+            for (const char *c = code; *c; c++)
+                h = h * 31u + (unsigned char)*c;
+            hex = h % 3u == 0;
+        }
+        if (hex)
+            p->items[i].roles |= SPIE_SAMPLE_ROLE_HEXID;
+    }
+}
+
+/* ---- activity curve and allocation ---------------------------------------------------- */
+
+/* Relative entries of a territory in month m, s months after its start (s >= 0). */
+static double month_weight(spie_month m, spie_month start)
+{
+    static const double season[12] = {1.05, 1.00, 1.05, 1.00, 0.95, 1.00,
+                                      0.85, 0.65, 1.20, 1.15, 1.05, 0.80};
+    int s = m - start;
+    double ramp = s >= 5 ? 1.0 : (double)(s + 1) / 6.0;
+    int y, mo;
+    spie_month_to_ym(m, &y, &mo);
+    double growth = 1.0 + 0.06 * (double)(y - 2020);
+    return ramp * season[mo - 1] * growth;
+}
+
+/* Months of item it's extracts when --until is `until`. */
+static void item_months(const spie_sample_terr *it, spie_month until, spie_month *first, spie_month *last)
+{
+    *first = spie_wave_start(it->terr->wave);
+    if (it->roles & SPIE_SAMPLE_ROLE_MISSING)
+        *last = *first - 1;
+    else
+        *last = until - it->late_months;
+}
+
+static double item_weight(const spie_sample_terr *it, spie_month until)
+{
+    spie_month first, last;
+    item_months(it, until, &first, &last);
+    double w = 0;
+    for (spie_month m = first; m <= last; m++)
+        w += month_weight(m, first);
+    return w * (double)it->population;
+}
+
+/* Shares total among n weights by largest remainder (ties: lowest index): exact sum. */
+static bool allocate(uint64_t total, const double *w, size_t n, uint64_t *out)
+{
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += w[i];
+    for (size_t i = 0; i < n; i++)
+        out[i] = 0;
+    if (n == 0 || total == 0 || !(sum > 0))
+        return true;
+    double *rem = malloc(n * sizeof *rem);
+    if (!rem)
+        return false;
+    uint64_t given = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = (double)total * w[i] / sum;
+        double f = floor(x);
+        out[i] = (uint64_t)f;
+        rem[i] = x - f;
+        given += out[i];
+    }
+    while (given < total) {
+        size_t best = 0;
+        for (size_t i = 1; i < n; i++)
+            if (rem[i] > rem[best])
+                best = i;
+        out[best]++;
+        rem[best] = -1.0;
+        given++;
+    }
+    free(rem);
+    return true;
+}
+
+spie_sample_status spie_sample_plan_make(const spie_sample_options *o, spie_sample_plan *out,
+                                         spie_sample_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (o->until < UNTIL_MIN || o->until > UNTIL_MAX) {
+        snprintf(err->msg, sizeof err->msg, "--until doit être entre 2020-03 et 2030-12");
+        return SPIE_SAMPLE_E_USAGE;
+    }
+    if (o->scale == SPIE_SAMPLE_SCALE_PERSONS && (o->persons < 1 || o->persons > SPIE_SAMPLE_MAX_PERSONS)) {
+        snprintf(err->msg, sizeof err->msg, "nombre de personnes hors de 1..%u", SPIE_SAMPLE_MAX_PERSONS);
+        return SPIE_SAMPLE_E_USAGE;
+    }
+    out->opt = *o;
+    spie_terr_error te;
+    if (!spie_territories_default(&out->table, &te)) {
+        snprintf(err->msg, sizeof err->msg, "table des territoires par défaut, ligne %zu : %s", te.line, te.msg);
+        return SPIE_SAMPLE_E_TABLE;
+    }
+    out->items = calloc(out->table.count ? out->table.count : 1, sizeof *out->items);
+    double *w = calloc(out->table.count ? out->table.count : 1, sizeof *w);
+    uint64_t *alloc = malloc((out->table.count ? out->table.count : 1) * sizeof *alloc);
+    if (!out->items || !w || !alloc) {
+        snprintf(err->msg, sizeof err->msg, "mémoire insuffisante");
+        goto out_fail;
+    }
+    for (size_t i = 0; i < out->table.count; i++) {
+        const spie_territory *t = &out->table.items[i];
+        if (o->scale == SPIE_SAMPLE_SCALE_DEMO) {
+            bool in = false;
+            for (size_t k = 0; k < SPIE_ARRAY_LEN(demo_codes); k++)
+                in = in || !strcmp(t->dept->code, demo_codes[k]);
+            if (!in)
+                continue;
+        }
+        spie_sample_terr *it = &out->items[out->count++];
+        it->terr = t;
+        it->population = spie_sample_population(t->dept->code);
+        if (it->population == 0)
+            it->population = 300; /* a code the size table does not know: a median size */
+    }
+    assign_roles(out);
+
+    /* Persons of the scale. */
+    uint64_t total;
+    if (o->scale == SPIE_SAMPLE_SCALE_PERSONS) {
+        total = o->persons;
+    } else {
+        double wu = 0, wr = 0;
+        for (size_t i = 0; i < out->count; i++) {
+            wu += item_weight(&out->items[i], o->until);
+            wr += item_weight(&out->items[i], UNTIL_REF);
+        }
+        double ref = o->scale == SPIE_SAMPLE_SCALE_DEMO ? SPIE_SAMPLE_DEMO_PERSONS : SPIE_SAMPLE_NATIONAL_PERSONS;
+        total = wr > 0 ? (uint64_t)floor(ref * wu / wr + 0.5) : 0;
+    }
+    for (size_t i = 0; i < out->count; i++) {
+        w[i] = item_weight(&out->items[i], o->until);
+        item_months(&out->items[i], o->until, &out->items[i].first, &out->items[i].last);
+    }
+    if (!allocate(total, w, out->count, alloc)) {
+        snprintf(err->msg, sizeof err->msg, "mémoire insuffisante");
+        goto out_fail;
+    }
+    out->persons = 0;
+    for (size_t i = 0; i < out->count; i++) {
+        out->items[i].persons = alloc[i];
+        out->persons += alloc[i];
+    }
+
+    /* NAT: national costs from the first wave's start, scaled to the territories used. */
+    out->nat_first = spie_wave_start(SPIE_WAVE_EXP2020);
+    double used = 0, all = 0;
+    for (size_t i = 0; i < out->table.count; i++)
+        all += (double)out->table.items[i].allocation;
+    for (size_t i = 0; i < out->count; i++)
+        used += (double)out->items[i].terr->allocation;
+    out->nat_ratio = all > 0 ? used / all : 1.0;
+
+    free(alloc);
+    free(w);
+    return SPIE_SAMPLE_OK;
+
+out_fail:
+    free(alloc);
+    free(w);
+    spie_sample_plan_free(out);
+    return SPIE_SAMPLE_E_MEMORY;
+}
+
+void spie_sample_plan_free(spie_sample_plan *p)
+{
+    if (!p)
+        return;
+    free(p->items);
+    spie_territories_free(&p->table);
+    memset(p, 0, sizeof *p);
+}
+
+spie_sample_status spie_sample_plan_months(const spie_sample_plan *p, size_t i, uint64_t *counts)
+{
+    const spie_sample_terr *it = &p->items[i];
+    if (it->last < it->first)
+        return SPIE_SAMPLE_OK;
+    size_t n = (size_t)(it->last - it->first + 1);
+    double *w = malloc(n * sizeof *w);
+    if (!w)
+        return SPIE_SAMPLE_E_MEMORY;
+    for (size_t k = 0; k < n; k++)
+        w[k] = month_weight(it->first + (spie_month)k, it->first);
+    bool ok = allocate(it->persons, w, n, counts);
+    free(w);
+    return ok ? SPIE_SAMPLE_OK : SPIE_SAMPLE_E_MEMORY;
+}
