@@ -68,6 +68,27 @@ int spie_fsync_dir(const char *path)
     return rc;
 }
 
+/* mkdir -p: creates the folder and its missing parents. 0 or an errno value. */
+static int make_dirs(const char *path)
+{
+    char *p = strdup(path);
+    if (!p)
+        return ENOMEM;
+    int rc = 0;
+    for (char *s = p + 1; *s && !rc; s++) {
+        if (*s != '/')
+            continue;
+        *s = 0;
+        if (mkdir(p, 0755) != 0 && errno != EEXIST)
+            rc = errno;
+        *s = '/';
+    }
+    if (!rc && mkdir(p, 0755) != 0 && errno != EEXIST)
+        rc = errno;
+    free(p);
+    return rc;
+}
+
 static void free_pub(spie_publish *p)
 {
     if (!p)
@@ -95,9 +116,10 @@ spie_publish *spie_publish_begin(const char *out, const char *name, int *err, ch
     lock = join(out, ".spie.lock");
     if (!p->out || !p->final || !p->staging || !lock)
         goto out_nomem;
-    if (mkdir(out, 0755) != 0 && errno != EEXIST) {
-        *err = errno;
-        snprintf(msg, msg_size, "%s : création du dossier de sortie impossible : %s", out, strerror(errno));
+    int mk = make_dirs(out);
+    if (mk) {
+        *err = mk;
+        snprintf(msg, msg_size, "%s : création du dossier de sortie impossible : %s", out, strerror(mk));
         goto out_fail;
     }
     p->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);

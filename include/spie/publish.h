@@ -14,7 +14,7 @@
 
 typedef struct spie_publish spie_publish;
 
-/* Creates <out> if needed (one level), takes the lock, makes a fresh staging folder.
+/* Creates <out> and its parents if needed, takes the lock, makes a fresh staging folder.
  * NULL with *err (errno value) and a French message in msg on failure. */
 spie_publish *spie_publish_begin(const char *out, const char *name, int *err, char *msg, size_t msg_size);
 /* The staging folder, where the files are to be written. */
