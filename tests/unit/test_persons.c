@@ -1,0 +1,320 @@
+/* Tests of the person store (spie/persons.h): ids found again among many, clear and
+ * reuse, the initial record, and the folding rules of spie_person_add_step
+ * (indicators.md §0 and §9: earliest day of each step; for REPRISE and SORTIE the type of
+ * the earliest row, ties broken by the order of extracts.md §4's type table, a typed
+ * SORTIE beating an untyped one on the same day; the first durable return counts only
+ * EMPLOI_DURABLE and CREATION_ENTREPRISE; the solution types seen as bits). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spie/persons.h"
+
+enum { N_MANY = 100000 };
+
+/* Reprise types in the order of extracts.md §4. */
+enum { R_DURABLE = 0, R_TEMPORAIRE = 1, R_FORMATION_QUALIFIANTE = 2, R_CREATION = 3 };
+/* Sortie types. */
+enum { S_DEMENAGEMENT = 0, S_FIN_DROITS = 1, S_ABANDON = 2, S_AUTRE = 3 };
+
+static void make_id(unsigned i, char *buf, size_t cap, size_t *len)
+{
+    /* Ids of varied lengths (1 to 64 characters) and shapes, as territories write them. */
+    int n;
+    switch (i % 4) {
+    case 0: n = snprintf(buf, cap, "%u", i); break;
+    case 1: n = snprintf(buf, cap, "B-%07u", i); break;
+    case 2: n = snprintf(buf, cap, "x%u.%u_%u", i, i * 7u, i % 13u); break;
+    default: n = snprintf(buf, cap, "%060u%04u", i, i % 10000u); break;
+    }
+    assert_true(n > 0 && (size_t)n < cap);
+    *len = (size_t)n;
+}
+
+static void test_code_lists(void **state)
+{
+    (void)state;
+    /* extracts.md §4, in the order of its tables. */
+    static const char *const steps[] = {"ORIENTATION", "DIAGNOSTIC", "CONTRAT", "SOLUTION", "REPRISE", "SUIVI", "SORTIE"};
+    for (int s = 0; s < SPIE_STEP_COUNT; s++)
+        assert_string_equal(spie_step_codes[s], steps[s]);
+    static const char *const reprise[] = {"EMPLOI_DURABLE", "EMPLOI_TEMPORAIRE", "FORMATION_QUALIFIANTE",
+                                          "CREATION_ENTREPRISE"};
+    static const char *const sortie[] = {"DEMENAGEMENT", "FIN_DROITS", "ABANDON", "AUTRE"};
+    static const char *const solution[] = {"FORMATION", "IMMERSION", "EMPLOI_AIDE", "CREATION", "LOGEMENT",
+                                           "SANTE", "MOBILITE", "GARDE_ENFANTS", "AUTRE"};
+    static const char *const orient[] = {"SOCIALE", "PROFESSIONNELLE", "SOCIO_PRO"};
+    size_t n;
+    const char *const *t = spie_step_types(SPIE_STEP_REPRISE, &n);
+    assert_int_equal(n, 4);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(t[i], reprise[i]);
+    t = spie_step_types(SPIE_STEP_SORTIE, &n);
+    assert_int_equal(n, 4);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(t[i], sortie[i]);
+    t = spie_step_types(SPIE_STEP_SOLUTION, &n);
+    assert_int_equal(n, 9);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(t[i], solution[i]);
+    t = spie_step_types(SPIE_STEP_ORIENTATION, &n);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(t[i], orient[i]);
+    static const spie_step untyped[] = {SPIE_STEP_DIAGNOSTIC, SPIE_STEP_CONTRAT, SPIE_STEP_SUIVI};
+    for (size_t i = 0; i < SPIE_ARRAY_LEN(untyped); i++) {
+        n = 99;
+        assert_null(spie_step_types(untyped[i], &n));
+        assert_int_equal(n, 0);
+    }
+    static const char *const pub[] = {"RSA", "JEUNE", "DE", "TH"};
+    for (int i = 0; i < SPIE_PUBLIC_COUNT; i++)
+        assert_string_equal(spie_public_codes[i], pub[i]);
+}
+
+static void test_add_find_many(void **state)
+{
+    (void)state;
+    spie_persons *p = spie_persons_new();
+    assert_non_null(p);
+    assert_int_equal(spie_persons_count(p), 0);
+    assert_int_equal(spie_persons_find(p, "B1", 2), -1); /* empty store */
+    char id[80];
+    size_t n;
+    for (unsigned i = 0; i < N_MANY; i++) {
+        make_id(i, id, sizeof id, &n);
+        assert_int_equal(spie_persons_find(p, id, n), -1);
+        long k = spie_persons_add(p, id, n);
+        assert_int_equal(k, (long)i);
+        spie_persons_at(p, (size_t)k)->entry = (spie_day)i; /* a tag to find it again */
+    }
+    assert_int_equal(spie_persons_count(p), N_MANY);
+    for (unsigned i = 0; i < N_MANY; i++) {
+        make_id(i, id, sizeof id, &n);
+        long k = spie_persons_find(p, id, n);
+        assert_int_equal(k, (long)i);
+        assert_int_equal(spie_persons_at_const(p, (size_t)k)->entry, (spie_day)i);
+    }
+    /* Absent ids: a prefix, an extension, another case, a different length. */
+    assert_int_equal(spie_persons_find(p, "B-000000", 8), -1);
+    assert_int_equal(spie_persons_find(p, "b-0000001", 9), -1);
+    assert_int_equal(spie_persons_find(p, "B-00000011", 10), -1);
+    assert_int_equal(spie_persons_find(p, "B-0000001", 9), 1);
+    assert_int_equal(spie_persons_find(p, "B-0000001x", 9), 1); /* n bytes only */
+    /* Ids are case-sensitive: B1 and b1 are two persons. */
+    long a = spie_persons_add(p, "Zz", 2), b = spie_persons_add(p, "zZ", 2);
+    assert_true(a >= 0 && b >= 0 && a != b);
+    assert_int_equal(spie_persons_find(p, "Zz", 2), a);
+    assert_int_equal(spie_persons_find(p, "zZ", 2), b);
+    assert_int_equal(spie_persons_find(p, "ZZ", 2), -1);
+
+    /* Clear: nobody left, then the store is reused from index 0. */
+    spie_persons_clear(p);
+    assert_int_equal(spie_persons_count(p), 0);
+    for (unsigned i = 0; i < N_MANY; i += 997) {
+        make_id(i, id, sizeof id, &n);
+        assert_int_equal(spie_persons_find(p, id, n), -1);
+    }
+    for (unsigned i = 0; i < 5000; i++) {
+        make_id(N_MANY - 1 - i, id, sizeof id, &n);
+        assert_int_equal(spie_persons_add(p, id, n), (long)i);
+    }
+    for (unsigned i = 0; i < 5000; i++) {
+        make_id(N_MANY - 1 - i, id, sizeof id, &n);
+        assert_int_equal(spie_persons_find(p, id, n), (long)i);
+    }
+    make_id(0, id, sizeof id, &n);
+    assert_int_equal(spie_persons_find(p, id, n), -1);
+    spie_persons_free(p);
+    spie_persons_free(NULL);
+}
+
+static void test_initial_record(void **state)
+{
+    (void)state;
+    spie_persons *p = spie_persons_new();
+    assert_non_null(p);
+    long k = spie_persons_add(p, "B1", 2);
+    assert_int_equal(k, 0);
+    const spie_person *r = spie_persons_at_const(p, 0);
+    for (int s = 0; s < SPIE_STEP_COUNT; s++)
+        assert_int_equal(r->first[s], SPIE_NO_DAY);
+    assert_int_equal(r->first_durable, SPIE_NO_DAY);
+    assert_int_equal(r->reprise_type, SPIE_NO_TYPE);
+    assert_int_equal(r->sortie_type, SPIE_NO_TYPE);
+    assert_int_equal(r->solution_types, 0);
+    assert_int_equal(r->birth_year, 0);
+    /* A record reused after clear starts afresh too. */
+    spie_person_add_step(spie_persons_at(p, 0), SPIE_STEP_REPRISE, R_DURABLE, 100);
+    spie_persons_clear(p);
+    assert_int_equal(spie_persons_add(p, "B2", 2), 0);
+    r = spie_persons_at_const(p, 0);
+    assert_int_equal(r->first[SPIE_STEP_REPRISE], SPIE_NO_DAY);
+    assert_int_equal(r->first_durable, SPIE_NO_DAY);
+    assert_int_equal(r->reprise_type, SPIE_NO_TYPE);
+    spie_persons_free(p);
+}
+
+static spie_person fresh(void)
+{
+    spie_person r;
+    memset(&r, 0, sizeof r);
+    for (int s = 0; s < SPIE_STEP_COUNT; s++)
+        r.first[s] = SPIE_NO_DAY;
+    r.first_durable = SPIE_NO_DAY;
+    r.reprise_type = SPIE_NO_TYPE;
+    r.sortie_type = SPIE_NO_TYPE;
+    r.sex = SPIE_SEX_UNKNOWN;
+    return r;
+}
+
+/* The earliest day of every step, whatever the order of the rows. */
+static void test_first_day(void **state)
+{
+    (void)state;
+    for (int s = 0; s < SPIE_STEP_COUNT; s++) {
+        spie_person r = fresh();
+        spie_person_add_step(&r, (spie_step)s, SPIE_NO_TYPE, 200);
+        assert_int_equal(r.first[s], 200);
+        spie_person_add_step(&r, (spie_step)s, SPIE_NO_TYPE, 300);
+        assert_int_equal(r.first[s], 200);
+        spie_person_add_step(&r, (spie_step)s, SPIE_NO_TYPE, 150);
+        assert_int_equal(r.first[s], 150);
+        spie_person_add_step(&r, (spie_step)s, SPIE_NO_TYPE, -5); /* before 1970: still a day */
+        assert_int_equal(r.first[s], -5);
+        for (int o = 0; o < SPIE_STEP_COUNT; o++)
+            if (o != s)
+                assert_int_equal(r.first[o], SPIE_NO_DAY);
+    }
+}
+
+typedef struct step_row {
+    unsigned type;
+    spie_day day;
+} step_row;
+
+typedef struct tie_case {
+    const char *name;
+    spie_step step;
+    step_row rows[4];
+    size_t n;
+    spie_day first;
+    unsigned type;
+} tie_case;
+
+static const tie_case tie_cases[] = {
+    /* REPRISE: the type of the earliest row; on the same day the type listed first. */
+    {"one reprise", SPIE_STEP_REPRISE, {{R_TEMPORAIRE, 100}}, 1, 100, R_TEMPORAIRE},
+    {"later reprise does not change the type", SPIE_STEP_REPRISE, {{R_TEMPORAIRE, 100}, {R_DURABLE, 101}}, 2, 100,
+     R_TEMPORAIRE},
+    {"earlier reprise changes the type", SPIE_STEP_REPRISE, {{R_DURABLE, 100}, {R_CREATION, 99}}, 2, 99, R_CREATION},
+    {"same day: listed first wins (in order)", SPIE_STEP_REPRISE, {{R_DURABLE, 100}, {R_TEMPORAIRE, 100}}, 2, 100,
+     R_DURABLE},
+    {"same day: listed first wins (reverse order)", SPIE_STEP_REPRISE,
+     {{R_CREATION, 100}, {R_FORMATION_QUALIFIANTE, 100}, {R_TEMPORAIRE, 100}}, 3, 100, R_TEMPORAIRE},
+    {"same-day tie, then an earlier one", SPIE_STEP_REPRISE,
+     {{R_DURABLE, 100}, {R_TEMPORAIRE, 100}, {R_CREATION, 50}}, 3, 50, R_CREATION},
+    {"earlier day beats a type listed first", SPIE_STEP_REPRISE, {{R_DURABLE, 100}, {R_CREATION, 80}, {R_DURABLE, 90}},
+     3, 80, R_CREATION},
+    /* SORTIE: the same, and on the same day a typed row beats an untyped one. */
+    {"untyped sortie", SPIE_STEP_SORTIE, {{SPIE_NO_TYPE, 100}}, 1, 100, SPIE_NO_TYPE},
+    {"typed beats untyped, same day (untyped first)", SPIE_STEP_SORTIE, {{SPIE_NO_TYPE, 100}, {S_AUTRE, 100}}, 2, 100,
+     S_AUTRE},
+    {"typed beats untyped, same day (typed first)", SPIE_STEP_SORTIE, {{S_ABANDON, 100}, {SPIE_NO_TYPE, 100}}, 2, 100,
+     S_ABANDON},
+    {"earlier untyped beats later typed", SPIE_STEP_SORTIE, {{S_DEMENAGEMENT, 100}, {SPIE_NO_TYPE, 99}}, 2, 99,
+     SPIE_NO_TYPE},
+    {"same day: DEMENAGEMENT before FIN_DROITS", SPIE_STEP_SORTIE, {{S_FIN_DROITS, 100}, {S_DEMENAGEMENT, 100}}, 2,
+     100, S_DEMENAGEMENT},
+    {"later typed does not replace earlier untyped", SPIE_STEP_SORTIE, {{SPIE_NO_TYPE, 100}, {S_ABANDON, 101}}, 2, 100,
+     SPIE_NO_TYPE},
+};
+
+static void test_type_ties(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < SPIE_ARRAY_LEN(tie_cases); i++) {
+        const tie_case *c = &tie_cases[i];
+        spie_person r = fresh();
+        for (size_t k = 0; k < c->n; k++)
+            spie_person_add_step(&r, c->step, c->rows[k].type, c->rows[k].day);
+        unsigned got = c->step == SPIE_STEP_REPRISE ? r.reprise_type : r.sortie_type;
+        if (got != c->type || r.first[c->step] != c->first)
+            print_message("case %s: first %d type %u\n", c->name, (int)r.first[c->step], got);
+        assert_int_equal(r.first[c->step], c->first);
+        assert_int_equal(got, c->type);
+        /* The other type field is untouched. */
+        assert_int_equal(c->step == SPIE_STEP_REPRISE ? r.sortie_type : r.reprise_type, SPIE_NO_TYPE);
+    }
+}
+
+/* first_durable: the earliest REPRISE of type EMPLOI_DURABLE or CREATION_ENTREPRISE only. */
+static void test_first_durable(void **state)
+{
+    (void)state;
+    spie_person r = fresh();
+    spie_person_add_step(&r, SPIE_STEP_REPRISE, R_TEMPORAIRE, 50);
+    spie_person_add_step(&r, SPIE_STEP_REPRISE, R_FORMATION_QUALIFIANTE, 40);
+    assert_int_equal(r.first_durable, SPIE_NO_DAY);
+    spie_person_add_step(&r, SPIE_STEP_REPRISE, R_CREATION, 300);
+    assert_int_equal(r.first_durable, 300);
+    spie_person_add_step(&r, SPIE_STEP_REPRISE, R_DURABLE, 200);
+    assert_int_equal(r.first_durable, 200);
+    spie_person_add_step(&r, SPIE_STEP_REPRISE, R_DURABLE, 250);
+    assert_int_equal(r.first_durable, 200);
+    spie_person_add_step(&r, SPIE_STEP_REPRISE, R_TEMPORAIRE, 10);
+    assert_int_equal(r.first_durable, 200);
+    assert_int_equal(r.first[SPIE_STEP_REPRISE], 10);
+    assert_int_equal(r.reprise_type, R_TEMPORAIRE);
+    /* A SOLUTION of type CREATION (index 3 of its own list) is not a durable return. */
+    spie_person s = fresh();
+    spie_person_add_step(&s, SPIE_STEP_SOLUTION, 3, 20);
+    spie_person_add_step(&s, SPIE_STEP_SORTIE, S_AUTRE, 30); /* index 3 too */
+    assert_int_equal(s.first_durable, SPIE_NO_DAY);
+    assert_int_equal(s.reprise_type, SPIE_NO_TYPE);
+}
+
+/* solution_types: bit i when at least one SOLUTION of type i; an untyped one sets none. */
+static void test_solution_types(void **state)
+{
+    (void)state;
+    spie_person r = fresh();
+    spie_person_add_step(&r, SPIE_STEP_SOLUTION, SPIE_NO_TYPE, 10);
+    assert_int_equal(r.solution_types, 0);
+    assert_int_equal(r.first[SPIE_STEP_SOLUTION], 10);
+    spie_person_add_step(&r, SPIE_STEP_SOLUTION, 0, 30);  /* FORMATION */
+    spie_person_add_step(&r, SPIE_STEP_SOLUTION, 8, 40);  /* AUTRE */
+    spie_person_add_step(&r, SPIE_STEP_SOLUTION, 0, 50);  /* FORMATION again */
+    spie_person_add_step(&r, SPIE_STEP_SOLUTION, 7, 5);   /* GARDE_ENFANTS, earlier */
+    assert_int_equal(r.solution_types, (1u << 0) | (1u << 7) | (1u << 8));
+    assert_int_equal(r.first[SPIE_STEP_SOLUTION], 5);
+    /* Types of other steps set no solution bit. */
+    spie_person s = fresh();
+    spie_person_add_step(&s, SPIE_STEP_ORIENTATION, 2, 10);
+    spie_person_add_step(&s, SPIE_STEP_REPRISE, R_DURABLE, 10);
+    spie_person_add_step(&s, SPIE_STEP_SORTIE, S_ABANDON, 10);
+    assert_int_equal(s.solution_types, 0);
+    /* Every one of the nine types has its own bit. */
+    spie_person a = fresh();
+    for (unsigned t = 0; t < SPIE_SOLUTION_TYPES; t++)
+        spie_person_add_step(&a, SPIE_STEP_SOLUTION, t, 100);
+    assert_int_equal(a.solution_types, (1u << SPIE_SOLUTION_TYPES) - 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_code_lists),     cmocka_unit_test(test_add_find_many),
+        cmocka_unit_test(test_initial_record), cmocka_unit_test(test_first_day),
+        cmocka_unit_test(test_type_ties),      cmocka_unit_test(test_first_durable),
+        cmocka_unit_test(test_solution_types),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
