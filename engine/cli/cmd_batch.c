@@ -294,6 +294,7 @@ static int batch_command(int argc, char **argv, bool run)
             cli_error(o.cmd, "calcul des indicateurs : %s", msg);
             goto out_abort;
         }
+        /* STAGE: statistical secret (marks the table once, before every rendering) */
         free(path);
         snprintf(name, sizeof name, "indicateurs_%s.csv", o.period_s);
         if (!(path = spie_publish_path(pub, name))) {
@@ -304,7 +305,9 @@ static int batch_command(int argc, char **argv, bool run)
             cli_error(o.cmd, "%s : %s", path, strerror(err));
             goto out_abort;
         }
+        /* STAGE: workbooks (rendered from the same marked table) */
     }
+    /* STAGE: manifest (written last, from the files actually written) */
     err = spie_publish_commit(pub, msg, sizeof msg);
     pub = NULL;
     if (err) {

@@ -1,0 +1,34 @@
+/* The workbooks (outputs.md §6): SPIE_<P>_national.xlsx and one
+ * SPIE_<P>_R<code>_<slug>.xlsx per region with at least one programme territory, in
+ * French, rendered with libxlsxwriter from the same publication table as
+ * indicateurs_<P>.csv (so every figure is the same), plus the quality results and the
+ * parameters. */
+#ifndef SPIE_WORKBOOK_H
+#define SPIE_WORKBOOK_H
+
+#include "spie/params.h"
+#include "spie/plan.h"
+#include "spie/reading.h"
+#include "spie/table.h"
+#include "spie/territories.h"
+
+typedef struct spie_input_digest {
+    const char *name;   /* path relative to the inbox */
+    const char *sha256; /* 64 lower-case hex digits */
+} spie_input_digest;
+
+typedef struct spie_workbook_input {
+    const spie_table *table;          /* sorted, marked by the secret */
+    const spie_plan *plan;
+    const spie_entry_result *results; /* one per plan entry */
+    const spie_territories *terr;
+    const spie_params *params;        /* params->secret says whether the secret was applied */
+    const char *engine_version;
+    const spie_input_digest *inputs;  /* may be NULL */
+    size_t n_inputs;
+} spie_workbook_input;
+
+/* Writes every workbook into dir. 0, or an errno value with msg naming the file. */
+int spie_workbooks_write(const char *dir, const spie_workbook_input *in, char *msg, size_t msg_size);
+
+#endif
