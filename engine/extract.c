@@ -229,7 +229,7 @@ struct reader {
     bool line_has_bytes; /* bytes seen since the last terminator */
     bool prev_cr;        /* the previous byte was a CR (a following LF belongs to it) */
     enum { Q_FIELD_START, Q_UNQUOTED, Q_IN_QUOTES, Q_CLOSE_PENDING, Q_CONTINUATION } qstate;
-    size_t held_spaces;  /* spaces after a closing quote, held back */
+    buf held_ws;         /* spaces and tabs after a closing quote, held back as they are */
     char qout[4096];     /* normalised bytes on their way to libcsv */
     size_t qout_len;
     size_t bom_seen;     /* bytes examined for a BOM at the start, 3 = done */
@@ -291,29 +291,50 @@ static void fail_memory(reader *r)
     failf(r, 0, "ligne %llu : mémoire insuffisante", (unsigned long long)r->cur_line);
 }
 
-/* The record as UTF-8 for the rejects file, cut at SPIE_REJECT_RAW_MAX characters. */
+/* Length of the valid UTF-8 sequence starting at s (at most n bytes), 0 if none. */
+static size_t utf8_seq(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len == 0 || len > n || !spie_utf8_valid(s, len))
+        return 0;
+    return len;
+}
+
+/* The record as UTF-8 for the rejects file, cut at SPIE_REJECT_RAW_MAX characters. Valid
+ * UTF-8 sequences are kept; any other byte is taken as Windows-1252, as the fields are, so
+ * a line mixing a Windows-1252 field and a UTF-8 field shows both right. A sequence cut by
+ * the RAW_KEEP limit is dropped, not transcoded. */
 static size_t raw_for_reject(reader *r, const char **out)
 {
     const char *s = r->raw.p ? r->raw.p : "";
     size_t n = r->raw.len;
-    if (!spie_utf8_valid(s, n)) {
-        /* A cut in the middle of a UTF-8 sequence is not a reason to transcode. */
-        size_t cut = n;
-        while (cut > 0 && cut > n - 4 && ((unsigned char)s[cut - 1] & 0xC0) == 0x80)
-            cut--;
-        if (cut > 0 && (unsigned char)s[cut - 1] >= 0xC0)
-            cut--;
-        if (n == RAW_KEEP && spie_utf8_valid(s, cut)) {
-            n = cut;
-        } else {
-            r->xcode.len = 0;
-            if (!buf_reserve(&r->xcode, 3 * n + 1)) {
-                n = 0;
-            } else {
-                n = spie_cp1252_to_utf8(s, n, r->xcode.p);
-                s = r->xcode.p;
-            }
+    if (spie_utf8_valid(s, n)) {
+        *out = s;
+    } else {
+        r->xcode.len = 0;
+        if (!buf_reserve(&r->xcode, 3 * n + 1)) {
+            *out = "";
+            return 0;
         }
+        char *d = r->xcode.p;
+        size_t w = 0;
+        for (size_t i = 0; i < n;) {
+            size_t k = utf8_seq(s + i, n - i);
+            if (k) {
+                memcpy(d + w, s + i, k);
+                w += k;
+                i += k;
+                continue;
+            }
+            if (n == RAW_KEEP && n - i < 4 && (unsigned char)s[i] >= 0xC0)
+                break; /* a sequence cut by the limit */
+            w += spie_cp1252_to_utf8(s + i, 1, d + w);
+            i++;
+        }
+        *out = d;
+        s = d;
+        n = w;
     }
     size_t chars = 0, i = 0;
     while (i < n && chars < SPIE_REJECT_RAW_MAX) {
@@ -322,7 +343,6 @@ static size_t raw_for_reject(reader *r, const char **out)
             i++;
         chars++;
     }
-    *out = s;
     return i;
 }
 
@@ -613,19 +633,48 @@ static void note_unknown(reader *r, spie_str f)
     size_t len = strlen(r->unknown);
     if (len + 8 >= sizeof r->unknown)
         return;
-    if (len && len + 2 < sizeof r->unknown) {
+    if (len) {
         r->unknown[len++] = ',';
         r->unknown[len++] = ' ';
         r->unknown[len] = 0;
     }
+    /* The name as UTF-8 (Windows-1252 transcoded when it is not), controls as '?'. */
+    char tmp[3 * 64];
+    size_t tn = f.n < 64 ? f.n : 64;
+    const char *src = f.s;
+    if (!spie_utf8_valid(f.s, tn)) {
+        tn = spie_cp1252_to_utf8(f.s, tn, tmp);
+        src = tmp;
+    }
     size_t room = sizeof r->unknown - len - 4;
-    size_t n = f.n < room ? f.n : room;
-    /* Header names are shown as they are when UTF-8; other bytes become '?'. */
-    for (size_t i = 0; i < n; i++)
-        r->unknown[len + i] = ((unsigned char)f.s[i] < 0x20 || (unsigned char)f.s[i] >= 0x80) ? '?' : f.s[i];
+    size_t n = 0;
+    while (n < tn) {
+        size_t k = utf8_seq(src + n, tn - n);
+        if (!k || n + k > room)
+            break;
+        for (size_t i = 0; i < k; i++)
+            r->unknown[len + n + i] = (unsigned char)src[n + i] < 0x20 ? '?' : src[n + i];
+        n += k;
+    }
     r->unknown[len + n] = 0;
     if (n < f.n)
         strcat(r->unknown, "…");
+}
+
+static bool same_name(spie_str a, spie_str b)
+{
+    if (a.n != b.n)
+        return false;
+    for (size_t i = 0; i < a.n; i++) {
+        char x = a.s[i], y = b.s[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (char)(y - 'A' + 'a');
+        if (x != y)
+            return false;
+    }
+    return true;
 }
 
 static void process_header(reader *r)
@@ -640,6 +689,13 @@ static void process_header(reader *r)
         while (c < r->ncols_spec && !name_equal(f, r->cols[c].name))
             c++;
         if (c == r->ncols_spec) {
+            /* extracts.md §2: a column named twice makes the file unusable, known or not. */
+            for (size_t k = 0; f.n && k < h; k++)
+                if (same_name(f, spie_trim((spie_str){r->fields.p + r->foff[k], r->flen[k]}))) {
+                    failf(r, 0, "ligne %llu : colonne « %.*s » en double dans l'en-tête",
+                          (unsigned long long)r->rec_start, (int)(f.n < 64 ? f.n : 64), f.s);
+                    return;
+                }
             note_unknown(r, f);
             continue;
         }
@@ -754,9 +810,9 @@ static void out_byte(reader *r, char c)
 
 static void emit_held_spaces(reader *r)
 {
-    for (size_t i = 0; i < r->held_spaces; i++)
-        out_byte(r, ' ');
-    r->held_spaces = 0;
+    for (size_t i = 0; i < r->held_ws.len; i++)
+        out_byte(r, r->held_ws.p[i]);
+    r->held_ws.len = 0;
 }
 
 /* The end of a physical line, seen by the quote state machine. */
@@ -819,12 +875,15 @@ static void quote_feed(reader *r, const char *p, size_t n)
                 out_byte(r, c);
             break;
         case Q_CLOSE_PENDING:
-            if (c == '"' && r->held_spaces == 0) { /* "" inside quotes */
+            if (c == '"' && r->held_ws.len == 0) { /* "" inside quotes */
                 out_byte(r, '"');
                 out_byte(r, '"');
                 r->qstate = Q_IN_QUOTES;
             } else if (c == ' ' || c == '\t') {
-                r->held_spaces++;
+                if (!buf_append(&r->held_ws, &c, 1)) {
+                    fail_memory(r);
+                    return;
+                }
             } else if (c == delim) {
                 out_byte(r, '"');
                 emit_held_spaces(r);
@@ -920,21 +979,29 @@ static void end_of_line(reader *r)
 
 static void feed(reader *r, const char *p, size_t n)
 {
-    /* A UTF-8 BOM at the very start is not data; UTF-16 is refused. */
+    /* A UTF-8 BOM at the very start is not data; UTF-16 is refused. The first bytes are
+     * held back until they can be told apart from the start of either BOM. */
+    static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
     while (r->bom_seen < 3 && n > 0) {
         r->bom_buf[r->bom_seen++] = (unsigned char)*p++;
         n--;
-        static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
-        if (r->bom_seen == 2 && ((r->bom_buf[0] == 0xFF && r->bom_buf[1] == 0xFE) ||
-                                 (r->bom_buf[0] == 0xFE && r->bom_buf[1] == 0xFF)))
-            { failf(r, 0, "encodage UTF-16 non pris en charge (UTF-8 ou Windows-1252 attendu)"); return; }
-        if (memcmp(r->bom_buf, bom, r->bom_seen) != 0) {
-            /* Not a BOM: what was held back is data. */
-            size_t held = r->bom_seen;
-            r->bom_seen = 3;
-            feed(r, (const char *)r->bom_buf, held);
-            break;
+        unsigned char b0 = r->bom_buf[0];
+        if (r->bom_seen == 2 && ((b0 == 0xFF && r->bom_buf[1] == 0xFE) || (b0 == 0xFE && r->bom_buf[1] == 0xFF))) {
+            failf(r, 0, "encodage UTF-16 non pris en charge (UTF-8 ou Windows-1252 attendu)");
+            return;
         }
+        if (memcmp(r->bom_buf, bom, r->bom_seen) == 0) {
+            if (r->bom_seen == 3)
+                break; /* a UTF-8 BOM: dropped */
+            continue;
+        }
+        if (r->bom_seen == 1 && (b0 == 0xFF || b0 == 0xFE))
+            continue;
+        /* Not a BOM: what was held back is data. */
+        size_t held = r->bom_seen;
+        r->bom_seen = 3;
+        feed(r, (const char *)r->bom_buf, held);
+        break;
     }
     const char *end = p + n;
     const char *cr = n ? memchr(p, '\r', n) : NULL;
@@ -988,6 +1055,7 @@ static void reader_release(reader *r)
 {
     csv_free(&r->csv);
     free(r->hdr.p);
+    free(r->held_ws.p);
     free(r->raw.p);
     free(r->fields.p);
     free(r->xcode.p);

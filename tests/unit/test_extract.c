@@ -7,12 +7,7 @@
  * Every input is written here by hand; every expected value is read off the spec, not
  * off the code. The reference period is P = 2021-06 (D = 2021-06-30) unless a test says
  * otherwise.
- *
- * Known disagreements between the reader and the spec are kept as tests guarded by
- * KNOWN_BUG("BUG: ..."): the guard prints the bug as a TAP comment and returns, so the
- * suite stays green; with SPIE_TEST_BUGS=1 in the environment the guarded assertions run
- * (and fail until the bug is fixed; then remove the guard). cmocka's skip() is not used
- * for this: cmocka 1.1.5 prints "not ok N # SKIP", which prove counts as a failure. */
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -41,21 +36,6 @@ extern char **environ;
 
 #define M(y, m) ((spie_month)((y) * 12 + (m) - 1))
 #define P_2021_06 M(2021, 6)
-
-/* Runs the rest of a test only when SPIE_TEST_BUGS is set; otherwise prints why. */
-static bool known_bug_skips(const char *what)
-{
-    const char *e = getenv("SPIE_TEST_BUGS");
-    if (e && *e && strcmp(e, "0") != 0)
-        return false;
-    print_message("# SKIP (known bug, SPIE_TEST_BUGS=1 runs it) %s\n", what);
-    return true;
-}
-#define KNOWN_BUG(what)                                                                            \
-    do {                                                                                           \
-        if (known_bug_skips(what))                                                                 \
-            return;                                                                                \
-    } while (0)
 
 static spie_day day_of(int y, int m, int d)
 {
@@ -1136,8 +1116,6 @@ static void test_header_unknown_column_twice(void **state)
     run_str(r, SPIE_KIND_BENEFICIAIRES, HB3 ";commune;Commune\nB1;2021-03-05;RSA;a;b\n");
     bool usable = r->rep.usable;
     run_free(r);
-    KNOWN_BUG("BUG (spec reading): an unknown column named twice (commune;Commune) is accepted; "
-              "extracts.md §2 says a column named twice makes the file unusable");
     assert_false(usable);
 }
 
@@ -1155,7 +1133,6 @@ static void test_unknown_column_utf8_name(void **state)
     run_free(r);
     /* motif is "colonnes inconnues ignorées : libell??_court": note_unknown() replaces every
      * byte >= 0x80 by '?'. */
-    KNOWN_BUG("BUG: an unknown column with a UTF-8 name (libellé_court) is listed as libell??_court");
     assert_non_null(strstr(motif, "libell\xC3\xA9_court"));
 }
 
@@ -1170,7 +1147,6 @@ static void test_tab_after_closing_quote(void **state)
     run_free(r);
     /* Both rows are accepted: the held-back blanks after the closing quote are re-emitted
      * as spaces (emit_held_spaces), so "a"<TAB>b reads as "a b". */
-    KNOWN_BUG("BUG: a tab after a closing quote becomes a space (\"a\"<TAB>b reads as \"a b\")");
     assert_int_equal(doublons, 1);
 }
 
@@ -1219,8 +1195,6 @@ static void test_reject_raw_mixed_encodings(void **state)
     run_free(r);
     /* raw is "B\xC3\xA9;2021-03-05;RSA;Caf\xC3\x83\xC2\xA9": the whole line was taken
      * as Windows-1252 (raw_for_reject in engine/extract.c). */
-    KNOWN_BUG("BUG: a rejected line mixing a Windows-1252 field and a UTF-8 field has its UTF-8 "
-              "field double-encoded in the rejects (Caf\xC3\xA9 -> CafÃ©)");
     assert_string_equal(raw, "B\xC3\xA9;2021-03-05;RSA;Caf\xC3\xA9");
 }
 
@@ -1242,8 +1216,6 @@ static void test_utf16_refused(void **state)
      * with the UTF-8 BOM after each byte, so FF or FE (not EF) leaves the BOM check at the
      * first byte and the "UTF-16" test at the second byte is never reached; the motif then
      * says "colonne obligatoire « id_beneficiaire » absente de l'en-tête". */
-    KNOWN_BUG("BUG: a UTF-16 BOM (FF FE / FE FF) is never detected (engine/extract.c feed()): "
-              "the file is unusable only because its header does not match, with a misleading motif");
     assert_non_null(strstr(motif[0], "UTF-16"));
     assert_non_null(strstr(motif[1], "UTF-16"));
 }
