@@ -84,6 +84,7 @@ static void cost_row(ctx *c, spie_level lv, const char *code, const char *lib, c
     }
     f->has_effectif = true;
     f->effectif = (int64_t)divisor;
+    f->role = SPIE_ROLE_STAT;
     spie_cents v;
     if (spie_cents_div_round(paid, (int64_t)divisor, &v) == SPIE_STAT_OK) {
         f->kind = SPIE_VK_CENTS;

@@ -11,6 +11,7 @@ typedef struct emitter {
     spie_breakdown bd;
     const char *modality;
     bool available;
+    bool person_counts; /* counts are of persons (false for the territory counts) */
     const spie_params *params;
     bool oom;
     char *err;
@@ -48,6 +49,7 @@ static void count(emitter *e, const char *name, uint64_t v)
     f->ival = (int64_t)v;
     f->has_effectif = true;
     f->effectif = (int64_t)v;
+    f->role = e->person_counts ? SPIE_ROLE_COUNT : SPIE_ROLE_NONE;
 }
 
 static void real(emitter *e, const char *name, spie_stat_status st, double v, uint64_t effectif)
@@ -55,6 +57,7 @@ static void real(emitter *e, const char *name, spie_stat_status st, double v, ui
     spie_figure *f = row(e, name);
     if (!f || !e->available)
         return;
+    f->role = SPIE_ROLE_STAT;
     f->has_effectif = true;
     f->effectif = (int64_t)effectif;
     if (st == SPIE_STAT_OK) {
@@ -73,6 +76,7 @@ static void days(emitter *e, const char *name, bool ok, uint64_t v, uint64_t eff
     spie_figure *f = row(e, name);
     if (!f || !e->available)
         return;
+    f->role = SPIE_ROLE_STAT;
     f->has_effectif = true;
     f->effectif = (int64_t)effectif;
     if (ok) {
@@ -88,6 +92,8 @@ static void rate(emitter *e, const char *name, uint64_t x, uint64_t n)
     spie_figure *f = row(e, name);
     if (!f || !e->available)
         return;
+    f->role = SPIE_ROLE_RATE;
+    f->num = (int64_t)x;
     f->has_effectif = true;
     f->effectif = (int64_t)n;
     if (n == 0) {
@@ -202,7 +208,7 @@ bool spie_indicators_rows(spie_table *t, const spie_group_id *g, const spie_cube
                           const spie_params *params, char *err, size_t err_size)
 {
     emitter e = {.t = t, .g = g, .bd = SPIE_BD_ENSEMBLE, .modality = "", .available = available,
-                 .params = params, .err = err, .err_size = err_size};
+                 .person_counts = true, .params = params, .err = err, .err_size = err_size};
     if (err_size)
         err[0] = 0;
     cell_rows(&e, &cube->cells[0]);

@@ -16,6 +16,7 @@
 #include "spie/indicators.h"
 #include "spie/publish.h"
 #include "spie/quality.h"
+#include "spie/secret.h"
 #include "spie/table.h"
 
 typedef struct opts {
@@ -24,6 +25,7 @@ typedef struct opts {
     const char *period_s, *inbox, *out, *terr_path;
     int jobs;
     bool quiet;
+    bool no_secret;
 } opts;
 
 static void usage(FILE *f, bool run)
@@ -50,6 +52,8 @@ static void usage(FILE *f, bool run)
           "  --out DOSSIER          dossier de sortie\n"
           "  --territories FICHIER  table des territoires (défaut : table livrée, allocations illustratives)\n"
           "  --jobs N               territoires lus en parallèle (défaut : nombre de cœurs)\n"
+          "  --no-secret            sans secret statistique, pour un évaluateur sur ses propres données :\n"
+          "                         toutes les sorties portent la mention « Diffusion restreinte »\n"
           "  --quiet                n'écrit que les erreurs\n"
           "  --help                 cette aide\n"
           "\n"
@@ -122,7 +126,8 @@ static bool parse(int argc, char **argv, opts *o, int *status)
         {"period", required_argument, NULL, 'p'}, {"inbox", required_argument, NULL, 'i'},
         {"out", required_argument, NULL, 'o'},    {"territories", required_argument, NULL, 't'},
         {"jobs", required_argument, NULL, 'j'},   {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+        {"no-secret", no_argument, NULL, 'n'},    {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -134,6 +139,7 @@ static bool parse(int argc, char **argv, opts *o, int *status)
         case 'o': o->out = optarg; break;
         case 't': o->terr_path = optarg; break;
         case 'q': o->quiet = true; break;
+        case 'n': o->no_secret = true; break;
         case 'j': {
             char *end;
             errno = 0;
@@ -225,6 +231,8 @@ static int batch_command(int argc, char **argv, bool run)
 
     spie_params params;
     spie_params_default(&params);
+    if (o.no_secret)
+        params.secret = false;
     spie_territories terr = {0};
     spie_terr_error terr_err;
     spie_plan plan = {0};
@@ -294,7 +302,17 @@ static int batch_command(int argc, char **argv, bool run)
             cli_error(o.cmd, "calcul des indicateurs : %s", msg);
             goto out_abort;
         }
-        /* STAGE: statistical secret (marks the table once, before every rendering) */
+        /* The statistical secret marks the table once, before every rendering. */
+        if (params.secret) {
+            spie_secret_counts sc;
+            if (!spie_secret_apply(&table, params.secret_k, &sc)) {
+                cli_error(o.cmd, "secret statistique : mémoire insuffisante");
+                goto out_abort;
+            }
+            if (!o.quiet)
+                fprintf(stderr, "spie %s: secret statistique (k = %d) : %zu cases masquées, %zu en secret secondaire\n",
+                        o.cmd, params.secret_k, sc.primary, sc.secondary);
+        }
         free(path);
         snprintf(name, sizeof name, "indicateurs_%s.csv", o.period_s);
         if (!(path = spie_publish_path(pub, name))) {

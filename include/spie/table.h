@@ -27,8 +27,17 @@ typedef enum spie_value_kind {
     SPIE_VK_TEXT      /* a short text ("2023-04") */
 } spie_value_kind;
 
+/* What a figure is, for the statistical secret (indicators.md §7). */
+typedef enum spie_role {
+    SPIE_ROLE_NONE = 0, /* not about persons (money, shares of money, territory counts) */
+    SPIE_ROLE_COUNT,    /* a count of persons: secret when 1 <= n < k */
+    SPIE_ROLE_STAT,     /* a statistic over `effectif` persons: secret when effectif < k */
+    SPIE_ROLE_RATE      /* num / effectif: secret when effectif, num or effectif - num is small */
+} spie_role;
+
 typedef struct spie_figure {
     uint8_t level;          /* spie_level */
+    uint8_t role;           /* spie_role */
     uint8_t breakdown;      /* spie_breakdown (acc.h) */
     uint8_t kind;           /* spie_value_kind */
     uint8_t status;         /* spie_status */
@@ -43,6 +52,7 @@ typedef struct spie_figure {
     char text[8];           /* TEXT */
     double lo, hi;          /* interval (REAL bounds, or CENTS converted to euros for money) */
     int64_t effectif;
+    int64_t num;            /* numerator of a RATE */
 } spie_figure;
 
 typedef struct spie_table {
