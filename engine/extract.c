@@ -182,6 +182,76 @@ static bool keyset_add(keyset *s, const void *k, size_t n, uint64_t h)
     return true;
 }
 
+/* ---- the accepted steps of etapes (DOUBLON), keys held in the slots ------------------ */
+
+typedef struct step_key {
+    uint32_t person1; /* person index + 1; 0 = empty slot */
+    spie_day day;
+    uint8_t step, type;
+    uint16_t pad;
+} step_key;
+
+typedef struct stepset {
+    step_key *slots;
+    size_t nslots, count;
+} stepset;
+
+static uint64_t step_hash(const step_key *k)
+{
+    uint64_t h = ((uint64_t)k->person1 << 32) ^ (uint32_t)k->day ^ ((uint64_t)k->step << 56) ^ ((uint64_t)k->type << 48);
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static bool step_equal(const step_key *a, const step_key *b)
+{
+    return a->person1 == b->person1 && a->day == b->day && a->step == b->step && a->type == b->type;
+}
+
+static bool stepset_contains(const stepset *s, const step_key *k, uint64_t h)
+{
+    if (!s->nslots)
+        return false;
+    size_t mask = s->nslots - 1;
+    for (size_t i = (size_t)h & mask; s->slots[i].person1; i = (i + 1) & mask)
+        if (step_equal(&s->slots[i], k))
+            return true;
+    return false;
+}
+
+static void stepset_place(step_key *slots, size_t nslots, const step_key *k, uint64_t h)
+{
+    size_t mask = nslots - 1;
+    size_t i = (size_t)h & mask;
+    while (slots[i].person1)
+        i = (i + 1) & mask;
+    slots[i] = *k;
+}
+
+/* Adds a key known to be absent. false when memory runs out. */
+static bool stepset_add(stepset *s, const step_key *k, uint64_t h)
+{
+    if ((s->count + 1) * 2 > s->nslots) {
+        size_t nn = s->nslots ? s->nslots * 2 : 4096;
+        step_key *ns = calloc(nn, sizeof *ns);
+        if (!ns)
+            return false;
+        for (size_t i = 0; i < s->nslots; i++)
+            if (s->slots[i].person1)
+                stepset_place(ns, nn, &s->slots[i], step_hash(&s->slots[i]));
+        free(s->slots);
+        s->slots = ns;
+        s->nslots = nn;
+    }
+    stepset_place(s->slots, s->nslots, k, h);
+    s->count++;
+    return true;
+}
+
 /* ---- growable byte buffer ------------------------------------------------------------ */
 
 typedef struct buf {
@@ -258,7 +328,8 @@ struct reader {
     spie_day last_day;   /* D */
     spie_day first_day;  /* 2020-01-01 */
     spie_month first_month;
-    keyset seen;         /* accepted etapes / budget keys */
+    keyset seen;         /* accepted budget keys */
+    stepset steps;       /* accepted etapes keys */
     buf key;
 
     bool failed;
@@ -523,17 +594,12 @@ static void row_etapes(reader *r)
     spie_persons *ps = r->job->persons;
     long idx = spie_persons_find(ps, v[E_ID].s, v[E_ID].n);
     /* DOUBLON compares with accepted rows only; an unknown person has none. */
-    unsigned char key[12];
+    step_key key = {0, day, (uint8_t)step, (uint8_t)type, 0};
     uint64_t h = 0;
     if (idx >= 0) {
-        uint32_t i32 = (uint32_t)idx;
-        memcpy(key, &i32, 4);
-        memcpy(key + 4, &day, 4);
-        key[8] = (unsigned char)step;
-        key[9] = (unsigned char)type;
-        key[10] = key[11] = 0;
-        h = key_hash(key, sizeof key);
-        if (keyset_contains(&r->seen, key, sizeof key, h))
+        key.person1 = (uint32_t)idx + 1;
+        h = step_hash(&key);
+        if (stepset_contains(&r->steps, &key, h))
             { reject(r, SPIE_R_DOUBLON, E_ID); return; }
     }
     if (idx < 0)
@@ -543,7 +609,7 @@ static void row_etapes(reader *r)
         { reject(r, SPIE_R_ETAPE_AVANT_ENTREE, E_DATE); return; }
     if (step == SPIE_STEP_REPRISE && type == SPIE_NO_TYPE)
         { reject(r, SPIE_R_TYPE_MANQUANT, E_TYPE); return; }
-    if (!keyset_add(&r->seen, key, sizeof key, h))
+    if (!stepset_add(&r->steps, &key, h))
         { fail_memory(r); return; }
     spie_person_add_step(p, (spie_step)step, type, day);
     r->rep->rows_accepted++;
@@ -808,6 +874,21 @@ static void out_byte(reader *r, char c)
     r->qout[r->qout_len++] = c;
 }
 
+static void out_bytes(reader *r, const char *p, size_t n)
+{
+    while (n > 0) {
+        if (r->qout_len == sizeof r->qout)
+            out_flush(r);
+        size_t k = sizeof r->qout - r->qout_len;
+        if (k > n)
+            k = n;
+        memcpy(r->qout + r->qout_len, p, k);
+        r->qout_len += k;
+        p += k;
+        n -= k;
+    }
+}
+
 static void emit_held_spaces(reader *r)
 {
     for (size_t i = 0; i < r->held_ws.len; i++)
@@ -854,6 +935,16 @@ static void quote_feed(reader *r, const char *p, size_t n)
         return;
     }
     for (size_t i = 0; i < n; i++) {
+        /* Runs that need no decision go in bulk: the inside of a quoted field up to the
+         * next quote, an unquoted field up to the next separator. */
+        if (r->qstate == Q_IN_QUOTES || r->qstate == Q_UNQUOTED) {
+            const char *stop = memchr(p + i, r->qstate == Q_IN_QUOTES ? '"' : delim, n - i);
+            size_t run = stop ? (size_t)(stop - (p + i)) : n - i;
+            out_bytes(r, p + i, run);
+            i += run;
+            if (i == n)
+                break;
+        }
         char c = p[i];
         switch (r->qstate) {
         case Q_FIELD_START:
@@ -1063,6 +1154,7 @@ static void reader_release(reader *r)
     free(r->foff);
     free(r->flen);
     keyset_free(&r->seen);
+    free(r->steps.slots);
 }
 
 /* End of the bytes: the last line, the header check, an open quote. */

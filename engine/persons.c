@@ -38,8 +38,9 @@ struct spie_persons {
     size_t count, cap;
     char *arena;
     size_t arena_len, arena_cap;
-    uint32_t *slots; /* index + 1, 0 = empty */
+    uint64_t *slots; /* (hash tag << 32) | (index + 1); 0 = empty */
     size_t nslots;   /* power of two */
+    long last;       /* the last person found (steps of a person often come together) */
 };
 
 static uint64_t id_hash(const char *s, size_t n)
@@ -58,7 +59,10 @@ static uint64_t id_hash(const char *s, size_t n)
 
 spie_persons *spie_persons_new(void)
 {
-    return calloc(1, sizeof(spie_persons));
+    spie_persons *p = calloc(1, sizeof(spie_persons));
+    if (p)
+        p->last = -1;
+    return p;
 }
 
 void spie_persons_free(spie_persons *p)
@@ -76,6 +80,7 @@ void spie_persons_clear(spie_persons *p)
 {
     p->count = 0;
     p->arena_len = 0;
+    p->last = -1;
     if (p->slots)
         memset(p->slots, 0, p->nslots * sizeof *p->slots);
 }
@@ -84,34 +89,46 @@ size_t spie_persons_count(const spie_persons *p) { return p->count; }
 spie_person *spie_persons_at(spie_persons *p, size_t i) { return &p->rec[i]; }
 const spie_person *spie_persons_at_const(const spie_persons *p, size_t i) { return &p->rec[i]; }
 
-long spie_persons_find(const spie_persons *p, const char *id, size_t n)
+static bool id_is(const spie_persons *p, size_t idx, const char *id, size_t n)
+{
+    const id_ref *r = &p->ids[idx];
+    return r->len == n && memcmp(p->arena + r->off, id, n) == 0;
+}
+
+long spie_persons_find(spie_persons *p, const char *id, size_t n)
 {
     if (!p->nslots)
         return -1;
+    if (p->last >= 0 && (size_t)p->last < p->count && id_is(p, (size_t)p->last, id, n))
+        return p->last;
+    uint64_t h = id_hash(id, n);
+    uint64_t tag = h >> 32;
     size_t mask = p->nslots - 1;
-    for (size_t i = (size_t)id_hash(id, n) & mask;; i = (i + 1) & mask) {
-        uint32_t s = p->slots[i];
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        uint64_t s = p->slots[i];
         if (!s)
             return -1;
-        const id_ref *r = &p->ids[s - 1];
-        if (r->len == n && memcmp(p->arena + r->off, id, n) == 0)
-            return (long)(s - 1);
+        /* The tag spares the arena access (a cache miss) for most non-matching slots. */
+        if ((s >> 32) == tag && id_is(p, (uint32_t)s - 1, id, n)) {
+            p->last = (long)((uint32_t)s - 1);
+            return (long)((uint32_t)s - 1);
+        }
     }
 }
 
-static void slot_insert(uint32_t *slots, size_t nslots, uint64_t h, uint32_t v)
+static void slot_insert(uint64_t *slots, size_t nslots, uint64_t h, uint32_t v)
 {
     size_t mask = nslots - 1;
     size_t i = (size_t)h & mask;
     while (slots[i])
         i = (i + 1) & mask;
-    slots[i] = v;
+    slots[i] = ((h >> 32) << 32) | v;
 }
 
 static int grow_slots(spie_persons *p)
 {
     size_t n = p->nslots ? p->nslots * 2 : 1024;
-    uint32_t *s = calloc(n, sizeof *s);
+    uint64_t *s = calloc(n, sizeof *s);
     if (!s)
         return -1;
     for (size_t i = 0; i < p->count; i++)

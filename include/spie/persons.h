@@ -62,8 +62,9 @@ size_t spie_persons_count(const spie_persons *p);
 spie_person *spie_persons_at(spie_persons *p, size_t i);
 const spie_person *spie_persons_at_const(const spie_persons *p, size_t i);
 
-/* Index of the person with this id, or -1. */
-long spie_persons_find(const spie_persons *p, const char *id, size_t n);
+/* Index of the person with this id, or -1. Remembers the last person found (the steps of
+ * a person often come one after the other), hence the non-const store. */
+long spie_persons_find(spie_persons *p, const char *id, size_t n);
 /* Adds a person with this id (which must not be present); returns its index, or -1 when
  * memory runs out. The record is initialised with no step reached. */
 long spie_persons_add(spie_persons *p, const char *id, size_t n);
