@@ -11,6 +11,7 @@
 /* Sums of one group over its budget-included territories. */
 typedef struct money {
     bool any;                 /* at least one territory included */
+    bool overflow;            /* a sum went beyond int64 cents: the group's money is nd */
     spie_cents allocation;
     spie_cents engaged, paid; /* ETAT, mois <= P */
     spie_cents cofin[SPIE_FIN_COUNT];
@@ -94,6 +95,16 @@ static void cost_row(ctx *c, spie_level lv, const char *code, const char *lib, c
     }
 }
 
+/* *acc += v, exactly; on overflow *acc is left as it was and *ovf is set. */
+static void add_c(spie_cents *acc, spie_cents v, bool *ovf)
+{
+    spie_cents r;
+    if (__builtin_add_overflow(*acc, v, &r))
+        *ovf = true;
+    else
+        *acc = r;
+}
+
 static void lower(char *dst, size_t n, const char *src)
 {
     size_t i = 0;
@@ -103,10 +114,20 @@ static void lower(char *dst, size_t n, const char *src)
 }
 
 /* The rows every level has (territory, region, wave, nation). */
-static void group_rows(ctx *c, spie_level lv, const char *code, const char *lib, const money *m)
+static void group_rows(ctx *c, spie_level lv, const char *code, const char *lib, const money *mm)
 {
     char name[48], low[24], mon[8];
-    cents_row(c, lv, code, lib, "allocation_etat", lv == SPIE_LEVEL_DEPARTEMENT || m->any, m->allocation);
+    /* A group whose sums overflowed publishes its money as nd (its allocation too). */
+    money ovf_copy;
+    const money *m = mm;
+    if (mm->overflow) {
+        ovf_copy = *mm;
+        ovf_copy.any = false;
+        ovf_copy.any_both = false;
+        m = &ovf_copy;
+    }
+    cents_row(c, lv, code, lib, "allocation_etat", (lv == SPIE_LEVEL_DEPARTEMENT && !mm->overflow) || m->any,
+              m->allocation);
     cents_row(c, lv, code, lib, "engage_etat", m->any, m->engaged);
     cents_row(c, lv, code, lib, "paye_etat", m->any, m->paid);
     share_row(c, lv, code, lib, "taux_engagement", m->any, m->engaged, m->allocation);
@@ -116,15 +137,18 @@ static void group_rows(ctx *c, spie_level lv, const char *code, const char *lib,
         snprintf(name, sizeof name, "cofinancement_%s", low);
         cents_row(c, lv, code, lib, name, m->any, m->cofin[f]);
     }
-    /* Series from the window's start to P; the cumulative starts with every earlier month. */
+    /* Series from the window's start to P; the cumulative starts with every earlier month:
+     * paid = (paid before the series) + the months of the series, sums checked for
+     * overflow, so these subtractions and additions are exact. */
     spie_cents cum = m->paid;
-    for (size_t i = 0; i < c->n_months; i++)
+    for (size_t i = 0; i < c->n_months && m->any; i++)
         cum -= m->paid_month[i];
     for (size_t i = 0; i < c->n_months; i++) {
         spie_month_format(c->first + (spie_month)i, mon);
         snprintf(name, sizeof name, "paye_etat_mois_%s", mon);
         cents_row(c, lv, code, lib, name, m->any, m->paid_month[i]);
-        cum += m->paid_month[i];
+        if (m->any)
+            cum += m->paid_month[i];
         snprintf(name, sizeof name, "paye_etat_cumul_%s", mon);
         cents_row(c, lv, code, lib, name, m->any, cum);
     }
@@ -139,12 +163,12 @@ static void add_lines(money *m, const spie_budget *bud, const ctx *c)
         if (l->month > c->period)
             continue;
         if (l->financer == SPIE_FIN_ETAT) {
-            m->engaged += l->engaged;
-            m->paid += l->paid;
+            add_c(&m->engaged, l->engaged, &m->overflow);
+            add_c(&m->paid, l->paid, &m->overflow);
             if (l->month >= c->first && (size_t)(l->month - c->first) < c->n_months)
-                m->paid_month[l->month - c->first] += l->paid;
+                add_c(&m->paid_month[l->month - c->first], l->paid, &m->overflow);
         } else {
-            m->cofin[l->financer] += l->paid;
+            add_c(&m->cofin[l->financer], l->paid, &m->overflow);
         }
     }
 }
@@ -152,15 +176,16 @@ static void add_lines(money *m, const spie_budget *bud, const ctx *c)
 static void add_money(money *dst, const money *src, size_t n_months)
 {
     dst->any |= src->any;
-    dst->allocation += src->allocation;
-    dst->engaged += src->engaged;
-    dst->paid += src->paid;
+    dst->overflow |= src->overflow;
+    add_c(&dst->allocation, src->allocation, &dst->overflow);
+    add_c(&dst->engaged, src->engaged, &dst->overflow);
+    add_c(&dst->paid, src->paid, &dst->overflow);
     for (int f = 0; f < SPIE_FIN_COUNT; f++)
-        dst->cofin[f] += src->cofin[f];
+        add_c(&dst->cofin[f], src->cofin[f], &dst->overflow);
     for (size_t i = 0; i < n_months; i++)
-        dst->paid_month[i] += src->paid_month[i];
+        add_c(&dst->paid_month[i], src->paid_month[i], &dst->overflow);
     dst->any_both |= src->any_both;
-    dst->paid_both += src->paid_both;
+    add_c(&dst->paid_both, src->paid_both, &dst->overflow);
     dst->entrants_both += src->entrants_both;
     dst->returns_both += src->returns_both;
 }
@@ -179,16 +204,17 @@ static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *t
     const spie_level lv = SPIE_LEVEL_NATIONAL;
     const char *code = "FR", *lib = "France";
     spie_cents nat_eng = 0, nat_paid = 0;
+    bool nat_ovf = false;
     if (b->nat_ok)
         for (size_t i = 0; i < b->nat_budget.count; i++) {
             const spie_budget_line *l = &b->nat_budget.lines[i];
             if (l->financer == SPIE_FIN_ETAT && l->month <= c->period) {
-                nat_eng += l->engaged;
-                nat_paid += l->paid;
+                add_c(&nat_eng, l->engaged, &nat_ovf);
+                add_c(&nat_paid, l->paid, &nat_ovf);
             }
         }
-    cents_row(c, lv, code, lib, "engage_etat_national", b->nat_ok, nat_eng);
-    cents_row(c, lv, code, lib, "paye_etat_national", b->nat_ok, nat_paid);
+    cents_row(c, lv, code, lib, "engage_etat_national", b->nat_ok && !nat_ovf, nat_eng);
+    cents_row(c, lv, code, lib, "paye_etat_national", b->nat_ok && !nat_ovf, nat_paid);
     cents_row(c, lv, code, lib, "enveloppe", true, p->envelope);
 
     /* State money inside the window: territories included for budget, and NAT. */
@@ -200,8 +226,9 @@ static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *t
         return;
     }
     spie_cents w_eng = 0, w_paid = 0, alloc_all = 0;
+    bool ovf = false;
     for (size_t i = 0; i < terr->count; i++)
-        alloc_all += terr->items[i].allocation;
+        add_c(&alloc_all, terr->items[i].allocation, &ovf);
     for (size_t i = 0; i <= terr->count; i++) {
         const spie_budget *bud = i < terr->count ? (b->budget_ok[i] ? &b->budgets[i] : NULL)
                                                  : (b->nat_ok ? &b->nat_budget : NULL);
@@ -211,15 +238,17 @@ static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *t
             const spie_budget_line *l = &bud->lines[k];
             if (l->financer != SPIE_FIN_ETAT || l->month < p->window_start || l->month > wend)
                 continue;
-            w_eng += l->engaged;
-            w_paid += l->paid;
-            wpaid[l->month - p->window_start] += l->paid;
+            add_c(&w_eng, l->engaged, &ovf);
+            add_c(&w_paid, l->paid, &ovf);
+            add_c(&wpaid[l->month - p->window_start], l->paid, &ovf);
         }
     }
-    share_row(c, lv, code, lib, "part_enveloppe_allouee", true, alloc_all, p->envelope);
-    share_row(c, lv, code, lib, "part_enveloppe_engagee", true, w_eng, p->envelope);
-    share_row(c, lv, code, lib, "part_enveloppe_payee", true, w_paid, p->envelope);
-    cents_row(c, lv, code, lib, "reste_enveloppe", true, p->envelope - w_paid);
+    spie_cents rest = p->envelope;
+    add_c(&rest, -w_paid, &ovf);
+    share_row(c, lv, code, lib, "part_enveloppe_allouee", !ovf, alloc_all, p->envelope);
+    share_row(c, lv, code, lib, "part_enveloppe_engagee", !ovf, w_eng, p->envelope);
+    share_row(c, lv, code, lib, "part_enveloppe_payee", !ovf, w_paid, p->envelope);
+    cents_row(c, lv, code, lib, "reste_enveloppe", !ovf, rest);
     char name[48], mon[8];
     spie_cents cum = 0;
     double *ys = calloc(nw ? nw : 1, sizeof *ys);
@@ -231,11 +260,11 @@ static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *t
     for (size_t i = 0; i < nw; i++) {
         spie_month_format(p->window_start + (spie_month)i, mon);
         snprintf(name, sizeof name, "paye_enveloppe_mois_%s", mon);
-        cents_row(c, lv, code, lib, name, true, wpaid[i]);
-        cum += wpaid[i];
+        cents_row(c, lv, code, lib, name, !ovf, wpaid[i]);
+        add_c(&cum, wpaid[i], &ovf);
         ys[i] = (double)cum / 100.0;
         snprintf(name, sizeof name, "paye_enveloppe_cumul_%s", mon);
-        cents_row(c, lv, code, lib, name, true, cum);
+        cents_row(c, lv, code, lib, name, !ovf, cum);
     }
 
     /* Projection: the last K months up to min(P, window end), at least 3 points. */
@@ -244,13 +273,20 @@ static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *t
     memset(&pr, 0, sizeof pr);
     spie_stat_status st = SPIE_STAT_NA;
     double x_e = (double)(p->window_end - p->window_start);
-    double xs[64];
-    if (k >= 3 && k <= SPIE_ARRAY_LEN(xs) && nw > 0) {
+    double *xs = k >= 3 && !ovf ? malloc(k * sizeof *xs) : NULL;
+    if (k >= 3 && !ovf && !xs) {
+        free(ys);
+        free(wpaid);
+        c->oom = true;
+        return;
+    }
+    if (xs) {
         for (size_t i = 0; i < k; i++)
             xs[i] = (double)(nw - k + i);
         st = spie_projection_fit(xs, ys + (nw - k), k, x_e, p->level, &pr);
         if (st != SPIE_STAT_OK && st != SPIE_STAT_NA && msg_size && !msg[0])
             snprintf(msg, msg_size, "projection : %s", spie_stat_strerror(st));
+        free(xs);
     }
     spie_figure *f = row(c, lv, code, lib, "projection_paye_fin");
     if (f) {
