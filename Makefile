@@ -36,7 +36,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E      := $(sort $(wildcard tests/e2e/*.sh))
 
-.PHONY: all run test asan deps clean unit e2e bench
+.PHONY: all run test asan deps clean unit e2e bench check-office
 .SECONDARY:
 all: $(BUILD)/spie
 
@@ -91,6 +91,34 @@ deps:
 # Performance is measured here, never asserted in tests (bench/bench.sh).
 bench: all
 	bash bench/bench.sh
+
+# LibreOffice (headless) opens and converts every workbook of two runs, the demo inbox and
+# tests/data/run (outputs.md §6: the workbooks open with no repair prompt); a workbook that
+# does not convert, or a conversion that says "error", fails the target. Slow (a minute or
+# more), so not part of make test. LibreOffice is not in DEBIAN_PACKAGES: installed here
+# when run as root, otherwise the apt-get line is printed.
+OFFICE_OUT ?= $(BUILD)/check-office
+check-office: $(BUILD)/spie
+	@command -v soffice >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc; \
+	  else echo "check-office: LibreOffice is missing; run as root: apt-get install -y libreoffice-calc"; exit 1; fi; }
+	rm -rf $(OFFICE_OUT) && mkdir -p $(OFFICE_OUT)/conv
+	$(BUILD)/spie run --period $(DEMO_PERIOD) --inbox samples/demo/inbox --territories samples/demo/territoires.csv \
+	  --out $(OFFICE_OUT)/demo --quiet; [ $$? -le 1 ]
+	$(BUILD)/spie run --period 2022-06 --inbox tests/data/run/inbox --territories tests/data/run/territoires.csv \
+	  --out $(OFFICE_OUT)/run --quiet; [ $$? -le 1 ]
+	@prof=file://$(abspath $(OFFICE_OUT))/profile; n=0; fail=0; \
+	for f in $(OFFICE_OUT)/*/*/*.xlsx; do \
+	  [ -e "$$f" ] || continue; n=$$((n + 1)); b=$$(basename "$$f" .xlsx); log=$(OFFICE_OUT)/conv/$$b.log; \
+	  if soffice -env:UserInstallation=$$prof --headless --norestore --convert-to ods \
+	       --outdir $(OFFICE_OUT)/conv "$$f" >"$$log" 2>&1 && \
+	     [ -s $(OFFICE_OUT)/conv/$$b.ods ] && ! grep -qi 'error' "$$log"; then \
+	    echo "check-office: $$f: converted"; \
+	  else echo "check-office: $$f: LibreOffice failed:"; sed 's/^/  /' "$$log"; fail=1; fi; \
+	done; \
+	echo "check-office: $$n workbooks, $$([ $$fail = 0 ] && echo 'all converted' || echo 'FAILURES')"; \
+	[ $$n -gt 0 ] && [ $$fail = 0 ]
 
 clean:
 	rm -rf build build-asan build-fuzz build-clang

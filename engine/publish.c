@@ -109,6 +109,11 @@ spie_publish *spie_publish_begin(const char *out, const char *name, int *err, ch
     if (!p)
         goto out_nomem;
     p->lock_fd = -1;
+    if (!*name || strchr(name, '/') || name[0] == '.' || strlen(name) > 40) {
+        *err = EINVAL;
+        snprintf(msg, msg_size, "« %s » : nom de dossier de publication invalide", name);
+        goto out_fail;
+    }
     snprintf(sname, sizeof sname, ".%s.partiel", name);
     p->out = strdup(out);
     p->final = join(out, name);
@@ -159,9 +164,53 @@ const char *spie_publish_staging(const spie_publish *p) { return p->staging; }
 
 char *spie_publish_path(const spie_publish *p, const char *file) { return join(p->staging, file); }
 
+/* fsync of every regular file of dir (the writers fsync their own files, but not every
+ * library does: libxlsxwriter does not), so that the folder swapped in is complete on
+ * disk. 0 or an errno value, *bad the file that failed. */
+static int fsync_files(const char *dir, char **bad)
+{
+    *bad = NULL;
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno;
+    int rc = 0;
+    struct dirent *e;
+    while (!rc && (e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char *f = join(dir, e->d_name);
+        struct stat st;
+        if (!f) {
+            rc = ENOMEM;
+            break;
+        }
+        if (lstat(f, &st) == 0 && S_ISREG(st.st_mode)) {
+            int fd = open(f, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+            if (fd < 0 || fsync(fd) != 0)
+                rc = errno;
+            if (fd >= 0 && close(fd) != 0 && !rc)
+                rc = errno;
+        }
+        if (rc)
+            *bad = f;
+        else
+            free(f);
+    }
+    closedir(d);
+    return rc;
+}
+
 int spie_publish_commit(spie_publish *p, char *msg, size_t msg_size)
 {
-    int rc = spie_fsync_dir(p->staging);
+    char *bad = NULL;
+    int rc = fsync_files(p->staging, &bad);
+    if (rc) {
+        snprintf(msg, msg_size, "%s : %s", bad ? bad : p->staging, strerror(rc));
+        free(bad);
+        spie_publish_abort(p);
+        return rc;
+    }
+    rc = spie_fsync_dir(p->staging);
     if (rc) {
         snprintf(msg, msg_size, "%s : %s", p->staging, strerror(rc));
         spie_publish_abort(p);
@@ -172,7 +221,13 @@ int spie_publish_commit(spie_publish *p, char *msg, size_t msg_size)
     if (had_previous) {
         if (renameat2(AT_FDCWD, p->staging, AT_FDCWD, p->final, RENAME_EXCHANGE) != 0) {
             rc = errno;
-            snprintf(msg, msg_size, "%s : échange avec %s impossible : %s", p->staging, p->final, strerror(rc));
+            if (rc == EINVAL || rc == ENOSYS)
+                snprintf(msg, msg_size,
+                         "%s : échange avec %s impossible : le système de fichiers ne permet pas l'échange atomique "
+                         "de dossiers (renameat2 RENAME_EXCHANGE) : %s",
+                         p->staging, p->final, strerror(rc));
+            else
+                snprintf(msg, msg_size, "%s : échange avec %s impossible : %s", p->staging, p->final, strerror(rc));
             spie_publish_abort(p);
             return rc;
         }
@@ -183,13 +238,24 @@ int spie_publish_commit(spie_publish *p, char *msg, size_t msg_size)
         return rc;
     }
     rc = spie_fsync_dir(p->out);
-    if (rc)
+    if (rc) {
+        /* The swap may not be on disk: undo it, so that what the caller reports (nothing
+         * published, the previous result intact) is what a reader sees. */
         snprintf(msg, msg_size, "%s : %s", p->out, strerror(rc));
-    /* The staging name now holds the previous result (or nothing). */
+        int undo = had_previous ? renameat2(AT_FDCWD, p->staging, AT_FDCWD, p->final, RENAME_EXCHANGE)
+                                : rename(p->final, p->staging);
+        if (undo == 0) {
+            spie_publish_abort(p); /* removes the new result, now under the staging name */
+            return rc;
+        }
+        /* Cannot undo: the new result is what readers see; finish the publication. */
+    }
+    /* The staging name now holds the previous result (or nothing); a failure to remove
+     * it is harmless: the next run removes it at begin. */
     if (had_previous)
         spie_rmtree(p->staging);
     free_pub(p);
-    return rc;
+    return 0;
 }
 
 void spie_publish_abort(spie_publish *p)

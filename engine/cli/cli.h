@@ -8,6 +8,7 @@
 int spie_cmd_check(int argc, char **argv);
 int spie_cmd_run(int argc, char **argv);
 int spie_cmd_sample(int argc, char **argv);
+int spie_cmd_verify(int argc, char **argv);
 
 /* "spie <cmd>: message" on standard error, one line. */
 void cli_error(const char *cmd, const char *fmt, ...)

@@ -3,21 +3,26 @@
  * <out>/<P>/; run also computes the indicators. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "spie/batch.h"
 #include "spie/budget_ind.h"
+#include "spie/config.h"
 #include "spie/date.h"
 #include "spie/geo.h"
 #include "spie/indicators.h"
+#include "spie/manifest.h"
 #include "spie/publish.h"
 #include "spie/quality.h"
 #include "spie/secret.h"
 #include "spie/table.h"
+#include "spie/workbook.h"
 
 typedef struct opts {
     const char *cmd;
@@ -26,6 +31,8 @@ typedef struct opts {
     int jobs;
     bool quiet;
     bool no_secret;
+    const char *config_path; /* --config */
+    unsigned files_written;  /* files complete in the staging folder (test switch) */
 } opts;
 
 static void usage(FILE *f, bool run)
@@ -51,6 +58,7 @@ static void usage(FILE *f, bool run)
           "  --inbox DOSSIER        boîte de dépôt des extraits\n"
           "  --out DOSSIER          dossier de sortie\n"
           "  --territories FICHIER  table des territoires (défaut : table livrée, allocations illustratives)\n"
+          "  --config FICHIER       paramètres de la méthodologie (INI, voir docs/configuration.md)\n"
           "  --jobs N               territoires lus en parallèle (défaut : nombre de cœurs)\n"
           "  --no-secret            sans secret statistique, pour un évaluateur sur ses propres données :\n"
           "                         toutes les sorties portent la mention « Diffusion restreinte »\n"
@@ -58,8 +66,9 @@ static void usage(FILE *f, bool run)
           "  --help                 cette aide\n"
           "\n"
           "Code de sortie : 0 fait ; 1 fait, avec des erreurs de données (fichier inutilisable,\n"
-          "territoire manquant ou en retard) ; 2 erreur d'usage, rien n'est écrit ; 3 sorties\n"
-          "impossibles à écrire (le résultat précédent reste intact).\n",
+          "territoire manquant ou en retard, part de lignes rejetées au-dessus du seuil d'alerte) ;\n"
+          "2 erreur d'usage ou de configuration, rien n'est écrit ; 3 sorties impossibles à écrire\n"
+          "(le résultat précédent reste intact).\n",
           f);
 }
 
@@ -67,8 +76,51 @@ static void usage(FILE *f, bool run)
  * batch's lock, so lines of two territories never mix. */
 typedef struct log_ctx {
     const opts *o;
+    const spie_params *params;
     bool data_errors;
+    /* The progress line: on a terminal and without --quiet only. */
+    bool progress, progress_shown;
+    size_t groups_total, groups_done; /* territories (NAT apart) */
+    uint64_t bytes;                   /* bytes of input read so far */
+    double t0;
 } log_ctx;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Erases the progress line (before a log line, and at the end). */
+static void progress_clear(log_ctx *lc)
+{
+    if (lc->progress_shown)
+        fputs("\r\033[K", stderr);
+    lc->progress_shown = false;
+}
+
+static void progress_draw(log_ctx *lc)
+{
+    if (!lc->progress)
+        return;
+    double dt = now_seconds() - lc->t0, mb = (double)lc->bytes / 1e6, rate = dt > 1e-3 ? mb / dt : 0.0;
+    fprintf(stderr, "\r\033[Kterritoires %zu/%zu, %.*f Mo lus, %.*f Mo/s", lc->groups_done, lc->groups_total,
+            mb < 10 ? 1 : 0, mb, rate < 10 ? 1 : 0, rate);
+    lc->progress_shown = true;
+}
+
+/* Test-only switch (tests/e2e/60_batch.sh): with SPIE_TEST_STOP_AFTER_FILES=N in the
+ * environment the process kills itself with SIGKILL, as kill -9 would, once the N-th file
+ * of the staging folder is complete (counted: the rejects, the quality report, the
+ * indicators, the manifest; the last one is the moment just before the swap). */
+static void file_done(opts *o)
+{
+    const char *s = getenv("SPIE_TEST_STOP_AFTER_FILES");
+    o->files_written++;
+    if (s && *s && strtoul(s, NULL, 10) == o->files_written)
+        raise(SIGKILL);
+}
 
 static void log_group(void *ctx, const spie_plan *plan, size_t first, size_t count, const spie_entry_result *results,
                       double seconds)
@@ -77,6 +129,8 @@ static void log_group(void *ctx, const spie_plan *plan, size_t first, size_t cou
     const opts *o = lc->o;
     const char *cmd = o->cmd;
     unsigned missing = 0;
+    uint64_t group_bytes = 0;
+    progress_clear(lc);
     for (size_t i = first; i < first + count; i++) {
         const spie_plan_entry *e = &plan->entries[i];
         const spie_entry_result *res = &results[i];
@@ -92,6 +146,7 @@ static void log_group(void *ctx, const spie_plan *plan, size_t first, size_t cou
             fprintf(stderr, "spie %s: %s/%s: en retard de %d mois\n", cmd, o->inbox, e->file, e->late_months);
         }
         const spie_file_report *r = &res->rep;
+        group_bytes += r->bytes_in;
         if (res->status == SPIE_ENTRY_UNUSABLE) {
             lc->data_errors = true;
             if (r->fail_line)
@@ -100,6 +155,15 @@ static void log_group(void *ctx, const spie_plan *plan, size_t first, size_t cou
             else
                 fprintf(stderr, "spie %s: %s/%s: fichier inutilisable : %s\n", cmd, o->inbox, e->file, r->motif);
             continue;
+        }
+        /* The alert rate (configuration [rejets] taux_alerte): a file whose share of
+         * rejected rows is above it makes the batch end with status 1. */
+        double share = r->rows_read ? (double)r->rows_rejected / (double)r->rows_read : 0.0;
+        if (share > lc->params->reject_alert_rate) {
+            lc->data_errors = true;
+            fprintf(stderr, "spie %s: %s/%s: %llu lignes rejetées sur %llu lues (%.1f %%), au-dessus du seuil d'alerte de %g %%\n",
+                    cmd, o->inbox, e->file, (unsigned long long)r->rows_rejected, (unsigned long long)r->rows_read,
+                    100.0 * share, 100.0 * lc->params->reject_alert_rate);
         }
         if (o->quiet)
             continue;
@@ -117,7 +181,12 @@ static void log_group(void *ctx, const spie_plan *plan, size_t first, size_t cou
         fprintf(stderr, "spie %s: territoire %s : %u extrait%s manquant%s dans %s\n", cmd, plan->entries[first].dept,
                 missing, missing > 1 ? "s" : "", missing > 1 ? "s" : "", o->inbox);
     if (!o->quiet)
-        fprintf(stderr, "spie %s: territoire %s lu en %.2f s\n", cmd, plan->entries[first].dept, seconds);
+        fprintf(stderr, "spie %s: territoire %s lu en %.2f s (%.1f Mo)\n", cmd, plan->entries[first].dept, seconds,
+                (double)group_bytes / 1e6);
+    lc->bytes += group_bytes;
+    if (plan->entries[first].terr)
+        lc->groups_done++;
+    progress_draw(lc);
 }
 
 static bool parse(int argc, char **argv, opts *o, int *status)
@@ -126,7 +195,8 @@ static bool parse(int argc, char **argv, opts *o, int *status)
         {"period", required_argument, NULL, 'p'}, {"inbox", required_argument, NULL, 'i'},
         {"out", required_argument, NULL, 'o'},    {"territories", required_argument, NULL, 't'},
         {"jobs", required_argument, NULL, 'j'},   {"quiet", no_argument, NULL, 'q'},
-        {"no-secret", no_argument, NULL, 'n'},    {"help", no_argument, NULL, 'h'},
+        {"config", required_argument, NULL, 'c'}, {"no-secret", no_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
@@ -139,6 +209,7 @@ static bool parse(int argc, char **argv, opts *o, int *status)
         case 'o': o->out = optarg; break;
         case 't': o->terr_path = optarg; break;
         case 'q': o->quiet = true; break;
+        case 'c': o->config_path = optarg; break;
         case 'n': o->no_secret = true; break;
         case 'j': {
             char *end;
@@ -231,6 +302,14 @@ static int batch_command(int argc, char **argv, bool run)
 
     spie_params params;
     spie_params_default(&params);
+    /* The configuration, before anything is written: an error stops here (status 2). */
+    if (o.config_path) {
+        spie_config_error cerr;
+        if (!spie_config_load(o.config_path, &params, &cerr)) {
+            cli_error(o.cmd, "%s", cerr.msg);
+            return 2;
+        }
+    }
     if (o.no_secret)
         params.secret = false;
     spie_territories terr = {0};
@@ -245,7 +324,11 @@ static int batch_command(int argc, char **argv, bool run)
     spie_table table = {0};
     char msg[512];
     int err = 0;
-    log_ctx lc = {.o = &o};
+    log_ctx lc = {.o = &o, .params = &params};
+    char terr_sha[SPIE_SHA256_HEX] = "";
+    spie_input_hash *hashes = NULL;   /* per plan entry */
+    spie_input_digest *digests = NULL; /* the hashed inputs, for the workbooks */
+    size_t n_digests = 0;
 
     bool terr_ok = o.terr_path ? spie_territories_load(o.terr_path, &terr, &terr_err)
                                : spie_territories_default(&terr, &terr_err);
@@ -255,6 +338,12 @@ static int batch_command(int argc, char **argv, bool run)
             cli_error(o.cmd, "%s:%zu: %s", name, terr_err.line, terr_err.msg);
         else
             cli_error(o.cmd, "%s: %s", name, terr_err.msg);
+        goto out_free;
+    }
+    if ((err = o.terr_path ? spie_sha256_file(o.terr_path, terr_sha, NULL)
+                           : spie_sha256_mem(spie_territories_default_csv(), strlen(spie_territories_default_csv()),
+                                             terr_sha))) {
+        cli_error(o.cmd, "%s: %s", o.terr_path ? o.terr_path : "(table par défaut)", strerror(err));
         goto out_free;
     }
     if (spie_plan_build(o.inbox, period, &terr, &plan, &plan_err) != SPIE_PLAN_OK) {
@@ -276,7 +365,13 @@ static int batch_command(int argc, char **argv, bool run)
     }
     cfg = (spie_batch_cfg){.inbox = o.inbox, .plan = &plan, .terr = &terr, .params = &params,
                            .rejects_path = path, .jobs = o.jobs, .fold = run, .log = log_group, .log_ctx = &lc};
+    lc.progress = !o.quiet && isatty(STDERR_FILENO);
+    for (size_t i = 0; i < plan.n_entries; i += spie_plan_group_len(&plan, i))
+        lc.groups_total += plan.entries[i].terr != NULL;
+    lc.t0 = now_seconds();
+    progress_draw(&lc);
     spie_batch_status bs = spie_batch_run(&cfg, &b, msg, sizeof msg);
+    progress_clear(&lc);
     if (bs != SPIE_BATCH_OK) {
         cli_error(o.cmd, "%s", msg);
         goto out_abort;
@@ -286,6 +381,33 @@ static int batch_command(int argc, char **argv, bool run)
         if (!o.quiet)
             fprintf(stderr, "spie %s: %s/%s: %s : %s\n", o.cmd, o.inbox, plan.others[i].name,
                     plan.others[i].status == SPIE_OTHER_IGNORED ? "ignoré" : "non retenu", plan.others[i].reason);
+    file_done(&o); /* the rejects */
+
+    /* SHA-256 of every selected input, for the manifest and the workbooks (a second read
+     * of the files; hashing them while they are parsed would save it). */
+    hashes = calloc(plan.n_entries ? plan.n_entries : 1, sizeof *hashes);
+    digests = calloc(plan.n_entries ? plan.n_entries : 1, sizeof *digests);
+    if (!hashes || !digests) {
+        cli_error(o.cmd, "mémoire insuffisante");
+        goto out_abort;
+    }
+    spie_manifest_hash_inputs(o.inbox, &plan, hashes);
+    for (size_t i = 0; i < plan.n_entries; i++) {
+        if (!plan.entries[i].file)
+            continue;
+        if (hashes[i].err) {
+            lc.data_errors = true;
+            cli_error(o.cmd, "%s/%s: relecture impossible pour l'empreinte SHA-256 : %s", o.inbox, plan.entries[i].file,
+                      strerror(hashes[i].err));
+        } else if (hashes[i].size != plan.entries[i].size) {
+            lc.data_errors = true;
+            cli_error(o.cmd, "%s/%s: le fichier a changé pendant le traitement (%llu octets, %llu au départ)", o.inbox,
+                      plan.entries[i].file, (unsigned long long)hashes[i].size,
+                      (unsigned long long)plan.entries[i].size);
+        }
+        if (!hashes[i].err)
+            digests[n_digests++] = (spie_input_digest){plan.entries[i].file, hashes[i].sha256};
+    }
 
     free(path);
     snprintf(name, sizeof name, "qualite_%s.csv", o.period_s);
@@ -297,6 +419,7 @@ static int batch_command(int argc, char **argv, bool run)
         cli_error(o.cmd, "%s : %s", path, strerror(err));
         goto out_abort;
     }
+    file_done(&o);
     if (run) {
         if (!build_table(&table, &b, &terr, &params, msg, sizeof msg)) {
             cli_error(o.cmd, "calcul des indicateurs : %s", msg);
@@ -305,13 +428,16 @@ static int batch_command(int argc, char **argv, bool run)
         /* The statistical secret marks the table once, before every rendering. */
         if (params.secret) {
             spie_secret_counts sc;
-            if (!spie_secret_apply(&table, params.secret_k, &sc)) {
+            if (!spie_secret_apply(&table, params.secret_k, &terr, &sc)) {
                 cli_error(o.cmd, "secret statistique : mémoire insuffisante");
                 goto out_abort;
             }
             if (!o.quiet)
-                fprintf(stderr, "spie %s: secret statistique (k = %d) : %zu cases masquées, %zu en secret secondaire\n",
-                        o.cmd, params.secret_k, sc.primary, sc.secondary);
+                fprintf(stderr,
+                        "spie %s: secret statistique (k = %d) : %zu cases masquées (%zu primaires, %zu secondaires), "
+                        "%zu effectifs masqués\n",
+                        o.cmd, params.secret_k, sc.primary + sc.secondary, sc.primary, sc.secondary,
+                        sc.effectifs_hidden);
         }
         free(path);
         snprintf(name, sizeof name, "indicateurs_%s.csv", o.period_s);
@@ -323,9 +449,30 @@ static int batch_command(int argc, char **argv, bool run)
             cli_error(o.cmd, "%s : %s", path, strerror(err));
             goto out_abort;
         }
-        /* STAGE: workbooks (rendered from the same marked table) */
+        file_done(&o);
+        /* The workbooks, rendered from the same marked table. */
+        spie_workbook_input wbi = {.table = &table, .plan = &plan, .results = b.results, .terr = &terr,
+                                   .params = &params, .engine_version = NULL /* the library's SPIE_VERSION */,
+                                   .inputs = digests, .n_inputs = n_digests};
+        if ((err = spie_workbooks_write(spie_publish_staging(pub), &wbi, msg, sizeof msg))) {
+            cli_error(o.cmd, "%s", msg);
+            goto out_abort;
+        }
     }
-    /* STAGE: manifest (written last, from the files actually written) */
+    /* The manifest, written last, from the files actually in the staging folder. */
+    spie_manifest_info mi = {.command = o.cmd,
+                             .plan = &plan,
+                             .results = b.results,
+                             .inputs = hashes,
+                             .params = &params,
+                             .secret_applied = run && params.secret,
+                             .territories_default = o.terr_path == NULL,
+                             .territories_sha256 = terr_sha};
+    if ((err = spie_manifest_write(&mi, spie_publish_staging(pub), msg, sizeof msg))) {
+        cli_error(o.cmd, "%s", msg);
+        goto out_abort;
+    }
+    file_done(&o);
     err = spie_publish_commit(pub, msg, sizeof msg);
     pub = NULL;
     if (err) {
@@ -344,6 +491,8 @@ out_free:
         spie_batch_release(&b, &cfg);
     spie_table_release(&table);
     free(path);
+    free(hashes);
+    free(digests);
     spie_plan_free(&plan);
     spie_territories_free(&terr);
     return status;

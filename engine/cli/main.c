@@ -24,6 +24,7 @@ static void usage(FILE *f)
           "Commandes :\n"
           "  run     le traitement mensuel : sélection des extraits, contrôle, indicateurs, classeurs\n"
           "  check   la lecture et le contrôle seuls : rapport de qualité et rejets\n"
+          "  verify  vérifie le dossier d'une période d'après son manifeste (et --recompute : le refait)\n"
           "  sample  écrit une boîte de dépôt synthétique (données fictives)\n"
           "\n"
           "spie <commande> --help décrit les options d'une commande ; spie --version donne la version.\n",
@@ -52,6 +53,8 @@ int main(int argc, char **argv)
         return spie_cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "check"))
         return spie_cmd_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "verify"))
+        return spie_cmd_verify(argc - 1, argv + 1);
     if (!strcmp(cmd, "sample"))
         return spie_cmd_sample(argc - 1, argv + 1);
     fprintf(stderr, "spie: commande inconnue « %s »\n", cmd);

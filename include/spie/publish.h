@@ -1,9 +1,12 @@
 /* Atomic publication of a period's output folder (outputs.md §2): everything is written
- * into a staging folder beside the destination (<out>/.<name>.partiel), each file fsync'ed
- * by its writer; commit fsyncs the staging folder, swaps it with <out>/<name> in one step
- * (renameat2 RENAME_EXCHANGE, or rename when there is no previous result), fsyncs <out>,
- * then removes the previous result. At every instant <out>/<name> is the complete
- * previous result or the complete new one.
+ * into a staging folder beside the destination (<out>/.<name>.partiel); commit fsyncs every
+ * file in it (whatever its writer did) and the folder, swaps it with <out>/<name> in one
+ * step (renameat2 RENAME_EXCHANGE, or rename when there is no previous result), fsyncs
+ * <out> (undoing the swap when that fails), then removes the previous result. At every
+ * instant <out>/<name> is the complete previous result or the complete new one; a run
+ * killed at any point leaves at most the staging folder, removed by the next begin.
+ * RENAME_EXCHANGE needs Linux >= 3.15 and a file system that has it (ext4, xfs, btrfs,
+ * tmpfs do); elsewhere commit fails (EINVAL) rather than publish non-atomically.
  *
  * One batch at a time per output folder: an exclusive lock on <out>/.spie.lock is held
  * from begin to commit/abort. A staging folder left by a killed run is removed at begin. */
@@ -15,6 +18,7 @@
 typedef struct spie_publish spie_publish;
 
 /* Creates <out> and its parents if needed, takes the lock, makes a fresh staging folder.
+ * name must be a plain file name (no '/', not starting with '.'; EINVAL otherwise).
  * NULL with *err (errno value) and a French message in msg on failure. */
 spie_publish *spie_publish_begin(const char *out, const char *name, int *err, char *msg, size_t msg_size);
 /* The staging folder, where the files are to be written. */

@@ -8,19 +8,6 @@
 DATA=$SRCDIR/tests/data/check/golden
 P=2021-06
 
-# A known disagreement with the spec: TAP "# TODO" (prove does not count it as a failure,
-# and says so when it starts passing).
-todo_if() { # "description" "reason" command...
-    local desc=$1 why=$2
-    shift 2
-    TAP_N=$((TAP_N + 1))
-    if "$@" >"$TAP_TMP/out" 2>&1; then
-        echo "ok $TAP_N - $desc # TODO $why"
-    else
-        echo "not ok $TAP_N - $desc # TODO $why"
-    fi
-}
-
 # csvcol FILE FICHIER COL: column COL (1-based) of the quality row whose fichier is
 # FICHIER (or, with FICHIER of the form DEPT/KIND, of that territory's row), RFC 4180
 # quoting understood; "NOROW" when there is none.
@@ -138,8 +125,8 @@ is "rejets of a clean inbox: the header alone" "$(zcat "$TAP_TMP/c0/$P/rejets_$P
 is "clean: 31 beneficiaires ok" "$(csvcol "$TAP_TMP/c0/$P/qualite_$P.csv" 31/beneficiaires 6)" ok
 is "clean: NAT budget manquant" "$(csvcol "$TAP_TMP/c0/$P/qualite_$P.csv" NAT/budget 6)" manquant
 ok_if "clean: reconciliation on every ok row" reconciled "$TAP_TMP/c0/$P/qualite_$P.csv"
-ok_if "only the two outputs in the period folder" \
-    test "$(ls -A "$TAP_TMP/c0/$P" | sort | tr '\n' ' ')" = "qualite_$P.csv rejets_$P.csv.gz "
+ok_if "only the outputs of spie check in the period folder" \
+    test "$(ls -A "$TAP_TMP/c0/$P" | sort | tr '\n' ' ')" = "manifest.json qualite_$P.csv rejets_$P.csv.gz "
 
 # Rejected rows above the alert rate (5 % by default, params.h): outputs.md §1 gives 1.
 RATE=$TAP_TMP/rate
@@ -147,8 +134,7 @@ mkdir -p "$RATE"
 cp "$CLEAN"/* "$RATE"/
 printf 'id_beneficiaire;date_entree;public\nB1;2021-03-05;RSA\nB@;2021-03-05;RSA\nB#;2021-03-05;RSA\n' | gzip -n \
     >"$RATE/spie_31_2021-06_beneficiaires.csv.gz"
-todo_if "rejected rows above the alert rate (2 of 3 rows): exit 1" \
-    "BUG: spie check ignores the reject alert rate of outputs.md §1 (exits 0)" \
+ok_if "rejected rows above the alert rate (2 of 3 rows): exit 1" \
     test "$(st check "$RATE" "$TAP_TMP/r0" --territories "$TERR1")" = 1
 
 # ------------------------------------------------------------------- the golden inbox

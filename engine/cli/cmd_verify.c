@@ -1,0 +1,310 @@
+/* spie verify DIR [--inbox DIR] [--recompute] ...: checks a period's output folder against
+ * its manifest.json (outputs.md §1, §3): every output file's size and SHA-256, no file
+ * that the manifest does not list; with --inbox every input file's size and SHA-256; with
+ * --recompute the batch run again, into a temporary folder, with the parameters the
+ * manifest records (or --config), and every file compared byte by byte. Each difference
+ * is one line on standard error naming the file.
+ *
+ * Exit status: 0 everything matches; 1 a difference (or no readable manifest); 2 usage;
+ * 3 the recomputation could not write its temporary folder. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "spie/config.h"
+#include "spie/manifest.h"
+#include "spie/publish.h"
+
+typedef struct vopts {
+    const char *dir, *inbox, *terr_path, *config_path, *jobs;
+    bool recompute, quiet;
+} vopts;
+
+static void usage(FILE *f)
+{
+    fputs("Usage: spie verify DOSSIER [--inbox DOSSIER] [--recompute] [options]\n"
+          "\n"
+          "Vérifie le dossier d'une période (DOSSIER = SORTIE/AAAA-MM) d'après son manifest.json :\n"
+          "taille et empreinte SHA-256 de chaque fichier produit, aucun fichier en trop ; avec\n"
+          "--inbox, taille et empreinte de chaque extrait lu ; avec --recompute, refait le\n"
+          "traitement dans un dossier temporaire avec les paramètres du manifeste et compare\n"
+          "chaque fichier octet par octet.\n"
+          "\n"
+          "Options :\n"
+          "  --inbox DOSSIER        boîte de dépôt des extraits (vérifie les entrées)\n"
+          "  --recompute            refait le traitement et compare (demande --inbox)\n"
+          "  --territories FICHIER  table des territoires du traitement (quand ce n'était pas la table livrée)\n"
+          "  --config FICHIER       paramètres du recalcul (défaut : ceux du manifeste)\n"
+          "  --jobs N               territoires lus en parallèle pendant le recalcul\n"
+          "  --quiet                n'écrit que les différences et les erreurs\n"
+          "  --help                 cette aide\n"
+          "\n"
+          "Code de sortie : 0 conforme ; 1 au moins une différence (chaque fichier nommé) ;\n"
+          "2 erreur d'usage ; 3 recalcul impossible à écrire.\n",
+          f);
+}
+
+static bool parse(int argc, char **argv, vopts *o, int *status)
+{
+    static const struct option lopts[] = {
+        {"inbox", required_argument, NULL, 'i'},  {"recompute", no_argument, NULL, 'r'},
+        {"territories", required_argument, NULL, 't'}, {"config", required_argument, NULL, 'c'},
+        {"jobs", required_argument, NULL, 'j'},   {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    int c;
+    optind = 1;
+    *status = 2;
+    while ((c = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
+        switch (c) {
+        case 'i': o->inbox = optarg; break;
+        case 'r': o->recompute = true; break;
+        case 't': o->terr_path = optarg; break;
+        case 'c': o->config_path = optarg; break;
+        case 'j': o->jobs = optarg; break;
+        case 'q': o->quiet = true; break;
+        case 'h': usage(stdout); *status = 0; return false;
+        default: usage(stderr); return false;
+        }
+    }
+    if (optind + 1 != argc) {
+        cli_error("verify", "un seul DOSSIER est attendu (spie verify --help)");
+        return false;
+    }
+    o->dir = argv[optind];
+    if (o->recompute && !o->inbox) {
+        cli_error("verify", "--recompute demande --inbox");
+        return false;
+    }
+    if ((o->config_path || o->jobs) && !o->recompute) {
+        cli_error("verify", "--config et --jobs ne servent qu'avec --recompute");
+        return false;
+    }
+    return true;
+}
+
+typedef struct diff_ctx {
+    const char *base; /* the folder the names are relative to */
+} diff_ctx;
+
+static void report(void *ctx, const char *file, const char *why)
+{
+    const diff_ctx *d = ctx;
+    fprintf(stderr, "spie verify: %s/%s : %s\n", d->base, file, why);
+}
+
+/* Checks --territories against the digest the manifest records. 0 same, 1 different,
+ * 2 unreadable. */
+static int check_territories(const json_t *m, const char *path)
+{
+    const char *want = json_string_value(json_object_get(json_object_get(m, "territoires"), "sha256"));
+    char hex[SPIE_SHA256_HEX];
+    int rc = spie_sha256_file(path, hex, NULL);
+    if (rc) {
+        cli_error("verify", "%s: %s", path, strerror(rc));
+        return 2;
+    }
+    if (!want || strcmp(want, hex) != 0) {
+        fprintf(stderr, "spie verify: %s : empreinte SHA-256 différente de la table de territoires du manifeste\n",
+                path);
+        return 1;
+    }
+    return 0;
+}
+
+static void copy_to_stderr(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char buf[4096];
+    size_t k;
+    while ((k = fread(buf, 1, sizeof buf, f)) > 0)
+        fwrite(buf, 1, k, stderr);
+    fclose(f);
+}
+
+/* Runs the batch again into tmp/sortie and compares. Returns the differences, or -2 / -3
+ * (exit status 2 or 3) when the run could not be done. */
+static long recompute(const vopts *o, const json_t *m, const char *tmp)
+{
+    const char *period = json_string_value(json_object_get(m, "periode"));
+    const char *cmd = json_string_value(json_object_get(m, "commande"));
+    bool run = !strcmp(cmd, "run");
+    bool secret = json_is_true(json_object_get(m, "secret_applique"));
+    size_t n = strlen(tmp) + 32;
+    char *out = malloc(n), *ini = malloc(n), *log = malloc(n), *got = malloc(n + strlen(period));
+    char *text = NULL;
+    long result = -2;
+    if (!out || !ini || !log || !got) {
+        cli_error("verify", "mémoire insuffisante");
+        goto out;
+    }
+    snprintf(out, n, "%s/sortie", tmp);
+    snprintf(ini, n, "%s/parametres.ini", tmp);
+    snprintf(got, n + strlen(period), "%s/%s", out, period);
+    if (!o->config_path) { /* the parameters the manifest records, as a configuration file */
+        spie_params params;
+        spie_params_default(&params);
+        char msg[256];
+        if (!spie_manifest_params_from_json(json_object_get(m, "parametres"), &params, msg, sizeof msg)) {
+            cli_error("verify", "%s/%s : %s", o->dir, SPIE_MANIFEST_NAME, msg);
+            result = 1;
+            goto out;
+        }
+        text = spie_config_format(&params);
+        FILE *f = text ? fopen(ini, "w") : NULL;
+        bool ok = f && fputs(text, f) >= 0;
+        if (f && fclose(f) != 0)
+            ok = false;
+        if (!ok) {
+            cli_error("verify", "%s : %s", ini, strerror(errno));
+            result = -3;
+            goto out;
+        }
+    }
+    char *args[20];
+    int argc = 0;
+    args[argc++] = (char *)cmd;
+    args[argc++] = "--period";
+    args[argc++] = (char *)period;
+    args[argc++] = "--inbox";
+    args[argc++] = (char *)o->inbox;
+    args[argc++] = "--out";
+    args[argc++] = out;
+    args[argc++] = "--config";
+    args[argc++] = o->config_path ? (char *)o->config_path : ini;
+    args[argc++] = "--quiet";
+    if (o->terr_path) {
+        args[argc++] = "--territories";
+        args[argc++] = (char *)o->terr_path;
+    }
+    if (run && !secret)
+        args[argc++] = "--no-secret";
+    if (o->jobs) {
+        args[argc++] = "--jobs";
+        args[argc++] = (char *)o->jobs;
+    }
+    args[argc] = NULL;
+    if (!o->quiet)
+        fprintf(stderr, "spie verify: recalcul de %s (spie %s) dans %s\n", period, cmd, tmp);
+    /* The rerun's own messages (late files, rejects...) go to a log in the temporary
+     * folder: they were the first run's too. They are shown only when the rerun fails. */
+    snprintf(log, n, "%s/recalcul.log", tmp);
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    int lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    bool redirected = saved >= 0 && lfd >= 0 && dup2(lfd, STDERR_FILENO) >= 0;
+    if (lfd >= 0)
+        close(lfd);
+    int st = run ? spie_cmd_run(argc, args) : spie_cmd_check(argc, args);
+    if (redirected) {
+        fflush(stderr);
+        dup2(saved, STDERR_FILENO);
+    }
+    if (saved >= 0)
+        close(saved);
+    if (st >= 2) {
+        if (redirected)
+            copy_to_stderr(log);
+        cli_error("verify", "le recalcul a échoué (code de sortie %d)", st);
+        result = st == 3 ? -3 : -2;
+        goto out;
+    }
+    diff_ctx d = {.base = o->dir};
+    result = (long)spie_compare_dirs(o->dir, got, report, &d);
+out:
+    free(text);
+    free(out);
+    free(ini);
+    free(log);
+    free(got);
+    return result;
+}
+
+int spie_cmd_verify(int argc, char **argv)
+{
+    vopts o = {0};
+    int status = 2;
+    if (!parse(argc, argv, &o, &status))
+        return status;
+    struct stat st;
+    errno = 0;
+    if (stat(o.dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        cli_error("verify", "%s : %s", o.dir, errno ? strerror(errno) : "n'est pas un dossier");
+        return 2;
+    }
+    errno = 0;
+    if (o.inbox && (stat(o.inbox, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        cli_error("verify", "--inbox %s : %s", o.inbox, errno ? strerror(errno) : "n'est pas un dossier");
+        return 2;
+    }
+    char msg[600];
+    json_t *m = spie_manifest_load(o.dir, msg, sizeof msg);
+    if (!m) {
+        cli_error("verify", "%s", msg);
+        return 1;
+    }
+    const char *source = json_string_value(json_object_get(json_object_get(m, "territoires"), "source"));
+    if (o.recompute && !o.terr_path && source && !strcmp(source, "fichier")) {
+        cli_error("verify", "le traitement a lu une table de territoires fournie : --territories FICHIER est nécessaire "
+                            "au recalcul");
+        json_decref(m);
+        return 2;
+    }
+
+    size_t diffs = 0, n_in = 0;
+    diff_ctx dout = {.base = o.dir};
+    diffs += spie_manifest_check_outputs(m, o.dir, report, &dout);
+    size_t n_out = json_array_size(json_object_get(m, "sorties"));
+    if (o.inbox) {
+        diff_ctx din = {.base = o.inbox};
+        diffs += spie_manifest_check_inputs(m, o.inbox, report, &din, &n_in);
+    }
+    if (o.terr_path) {
+        int t = check_territories(m, o.terr_path);
+        if (t == 2) {
+            json_decref(m);
+            return 2;
+        }
+        diffs += (size_t)t;
+    }
+    if (o.recompute) {
+        const char *base = getenv("TMPDIR");
+        char tmpl[4096];
+        snprintf(tmpl, sizeof tmpl, "%s/spie-verify-XXXXXX", base && *base ? base : "/tmp");
+        if (!mkdtemp(tmpl)) {
+            cli_error("verify", "%s : %s", tmpl, strerror(errno));
+            json_decref(m);
+            return 3;
+        }
+        long r = recompute(&o, m, tmpl);
+        int rc = spie_rmtree(tmpl);
+        if (rc)
+            cli_error("verify", "%s : suppression impossible : %s", tmpl, strerror(rc));
+        if (r < 0) {
+            json_decref(m);
+            return (int)-r;
+        }
+        diffs += (size_t)r;
+    }
+    json_decref(m);
+    if (diffs) {
+        fprintf(stderr, "spie verify: %s : %zu différence%s\n", o.dir, diffs, diffs > 1 ? "s" : "");
+        return 1;
+    }
+    if (!o.quiet) {
+        fprintf(stderr, "spie verify: %s : conforme au manifeste (%zu sorties", o.dir, n_out);
+        if (o.inbox)
+            fprintf(stderr, ", %zu entrées", n_in);
+        if (o.recompute)
+            fprintf(stderr, ", recalcul identique octet par octet");
+        fputs(")\n", stderr);
+    }
+    return 0;
+}

@@ -1,0 +1,104 @@
+/* manifest.json (outputs.md §3): what a batch read, with which parameters, and what it
+ * wrote; and its verification (spie verify).
+ *
+ * The manifest is built with jansson and dumped with JSON_INDENT(2) | JSON_SORT_KEYS and a
+ * final newline, so the same inputs and parameters give the same bytes: no wall-clock
+ * time, no absolute path, no host name, no number of threads. Money is in integer cents;
+ * the two real parameters (confidence level, reject alert rate) are JSON numbers printed
+ * with 15 significant digits, which gives back exactly the decimal of the configuration
+ * (the configuration accepts at most 15 significant digits). SHA-256 comes from
+ * OpenSSL's EVP interface, files streamed in 64 KiB blocks.
+ *
+ * Layout (keys sorted in the file; "…" = one object per item):
+ *   moteur {nom, version}, commande "run"|"check", periode "YYYY-MM",
+ *   date_reference "YYYY-MM-DD", secret_applique bool, diffusion "normale"|"restreinte",
+ *   parametres {enveloppe {montant_centimes, debut, fin}, reprise {horizons [..]},
+ *     intervalles {niveau, methode}, secret {seuil}, projection {mois},
+ *     rejets {taux_alerte}, delais [{code, de, a, cible}…]},
+ *   territoires {source "defaut"|"fichier", sha256},
+ *   entrees [{departement, type, fichier, mois, retard_mois, taille, sha256, statut, motif,
+ *     lignes_lues, lignes_acceptees, lignes_rejetees, lignes_vides, transcodage}…]
+ *     (one per plan entry, in the plan's order; null fields for a missing file),
+ *   ecartes [{fichier, statut "non_retenu"|"ignore", motif}…] (sorted by name),
+ *   sorties [{fichier, taille, sha256}…] (every regular file of the folder but
+ *     manifest.json, sorted by name). */
+#ifndef SPIE_MANIFEST_H
+#define SPIE_MANIFEST_H
+
+#include <jansson.h>
+
+#include "spie/params.h"
+#include "spie/plan.h"
+#include "spie/reading.h"
+
+#define SPIE_MANIFEST_NAME "manifest.json"
+#define SPIE_SHA256_HEX 65 /* 64 lower-case hex digits and a NUL */
+
+/* SHA-256 of n bytes. 0, or EIO when libcrypto fails. */
+int spie_sha256_mem(const void *data, size_t n, char hex[SPIE_SHA256_HEX]);
+/* SHA-256 of a file (opened without following a final symbolic link), streamed in 64 KiB
+ * blocks; *size (may be NULL) gets the bytes read. 0 or an errno value. */
+int spie_sha256_file(const char *path, char hex[SPIE_SHA256_HEX], uint64_t *size);
+/* Compares two files byte by byte: *same is set. 0 or an errno value (either file). */
+int spie_files_equal(const char *a, const char *b, bool *same);
+
+/* The digest of one selected input file. */
+typedef struct spie_input_hash {
+    char sha256[SPIE_SHA256_HEX]; /* "" when not hashed */
+    uint64_t size;
+    int err;                      /* errno of the hashing, 0 when hashed or no file */
+} spie_input_hash;
+
+/* Hashes every selected file of the plan (entries with a file), from inbox/<file>, into
+ * out[0 .. plan->n_entries). Returns the number of files that could not be read (their
+ * err is set). */
+size_t spie_manifest_hash_inputs(const char *inbox, const spie_plan *plan, spie_input_hash *out);
+
+typedef struct spie_manifest_info {
+    const char *command;              /* "run" or "check" */
+    const spie_plan *plan;
+    const spie_entry_result *results; /* one per plan entry */
+    const spie_input_hash *inputs;    /* one per plan entry */
+    const spie_params *params;
+    bool secret_applied;
+    bool territories_default;         /* the built-in table (else a file) */
+    const char *territories_sha256;   /* of the table's bytes */
+} spie_manifest_info;
+
+/* The manifest of the folder dir: info, and the outputs as listed from dir (every
+ * regular file except manifest.json; anything else than a regular file is an error).
+ * NULL with msg on failure. */
+json_t *spie_manifest_build(const spie_manifest_info *info, const char *dir, char *msg, size_t msg_size);
+/* The deterministic text of a manifest (malloc'd, ends with a newline), NULL on failure. */
+char *spie_manifest_dumps(const json_t *manifest);
+/* Builds the manifest and writes dir/manifest.json: written whole, fsync'ed, closed. On
+ * failure the partial file is removed. 0 or an errno value, msg naming the file. */
+int spie_manifest_write(const spie_manifest_info *info, const char *dir, char *msg, size_t msg_size);
+
+/* The parameters as the manifest records them (the "parametres" object). */
+json_t *spie_manifest_params_json(const spie_params *params);
+/* The inverse: reads a "parametres" object into *params. false with msg on a missing or
+ * malformed field. */
+bool spie_manifest_params_from_json(const json_t *obj, spie_params *params, char *msg, size_t msg_size);
+
+/* ---- verification ---------------------------------------------------------------- */
+
+/* Called for each difference found: file is the name relative to the folder checked
+ * (outputs) or to the inbox (inputs); why is French. */
+typedef void (*spie_diff_fn)(void *ctx, const char *file, const char *why);
+
+/* Reads dir/manifest.json and checks its shape (the fields verification needs). NULL with
+ * msg when the file is missing, not JSON, or not a manifest. */
+json_t *spie_manifest_load(const char *dir, char *msg, size_t msg_size);
+/* Checks every output listed (present, regular, size, SHA-256) and that dir holds no
+ * other file than those and manifest.json. Returns the number of differences reported. */
+size_t spie_manifest_check_outputs(const json_t *manifest, const char *dir, spie_diff_fn diff, void *ctx);
+/* Checks every input file listed (present, size, SHA-256) under inbox. Returns the
+ * number of differences reported; *checked (may be NULL) the files checked. */
+size_t spie_manifest_check_inputs(const json_t *manifest, const char *inbox, spie_diff_fn diff, void *ctx,
+                                  size_t *checked);
+/* Compares two folders byte by byte (every regular file of either one). Returns the
+ * number of differences reported (a file only in one folder is one). */
+size_t spie_compare_dirs(const char *expected, const char *got, spie_diff_fn diff, void *ctx);
+
+#endif

@@ -1,0 +1,148 @@
+/* Private to the workbook renderer (reports/workbook*.c): the state of one workbook being
+ * written, the cell writers every sheet uses, and the sheets.
+ *
+ * Error handling: every libxlsxwriter call goes through the writers below, which keep the
+ * first error in the spie_wb (sticky, as spie_csvw does); a sheet function never stops
+ * half-way on its own, and spie_workbooks_write looks at the error once the workbook is
+ * closed. Nothing here prints. */
+#ifndef SPIE_WORKBOOK_INT_H
+#define SPIE_WORKBOOK_INT_H
+
+#include <xlsxwriter.h>
+
+#include "spie/acc.h"
+#include "spie/geo.h"
+#include "spie/workbook.h"
+
+/* A group shown as one row of the per-territory tables. */
+typedef struct spie_wb_unit {
+    spie_level level;
+    const char *code;   /* code in the table: "FR", "76", "AMI1", "31" */
+    const char *name;   /* "France", "Occitanie", "AMI1", "Haute-Garonne" (static) */
+} spie_wb_unit;
+
+typedef struct spie_wb_formats {
+    lxw_format *title, *subtitle, *note, *alert;
+    lxw_format *header;          /* table header: bold, wrapped, shaded */
+    lxw_format *text, *text_bold, *wrap;
+    lxw_format *count, *pct, *days, *money, *date, *month, *real;
+    lxw_format *mark;            /* "s" and "nd": text, centred */
+} spie_wb_formats;
+
+typedef struct spie_wb {
+    const spie_workbook_input *in;
+    lxw_workbook *wb;
+    spie_wb_formats f;
+    const spie_region *region;   /* NULL for the national workbook */
+    spie_wb_unit *units;         /* [0] the workbook's own level; then, national only, the
+                                    regions and the waves; then the départements */
+    size_t n_units;
+    size_t first_dept;           /* index of the first département in units */
+    spie_month period;
+    spie_day ref_day;            /* D, last day of the period */
+    char period_words[24];       /* "juin 2022" */
+    char ref_text[16];           /* "30/06/2022" */
+    lxw_error err;               /* first libxlsxwriter error, LXW_NO_ERROR if none */
+    bool oom;                    /* an allocation failed */
+} spie_wb;
+
+/* ---- lookups (workbook.c) --------------------------------------------------------- */
+
+/* The figure (level, code, breakdown, modality, indicator) of the sorted table, or NULL. */
+const spie_figure *spie_wb_find(const spie_wb *w, spie_level level, const char *code, spie_breakdown bd,
+                                const char *modality, const char *indicator);
+/* Same for a unit's ensemble row, the indicator name given as printf format. */
+const spie_figure *spie_wb_unit_fig(const spie_wb *w, const spie_wb_unit *u, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* ---- cell writers (workbook.c); errors are kept in w->err ------------------------- */
+
+void spie_wb_check(spie_wb *w, lxw_error e);
+/* Text from anywhere (extracts included): never a formula; invalid UTF-8 is read as
+ * Windows-1252; cut at 32 767 characters. NULL or "" writes nothing. */
+void spie_wb_text(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, lxw_format *fmt);
+/* A number; a non-finite value is never written ("nd" instead). */
+void spie_wb_number(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v, lxw_format *fmt);
+/* A figure's value: "s" or "nd" (centred text) unless its status is ok; counts with the
+ * count format, money in euros, text as text, a real with real_fmt. NULL writes nothing. */
+void spie_wb_value(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_figure *f,
+                   lxw_format *real_fmt);
+/* Its interval in (r, c) and (r, c + 1): both bounds, "s"/"nd", or nothing. */
+void spie_wb_interval(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_figure *f,
+                      lxw_format *fmt);
+/* One bound of an ok figure with an interval (money rounded to the cent, as the CSV). */
+void spie_wb_bound(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_figure *f, bool hi,
+                   lxw_format *fmt);
+/* Whether an indicator is published with an interval (rates, shares within target, the
+ * projection): its bounds show "s"/"nd" too when it is not ok. */
+bool spie_wb_has_interval(const char *indicator);
+/* Its effectif, or nothing. */
+void spie_wb_effectif(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_figure *f);
+/* A calendar day as a date cell (dd/mm/yyyy unless fmt says otherwise). */
+void spie_wb_day(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, spie_day d, lxw_format *fmt);
+
+/* ---- layout helpers (workbook.c) --------------------------------------------------- */
+
+/* Title, period and reference date, Champ, Source, Lecture (when not NULL), the legend
+ * of s and nd (or "Diffusion restreinte" without the secret). Returns the first free row
+ * after a blank one. */
+lxw_row_t spie_wb_head(spie_wb *w, lxw_worksheet *ws, const char *title, const char *champ, const char *lecture);
+/* A header row of n labels from column c0. */
+void spie_wb_header_row(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c0, const char *const *labels,
+                        size_t n);
+/* Niveau, Code, Territoire of a unit in columns c .. c + 2. */
+void spie_wb_unit_cells(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_wb_unit *u);
+const char *spie_wb_level_word(spie_level level); /* "France", "Région", "Vague", "Département" */
+void spie_wb_widths(spie_wb *w, lxw_worksheet *ws, lxw_col_t c0, const double *widths, size_t n);
+/* A new worksheet (NULL only after an error, which w->err then holds). */
+lxw_worksheet *spie_wb_sheet(spie_wb *w, const char *name);
+/* The engine version: in->engine_version, or this library's SPIE_VERSION when NULL. */
+const char *spie_wb_version(const spie_wb *w);
+/* The scope in words for titles: "France" or the region's name. */
+const char *spie_wb_scope(const spie_wb *w);
+
+/* ---- French text (workbook.c): locale-free, "1 234", "12,3 %", "80 000 000,00 €" - */
+
+void spie_wb_fr_int(char *buf, size_t size, int64_t v);
+void spie_wb_fr_dec1(char *buf, size_t size, double v);   /* one decimal: "35,0" */
+void spie_wb_fr_pct1(char *buf, size_t size, double v);   /* share as "12,3 %" */
+void spie_wb_fr_level(char *buf, size_t size, double level); /* 0.95 -> "95 %", 0.975 -> "97,5 %" */
+void spie_wb_fr_euros(char *buf, size_t size, spie_cents v);
+void spie_wb_fr_month(char *buf, size_t size, spie_month m); /* "juin 2022" */
+/* A figure in words ("1 234", "12,3 %", "35,0 jours"...) when its status is ok, else
+ * false. pct: a share; days: a duration. */
+bool spie_wb_fr_figure(char *buf, size_t size, const spie_figure *f, bool pct);
+
+/* ---- labels (workbook_labels.c) ----------------------------------------------------- */
+
+const char *spie_wb_type_label(const char *code);      /* "EMPLOI_DURABLE" -> "emploi durable" */
+const char *spie_wb_endpoint_label(spie_endpoint ep);  /* "orientation" */
+const char *spie_wb_modality_label(spie_breakdown bd, const char *modality);
+const char *spie_wb_breakdown_label(spie_breakdown bd);
+/* Lower-case copy of an upper-case code ("D_ORIENT" -> "d_orient"). */
+void spie_wb_lower(char *dst, size_t n, const char *src);
+
+/* ---- sheets ------------------------------------------------------------------------- */
+
+void spie_wb_sheet_synthese(spie_wb *w);     /* workbook_synthese.c (with its charts) */
+void spie_wb_sheet_parcours(spie_wb *w);     /* workbook_sheets.c */
+void spie_wb_sheet_delais(spie_wb *w);
+void spie_wb_sheet_reprise(spie_wb *w);
+void spie_wb_sheet_budget(spie_wb *w);
+void spie_wb_sheet_qualite(spie_wb *w);      /* workbook_meta.c */
+void spie_wb_sheet_methodologie(spie_wb *w);
+
+/* Rows of a breakdown table for the workbook's level: the modalities of bd, in the
+ * engine's order for public, sexe, age and in time order for cohorte. Returns the number
+ * written into mods (at most max); each points into static data or the table. */
+size_t spie_wb_modalities(const spie_wb *w, spie_breakdown bd, const char **mods, size_t max);
+
+/* The horizon and the pair the key figures use: 6 months and D_ORIENT when configured,
+ * else the first of each. -1 when there is none. */
+int spie_wb_key_horizon(const spie_wb *w);
+int spie_wb_key_pair(const spie_wb *w);
+
+#endif

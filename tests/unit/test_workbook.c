@@ -1,0 +1,583 @@
+/* Tests of the workbooks (spie/workbook.h, outputs.md §6) on a small publication table
+ * built by hand, with territories in two regions (Occitanie: 11, 31; Bretagne: 29):
+ * - the file names (national and one per region with a territory, slugs of geo.c) and
+ *   nothing else;
+ * - two writes give byte-identical files (creation date = D, pitfalls: libxlsxwriter);
+ * - the parts read back through a small zip reader (zlib's raw inflate): the seven sheets
+ *   in order with their French names, the creation date 2022-06-30T00:00:00Z, no formula
+ *   anywhere although file names look like formulas ("=HYPERLINK(...)", "+1", "-2",
+ *   "@x"), no NaN or infinity written although the table holds one, invalid UTF-8 read
+ *   as Windows-1252, a 40 000-character name cut at 32 767 characters, s and nd as text,
+ *   a count, a rate and a money amount as the same numbers as the table;
+ * - without the statistical secret, "Diffusion restreinte"; the inputs' SHA-256 listed on
+ *   Méthodologie when the caller gives them;
+ * - the French number words of the Lecture lines ("1 234", "12,3 %", "80 000 000,00 €");
+ * - errors: missing arguments, an output folder that does not exist (the message names
+ *   the file, no partial file is left). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include "../../reports/workbook_int.h"
+#include "spie/date.h"
+#include "spie/workbook.h"
+#include "testutil.h"
+
+#define NBSP "\xC2\xA0"
+
+/* ---- a minimal zip reader (central directory + raw inflate) ------------------------ */
+
+static unsigned rd16(const unsigned char *p) { return (unsigned)p[0] | (unsigned)p[1] << 8; }
+static unsigned long rd32(const unsigned char *p)
+{
+    return (unsigned long)p[0] | (unsigned long)p[1] << 8 | (unsigned long)p[2] << 16 | (unsigned long)p[3] << 24;
+}
+
+/* The decompressed content of member `name` (NUL-terminated, malloc'd), or NULL. */
+static char *zip_member(const unsigned char *z, size_t n, const char *name)
+{
+    size_t e = n >= 22 ? n - 22 : 0;
+    while (e > 0 && rd32(z + e) != 0x06054b50UL)
+        e--;
+    assert_true(rd32(z + e) == 0x06054b50UL);
+    unsigned count = rd16(z + e + 10);
+    size_t cd = rd32(z + e + 16);
+    for (unsigned i = 0; i < count; i++) {
+        assert_true(cd + 46 <= n && rd32(z + cd) == 0x02014b50UL);
+        unsigned method = rd16(z + cd + 10);
+        size_t csize = rd32(z + cd + 20), usize = rd32(z + cd + 24);
+        unsigned nlen = rd16(z + cd + 28), xlen = rd16(z + cd + 30), clen = rd16(z + cd + 32);
+        size_t loc = rd32(z + cd + 42);
+        if (strlen(name) == nlen && memcmp(z + cd + 46, name, nlen) == 0) {
+            size_t data = loc + 30 + rd16(z + loc + 26) + rd16(z + loc + 28);
+            assert_true(data + csize <= n);
+            char *out = malloc(usize + 1);
+            assert_non_null(out);
+            if (method == 0) {
+                memcpy(out, z + data, usize);
+            } else {
+                assert_int_equal(method, 8);
+                z_stream s;
+                memset(&s, 0, sizeof s);
+                assert_int_equal(inflateInit2(&s, -15), Z_OK);
+                s.next_in = (unsigned char *)(uintptr_t)(z + data);
+                s.avail_in = (uInt)csize;
+                s.next_out = (unsigned char *)out;
+                s.avail_out = (uInt)usize;
+                assert_int_equal(inflate(&s, Z_FINISH), Z_STREAM_END);
+                assert_int_equal(s.total_out, usize);
+                inflateEnd(&s);
+            }
+            out[usize] = 0;
+            return out;
+        }
+        cd += 46 + nlen + xlen + clen;
+    }
+    return NULL;
+}
+
+/* Every member whose name starts with prefix, concatenated. */
+static char *zip_members(const unsigned char *z, size_t n, const char *prefix, int max)
+{
+    size_t cap = 1, len = 0;
+    char *all = calloc(1, 1);
+    assert_non_null(all);
+    for (int i = 1; i <= max; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s%d.xml", prefix, i);
+        char *m = zip_member(z, n, name);
+        if (!m)
+            break;
+        size_t k = strlen(m);
+        if (len + k + 1 > cap) {
+            cap = (len + k + 1) * 2;
+            all = realloc(all, cap);
+            assert_non_null(all);
+        }
+        memcpy(all + len, m, k + 1);
+        len += k;
+        free(m);
+    }
+    return all;
+}
+
+/* ---- the fixture -------------------------------------------------------------------- */
+
+typedef struct fixture {
+    spie_table table;
+    spie_territories terr;
+    spie_territory items[3];
+    spie_plan plan;
+    spie_plan_entry entries[10];
+    spie_entry_result results[10];
+    spie_plan_other others[7];
+    char *long_name;
+    spie_params params;
+    spie_workbook_input in;
+} fixture;
+
+static spie_figure *fig(spie_table *t, spie_level lv, const char *code, const char *lib, spie_breakdown bd,
+                        const char *mod, const char *ind)
+{
+    spie_figure *f = spie_table_push(t);
+    assert_non_null(f);
+    f->level = (uint8_t)lv;
+    f->breakdown = (uint8_t)bd;
+    snprintf(f->code, sizeof f->code, "%s", code);
+    snprintf(f->modality, sizeof f->modality, "%s", mod);
+    snprintf(f->indicator, sizeof f->indicator, "%s", ind);
+    f->libelle = lib;
+    return f;
+}
+
+static void count(spie_table *t, spie_level lv, const char *code, const char *lib, const char *ind, int64_t v)
+{
+    spie_figure *f = fig(t, lv, code, lib, SPIE_BD_ENSEMBLE, "", ind);
+    f->kind = SPIE_VK_COUNT;
+    f->ival = v;
+    f->has_effectif = true;
+    f->effectif = v;
+}
+
+static void status(spie_table *t, spie_level lv, const char *code, const char *lib, const char *ind, spie_status st)
+{
+    spie_figure *f = fig(t, lv, code, lib, SPIE_BD_ENSEMBLE, "", ind);
+    f->status = (uint8_t)st;
+}
+
+static void rate(spie_table *t, spie_level lv, const char *code, const char *lib, const char *ind, double v, double lo,
+                 double hi, int64_t n)
+{
+    spie_figure *f = fig(t, lv, code, lib, SPIE_BD_ENSEMBLE, "", ind);
+    f->kind = SPIE_VK_REAL;
+    f->real = v;
+    f->has_ci = true;
+    f->lo = lo;
+    f->hi = hi;
+    f->has_effectif = true;
+    f->effectif = n;
+}
+
+static void cents(spie_table *t, spie_level lv, const char *code, const char *lib, const char *ind, spie_cents v)
+{
+    spie_figure *f = fig(t, lv, code, lib, SPIE_BD_ENSEMBLE, "", ind);
+    f->kind = SPIE_VK_CENTS;
+    f->ival = v;
+}
+
+static void entry(fixture *fx, size_t i, const spie_territory *tr, const char *dept, spie_kind k, const char *file)
+{
+    spie_plan_entry *e = &fx->entries[i];
+    e->terr = tr;
+    snprintf(e->dept, sizeof e->dept, "%s", dept);
+    e->kind = k;
+    e->file = (char *)(uintptr_t)file;
+    e->month = file ? fx->plan.period : SPIE_NO_MONTH;
+    spie_entry_result *r = &fx->results[i];
+    r->status = file ? SPIE_ENTRY_OK : SPIE_ENTRY_MISSING;
+    if (file) {
+        r->rep.usable = true;
+        r->rep.rows_read = 12;
+        r->rep.rows_accepted = 10;
+        r->rep.rows_rejected = 2;
+        r->rep.by_reason[SPIE_R_DOUBLON] = 2;
+    }
+}
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    if (!fx)
+        return -1;
+    spie_params_default(&fx->params);
+    assert_true(spie_month_from_ym(2022, 6, &fx->plan.period));
+
+    static const struct {
+        const char *code;
+        spie_wave wave;
+        spie_cents alloc;
+    } terrs[3] = {{"11", SPIE_WAVE_AMI1, 50000000}, {"29", SPIE_WAVE_EXP2020, 60000000}, {"31", SPIE_WAVE_AMI2, 37000000}};
+    for (int i = 0; i < 3; i++) {
+        fx->items[i].dept = spie_dept_find(terrs[i].code, strlen(terrs[i].code));
+        assert_non_null(fx->items[i].dept);
+        fx->items[i].wave = terrs[i].wave;
+        fx->items[i].allocation = terrs[i].alloc;
+    }
+    fx->terr.items = fx->items;
+    fx->terr.count = 3;
+
+    /* The table. */
+    spie_table *t = &fx->table;
+    const spie_level N = SPIE_LEVEL_NATIONAL, R = SPIE_LEVEL_REGION, D = SPIE_LEVEL_DEPARTEMENT;
+    count(t, N, "FR", "France", "entrants", 1234567);
+    count(t, N, "FR", "France", "en_parcours", 1000000);
+    count(t, N, "FR", "France", "territoires_attendus", 3);
+    rate(t, N, "FR", "France", "taux_reprise_6m", 0.123456, 0.1, 0.15, 2000);
+    cents(t, N, "FR", "France", "paye_etat", 123456789);
+    cents(t, N, "FR", "France", "enveloppe", 8000000000);
+    {
+        spie_figure *f = fig(t, N, "FR", "France", SPIE_BD_ENSEMBLE, "", "projection_mois_epuisement");
+        f->kind = SPIE_VK_TEXT;
+        snprintf(f->text, sizeof f->text, "2023-04");
+        f->has_effectif = true;
+        f->effectif = 12;
+    }
+    /* A non-finite value that slipped into the table: never written. */
+    rate(t, N, "FR", "France", "taux_reprise_3m", NAN, 0, INFINITY, 10);
+    {
+        spie_figure *f = fig(t, N, "FR", "France", SPIE_BD_ENSEMBLE, "", "reprise_incidence_j30"); /* a chart's data */
+        f->kind = SPIE_VK_REAL;
+        f->real = -INFINITY;
+    }
+    count(t, R, "76", "Occitanie", "entrants", 14);
+    status(t, R, "76", "Occitanie", "entrants_mois", SPIE_STATUS_SECRET);
+    rate(t, R, "76", "Occitanie", "taux_reprise_6m", 4.0 / 7.0, 0.25, 0.84, 7);
+    count(t, R, "53", "Bretagne", "entrants", 20);
+    count(t, D, "11", "Aude", "entrants", 4);
+    count(t, D, "31", "Haute-Garonne", "entrants", 10);
+    status(t, D, "29", "Finistère", "entrants", SPIE_STATUS_ND);
+    {
+        spie_figure *f = fig(t, R, "76", "Occitanie", SPIE_BD_PUBLIC, "RSA", "entrants");
+        f->kind = SPIE_VK_COUNT;
+        f->ival = 5;
+        f = fig(t, R, "76", "Occitanie", SPIE_BD_COHORTE, "2021-T4", "entrants");
+        f->kind = SPIE_VK_COUNT;
+        f->ival = 6;
+    }
+    spie_table_sort(t);
+
+    /* The plan: a territory sends everything, one nothing, one is late; NAT is missing. */
+    entry(fx, 0, &fx->items[0], "11", SPIE_KIND_BENEFICIAIRES, "spie_11_2022-06_beneficiaires.csv.gz");
+    entry(fx, 1, &fx->items[0], "11", SPIE_KIND_BUDGET, "spie_11_2022-06_budget.csv.gz");
+    entry(fx, 2, &fx->items[0], "11", SPIE_KIND_ETAPES, "spie_11_2022-06_etapes.csv.gz");
+    entry(fx, 3, &fx->items[1], "29", SPIE_KIND_BENEFICIAIRES, NULL);
+    entry(fx, 4, &fx->items[1], "29", SPIE_KIND_BUDGET, NULL);
+    entry(fx, 5, &fx->items[1], "29", SPIE_KIND_ETAPES, NULL);
+    entry(fx, 6, &fx->items[2], "31", SPIE_KIND_BENEFICIAIRES, "spie_31_2022-06_beneficiaires.csv");
+    entry(fx, 7, &fx->items[2], "31", SPIE_KIND_BUDGET, "spie_31_2022-06_budget.csv");
+    entry(fx, 8, &fx->items[2], "31", SPIE_KIND_ETAPES, "spie_31_2022-06_etapes.csv");
+    entry(fx, 9, NULL, "NAT", SPIE_KIND_BUDGET, NULL);
+    snprintf(fx->results[7].rep.motif, sizeof fx->results[7].rep.motif, "=1+1");
+    fx->plan.entries = fx->entries;
+    fx->plan.n_entries = 10;
+
+    /* Other entries of the inbox whose names look like formulas, are not UTF-8, or are
+     * longer than a cell can hold. */
+    fx->long_name = malloc(40001);
+    assert_non_null(fx->long_name);
+    memset(fx->long_name, 'a', 40000);
+    fx->long_name[40000] = 0;
+    static const char *const names[6] = {"+1", "-2", "=HYPERLINK(\"http://example.org\",\"clic\")", "@x",
+                                         "caf\xE9.csv", "spie_31_2022-05_budget.csv"};
+    for (int i = 0; i < 6; i++) {
+        fx->others[i].name = (char *)(uintptr_t)names[i];
+        fx->others[i].status = i == 5 ? SPIE_OTHER_NOT_RETAINED : SPIE_OTHER_IGNORED;
+        snprintf(fx->others[i].reason, sizeof fx->others[i].reason, "%s",
+                 i == 5 ? "mois antérieur au fichier retenu" : "nom hors format");
+    }
+    fx->others[6].name = fx->long_name;
+    fx->others[6].status = SPIE_OTHER_IGNORED;
+    snprintf(fx->others[6].reason, sizeof fx->others[6].reason, "nom hors format");
+    fx->plan.others = fx->others;
+    fx->plan.n_others = 7;
+
+    fx->in = (spie_workbook_input){.table = &fx->table, .plan = &fx->plan, .results = fx->results,
+                                   .terr = &fx->terr, .params = &fx->params, .engine_version = "9.9.9"};
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    spie_table_release(&fx->table);
+    free(fx->long_name);
+    free(fx);
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of the files of dir, sorted, joined by '|'. */
+static void list_dir(const char *dir, char *out, size_t size)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    char *names[32];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 32)
+        if (e->d_name[0] != '.') {
+            names[n] = strdup(e->d_name);
+            assert_non_null(names[n]);
+            n++;
+        }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    out[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        strncat(out, names[i], size - strlen(out) - 1);
+        if (i + 1 < n)
+            strncat(out, "|", size - strlen(out) - 1);
+        free(names[i]);
+    }
+}
+
+static unsigned char *read_all(const char *dir, const char *name, size_t *n)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char *b = tu_read_file(path, n);
+    assert_non_null(b);
+    return (unsigned char *)b;
+}
+
+/* ---- tests -------------------------------------------------------------------------- */
+
+static void test_files_and_determinism(void **state)
+{
+    fixture *fx = *state;
+    char *d1 = tu_mkdtemp(), *d2 = tu_mkdtemp();
+    assert_non_null(d1);
+    assert_non_null(d2);
+    char msg[512];
+    assert_int_equal(spie_workbooks_write(d1, &fx->in, msg, sizeof msg), 0);
+    assert_int_equal(spie_workbooks_write(d2, &fx->in, msg, sizeof msg), 0);
+    char list[1024];
+    list_dir(d1, list, sizeof list);
+    assert_string_equal(list, "SPIE_2022-06_R53_bretagne.xlsx|SPIE_2022-06_R76_occitanie.xlsx|SPIE_2022-06_national.xlsx");
+    static const char *const files[3] = {"SPIE_2022-06_national.xlsx", "SPIE_2022-06_R53_bretagne.xlsx",
+                                         "SPIE_2022-06_R76_occitanie.xlsx"};
+    for (int i = 0; i < 3; i++) {
+        size_t n1, n2;
+        unsigned char *a = read_all(d1, files[i], &n1), *b = read_all(d2, files[i], &n2);
+        assert_true(n1 > 1000);
+        assert_int_equal(n1, n2);
+        assert_memory_equal(a, b, n1);
+        free(a);
+        free(b);
+    }
+    assert_int_equal(tu_rmtree(d1), 0);
+    assert_int_equal(tu_rmtree(d2), 0);
+    free(d1);
+    free(d2);
+}
+
+static void test_contents(void **state)
+{
+    fixture *fx = *state;
+    char *dir = tu_mkdtemp();
+    assert_non_null(dir);
+    char msg[512];
+    assert_int_equal(spie_workbooks_write(dir, &fx->in, msg, sizeof msg), 0);
+    size_t n;
+    unsigned char *z = read_all(dir, "SPIE_2022-06_national.xlsx", &n);
+
+    char *wbx = zip_member(z, n, "xl/workbook.xml");
+    assert_non_null(wbx);
+    const char *sheets[7] = {"<sheet name=\"Synthèse\"", "<sheet name=\"Parcours\"", "<sheet name=\"Délais\"",
+                             "<sheet name=\"Reprise d'activité\"", "<sheet name=\"Budget\"",
+                             "<sheet name=\"Qualité des données\"", "<sheet name=\"Méthodologie\""};
+    const char *prev = wbx;
+    for (int i = 0; i < 7; i++) {
+        const char *p = strstr(wbx, sheets[i]);
+        assert_non_null(p);
+        assert_true(p >= prev); /* in this order */
+        prev = p;
+    }
+    /* a filter on every sheet */
+    int filters = 0;
+    for (const char *p = wbx; (p = strstr(p, "_xlnm._FilterDatabase")); p++)
+        filters++;
+    assert_int_equal(filters, 7);
+    free(wbx);
+
+    char *core = zip_member(z, n, "docProps/core.xml");
+    assert_non_null(core);
+    assert_non_null(strstr(core, "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2022-06-30T00:00:00Z</dcterms:created>"));
+    assert_non_null(strstr(core, "<dc:creator>spie 9.9.9</dc:creator>"));
+    free(core);
+
+    char *sheetx = zip_members(z, n, "xl/worksheets/sheet", 7);
+    char *sst = zip_member(z, n, "xl/sharedStrings.xml");
+    assert_non_null(sst);
+    /* No formula anywhere, no non-finite number. */
+    assert_null(strstr(sheetx, "<f>"));
+    assert_null(strstr(sheetx, "<f "));
+    static const char *const bad[] = {"<v>nan", "<v>-nan", "<v>NAN", "<v>-NAN", "<v>inf", "<v>INF", "<v>-INF"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_null(strstr(sheetx, bad[i]));
+    /* Frozen panes on every sheet. */
+    int frozen = 0;
+    for (const char *p = sheetx; (p = strstr(p, "state=\"frozen\"")); p++)
+        frozen++;
+    assert_int_equal(frozen, 7);
+    /* Extract text is text: the formula-looking names are shared strings. */
+    assert_non_null(strstr(sst, "<t>=HYPERLINK(\"http://example.org\",\"clic\")</t>"));
+    assert_non_null(strstr(sst, "<t>+1</t>"));
+    assert_non_null(strstr(sst, "<t>-2</t>"));
+    assert_non_null(strstr(sst, "<t>@x</t>"));
+    assert_non_null(strstr(sst, "<t>=1+1</t>"));
+    /* Not UTF-8: read as Windows-1252 (0xE9 is é). */
+    assert_non_null(strstr(sst, "<t>café.csv</t>"));
+    /* Cut at 32 767 characters. */
+    char *run = malloc(32769);
+    assert_non_null(run);
+    memset(run, 'a', 32767);
+    run[32767] = '<';
+    run[32768] = 0;
+    assert_non_null(strstr(sst, run));
+    free(run);
+    /* s and nd as text; the month in words. */
+    assert_non_null(strstr(sst, "<t>s</t>"));
+    assert_non_null(strstr(sst, "<t>nd</t>"));
+    assert_non_null(strstr(sst, "<t>avril 2023</t>"));
+    /* Numbers as the table holds them: a count, money in euros, a rate, its bounds. */
+    assert_non_null(strstr(sheetx, "<v>1234567</v>"));
+    assert_non_null(strstr(sheetx, "<v>1234567.89</v>"));
+    assert_non_null(strstr(sheetx, "<v>80000000</v>"));
+    assert_non_null(strstr(sheetx, "<v>0.123456</v>"));
+    assert_non_null(strstr(sheetx, "<v>0.15</v>"));
+    /* The Lecture line of Parcours uses French number words. */
+    assert_non_null(strstr(sst, "1" NBSP "234" NBSP "567 bénéficiaires"));
+    free(sheetx);
+    free(sst);
+
+    /* Three charts on the national Synthèse, reading the sheet's cells. */
+    char *ch = zip_members(z, n, "xl/charts/chart", 5);
+    assert_non_null(strstr(ch, "<c:f>'Synthèse'!$"));
+    assert_non_null(strstr(ch, "<c:hiLowLines>"));
+    assert_null(strstr(ch, "long_dash")); /* not an OOXML marker symbol */
+    free(ch);
+    char *c3 = zip_member(z, n, "xl/charts/chart3.xml");
+    assert_non_null(c3);
+    assert_null(zip_member(z, n, "xl/charts/chart4.xml"));
+    free(c3);
+    free(z);
+
+    /* The regional workbook holds its region and its départements only. */
+    z = read_all(dir, "SPIE_2022-06_R76_occitanie.xlsx", &n);
+    sst = zip_member(z, n, "xl/sharedStrings.xml");
+    assert_non_null(strstr(sst, "<t>Haute-Garonne</t>"));
+    assert_non_null(strstr(sst, "<t>Aude</t>"));
+    assert_null(strstr(sst, "<t>Finistère</t>"));
+    assert_null(strstr(sst, "HYPERLINK")); /* ignored files with no département: national only */
+    assert_non_null(strstr(sst, "<t>spie_31_2022-05_budget.csv</t>"));
+    free(sst);
+    free(z);
+    assert_int_equal(tu_rmtree(dir), 0);
+    free(dir);
+}
+
+/* --no-secret: "Diffusion restreinte" on every sheet; the inputs' digests when given. */
+static void test_without_secret(void **state)
+{
+    fixture *fx = *state;
+    fx->params.secret = false;
+    static const spie_input_digest dg[1] = {
+        {"spie_31_2022-06_budget.csv", "340f058dd7c0a509fa2881b4a64bad4f3f31a0c89bcbbea3e399d0f26bd6d762"}};
+    fx->in.inputs = dg;
+    fx->in.n_inputs = 1;
+    char *dir = tu_mkdtemp();
+    assert_non_null(dir);
+    char msg[512];
+    assert_int_equal(spie_workbooks_write(dir, &fx->in, msg, sizeof msg), 0);
+    fx->params.secret = true;
+    size_t n;
+    unsigned char *z = read_all(dir, "SPIE_2022-06_R53_bretagne.xlsx", &n);
+    char *sst = zip_member(z, n, "xl/sharedStrings.xml");
+    /* Said on every sheet: one shared string used seven times. */
+    assert_non_null(strstr(sst, "<t>Diffusion restreinte : secret statistique non appliqué"));
+    assert_non_null(strstr(sst, "<t>non (diffusion restreinte)</t>")); /* Méthodologie */
+    /* The inputs with their SHA-256 (Méthodologie). */
+    assert_non_null(strstr(sst, "<t>340f058dd7c0a509fa2881b4a64bad4f3f31a0c89bcbbea3e399d0f26bd6d762</t>"));
+    assert_null(strstr(sst, "voir manifest.json"));
+    free(sst);
+    free(z);
+    assert_int_equal(tu_rmtree(dir), 0);
+    free(dir);
+}
+
+static void test_errors(void **state)
+{
+    fixture *fx = *state;
+    char msg[512];
+    assert_int_equal(spie_workbooks_write(NULL, &fx->in, msg, sizeof msg), EINVAL);
+    spie_workbook_input bad = fx->in;
+    bad.table = NULL;
+    assert_int_equal(spie_workbooks_write("/tmp", &bad, msg, sizeof msg), EINVAL);
+
+    char *dir = tu_mkdtemp();
+    assert_non_null(dir);
+    char missing[512];
+    snprintf(missing, sizeof missing, "%s/absent", dir);
+    int e = spie_workbooks_write(missing, &fx->in, msg, sizeof msg);
+    assert_true(e != 0);
+    assert_non_null(strstr(msg, "SPIE_2022-06_national.xlsx"));
+    char list[256];
+    list_dir(dir, list, sizeof list);
+    assert_string_equal(list, ""); /* nothing written, nothing left */
+    assert_int_equal(tu_rmtree(dir), 0);
+    free(dir);
+}
+
+static void test_french_words(void **state)
+{
+    (void)state;
+    char b[64];
+    spie_wb_fr_int(b, sizeof b, 1234567);
+    assert_string_equal(b, "1" NBSP "234" NBSP "567");
+    spie_wb_fr_int(b, sizeof b, -999);
+    assert_string_equal(b, "-999");
+    spie_wb_fr_int(b, sizeof b, 0);
+    assert_string_equal(b, "0");
+    spie_wb_fr_pct1(b, sizeof b, 0.1234);
+    assert_string_equal(b, "12,3" NBSP "%");
+    spie_wb_fr_pct1(b, sizeof b, 4.0 / 7.0); /* 57.142857... */
+    assert_string_equal(b, "57,1" NBSP "%");
+    spie_wb_fr_dec1(b, sizeof b, 35);
+    assert_string_equal(b, "35,0");
+    spie_wb_fr_dec1(b, sizeof b, 2.25); /* 22.5 tenths, half away from zero */
+    assert_string_equal(b, "2,3");
+    spie_wb_fr_dec1(b, sizeof b, NAN);
+    assert_string_equal(b, "nd");
+    spie_wb_fr_level(b, sizeof b, 0.95);
+    assert_string_equal(b, "95" NBSP "%");
+    spie_wb_fr_level(b, sizeof b, 0.975);
+    assert_string_equal(b, "97,5" NBSP "%");
+    spie_wb_fr_euros(b, sizeof b, 8000000000);
+    assert_string_equal(b, "80" NBSP "000" NBSP "000,00" NBSP "€");
+    spie_wb_fr_euros(b, sizeof b, -5);
+    assert_string_equal(b, "-0,05" NBSP "€");
+    spie_month m;
+    assert_true(spie_month_from_ym(2021, 8, &m));
+    spie_wb_fr_month(b, sizeof b, m);
+    assert_string_equal(b, "août 2021");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_files_and_determinism, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_contents, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_without_secret, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+        cmocka_unit_test(test_french_words),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
