@@ -129,7 +129,20 @@ static size_t clamp_day(const spie_fold_ctx *c, int64_t d)
     return (size_t)d;
 }
 
-void spie_acc_fold(spie_acc *a, const spie_fold_ctx *c, const spie_person *p)
+/* What folding needs of a person's dates, computed once for all the cells it goes to. */
+typedef struct person_dates {
+    bool entered_in_period;
+    spie_day horizon_end[SPIE_MAX_HORIZONS]; /* add_months(E, h) */
+} person_dates;
+
+static void person_dates_of(person_dates *pd, const spie_fold_ctx *c, const spie_person *p)
+{
+    pd->entered_in_period = p->entry >= spie_month_first_day(c->period) && p->entry <= c->last_day;
+    for (size_t i = 0; i < c->params->n_horizons; i++)
+        pd->horizon_end[i] = spie_add_months(p->entry, c->params->horizons[i]);
+}
+
+static void fold(spie_acc *a, const spie_fold_ctx *c, const spie_person *p, const person_dates *pd)
 {
     const spie_params *prm = c->params;
     spie_day D = c->last_day;
@@ -137,7 +150,7 @@ void spie_acc_fold(spie_acc *a, const spie_fold_ctx *c, const spie_person *p)
 
     /* §5 activity counts. Accepted entries are never after D. */
     a->entrants++;
-    if (spie_month_of_day(p->entry) == c->period)
+    if (pd->entered_in_period)
         a->entrants_month++;
     if (exit_day == SPIE_NO_DAY)
         a->in_journey++;
@@ -191,7 +204,7 @@ void spie_acc_fold(spie_acc *a, const spie_fold_ctx *c, const spie_person *p)
     /* §2 return to activity. */
     spie_day rep = p->first[SPIE_STEP_REPRISE];
     for (size_t i = 0; i < prm->n_horizons; i++) {
-        spie_day lim = spie_add_months(p->entry, prm->horizons[i]);
+        spie_day lim = pd->horizon_end[i];
         if (lim == SPIE_NO_DAY || lim > D)
             continue;
         spie_horizon_acc *h = &a->horizon[i];
@@ -209,6 +222,13 @@ void spie_acc_fold(spie_acc *a, const spie_fold_ctx *c, const spie_person *p)
             end = exit_day;
         a->inc_cens[clamp_day(c, (int64_t)end - p->entry)]++;
     }
+}
+
+void spie_acc_fold(spie_acc *a, const spie_fold_ctx *c, const spie_person *p)
+{
+    person_dates pd;
+    person_dates_of(&pd, c, p);
+    fold(a, c, p, &pd);
 }
 
 int spie_person_age_band(const spie_person *p)
@@ -295,15 +315,17 @@ void spie_cube_reset(spie_cube *c)
 
 void spie_cube_fold(spie_cube *c, const spie_fold_ctx *ctx, const spie_person *p)
 {
-    spie_acc_fold(&c->cells[0], ctx, p);
+    person_dates pd;
+    person_dates_of(&pd, ctx, p);
+    fold(&c->cells[0], ctx, p, &pd);
     if (!c->with_breakdowns)
         return;
-    spie_acc_fold(&c->cells[spie_cube_cell(c, SPIE_BD_PUBLIC, p->public_)], ctx, p);
-    spie_acc_fold(&c->cells[spie_cube_cell(c, SPIE_BD_SEXE, p->sex)], ctx, p);
-    spie_acc_fold(&c->cells[spie_cube_cell(c, SPIE_BD_AGE, (size_t)spie_person_age_band(p))], ctx, p);
+    fold(&c->cells[spie_cube_cell(c, SPIE_BD_PUBLIC, p->public_)], ctx, p, &pd);
+    fold(&c->cells[spie_cube_cell(c, SPIE_BD_SEXE, p->sex)], ctx, p, &pd);
+    fold(&c->cells[spie_cube_cell(c, SPIE_BD_AGE, (size_t)spie_person_age_band(p))], ctx, p, &pd);
     int q = spie_person_cohort(p);
     if (q >= 0 && (size_t)q < c->n_cohorts)
-        spie_acc_fold(&c->cells[spie_cube_cell(c, SPIE_BD_COHORTE, (size_t)q)], ctx, p);
+        fold(&c->cells[spie_cube_cell(c, SPIE_BD_COHORTE, (size_t)q)], ctx, p, &pd);
 }
 
 void spie_cube_add(spie_cube *dst, const spie_cube *src)
