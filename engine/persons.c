@@ -32,8 +32,18 @@ typedef struct id_ref {
     uint8_t len;
 } id_ref;
 
+/* A record and, beside it in the same 64-byte line, the first bytes of its id: the
+ * look-up of an etapes row then touches the slot and this line (which the step update
+ * needs anyway), and the arena only for ids longer than ID_HEAD. */
+#define ID_HEAD 15
+typedef struct entry {
+    spie_person p;
+    uint8_t id_len;
+    char id_head[ID_HEAD];
+} entry;
+
 struct spie_persons {
-    spie_person *rec;
+    entry *rec;
     id_ref *ids;
     size_t count, cap;
     char *arena;
@@ -86,13 +96,17 @@ void spie_persons_clear(spie_persons *p)
 }
 
 size_t spie_persons_count(const spie_persons *p) { return p->count; }
-spie_person *spie_persons_at(spie_persons *p, size_t i) { return &p->rec[i]; }
-const spie_person *spie_persons_at_const(const spie_persons *p, size_t i) { return &p->rec[i]; }
+spie_person *spie_persons_at(spie_persons *p, size_t i) { return &p->rec[i].p; }
+const spie_person *spie_persons_at_const(const spie_persons *p, size_t i) { return &p->rec[i].p; }
 
 static bool id_is(const spie_persons *p, size_t idx, const char *id, size_t n)
 {
-    const id_ref *r = &p->ids[idx];
-    return r->len == n && memcmp(p->arena + r->off, id, n) == 0;
+    const entry *e = &p->rec[idx];
+    if (e->id_len != n)
+        return false;
+    if (n <= ID_HEAD)
+        return memcmp(e->id_head, id, n) == 0;
+    return memcmp(p->arena + p->ids[idx].off, id, n) == 0;
 }
 
 long spie_persons_find(spie_persons *p, const char *id, size_t n)
@@ -145,7 +159,7 @@ long spie_persons_add(spie_persons *p, const char *id, size_t n)
         return -1;
     if (p->count == p->cap) {
         size_t nc = p->cap ? p->cap * 2 : 1024;
-        spie_person *r = realloc(p->rec, nc * sizeof *r);
+        entry *r = realloc(p->rec, nc * sizeof *r);
         if (!r)
             return -1;
         p->rec = r;
@@ -173,8 +187,11 @@ long spie_persons_add(spie_persons *p, const char *id, size_t n)
     p->ids[p->count].off = (uint32_t)p->arena_len;
     p->ids[p->count].len = (uint8_t)n;
     p->arena_len += n;
-    spie_person *r = &p->rec[p->count];
-    memset(r, 0, sizeof *r);
+    entry *e = &p->rec[p->count];
+    memset(e, 0, sizeof *e);
+    e->id_len = (uint8_t)n;
+    memcpy(e->id_head, id, n < ID_HEAD ? n : ID_HEAD);
+    spie_person *r = &e->p;
     for (int s = 0; s < SPIE_STEP_COUNT; s++)
         r->first[s] = SPIE_NO_DAY;
     r->first_durable = SPIE_NO_DAY;
