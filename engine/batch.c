@@ -19,6 +19,7 @@ typedef struct shared {
     pthread_mutex_t lock;
     size_t next;          /* next plan entry to take */
     size_t *group_first;  /* first plan entry of each group */
+    size_t *order;        /* groups in the order workers take them: largest files first */
     size_t n_groups;
     char **part_paths;    /* rejects of each group (one gzip member each) */
     spie_batch_status status;
@@ -97,10 +98,8 @@ static void *worker(void *arg)
     }
     for (;;) {
         pthread_mutex_lock(&sh->lock);
-        size_t gi = sh->next;
-        bool stop = sh->status != SPIE_BATCH_OK || gi >= sh->n_groups;
-        if (!stop)
-            sh->next++;
+        bool stop = sh->status != SPIE_BATCH_OK || sh->next >= sh->n_groups;
+        size_t gi = stop ? 0 : sh->order[sh->next++];
         pthread_mutex_unlock(&sh->lock);
         if (stop)
             break;
@@ -181,6 +180,45 @@ out:
     spie_persons_free(data.persons);
     spie_budget_release(&data.budget);
     return NULL;
+}
+
+/* Largest territories first, so that no worker starts a big one when the others are done
+ * (the results do not depend on the order: accumulators add exactly, rejects are
+ * concatenated in plan order). */
+typedef struct group_size {
+    uint64_t bytes;
+    size_t group;
+} group_size;
+
+static int cmp_group_size(const void *a, const void *b)
+{
+    const group_size *x = a, *y = b;
+    if (x->bytes != y->bytes)
+        return x->bytes > y->bytes ? -1 : 1;
+    return x->group < y->group ? -1 : x->group > y->group;
+}
+
+/* Fills sh->order. false when memory runs out. */
+static bool order_groups(shared *sh, const spie_plan *plan)
+{
+    group_size *gs = calloc(sh->n_groups + 1, sizeof *gs);
+    sh->order = calloc(sh->n_groups + 1, sizeof *sh->order);
+    if (!gs || !sh->order) {
+        free(gs);
+        return false;
+    }
+    for (size_t g = 0; g < sh->n_groups; g++) {
+        size_t end = g + 1 < sh->n_groups ? sh->group_first[g + 1] : plan->n_entries;
+        gs[g].group = g;
+        for (size_t i = sh->group_first[g]; i < end; i++)
+            gs[g].bytes += plan->entries[i].size;
+    }
+    if (sh->n_groups > 1)
+        qsort(gs, sh->n_groups, sizeof *gs, cmp_group_size);
+    for (size_t g = 0; g < sh->n_groups; g++)
+        sh->order[g] = gs[g].group;
+    free(gs);
+    return true;
 }
 
 static bool alloc_batch(const spie_batch_cfg *cfg, spie_batch *b)
@@ -297,6 +335,8 @@ spie_batch_status spie_batch_run(const spie_batch_cfg *cfg, spie_batch *b, char 
         goto out_nomem;
     for (size_t i = 0; i < cfg->plan->n_entries; i += spie_plan_group_len(cfg->plan, i))
         sh.group_first[sh.n_groups++] = i;
+    if (!order_groups(&sh, cfg->plan))
+        goto out_nomem;
     sh.part_paths = calloc(sh.n_groups + 1, sizeof *sh.part_paths);
     if (!sh.part_paths)
         goto out_nomem;
@@ -359,6 +399,7 @@ out:
         free(sh.part_paths);
     }
     free(sh.group_first);
+    free(sh.order);
     if (st != SPIE_BATCH_OK) {
         snprintf(msg, msg_size, "%s", sh.msg);
         spie_batch_release(b, cfg);
