@@ -6,6 +6,7 @@
 
 #include "spie/date.h"
 #include "spie/geo.h"
+#include "spie/util.h"
 #include "spie/stats.h"
 
 /* Sums of one group over its budget-included territories. */
@@ -105,14 +106,6 @@ static void add_c(spie_cents *acc, spie_cents v, bool *ovf)
         *acc = r;
 }
 
-static void lower(char *dst, size_t n, const char *src)
-{
-    size_t i = 0;
-    for (; src[i] && i + 1 < n; i++)
-        dst[i] = (src[i] >= 'A' && src[i] <= 'Z') ? (char)(src[i] - 'A' + 'a') : src[i];
-    dst[i] = 0;
-}
-
 /* The rows every level has (territory, region, wave, nation). */
 static void group_rows(ctx *c, spie_level lv, const char *code, const char *lib, const money *mm)
 {
@@ -133,7 +126,7 @@ static void group_rows(ctx *c, spie_level lv, const char *code, const char *lib,
     share_row(c, lv, code, lib, "taux_engagement", m->any, m->engaged, m->allocation);
     share_row(c, lv, code, lib, "taux_consommation", m->any, m->paid, m->allocation);
     for (int f = SPIE_FIN_DEPARTEMENT; f < SPIE_FIN_COUNT; f++) {
-        lower(low, sizeof low, spie_financer_codes[f]);
+        spie_ascii_lower(low, sizeof low, spie_financer_codes[f]);
         snprintf(name, sizeof name, "cofinancement_%s", low);
         cents_row(c, lv, code, lib, name, m->any, m->cofin[f]);
     }

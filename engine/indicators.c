@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "spie/util.h"
 #include "spie/stats.h"
 
 typedef struct emitter {
@@ -117,14 +118,6 @@ static void rate(emitter *e, const char *name, uint64_t x, uint64_t n)
     f->hi = iv.upper;
 }
 
-static void lower(char *dst, size_t n, const char *src)
-{
-    size_t i = 0;
-    for (; src[i] && i + 1 < n; i++)
-        dst[i] = (src[i] >= 'A' && src[i] <= 'Z') ? (char)(src[i] - 'A' + 'a') : src[i];
-    dst[i] = 0;
-}
-
 static void cell_rows(emitter *e, const spie_acc *a)
 {
     const spie_params *p = e->params;
@@ -135,19 +128,19 @@ static void cell_rows(emitter *e, const spie_acc *a)
     count(e, "en_parcours", a->in_journey);
     count(e, "avec_solution", a->with_solution);
     for (int i = 0; i < SPIE_SOLUTION_TYPES; i++) {
-        lower(low, sizeof low, spie_solution_type_codes[i]);
+        spie_ascii_lower(low, sizeof low, spie_solution_type_codes[i]);
         snprintf(name, sizeof name, "solution_%s", low);
         count(e, name, a->solution[i]);
     }
     count(e, "avec_reprise", a->with_return);
     for (int i = 0; i < SPIE_REPRISE_TYPES; i++) {
-        lower(low, sizeof low, spie_reprise_type_codes[i]);
+        spie_ascii_lower(low, sizeof low, spie_reprise_type_codes[i]);
         snprintf(name, sizeof name, "reprise_%s", low);
         count(e, name, a->first_return[i]);
     }
     count(e, "sorties", a->exits);
     for (int i = 0; i < SPIE_SORTIE_TYPES; i++) {
-        lower(low, sizeof low, spie_sortie_type_codes[i]);
+        spie_ascii_lower(low, sizeof low, spie_sortie_type_codes[i]);
         snprintf(name, sizeof name, "sortie_%s", low);
         count(e, name, a->exit_type[i]);
     }
@@ -155,7 +148,7 @@ static void cell_rows(emitter *e, const spie_acc *a)
     for (size_t i = 0; i < p->n_pairs; i++) {
         const spie_delay_acc *d = &a->delay[i];
         char c[24];
-        lower(c, sizeof c, p->pairs[i].code);
+        spie_ascii_lower(c, sizeof c, p->pairs[i].code);
 #define DNAME(suffix) (snprintf(name, sizeof name, "delai_%s_%s", c, suffix), name)
         count(e, DNAME("population"), d->population);
         count(e, DNAME("termines"), d->completed);

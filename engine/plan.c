@@ -21,6 +21,7 @@
  * An entry that disappears between readdir and fstatat (ENOENT) is no longer in the inbox
  * and is not listed; any other fstatat failure fails the plan (SPIE_PLAN_E_INBOX): a batch
  * that cannot see its files must not report territories as missing. */
+#include "spie/util.h"
 #include "spie/plan.h"
 
 #include <dirent.h>
@@ -137,26 +138,6 @@ typedef struct plan_ctx {
     size_t n_others, cap_others;
 } plan_ctx;
 
-static bool grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return true;
-    size_t ncap = *cap ? *cap : 16;
-    while (ncap < need) {
-        if (ncap > SIZE_MAX / 2)
-            return false;
-        ncap *= 2;
-    }
-    if (ncap > SIZE_MAX / elem)
-        return false;
-    void *q = realloc(*p, ncap * elem);
-    if (!q)
-        return false;
-    *p = q;
-    *cap = ncap;
-    return true;
-}
-
 static void set_msg(spie_plan_error *err, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
@@ -174,7 +155,7 @@ static void set_msg(spie_plan_error *err, const char *fmt, ...)
 /* Appends an "other" row; takes ownership of name (freed on failure too). */
 static bool add_other(plan_ctx *c, char *name, spie_other_status st, const char *reason)
 {
-    if (!grow((void **)&c->others, &c->cap_others, c->n_others + 1, sizeof *c->others)) {
+    if (!spie_grow((void **)&c->others, &c->cap_others, c->n_others + 1, sizeof *c->others)) {
         free(name);
         return false;
     }
@@ -215,7 +196,7 @@ static int cmp_other(const void *a, const void *b)
 
 static bool add_entry(plan_ctx *c, const spie_territory *t, const char *dept, spie_kind kind)
 {
-    if (!grow((void **)&c->entries, &c->cap_entries, c->n_entries + 1, sizeof *c->entries))
+    if (!spie_grow((void **)&c->entries, &c->cap_entries, c->n_entries + 1, sizeof *c->entries))
         return false;
     spie_plan_entry *e = &c->entries[c->n_entries++];
     memset(e, 0, sizeof *e);
@@ -300,7 +281,7 @@ static spie_plan_status scan_inbox(plan_ctx *c, const char *inbox, const spie_te
             }
             continue;
         }
-        if (!grow((void **)&c->cands, &c->cap_cands, c->n_cands + 1, sizeof *c->cands)) {
+        if (!spie_grow((void **)&c->cands, &c->cap_cands, c->n_cands + 1, sizeof *c->cands)) {
             free(copy);
             st = SPIE_PLAN_E_MEMORY;
             break;

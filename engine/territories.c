@@ -14,6 +14,7 @@
  * the file, blank ones and the ones inside quoted fields included) where the offending row
  * starts, or line 0 for the file as a whole. An empty table (header only) is an error too:
  * a programme without territories is a truncated or wrong file, not a valid input. */
+#include "spie/util.h"
 #include "spie/territories.h"
 
 #include <csv.h>
@@ -235,33 +236,13 @@ static spie_str row_field(const parse_ctx *c, size_t i)
     return spie_trim(s);
 }
 
-static bool grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return true;
-    size_t ncap = *cap ? *cap : 16;
-    while (ncap < need) {
-        if (ncap > SIZE_MAX / 2)
-            return false;
-        ncap *= 2;
-    }
-    if (ncap > SIZE_MAX / elem)
-        return false;
-    void *q = realloc(*p, ncap * elem);
-    if (!q)
-        return false;
-    *p = q;
-    *cap = ncap;
-    return true;
-}
-
 static void on_field(void *s, size_t n, void *data)
 {
     parse_ctx *c = data;
     if (c->failed)
         return;
-    if (!grow((void **)&c->fields, &c->f_cap, c->nf + 1, sizeof *c->fields) ||
-        (n > SIZE_MAX - c->buf_n) || !grow((void **)&c->buf, &c->buf_cap, c->buf_n + n, 1)) {
+    if (!spie_grow((void **)&c->fields, &c->f_cap, c->nf + 1, sizeof *c->fields) ||
+        (n > SIZE_MAX - c->buf_n) || !spie_grow((void **)&c->buf, &c->buf_cap, c->buf_n + n, 1)) {
         set_error(c, 0, "mémoire insuffisante");
         return;
     }
@@ -372,7 +353,7 @@ static void do_row(parse_ctx *c)
         return;
     }
 
-    if (!grow((void **)&c->items, &c->cap, c->count + 1, sizeof *c->items)) {
+    if (!spie_grow((void **)&c->items, &c->cap, c->count + 1, sizeof *c->items)) {
         set_error(c, 0, "mémoire insuffisante");
         return;
     }

@@ -26,7 +26,7 @@ spie_figure *spie_table_push(spie_table *t)
     return f;
 }
 
-static int cmp_figure(const void *a, const void *b)
+int spie_figure_cmp(const void *a, const void *b)
 {
     const spie_figure *x = a, *y = b;
     int c = strcmp(spie_level_names[x->level], spie_level_names[y->level]);
@@ -44,7 +44,7 @@ static int cmp_figure(const void *a, const void *b)
 void spie_table_sort(spie_table *t)
 {
     if (t->n > 1)
-        qsort(t->rows, t->n, sizeof *t->rows, cmp_figure);
+        qsort(t->rows, t->n, sizeof *t->rows, spie_figure_cmp);
 }
 
 void spie_table_release(spie_table *t)

@@ -28,22 +28,6 @@
 
 /* ---- lookups ------------------------------------------------------------------------ */
 
-/* The order of spie_table_sort (table.c): byte-wise on the names. */
-static int cmp_key(const void *a, const void *b)
-{
-    const spie_figure *x = a, *y = b;
-    int c = strcmp(spie_level_names[x->level], spie_level_names[y->level]);
-    if (c)
-        return c;
-    if ((c = strcmp(x->code, y->code)))
-        return c;
-    if ((c = strcmp(spie_breakdown_names[x->breakdown], spie_breakdown_names[y->breakdown])))
-        return c;
-    if ((c = strcmp(x->modality, y->modality)))
-        return c;
-    return strcmp(x->indicator, y->indicator);
-}
-
 const spie_figure *spie_wb_find(const spie_wb *w, spie_level level, const char *code, spie_breakdown bd,
                                 const char *modality, const char *indicator)
 {
@@ -61,7 +45,7 @@ const spie_figure *spie_wb_find(const spie_wb *w, spie_level level, const char *
     memcpy(key.code, code, strlen(code) + 1);
     memcpy(key.modality, modality, strlen(modality) + 1);
     memcpy(key.indicator, indicator, strlen(indicator) + 1);
-    return bsearch(&key, t->rows, t->n, sizeof *t->rows, cmp_key);
+    return bsearch(&key, t->rows, t->n, sizeof *t->rows, spie_figure_cmp);
 }
 
 const spie_figure *spie_wb_unit_fig(const spie_wb *w, const spie_wb_unit *u, const char *fmt, ...)

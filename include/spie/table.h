@@ -64,6 +64,8 @@ typedef struct spie_table {
 spie_figure *spie_table_push(spie_table *t);
 /* Sorts byte-wise on (niveau, code, ventilation, modalite, indicateur). */
 void spie_table_sort(spie_table *t);
+/* That order, as a qsort/bsearch comparator of two spie_figure. */
+int spie_figure_cmp(const void *a, const void *b);
 void spie_table_release(spie_table *t); /* accepts NULL */
 
 /* Writes indicateurs_<P>.csv. 0 or an errno value. */
