@@ -36,7 +36,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E      := $(sort $(wildcard tests/e2e/*.sh))
 
-.PHONY: all run test asan deps clean unit e2e bench check-office
+.PHONY: all run test asan deps clean unit e2e bench check-office fuzz
 .SECONDARY:
 all: $(BUILD)/spie
 
@@ -54,6 +54,11 @@ $(BUILD)/spie: $(CLI_OBJ) $(BUILD)/libspie.a
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/testutil.o $(BUILD)/libspie.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/tests/unit/testutil.o $(BUILD)/libspie.a $(LDLIBS) -lcmocka
+
+# tests/unit/test_faults.c fails the N-th allocation: the allocator is wrapped at link
+# time, which sees the calls of the project's own objects only (libcsv, zlib and
+# libxlsxwriter are shared libraries: their allocations are not failed).
+$(BUILD)/tests/test_faults: LDFLAGS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup
 
 # Every test program speaks TAP (cmocka with CMOCKA_MESSAGE_OUTPUT=TAP, the shell tests
 # through tests/e2e/tap.sh); prove runs them all and prints the summary CI reads.
@@ -87,6 +92,35 @@ deps:
 	if [ -z "$$missing" ]; then echo "deps: all packages present"; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	else echo "deps: missing packages; run as root:"; echo "  apt-get install -y$$missing"; exit 1; fi
+
+# libFuzzer targets of tests/fuzz/ (docs/robustesse.md), clang only, never part of make
+# test: each runs FUZZ_SECONDS (one process) on a scratch corpus in build-fuzz/ seeded
+# from tests/fuzz/corpus/<target>/; a crash stops the target and leaves its input in
+# build-fuzz/artifacts/ (fix it, then keep it under tests/fuzz/regressions/<target>/).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OPT     := -std=c11 -g -O1 -fno-omit-frame-pointer $(WARN)
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(FUZZ_BUILD)/lib/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_OPT) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c $< -o $@
+
+$(FUZZ_BUILD)/libspie.a: $(LIB_SRC:%.c=$(FUZZ_BUILD)/lib/%.o)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_%_run.h $(FUZZ_BUILD)/libspie.a
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_OPT) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(FUZZ_BUILD)/libspie.a $(LDLIBS)
+
+fuzz: $(FUZZ_TARGETS)
+	@for t in $(notdir $(FUZZ_TARGETS)); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/artifacts; \
+	  echo "fuzz: $$t, $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t- $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
 
 # Performance is measured here, never asserted in tests (bench/bench.sh).
 bench: all

@@ -337,6 +337,14 @@ struct reader {
 
 typedef struct reader reader;
 
+/* Field h of the current record. A record whose fields are all empty has stored no byte
+ * (fields.p may still be NULL): its fields point to "". */
+static spie_str field_at(const reader *r, size_t h)
+{
+    spie_str f = {r->fields.p ? r->fields.p + r->foff[h] : "", r->flen[h]};
+    return f;
+}
+
 static void failf(reader *r, uint64_t offset, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
@@ -375,7 +383,7 @@ static size_t utf8_seq(const char *s, size_t n)
 /* The record as UTF-8 for the rejects file, cut at SPIE_REJECT_RAW_MAX characters. Valid
  * UTF-8 sequences are kept; any other byte is taken as Windows-1252, as the fields are, so
  * a line mixing a Windows-1252 field and a UTF-8 field shows both right. A sequence cut by
- * the RAW_KEEP limit is dropped, not transcoded. */
+ * the RAW_KEEP limit is dropped, not transcoded. *out is NULL when memory ran out. */
 static size_t raw_for_reject(reader *r, const char **out)
 {
     const char *s = r->raw.p ? r->raw.p : "";
@@ -385,7 +393,7 @@ static size_t raw_for_reject(reader *r, const char **out)
     } else {
         r->xcode.len = 0;
         if (!buf_reserve(&r->xcode, 3 * n + 1)) {
-            *out = "";
+            *out = NULL; /* memory ran out: the caller fails the file */
             return 0;
         }
         char *d = r->xcode.p;
@@ -430,6 +438,10 @@ static void reject(reader *r, spie_reason why, int col)
     rj.column = col >= 0 ? r->cols[col].name : NULL;
     rj.reason = why;
     rj.raw_len = raw_for_reject(r, &rj.raw);
+    if (!rj.raw) { /* never a reject written without its line */
+        fail_memory(r);
+        return;
+    }
     if (r->job->reject(r->job->reject_ctx, &rj) != 0) {
         rep->sink_failed = true;
         failf(r, 0, "ligne %llu : écriture du fichier des rejets impossible", (unsigned long long)r->rec_start);
@@ -469,7 +481,7 @@ static bool prepare_fields(reader *r)
             r->val[c].n = 0;
             continue;
         }
-        spie_str f = {r->fields.p + r->foff[h], r->flen[h]};
+        spie_str f = field_at(r, (size_t)h);
         f = spie_trim(f);
         if (has_high_byte(f.s, f.n) && !spie_utf8_valid(f.s, f.n)) {
             char *dst = r->xcode.p + r->xcode.len;
@@ -694,6 +706,36 @@ static bool name_equal(spie_str f, const char *name)
     return true;
 }
 
+/* Writes a header name into dst[len..cap) as reports may show it (the motif goes to a
+ * UTF-8 CSV and a workbook): its first 64 bytes as UTF-8 (Windows-1252 transcoded when
+ * they are not), control characters as '?', whole characters only, "…" when cut.
+ * Needs cap >= len + 4; keeps dst NUL-terminated. */
+static void append_name(char *dst, size_t len, size_t cap, spie_str f)
+{
+    char tmp[3 * 64];
+    size_t tn = f.n < 64 ? f.n : 64;
+    while (tn < f.n && tn > 60 && ((unsigned char)f.s[tn] & 0xC0) == 0x80)
+        tn--; /* a UTF-8 name is cut between characters, not inside one */
+    const char *src = f.s;
+    if (!spie_utf8_valid(f.s, tn)) {
+        tn = spie_cp1252_to_utf8(f.s, tn, tmp);
+        src = tmp;
+    }
+    size_t room = cap - len - 4;
+    size_t n = 0;
+    while (n < tn) {
+        size_t k = utf8_seq(src + n, tn - n);
+        if (!k || n + k > room)
+            break;
+        for (size_t i = 0; i < k; i++)
+            dst[len + n + i] = (unsigned char)src[n + i] < 0x20 ? '?' : src[n + i];
+        n += k;
+    }
+    dst[len + n] = 0;
+    if (n < tn || f.n > 64)
+        memcpy(dst + len + n, "…", sizeof "…");
+}
+
 static void note_unknown(reader *r, spie_str f)
 {
     size_t len = strlen(r->unknown);
@@ -704,27 +746,7 @@ static void note_unknown(reader *r, spie_str f)
         r->unknown[len++] = ' ';
         r->unknown[len] = 0;
     }
-    /* The name as UTF-8 (Windows-1252 transcoded when it is not), controls as '?'. */
-    char tmp[3 * 64];
-    size_t tn = f.n < 64 ? f.n : 64;
-    const char *src = f.s;
-    if (!spie_utf8_valid(f.s, tn)) {
-        tn = spie_cp1252_to_utf8(f.s, tn, tmp);
-        src = tmp;
-    }
-    size_t room = sizeof r->unknown - len - 4;
-    size_t n = 0;
-    while (n < tn) {
-        size_t k = utf8_seq(src + n, tn - n);
-        if (!k || n + k > room)
-            break;
-        for (size_t i = 0; i < k; i++)
-            r->unknown[len + n + i] = (unsigned char)src[n + i] < 0x20 ? '?' : src[n + i];
-        n += k;
-    }
-    r->unknown[len + n] = 0;
-    if (n < f.n)
-        strcat(r->unknown, "…");
+    append_name(r->unknown, len, sizeof r->unknown, f);
 }
 
 static bool same_name(spie_str a, spie_str b)
@@ -750,16 +772,18 @@ static void process_header(reader *r)
     for (size_t c = 0; c < r->ncols_spec; c++)
         r->colmap[c] = -1;
     for (size_t h = 0; h < r->nf; h++) {
-        spie_str f = spie_trim((spie_str){r->fields.p + r->foff[h], r->flen[h]});
+        spie_str f = spie_trim(field_at(r, h));
         size_t c = 0;
         while (c < r->ncols_spec && !name_equal(f, r->cols[c].name))
             c++;
         if (c == r->ncols_spec) {
             /* extracts.md §2: a column named twice makes the file unusable, known or not. */
             for (size_t k = 0; f.n && k < h; k++)
-                if (same_name(f, spie_trim((spie_str){r->fields.p + r->foff[k], r->flen[k]}))) {
-                    failf(r, 0, "ligne %llu : colonne « %.*s » en double dans l'en-tête",
-                          (unsigned long long)r->rec_start, (int)(f.n < 64 ? f.n : 64), f.s);
+                if (same_name(f, spie_trim(field_at(r, k)))) {
+                    char shown[3 * 64 + 8];
+                    append_name(shown, 0, sizeof shown, f);
+                    failf(r, 0, "ligne %llu : colonne « %s » en double dans l'en-tête",
+                          (unsigned long long)r->rec_start, shown);
                     return;
                 }
             note_unknown(r, f);
