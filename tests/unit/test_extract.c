@@ -719,39 +719,6 @@ static void test_budget_amounts(void **state)
     check_budget_amounts();
 }
 
-/* A decimal-comma locale built for the test when none is installed: LC_NUMERIC only,
- * compiled by localedef into dir and found through LOCPATH (localedef exits 1 because the
- * other categories are missing; -c writes the locale anyway). NULL when impossible. */
-static const char *build_test_locale(const char *dir)
-{
-    static const char def[] = "LC_NUMERIC\ndecimal_point \",\"\nthousands_sep \".\"\ngrouping 3\nEND LC_NUMERIC\n";
-    char *src = tu_write_file(dir, "spie_numeric.def", def, sizeof def - 1);
-    if (!src)
-        return NULL;
-    char out[4096];
-    int len = snprintf(out, sizeof out, "%s/spie_TEST", dir);
-    const char *name = NULL;
-    if (len > 0 && (size_t)len < sizeof out) {
-        char *argv[] = {"localedef", "-c", "-i", src, "-f", "ANSI_X3.4-1968", out, NULL};
-        posix_spawn_file_actions_t fa;
-        if (posix_spawn_file_actions_init(&fa) == 0) {
-            pid_t pid;
-            if (posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0) == 0 &&
-                posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0) == 0 &&
-                posix_spawnp(&pid, "localedef", &fa, NULL, argv, environ) == 0) {
-                int status;
-                while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-                    ;
-                if (setenv("LOCPATH", dir, 1) == 0)
-                    name = "spie_TEST";
-            }
-            posix_spawn_file_actions_destroy(&fa);
-        }
-    }
-    free(src);
-    return name;
-}
-
 /* The same budget file gives the same cents under a decimal-comma LC_ALL. */
 static void test_budget_decimal_comma_locale(void **state)
 {
@@ -765,7 +732,7 @@ static void test_budget_decimal_comma_locale(void **state)
     if (!used) {
         dir = tu_mkdtemp();
         assert_non_null(dir);
-        const char *name = build_test_locale(dir);
+        const char *name = tu_build_comma_locale(dir);
         if (name && setlocale(LC_ALL, name) && strcmp(localeconv()->decimal_point, ",") == 0)
             used = name;
     }

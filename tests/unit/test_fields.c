@@ -696,45 +696,6 @@ static void test_cp1252(void **state)
     assert_int_equal(cp1252((bytes){"", 0}, out), 0);
 }
 
-/* A decimal-comma locale built for the test when none is installed: only LC_NUMERIC
- * (',' decimal point, '.' thousands), ASCII charmap, compiled by localedef into dir
- * (a few milliseconds) and found through LOCPATH. localedef exits 1 because the other
- * categories are missing (-c writes the locale anyway), so success is judged by
- * setlocale. Returns the locale name, NULL when localedef is not available. */
-static const char *build_test_locale(const char *dir)
-{
-    static const char def[] = "LC_NUMERIC\n"
-                              "decimal_point \",\"\n"
-                              "thousands_sep \".\"\n"
-                              "grouping 3\n"
-                              "END LC_NUMERIC\n";
-    char *src = tu_write_file(dir, "spie_numeric.def", def, sizeof def - 1);
-    if (!src)
-        return NULL;
-    char out[4096];
-    const int len = snprintf(out, sizeof out, "%s/spie_TEST", dir);
-    const char *name = NULL;
-    if (len > 0 && (size_t)len < sizeof out) {
-        char *argv[] = {"localedef", "-c", "-i", src, "-f", "ANSI_X3.4-1968", out, NULL};
-        posix_spawn_file_actions_t fa;
-        if (posix_spawn_file_actions_init(&fa) == 0) {
-            pid_t pid;
-            if (posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0) == 0 &&
-                posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0) == 0 &&
-                posix_spawnp(&pid, "localedef", &fa, NULL, argv, environ) == 0) {
-                int status;
-                while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-                    ;
-                if (setenv("LOCPATH", dir, 1) == 0)
-                    name = "spie_TEST";
-            }
-            posix_spawn_file_actions_destroy(&fa);
-        }
-    }
-    free(src);
-    return name;
-}
-
 /* Amounts, dates and months give the same values under a decimal-comma locale. The
  * assertions run first in the "C" locale, then again after switching to an installed
  * fr_FR/de_DE... locale or, when none is installed, to one built by the test. When even
@@ -763,7 +724,7 @@ static void test_decimal_comma_locale(void **state)
         assert_non_null(setlocale(LC_ALL, "C"));
         dir = tu_mkdtemp();
         assert_non_null(dir);
-        const char *name = build_test_locale(dir);
+        const char *name = tu_build_comma_locale(dir);
         if (name && setlocale(LC_ALL, name) &&
             strcmp(localeconv()->decimal_point, ",") == 0)
             used = name;

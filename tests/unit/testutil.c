@@ -7,8 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
+
+extern char **environ;
 
 char *tu_mkdtemp(void)
 {
@@ -138,6 +142,40 @@ char *tu_read_file(const char *path, size_t *out_n)
     if (out_n)
         *out_n = n;
     return buf;
+}
+
+const char *tu_build_comma_locale(const char *dir)
+{
+    static const char def[] = "LC_NUMERIC\n"
+                              "decimal_point \",\"\n"
+                              "thousands_sep \".\"\n"
+                              "grouping 3\n"
+                              "END LC_NUMERIC\n";
+    char *src = tu_write_file(dir, "spie_numeric.def", def, sizeof def - 1);
+    if (!src)
+        return NULL;
+    char out[4096];
+    const int len = snprintf(out, sizeof out, "%s/spie_TEST", dir);
+    const char *name = NULL;
+    if (len > 0 && (size_t)len < sizeof out) {
+        char *argv[] = {"localedef", "-c", "-i", src, "-f", "ANSI_X3.4-1968", out, NULL};
+        posix_spawn_file_actions_t fa;
+        if (posix_spawn_file_actions_init(&fa) == 0) {
+            pid_t pid;
+            if (posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0) == 0 &&
+                posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0) == 0 &&
+                posix_spawnp(&pid, "localedef", &fa, NULL, argv, environ) == 0) {
+                int status;
+                while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                    ;
+                if (setenv("LOCPATH", dir, 1) == 0)
+                    name = "spie_TEST";
+            }
+            posix_spawn_file_actions_destroy(&fa);
+        }
+    }
+    free(src);
+    return name;
 }
 
 spie_str tu_str(const char *s)

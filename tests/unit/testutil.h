@@ -17,6 +17,13 @@ char *tu_write_file(const char *dir, const char *name, const void *data, size_t 
 unsigned char *tu_gzip(const void *data, size_t n, size_t *out_n);
 /* Reads a whole (small) file into a malloc'd NUL-terminated buffer. */
 char *tu_read_file(const char *path, size_t *out_n);
+/* A decimal-comma locale built for the tests when none is installed: only LC_NUMERIC
+ * (',' decimal point, '.' thousands), ASCII charmap, compiled by localedef into dir (a
+ * few milliseconds) and found through LOCPATH, which this sets. localedef exits 1 because
+ * the other categories are missing (-c writes the locale anyway), so callers judge
+ * success by setlocale. Returns the locale name, NULL when localedef is not available. */
+const char *tu_build_comma_locale(const char *dir);
+
 /* A spie_str over a C string. */
 spie_str tu_str(const char *s);
 
