@@ -22,39 +22,6 @@ DEMO=$SRCDIR/samples/demo
 P=2023-06
 K=5
 
-# Where the engine disagrees with the specification, the check is run and its findings
-# printed as "# BUG:" lines without failing while the macro is 1; if the finding has gone,
-# the check fails and asks for the macro to be set to 0 (then it is enforced).
-#
-# BUG: a count masked in secondary may be the total of a line whose cells are all shown
-# (a région's ensemble count is a cell of the régions of the nation and the total of its
-# publics, sexes... and of its départements): it is then their sum, and what it protected
-# comes back by subtraction. indicators.md §7: "so that no masked value can be recovered".
-KNOWN_BUG_MASKED_TOTAL_OF_SHOWN_LINE=0
-# BUG: a line with a single masked cell whose other cells are all 0 is left as it is
-# (secret.c finds no non-zero cell to mask): the masked cell equals the shown total.
-KNOWN_BUG_SINGLE_MASK_NO_CANDIDATE=0
-# BUG: lines that secret.h does not list, which the CSV publishes with their totals: the
-# régions' breakdowns add up to the nation's; the départements of a wave add up to the
-# wave; the effectif of delai_<C>_km_mediane is termines + censures.
-KNOWN_BUG_LINES_NOT_IN_SECRET_H=0
-
-known_bug() { # FLAG description command...: see above
-    local flag=$1 desc=$2
-    shift 2
-    if [ "${!flag}" = 1 ]; then
-        if "$@" >"$TAP_TMP/out" 2>&1; then
-            tap_result 1 "$desc: $flag no longer reproduces, set it to 0"
-        else
-            tap_result 0 "$desc ($flag: reported, not enforced)"
-            sed 's/^/# BUG: /' "$TAP_TMP/out" | head -n 12
-            [ "$(wc -l <"$TAP_TMP/out")" -le 12 ] || echo "# BUG: ... ($(wc -l <"$TAP_TMP/out") lines in all)"
-        fi
-    else
-        ok_if "$desc" "$@"
-    fi
-}
-
 run() { # out [options...]: the demo inbox; the exit status is 0 or 1 (the demo has a late
     # and a missing territory), never 2 or 3
     local out=$1
@@ -308,10 +275,9 @@ ok_if "no shown count 1..4, rate with small n/x/n-x, statistic over < 5 persons"
 ok_if "money and territory counts are never masked" check none
 ok_if "masking changes statuses only (values as without the secret)" check values
 ok_if "effectifs hidden exactly where they could reveal a masked count of the cell" check effectifs
-known_bug KNOWN_BUG_SINGLE_MASK_NO_CANDIDATE "no line of secret.h has one masked cell beside a shown total" check single
-known_bug KNOWN_BUG_MASKED_TOTAL_OF_SHOWN_LINE "no masked value recovered from the lines of secret.h" check recover
-known_bug KNOWN_BUG_LINES_NOT_IN_SECRET_H "no masked value recovered with the régions' breakdowns, waves, KM effectifs" \
-    check recover-all
+ok_if "no line of secret.h has one masked cell beside a shown total" check single
+ok_if "no masked value recovered from the lines of secret.h" check recover
+ok_if "no masked value recovered with the régions' breakdowns, waves, KM effectifs" check recover-all
 # The lines with one masked cell beside a masked total: not a disclosure by themselves
 # (the reader misses two values), listed for the record.
 if ! check single-any >"$TAP_TMP/single_any" 2>&1; then

@@ -13,11 +13,7 @@
  * (rational arithmetic; t from mpmath), which is what R gives with
  *   x <- 0:7; y <- c(...); predict(lm(y ~ x), data.frame(x = 11), interval = "prediction")
  * and qt(0.975, df).
- *
- * Where the code disagrees with the specification, the assertion is written as the
- * specification says and guarded by a KNOWN_BUG_xxx macro set to 1 with a "BUG:" comment;
- * while the macro is 1, the test asserts the current behaviour instead, so that it fails
- * (and asks for the macro to be set to 0) once the engine is fixed. */
+ */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -38,20 +34,6 @@
 #include "spie/table.h"
 #include "spie/territories.h"
 #include "testutil.h"
-
-/* BUG: the projection keeps its points in a fixed array of 64 (budget_ind.c, xs[64]):
- * with a configured K above 64 and more than 64 months available, projection_* are nd,
- * although indicators.md §6 asks for the fit over the last K months (at least 3 points,
- * no upper bound). */
-#define KNOWN_BUG_PROJECTION_K_OVER_64 0
-
-/* BUG: the int64 cent sums are not checked for overflow (budget_ind.c add_lines,
- * add_money, envelope_rows): two valid lines of 50 000 000 000 000 000,00 each wrap to
- * -84 467 440 737 095 516,16 (signed overflow: undefined behaviour, aborts under
- * -fsanitize=undefined) and the wrapped value is published with statut ok. §6 asks for
- * exact sums; a sum that does not fit cannot be published as a number. While the macro is
- * 1 the test body is not run (running it is undefined behaviour). */
-#define KNOWN_BUG_SUM_OVERFLOW 0
 
 /* ---- fixture -------------------------------------------------------------------------- */
 
@@ -505,7 +487,6 @@ static void test_sums_exact_beyond_double(void **state)
 static void test_sum_overflow(void **state)
 {
     (void)state;
-#if !KNOWN_BUG_SUM_OVERFLOW
     fx *f = fx_new("departement,vague,allocation_etat\n31,AMI2,1000\n", "2021-03");
     etat(f, "31", "2021-01", "0", "50 000 000 000 000 000,00");
     etat(f, "31", "2021-02", "0", "50 000 000 000 000 000,00");
@@ -518,7 +499,6 @@ static void test_sum_overflow(void **state)
         assert_int_not_equal(r->status, SPIE_STATUS_OK);
     }
     fx_free(f);
-#endif
 }
 
 /* Engagement and consumption rates from the cents; allocation 0 -> nd (also for a group
@@ -1145,15 +1125,8 @@ static void test_projection_k_over_64(void **state)
         y[i] = cum;
     }
     fx_run(f);
-#if !KNOWN_BUG_PROJECTION_K_OVER_64
     ols o = ols_ref(x + 2, y + 2, 70, 83.0L);
     check_projection(f, &o, 70, 80000000.0);
-#else
-    /* BUG: nd today (see KNOWN_BUG_PROJECTION_K_OVER_64) */
-    (void)x;
-    (void)y;
-    check_nd(f, NAT, "FR", "projection_paye_fin", 70);
-#endif
     fx_free(f);
 }
 

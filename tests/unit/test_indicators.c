@@ -8,11 +8,7 @@
  * where they help (survival::survfit for Kaplan–Meier medians, quantile() type 7,
  * prop.test(x, n, correct = FALSE)$conf.int for the Wilson score interval); the Wilson
  * bounds are also recomputed here from the formula of indicators.md §4 in long double.
- *
- * Where the code disagrees with the specification, the assertion is written as the
- * specification says and guarded by a KNOWN_BUG_xxx macro set to 1 with a "BUG:" comment,
- * so that the suite stays green until the engine is fixed (then set the macro to 0). At
- * the time of writing no guard is needed: every assertion below holds. */
+ */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -9,11 +9,7 @@
  * not trust the masking pattern alone: a small solver (recover() below) plays the reader
  * of the tables, who knows that a line adds up to its total, and solves every line that
  * has a single unknown, again and again; no masked value may come out of it.
- *
- * Where the code disagrees with the specification, the assertion is written as the
- * specification says and guarded by a KNOWN_BUG_xxx macro set to 1 with a "BUG:" comment;
- * while the macro is 1 the test asserts today's behaviour instead, so that the suite stays
- * green and tells when the engine is fixed (then set the macro to 0). */
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,39 +25,6 @@
 #include "spie/secret.h"
 #include "spie/table.h"
 #include "testutil.h"
-
-/* BUG: a count masked in secondary in one line can be the total of another line whose
- * cells are all shown (a région's ensemble count is a cell of the line of the régions of
- * the nation, and the total of its own breakdown lines and of the line of its
- * départements): the masked value is then the sum of its shown parts, and the primary
- * cell that it protected comes back by subtraction. indicators.md §7: "so that no masked
- * value can be recovered by subtraction". secret.c treats the lines one by one and never
- * looks at the lines whose total it masks. */
-#define KNOWN_BUG_MASKED_TOTAL_OF_SHOWN_LINE 0
-
-/* BUG: when a line has a single masked cell and every other cell is 0 (or masked for
- * another reason than the line), secret.c finds no cell to mask and leaves the line as it
- * is: the masked cell is then the total less zeros. Seen on the demo inbox (national,
- * cohorte 2020-T1, delai_d_solution_termines = delai_d_solution_population). */
-#define KNOWN_BUG_SINGLE_MASK_NO_CANDIDATE 0
-
-/* BUG: delai_<C>_km_mediane has for effectif population - incoherents = termines +
- * censures (indicators.md §9, outputs.md §4), so when one of termines, censures is masked
- * and the other shown, the published effectif gives it back. secret.c hides only the
- * effectifs equal to a masked count. */
-#define KNOWN_BUG_KM_EFFECTIF_SUM 0
-
-/* BUG: the breakdowns of the régions add up to the breakdowns of the nation (national
- * RSA entrants = sum of the régions' RSA entrants), a line that secret.h does not list:
- * a région's masked modality comes back from the nation's and the other régions'. */
-#define KNOWN_BUG_REGION_MODALITY_LINES 0
-
-/* BUG: spie_secret_apply calls qsort(NULL, 0, ...) when no row of the table belongs to a
- * line (an empty table, or only national ensemble rows): undefined behaviour, which
- * -fsanitize=undefined stops on (secret.c, the qsort of the members). While it stands,
- * ballast() adds to such tables one région count of 100 (a line of one cell, never
- * masked) so that the member list is not empty, and the empty table is not tried. */
-#define KNOWN_BUG_QSORT_NULL 0
 
 /* ---- building tables -------------------------------------------------------------------- */
 
@@ -163,16 +126,6 @@ static void delay(spie_table *t, spie_level lv, const char *code, spie_breakdown
     cnt(t, lv, code, bd, mod, name, censures);
     snprintf(name, sizeof name, "delai_%s_incoherents", c);
     cnt(t, lv, code, bd, mod, name, incoherents);
-}
-
-/* See KNOWN_BUG_QSORT_NULL: a région count of 100 that no test looks at. */
-static void ballast(spie_table *t)
-{
-#if KNOWN_BUG_QSORT_NULL
-    cnt(t, REG, "84", ENS, "", "entrants", 100);
-#else
-    (void)t;
-#endif
 }
 
 static spie_secret_counts apply(spie_table *t, int k)
@@ -331,7 +284,6 @@ static void test_count_primary_k5(void **state)
 {
     (void)state;
     spie_table t = {0};
-    ballast(&t);
     cnt(&t, NAT, "FR", ENS, "", "entrants", 6);
     cnt(&t, NAT, "FR", ENS, "", "entrants_mois", 1);
     cnt(&t, NAT, "FR", ENS, "", "en_parcours", 5);
@@ -366,7 +318,6 @@ static void test_count_primary_k_argument(void **state)
     for (size_t kk = 0; kk < SPIE_ARRAY_LEN(ks); kk++) {
         int k = ks[kk];
         spie_table t = {0};
-        ballast(&t);
         for (size_t i = 0; i < SPIE_ARRAY_LEN(v); i++)
             cnt(&t, NAT, "FR", ENS, "", names[i], v[i]);
         spie_secret_counts c = apply(&t, k);
@@ -418,7 +369,6 @@ static void test_rate_primary(void **state)
         {"r_nd", 0, 0, SPIE_STATUS_ND},              /* no denominator: nd, not s */
     };
     spie_table t = {0};
-    ballast(&t);
     for (size_t i = 0; i < SPIE_ARRAY_LEN(cases); i++)
         rate(&t, cases[i].name, cases[i].x, cases[i].n);
     spie_secret_counts c = apply(&t, 5);
@@ -448,7 +398,6 @@ static void test_rate_primary_k_argument(void **state)
 {
     (void)state;
     spie_table t = {0};
-    ballast(&t);
     rate(&t, "a", 3, 20);
     rate(&t, "b", 2, 20);
     rate(&t, "c", 18, 20);
@@ -461,7 +410,6 @@ static void test_rate_primary_k_argument(void **state)
     spie_table_release(&t);
 
     spie_table u = {0};
-    ballast(&u);
     rate(&u, "a", 10, 40);
     rate(&u, "b", 11, 22);
     rate(&u, "c", 30, 40);
@@ -484,7 +432,6 @@ static void test_stat_primary(void **state)
 {
     (void)state;
     spie_table t = {0};
-    ballast(&t);
     stat(&t, NAT, "FR", "delai_d_orient_moyenne", 12.5, 4);
     stat(&t, NAT, "FR", "delai_d_orient_mediane", 10, 4);
     stat(&t, NAT, "FR", "delai_d_orient_p90", 30, 1);
@@ -530,7 +477,6 @@ static void test_none_never_masked(void **state)
 {
     (void)state;
     spie_table t = {0};
-    ballast(&t);
     money(&t, "paye_etat", 1);
     money(&t, "engage_etat", 300);
     money(&t, "allocation_etat", 0);
@@ -933,15 +879,12 @@ static void test_values_never_change(void **state)
     spie_table_release(&t);
 }
 
-/* An empty table is fine (see KNOWN_BUG_QSORT_NULL); the counts may be NULL. */
+/* An empty table is fine; the counts may be NULL. */
 static void test_empty_and_null_counts(void **state)
 {
     (void)state;
     spie_table t = {0};
-#if !KNOWN_BUG_QSORT_NULL
     assert_true(spie_secret_apply(&t, 5, NULL, NULL));
-#endif
-    ballast(&t);
     cnt(&t, NAT, "FR", ENS, "", "entrants", 2);
     spie_table_sort(&t);
     assert_true(spie_secret_apply(&t, 5, NULL, NULL));
@@ -949,7 +892,7 @@ static void test_empty_and_null_counts(void **state)
     spie_table_release(&t);
 }
 
-/* ---- disagreements with the specification (see the KNOWN_BUG macros) -------------------- */
+/* ---- leaks found on the demo inbox, kept as regression tests ----------------------------- */
 
 /* Nation 18 sorties = Occitanie 3 (primary) + Bretagne 15; Bretagne's publics 5 + 5 + 5 + 0.
  * The line of the régions masks Bretagne (15) in secondary, but Bretagne's own line of
@@ -972,16 +915,7 @@ static void test_masked_total_of_shown_line(void **state)
     q[0].cells[0] = get(&t, REG, "76", ENS, "", "sorties");
     q[0].cells[1] = get(&t, REG, "53", ENS, "", "sorties");
     q[1] = publics_eq(&t, REG, "53", "sorties");
-#if !KNOWN_BUG_MASKED_TOTAL_OF_SHOWN_LINE
     assert_no_recovery(&t, q, 2);
-#else
-    /* BUG: today Bretagne's total is masked, its publics all shown, Occitanie comes back. */
-    assert_masked(get(&t, REG, "53", ENS, "", "sorties"));
-    assert_shown(get(&t, REG, "53", PUB, "RSA", "sorties"));
-    int64_t v = 0;
-    const spie_figure *f = recover(&t, q, 2, &v);
-    assert_non_null(f);
-#endif
     spie_table_release(&t);
 }
 
@@ -1016,20 +950,7 @@ static void test_single_mask_without_candidate(void **state)
             q[n].cells[i] = get(&t, NAT, "FR", COH, cohorts[i], name);
         n++;
     }
-#if !KNOWN_BUG_SINGLE_MASK_NO_CANDIDATE
     assert_no_recovery(&t, q, n);
-#else
-    /* BUG: 2020-T1's termines (5) masked, its population (5) shown, censures and
-     * incoherents 0 shown: termines = population. (The population's effectif is hidden,
-     * as it equals a masked count of the cell, but its value 5 is there.) */
-    assert_masked(get(&t, NAT, "FR", COH, "2020-T1", "delai_d_solution_termines"));
-    const spie_figure *pop = get(&t, NAT, "FR", COH, "2020-T1", "delai_d_solution_population");
-    assert_int_equal(pop->status, SPIE_STATUS_OK);
-    assert_int_equal(pop->ival, 5);
-    int64_t v = 0;
-    const spie_figure *f = recover(&t, q, n, &v);
-    assert_non_null(f);
-#endif
     spie_table_release(&t);
 }
 
@@ -1051,16 +972,7 @@ static void test_km_effectif_sum(void **state)
     q[1] = (eq){.total = nat(&t, "delai_d_diag_km_mediane"), .from_effectif = true, .n = 2};
     q[1].cells[0] = nat(&t, "delai_d_diag_termines");
     q[1].cells[1] = nat(&t, "delai_d_diag_censures");
-#if !KNOWN_BUG_KM_EFFECTIF_SUM
     assert_no_recovery(&t, q, 2);
-#else
-    /* BUG: the KM median's effectif 28 stays published. */
-    assert_true(nat(&t, "delai_d_diag_km_mediane")->has_effectif);
-    int64_t v = 0;
-    const spie_figure *f = recover(&t, q, 2, &v);
-    assert_non_null(f);
-    assert_int_equal(v, 8);
-#endif
     spie_table_release(&t);
 }
 
@@ -1086,15 +998,7 @@ static void test_region_modality_lines(void **state)
     q[4] = (eq){.total = get(&t, NAT, "FR", PUB, "JEUNE", "entrants"), .n = 2};
     q[4].cells[0] = get(&t, REG, "76", PUB, "JEUNE", "entrants");
     q[4].cells[1] = get(&t, REG, "53", PUB, "JEUNE", "entrants");
-#if !KNOWN_BUG_REGION_MODALITY_LINES
     assert_no_recovery(&t, q, 5);
-#else
-    /* BUG: 3 = 43 - 40. */
-    int64_t v = 0;
-    const spie_figure *f = recover(&t, q, 5, &v);
-    assert_non_null(f);
-    assert_int_equal(v, f == get(&t, REG, "76", PUB, "RSA", "entrants") ? 3 : 10);
-#endif
     spie_table_release(&t);
 }
 
