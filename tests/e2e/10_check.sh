@@ -4,48 +4,11 @@
 # messages naming file:line, reruns byte-identical, and the reconciliation
 # lues = acceptees + rejetees on every ok row.
 . "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/quality.sh"
 
 DATA=$SRCDIR/tests/data/check/golden
 P=2021-06
 
-# csvcol FILE FICHIER COL: column COL (1-based) of the quality row whose fichier is
-# FICHIER (or, with FICHIER of the form DEPT/KIND, of that territory's row), RFC 4180
-# quoting understood; "NOROW" when there is none.
-CSVAWK='
-function csvsplit(s, a,    n, i, c, f, q) {
-    n = 0; f = ""; q = 0
-    for (i = 1; i <= length(s); i++) {
-        c = substr(s, i, 1)
-        if (q) {
-            if (c == "\"") { if (substr(s, i + 1, 1) == "\"") { f = f "\""; i++ } else q = 0 }
-            else f = f c
-        } else if (c == "\"") q = 1
-        else if (c == ",") { a[++n] = f; f = "" }
-        else f = f c
-    }
-    a[++n] = f
-    return n
-}'
-csvcol() {
-    awk -v key="$2" -v col="$3" "$CSVAWK"'
-        NR > 1 { n = csvsplit($0, a)
-                 if (a[3] == key || a[1] "/" a[2] == key && a[6] != "non_retenu") { print a[col]; found = 1; exit } }
-        END { if (!found) print "NOROW" }' "$1"
-}
-# reconciled FILE: on every ok row, lues = acceptees + rejetees and the 14 reason
-# columns add up to rejetees; every row has 26 columns.
-reconciled() {
-    awk "$CSVAWK"'
-        { n = csvsplit($0, a); if (n != 26) { print "line " NR ": " n " columns"; bad = 1; next } }
-        NR == 1 { next }
-        a[6] == "ok" {
-            s = 0; for (i = 13; i <= 26; i++) s += a[i]
-            if (a[8] != a[9] + a[10]) { print "line " NR ": lues " a[8] " != " a[9] " + " a[10]; bad = 1 }
-            if (s != a[10]) { print "line " NR ": reasons " s " != rejetees " a[10]; bad = 1 }
-            ok++ }
-        a[6] == "inutilisable" && a[9] != 0 { print "line " NR ": inutilisable with acceptees " a[9]; bad = 1 }
-        END { if (!ok) { print "no ok row"; bad = 1 }; exit bad }' "$1"
-}
 # status of a command, stderr kept in $TAP_TMP/err
 st() {
     "$@" >"$TAP_TMP/stdout" 2>"$TAP_TMP/err"
@@ -122,9 +85,9 @@ ok_if "qualite written" test -f "$TAP_TMP/c0/$P/qualite_$P.csv"
 ok_if "rejets written (gzip)" gzip -t "$TAP_TMP/c0/$P/rejets_$P.csv.gz"
 is "rejets of a clean inbox: the header alone" "$(zcat "$TAP_TMP/c0/$P/rejets_$P.csv.gz")" \
     "fichier,ligne,colonne,code,motif,contenu"
-is "clean: 31 beneficiaires ok" "$(csvcol "$TAP_TMP/c0/$P/qualite_$P.csv" 31/beneficiaires 6)" ok
-is "clean: NAT budget manquant" "$(csvcol "$TAP_TMP/c0/$P/qualite_$P.csv" NAT/budget 6)" manquant
-ok_if "clean: reconciliation on every ok row" reconciled "$TAP_TMP/c0/$P/qualite_$P.csv"
+is "clean: 31 beneficiaires ok" "$(qcol "$TAP_TMP/c0/$P/qualite_$P.csv" 31/beneficiaires 6)" ok
+is "clean: NAT budget manquant" "$(qcol "$TAP_TMP/c0/$P/qualite_$P.csv" NAT/budget 6)" manquant
+ok_if "clean: reconciliation on every ok row" reconciled "$TAP_TMP/c0/$P/qualite_$P.csv" 1
 ok_if "only the outputs of spie check in the period folder" \
     test "$(ls -A "$TAP_TMP/c0/$P" | sort | tr '\n' ' ')" = "manifest.json qualite_$P.csv rejets_$P.csv.gz "
 
@@ -158,7 +121,7 @@ cmp -s "$TAP_TMP/rejets.csv" "$DATA/expected/rejets_$P.csv" ||
     diff "$DATA/expected/rejets_$P.csv" "$TAP_TMP/rejets.csv" | sed 's/^/# /'
 ok_if "golden: rejets starts with a gzip header without name or time" \
     test "$(od -An -tx1 -N10 "$R" | tr -d ' \n')" = "1f8b0800000000000003"
-ok_if "golden: reconciliation on every ok row (awk)" reconciled "$Q"
+ok_if "golden: reconciliation on every ok row (awk)" reconciled "$Q" 1
 ok_if "golden: stderr names file:line of a rejected row" \
     grep -q "spie_31_2021-06_beneficiaires\.csv\.gz:3:" "$TAP_TMP/golden.err"
 ok_if "golden: stderr names the reason of that row" grep -q "DATE_INVALIDE" "$TAP_TMP/golden.err"

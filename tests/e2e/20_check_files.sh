@@ -6,45 +6,12 @@
 # an unusable beneficiaires making every etapes row BENEFICIAIRE_INCONNU, and the exit
 # status of each case.
 . "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/quality.sh"
 
 P=2021-06
 TERR=$TAP_TMP/terr.csv
 printf 'departement,vague,allocation_etat\n31,AMI1,1000.00\n' >"$TERR"
 
-CSVAWK='
-function csvsplit(s, a,    n, i, c, f, q) {
-    n = 0; f = ""; q = 0
-    for (i = 1; i <= length(s); i++) {
-        c = substr(s, i, 1)
-        if (q) {
-            if (c == "\"") { if (substr(s, i + 1, 1) == "\"") { f = f "\""; i++ } else q = 0 }
-            else f = f c
-        } else if (c == "\"") q = 1
-        else if (c == ",") { a[++n] = f; f = "" }
-        else f = f c
-    }
-    a[++n] = f
-    return n
-}'
-# col QUALITE KEY COL: column COL of the row whose fichier is KEY, or of the programme row
-# DEPT/KIND; NOROW when there is none.
-col() {
-    awk -v key="$2" -v col="$3" "$CSVAWK"'
-        NR > 1 { csvsplit($0, a)
-                 if (a[3] == key || a[1] "/" a[2] == key && a[6] != "non_retenu") { print a[col]; found = 1; exit } }
-        END { if (!found) print "NOROW" }' "$1"
-}
-reconciled() {
-    awk "$CSVAWK"'
-        { n = csvsplit($0, a); if (n != 26) { print "line " NR ": " n " columns"; bad = 1; next } }
-        NR == 1 { next }
-        a[6] == "ok" {
-            s = 0; for (i = 13; i <= 26; i++) s += a[i]
-            if (a[8] != a[9] + a[10]) { print "line " NR ": lues " a[8] " != " a[9] " + " a[10]; bad = 1 }
-            if (s != a[10]) { print "line " NR ": reasons " s " != rejetees " a[10]; bad = 1 } }
-        a[6] == "inutilisable" && a[9] != 0 { print "line " NR ": inutilisable with acceptees " a[9]; bad = 1 }
-        END { exit bad }' "$1"
-}
 
 BENEF='id_beneficiaire;date_entree;public\nB1;2021-03-05;RSA\nB2;2021-04-01;DE\nB3;2021-05-02;TH\n'
 ETAPES='id_beneficiaire;etape;date_etape;type\nB1;ORIENTATION;2021-03-10;SOCIALE\nB2;SOLUTION;2021-04-02;\n'
@@ -87,23 +54,23 @@ printf "$BUDGET" >"$IN/spie_20_2021-06_budget.csv"  # no 20 since 1976
 printf "$BUDGET" >"$IN/spie_32_2021-06_budget.csv"  # real, not in the programme
 run "$IN" ignored
 is "ignored entries only: the run ends (no FIFO read), exit 0" "$STATUS" 0
-is "symlink named like an extract: ignored" "$(col "$Q" spie_31_2021-06_budget.csv 6)" ignore
-is "symlink: the reason" "$(col "$Q" spie_31_2021-06_budget.csv 7)" "lien symbolique"
-is "directory named like an extract: ignored" "$(col "$Q" spie_31_2021-06_etapes.csv 6)" ignore
-is "directory: the reason" "$(col "$Q" spie_31_2021-06_etapes.csv 7)" "répertoire"
-is "FIFO named like an extract: ignored" "$(col "$Q" spie_31_2021-06_beneficiaires.csv 6)" ignore
-is "FIFO: the reason" "$(col "$Q" spie_31_2021-06_beneficiaires.csv 7)" "pas un fichier ordinaire"
+is "symlink named like an extract: ignored" "$(qcol "$Q" spie_31_2021-06_budget.csv 6)" ignore
+is "symlink: the reason" "$(qcol "$Q" spie_31_2021-06_budget.csv 7)" "lien symbolique"
+is "directory named like an extract: ignored" "$(qcol "$Q" spie_31_2021-06_etapes.csv 6)" ignore
+is "directory: the reason" "$(qcol "$Q" spie_31_2021-06_etapes.csv 7)" "répertoire"
+is "FIFO named like an extract: ignored" "$(qcol "$Q" spie_31_2021-06_beneficiaires.csv 6)" ignore
+is "FIFO: the reason" "$(qcol "$Q" spie_31_2021-06_beneficiaires.csv 7)" "pas un fichier ordinaire"
 for f in notes.txt spie_31_2021-06_ETAPES.csv.gz SPIE_31_2021-06_budget.csv.gz spie_2a_2021-06_budget.csv \
     spie_31_2021-13_budget.csv spie_NAT_2021-06_etapes.csv.gz spie_31_2021-06_budget.csv.bak .spie_31_2021-06_budget.csv \
     spie_31_2021-06_budget.csv.gz.1 spie_31_2021_budget.csv; do
-    is "$f: ignored, nom non conforme" "$(col "$Q" "$f" 6) $(col "$Q" "$f" 7)" "ignore nom non conforme"
+    is "$f: ignored, nom non conforme" "$(qcol "$Q" "$f" 6) $(qcol "$Q" "$f" 7)" "ignore nom non conforme"
 done
-is "spie_975: département inconnu" "$(col "$Q" spie_975_2021-06_budget.csv 7)" "département inconnu"
-is "spie_20: département inconnu" "$(col "$Q" spie_20_2021-06_budget.csv 7)" "département inconnu"
-is "spie_32: département hors programme" "$(col "$Q" spie_32_2021-06_budget.csv 7)" "département hors programme"
-is "the real extracts are the ones used (beneficiaires)" "$(col "$Q" 31/beneficiaires 3)" spie_31_2021-06_beneficiaires.csv.gz
-is "the real extracts are the ones used (budget)" "$(col "$Q" 31/budget 3)" spie_31_2021-06_budget.csv.gz
-is "the real extracts are the ones used (etapes)" "$(col "$Q" 31/etapes 3)" spie_31_2021-06_etapes.csv.gz
+is "spie_975: département inconnu" "$(qcol "$Q" spie_975_2021-06_budget.csv 7)" "département inconnu"
+is "spie_20: département inconnu" "$(qcol "$Q" spie_20_2021-06_budget.csv 7)" "département inconnu"
+is "spie_32: département hors programme" "$(qcol "$Q" spie_32_2021-06_budget.csv 7)" "département hors programme"
+is "the real extracts are the ones used (beneficiaires)" "$(qcol "$Q" 31/beneficiaires 3)" spie_31_2021-06_beneficiaires.csv.gz
+is "the real extracts are the ones used (budget)" "$(qcol "$Q" 31/budget 3)" spie_31_2021-06_budget.csv.gz
+is "the real extracts are the ones used (etapes)" "$(qcol "$Q" 31/etapes 3)" spie_31_2021-06_etapes.csv.gz
 # Other entries come after the programme rows, sorted by name (byte order).
 awk -F, 'NR > 1 && ($6 == "ignore" || $6 == "non_retenu") { print $3 }' "$Q" >"$TAP_TMP/names"
 ok_if "ignored rows sorted by name (byte order)" sh -c "LC_ALL=C sort -c '$TAP_TMP/names'"
@@ -122,13 +89,13 @@ SIZE=$(wc -c <"$TAP_TMP/full.gz")
 head -c $((SIZE - 5)) "$TAP_TMP/full.gz" >"$IN/spie_31_${P}_beneficiaires.csv.gz"
 run "$IN" cut
 is "cut beneficiaires: exit 1" "$STATUS" 1
-is "cut beneficiaires: inutilisable" "$(col "$Q" 31/beneficiaires 6)" inutilisable
+is "cut beneficiaires: inutilisable" "$(qcol "$Q" 31/beneficiaires 6)" inutilisable
 ok_if "cut beneficiaires: motif gives the offset (the file size)" \
     sh -c "awk 'index(\$0, \"spie_31_${P}_beneficiaires\")' '$Q' | grep -q 'octet $((SIZE - 5))'"
-is "cut beneficiaires: 0 accepted" "$(col "$Q" 31/beneficiaires 9)" 0
-is "cut beneficiaires: etapes still read (ok)" "$(col "$Q" 31/etapes 6)" ok
+is "cut beneficiaires: 0 accepted" "$(qcol "$Q" 31/beneficiaires 9)" 0
+is "cut beneficiaires: etapes still read (ok)" "$(qcol "$Q" 31/etapes 6)" ok
 is "cut beneficiaires: every etapes row BENEFICIAIRE_INCONNU" \
-    "$(col "$Q" 31/etapes 8) $(col "$Q" 31/etapes 9) $(col "$Q" 31/etapes 24)" "2 0 2"
+    "$(qcol "$Q" 31/etapes 8) $(qcol "$Q" 31/etapes 9) $(qcol "$Q" 31/etapes 24)" "2 0 2"
 ok_if "cut beneficiaires: stderr says the file is unusable" grep -q "beneficiaires.csv.gz.*inutilisable" "$TAP_TMP/err-cut"
 ok_if "cut: reconciliation" reconciled "$Q"
 
@@ -138,7 +105,7 @@ IN=$(new_inbox trail)
 GZSIZE=$(printf "$BUDGET" | gzip -n | wc -c)
 run "$IN" trail
 is "trailing bytes: exit 1" "$STATUS" 1
-is "trailing bytes: budget inutilisable" "$(col "$Q" 31/budget 6)" inutilisable
+is "trailing bytes: budget inutilisable" "$(qcol "$Q" 31/budget 6)" inutilisable
 ok_if "trailing bytes: offset of the first stray byte" \
     sh -c "awk 'index(\$0, \"_budget.csv.gz\")' '$Q' | grep -q 'octet $GZSIZE'"
 
@@ -148,11 +115,11 @@ printf "$BUDGET" >"$IN/spie_31_${P}_budget.csv.gz"
 cp "$TAP_TMP/empty.gz" "$IN/spie_31_${P}_etapes.csv.gz"
 run "$IN" notgz
 is "not gzip: exit 1" "$STATUS" 1
-is "not gzip: budget inutilisable" "$(col "$Q" 31/budget 6)" inutilisable
+is "not gzip: budget inutilisable" "$(qcol "$Q" 31/budget 6)" inutilisable
 ok_if "not gzip: offset 0" sh -c "awk 'index(\$0, \"_budget.csv.gz\")' '$Q' | grep -q 'octet 0'"
-is "empty .gz: etapes inutilisable" "$(col "$Q" 31/etapes 6)" inutilisable
+is "empty .gz: etapes inutilisable" "$(qcol "$Q" 31/etapes 6)" inutilisable
 ok_if "empty .gz: offset 0" sh -c "awk 'index(\$0, \"_etapes.csv.gz\")' '$Q' | grep -q 'octet 0'"
-is "not gzip: the beneficiaires still ok" "$(col "$Q" 31/beneficiaires 6)" ok
+is "not gzip: the beneficiaires still ok" "$(qcol "$Q" 31/beneficiaires 6)" ok
 ok_if "not gzip: reconciliation" reconciled "$Q"
 
 IN=$(new_inbox flip)
@@ -160,8 +127,8 @@ printf "$BENEF" | gzip -n >"$TAP_TMP/flip.gz"
 perl -e 'local $/; my $d = <STDIN>; substr($d, 20, 1) = chr(ord(substr($d, 20, 1)) ^ 0x20); print $d' \
     <"$TAP_TMP/flip.gz" >"$IN/spie_31_${P}_beneficiaires.csv.gz"
 run "$IN" flip
-is "flipped byte: beneficiaires inutilisable" "$(col "$Q" 31/beneficiaires 6)" inutilisable
-is "flipped byte: 0 accepted" "$(col "$Q" 31/beneficiaires 9)" 0
+is "flipped byte: beneficiaires inutilisable" "$(qcol "$Q" 31/beneficiaires 6)" inutilisable
+is "flipped byte: 0 accepted" "$(qcol "$Q" 31/beneficiaires 9)" 0
 ok_if "flipped byte: motif gives an offset" sh -c "awk 'index(\$0, \"_beneficiaires.csv.gz\")' '$Q' | grep -q 'octet [0-9]'"
 
 # NUL padding after the last member: ok, noted. Two members: all rows.
@@ -171,11 +138,11 @@ IN=$(new_inbox padded)
     printf 'UTION;2021-04-02;\nB3;SUIVI;2021-05-03;\n' | gzip -n; } >"$IN/spie_31_${P}_etapes.csv.gz"
 run "$IN" padded
 is "NUL padding and two members: exit 0" "$STATUS" 0
-is "NUL padding: ok" "$(col "$Q" 31/beneficiaires 6)" ok
+is "NUL padding: ok" "$(qcol "$Q" 31/beneficiaires 6)" ok
 ok_if "NUL padding: noted in motif" sh -c "awk 'index(\$0, \"_beneficiaires.csv.gz\")' '$Q' | grep -q 'nuls'"
-is "NUL padding: rows read and accepted" "$(col "$Q" 31/beneficiaires 8) $(col "$Q" 31/beneficiaires 9)" "3 3"
+is "NUL padding: rows read and accepted" "$(qcol "$Q" 31/beneficiaires 8) $(qcol "$Q" 31/beneficiaires 9)" "3 3"
 is "two members, a line cut between them: every row" \
-    "$(col "$Q" 31/etapes 8) $(col "$Q" 31/etapes 9)" "3 3"
+    "$(qcol "$Q" 31/etapes 8) $(qcol "$Q" 31/etapes 9)" "3 3"
 
 # ------------------------------------------------------------------- selection
 # Missing kind, late files, a file of a later month only, no fall-back.
@@ -183,27 +150,27 @@ IN=$(new_inbox missing)
 rm "$IN/spie_31_${P}_etapes.csv.gz"
 run "$IN" missing
 is "etapes missing: exit 1" "$STATUS" 1
-is "etapes missing: manquant" "$(col "$Q" 31/etapes 6)" manquant
-is "etapes missing: no file named" "$(col "$Q" 31/etapes 3)" ""
-is "etapes missing: counts empty, not 0" "$(col "$Q" 31/etapes 8)" ""
+is "etapes missing: manquant" "$(qcol "$Q" 31/etapes 6)" manquant
+is "etapes missing: no file named" "$(qcol "$Q" 31/etapes 3)" ""
+is "etapes missing: counts empty, not 0" "$(qcol "$Q" 31/etapes 8)" ""
 ok_if "etapes missing: stderr names territory 31" grep -q "31" "$TAP_TMP/err-missing"
 
 IN=$(new_inbox late 2021-04)
 run "$IN" late
 is "everything two months late: exit 1" "$STATUS" 1
-is "late: statut ok" "$(col "$Q" 31/budget 6)" ok
-is "late: mois and retard_mois" "$(col "$Q" 31/budget 4) $(col "$Q" 31/budget 5)" "2021-04 2"
+is "late: statut ok" "$(qcol "$Q" 31/budget 6)" ok
+is "late: mois and retard_mois" "$(qcol "$Q" 31/budget 4) $(qcol "$Q" 31/budget 5)" "2021-04 2"
 ok_if "late: stderr says so" grep -q "en retard de 2 mois" "$TAP_TMP/err-late"
 ok_if "late: reconciliation" reconciled "$Q"
 
 IN=$(new_inbox future 2021-07)
 run "$IN" future
 is "only files after P: exit 1" "$STATUS" 1
-is "after P: territory missing" "$(col "$Q" 31/beneficiaires 6)" manquant
-is "after P: listed as non_retenu" "$(col "$Q" spie_31_2021-07_beneficiaires.csv.gz 6)" non_retenu
-is "after P: the reason" "$(col "$Q" spie_31_2021-07_beneficiaires.csv.gz 7)" "mois postérieur à la période"
+is "after P: territory missing" "$(qcol "$Q" 31/beneficiaires 6)" manquant
+is "after P: listed as non_retenu" "$(qcol "$Q" spie_31_2021-07_beneficiaires.csv.gz 6)" non_retenu
+is "after P: the reason" "$(qcol "$Q" spie_31_2021-07_beneficiaires.csv.gz 7)" "mois postérieur à la période"
 is "non_retenu: its dept, kind and month" \
-    "$(col "$Q" spie_31_2021-07_beneficiaires.csv.gz 1) $(col "$Q" spie_31_2021-07_beneficiaires.csv.gz 2) $(col "$Q" spie_31_2021-07_beneficiaires.csv.gz 4)" \
+    "$(qcol "$Q" spie_31_2021-07_beneficiaires.csv.gz 1) $(qcol "$Q" spie_31_2021-07_beneficiaires.csv.gz 2) $(qcol "$Q" spie_31_2021-07_beneficiaires.csv.gz 4)" \
     "31 beneficiaires 2021-07"
 
 # No fall-back: the selected month's file is unusable, an older good one exists.
@@ -213,9 +180,9 @@ printf 'not gzip' >"$IN/spie_31_${P}_beneficiaires.csv.gz"
 run "$IN" nofallback
 is "no fall-back: exit 1" "$STATUS" 1
 is "no fall-back: the selected file is the unusable one" \
-    "$(col "$Q" 31/beneficiaires 3) $(col "$Q" 31/beneficiaires 6)" "spie_31_${P}_beneficiaires.csv.gz inutilisable"
-is "no fall-back: the older one is not retained" "$(col "$Q" spie_31_2021-05_beneficiaires.csv.gz 6)" non_retenu
-is "no fall-back: etapes all BENEFICIAIRE_INCONNU" "$(col "$Q" 31/etapes 9) $(col "$Q" 31/etapes 24)" "0 2"
+    "$(qcol "$Q" 31/beneficiaires 3) $(qcol "$Q" 31/beneficiaires 6)" "spie_31_${P}_beneficiaires.csv.gz inutilisable"
+is "no fall-back: the older one is not retained" "$(qcol "$Q" spie_31_2021-05_beneficiaires.csv.gz 6)" non_retenu
+is "no fall-back: etapes all BENEFICIAIRE_INCONNU" "$(qcol "$Q" 31/etapes 9) $(qcol "$Q" 31/etapes 24)" "0 2"
 
 # A .csv + .csv.gz pair at a month that is not selected: only reported.
 IN=$(new_inbox oldpair)
@@ -223,8 +190,8 @@ printf "$BUDGET" >"$IN/spie_31_2021-04_budget.csv"
 printf "$BUDGET" | gzip -n >"$IN/spie_31_2021-04_budget.csv.gz"
 run "$IN" oldpair
 is "pair at an older month: not an error, exit 0" "$STATUS" 0
-is "pair at an older month: .csv not retained" "$(col "$Q" spie_31_2021-04_budget.csv 6)" non_retenu
-is "pair at an older month: .csv.gz not retained" "$(col "$Q" spie_31_2021-04_budget.csv.gz 6)" non_retenu
+is "pair at an older month: .csv not retained" "$(qcol "$Q" spie_31_2021-04_budget.csv 6)" non_retenu
+is "pair at an older month: .csv.gz not retained" "$(qcol "$Q" spie_31_2021-04_budget.csv.gz 6)" non_retenu
 ok_if "pair at an older month: the reason says both exist" \
     sh -c "awk -F, '\$3 == \"spie_31_2021-04_budget.csv\"' '$Q' | grep -q 'csv.gz'"
 
@@ -234,8 +201,8 @@ rm "$IN/spie_31_${P}_budget.csv.gz"
 printf "$BUDGET" >"$IN/spie_31_${P}_budget.csv"
 printf 'id_beneficiaire;date_entree\nB1;2021-03-05\n' | gzip -n >"$IN/spie_31_${P}_beneficiaires.csv.gz"
 run "$IN" plain
-is "plain .csv: ok" "$(col "$Q" 31/budget 6)" ok
-is "header without public: inutilisable" "$(col "$Q" 31/beneficiaires 6)" inutilisable
+is "plain .csv: ok" "$(qcol "$Q" 31/budget 6)" ok
+is "header without public: inutilisable" "$(qcol "$Q" 31/beneficiaires 6)" inutilisable
 ok_if "header without public: the motif names the column" \
     sh -c "awk 'index(\$0, \"_beneficiaires.csv.gz\")' '$Q' | grep -q 'public'"
 is "header without public: exit 1" "$STATUS" 1
@@ -245,12 +212,12 @@ IN=$(new_inbox natbad)
 printf 'pas du gzip' >"$IN/spie_NAT_${P}_budget.csv.gz"
 run "$IN" natbad
 is "NAT unusable: exit 1" "$STATUS" 1
-is "NAT unusable: inutilisable" "$(col "$Q" NAT/budget 6)" inutilisable
+is "NAT unusable: inutilisable" "$(qcol "$Q" NAT/budget 6)" inutilisable
 IN=$(new_inbox natok)
 printf 'mois;financeur;montant_engage;montant_paye;departement\n2021-05;ETAT;10;5;NAT\n' >"$IN/spie_NAT_${P}_budget.csv"
 run "$IN" natok
 is "NAT present and clean: exit 0" "$STATUS" 0
-is "NAT present: ok, 1 row" "$(col "$Q" NAT/budget 6) $(col "$Q" NAT/budget 9)" "ok 1"
+is "NAT present: ok, 1 row" "$(qcol "$Q" NAT/budget 6) $(qcol "$Q" NAT/budget 9)" "ok 1"
 
 # An empty inbox: every programme row missing.
 mkdir -p "$TAP_TMP/emptybox"
