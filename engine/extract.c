@@ -306,6 +306,7 @@ struct reader {
     unsigned char bom_buf[3];
 
     /* header phase */
+    char delim;          /* the separator, once the header line is seen */
     bool header_fed;     /* the header line went to libcsv */
     bool have_header;    /* and came back as a row */
     buf hdr;
@@ -316,9 +317,12 @@ struct reader {
     char unknown[MAX_UNKNOWN_NOTE];
 
     /* current record */
-    buf raw;             /* first RAW_KEEP bytes of the record */
+    buf raw;             /* first RAW_KEEP bytes of the record (libcsv path) */
+    const char *rawp;    /* the record's bytes for the rejects: raw.p, or the line itself */
+    size_t rawn;
     uint64_t rec_bytes;
-    buf fields;          /* field bytes, back to back */
+    buf fields;          /* field bytes, back to back (libcsv path) */
+    const char *fbase;   /* fields.p, or the line itself: field h is fbase[foff[h]..+flen[h]) */
     size_t *foff, *flen;
     size_t nf, fcap;
     buf xcode;           /* transcoded fields of the current record */
@@ -341,7 +345,7 @@ typedef struct reader reader;
  * (fields.p may still be NULL): its fields point to "". */
 static spie_str field_at(const reader *r, size_t h)
 {
-    spie_str f = {r->fields.p ? r->fields.p + r->foff[h] : "", r->flen[h]};
+    spie_str f = {r->fbase ? r->fbase + r->foff[h] : "", r->flen[h]};
     return f;
 }
 
@@ -386,8 +390,8 @@ static size_t utf8_seq(const char *s, size_t n)
  * the RAW_KEEP limit is dropped, not transcoded. *out is NULL when memory ran out. */
 static size_t raw_for_reject(reader *r, const char **out)
 {
-    const char *s = r->raw.p ? r->raw.p : "";
-    size_t n = r->raw.len;
+    const char *s = r->rawp ? r->rawp : "";
+    size_t n = r->rawn;
     if (spie_utf8_valid(s, n)) {
         *out = s;
     } else {
@@ -800,6 +804,22 @@ static void process_header(reader *r)
                          (unsigned long long)r->rec_start, r->cols[c].name); return; }
 }
 
+/* Room for one more field in foff/flen. */
+static bool grow_fields(reader *r)
+{
+    size_t nc = r->fcap ? r->fcap * 2 : 16;
+    size_t *no = realloc(r->foff, nc * sizeof *no);
+    if (!no)
+        return false;
+    r->foff = no;
+    size_t *nl = realloc(r->flen, nc * sizeof *nl);
+    if (!nl)
+        return false;
+    r->flen = nl;
+    r->fcap = nc;
+    return true;
+}
+
 /* libcsv: end of a field. */
 static void on_field(void *s, size_t len, void *data)
 {
@@ -811,18 +831,8 @@ static void on_field(void *s, size_t len, void *data)
                      SPIE_FIELD_MAX); return; }
     if (r->nf == SPIE_COLUMNS_MAX)
         { failf(r, 0, "ligne %llu : plus de %u champs", (unsigned long long)r->rec_start, SPIE_COLUMNS_MAX); return; }
-    if (r->nf == r->fcap) {
-        size_t nc = r->fcap ? r->fcap * 2 : 16;
-        size_t *no = realloc(r->foff, nc * sizeof *no);
-        if (!no)
-            { fail_memory(r); return; }
-        r->foff = no;
-        size_t *nl = realloc(r->flen, nc * sizeof *nl);
-        if (!nl)
-            { fail_memory(r); return; }
-        r->flen = nl;
-        r->fcap = nc;
-    }
+    if (r->nf == r->fcap && !grow_fields(r))
+        { fail_memory(r); return; }
     r->foff[r->nf] = r->fields.len;
     r->flen[r->nf] = len;
     if (len && !buf_append(&r->fields, s, len))
@@ -838,6 +848,22 @@ static void end_record(reader *r)
     r->rec_bytes = 0;
 }
 
+static void data_record(reader *r)
+{
+    r->rep->rows_read++;
+    if (r->nf != r->ncols) {
+        reject(r, SPIE_R_NB_CHAMPS, -1);
+    } else if (!prepare_fields(r)) {
+        fail_memory(r);
+    } else {
+        switch (r->job->kind) {
+        case SPIE_KIND_BENEFICIAIRES: row_beneficiaires(r); break;
+        case SPIE_KIND_ETAPES: row_etapes(r); break;
+        default: row_budget(r); break;
+        }
+    }
+}
+
 /* libcsv: end of a record (or of a blank line, under CSV_REPALL_NL). */
 static void on_row(int c, void *data)
 {
@@ -845,23 +871,15 @@ static void on_row(int c, void *data)
     reader *r = data;
     if (r->failed)
         return;
+    r->fbase = r->fields.p;
+    r->rawp = r->raw.p;
+    r->rawn = r->raw.len;
     if (r->nf == 0) {
         r->rep->empty_lines++;
     } else if (!r->have_header) {
         process_header(r);
     } else {
-        r->rep->rows_read++;
-        if (r->nf != r->ncols) {
-            reject(r, SPIE_R_NB_CHAMPS, -1);
-        } else if (!prepare_fields(r)) {
-            fail_memory(r);
-        } else {
-            switch (r->job->kind) {
-            case SPIE_KIND_BENEFICIAIRES: row_beneficiaires(r); break;
-            case SPIE_KIND_ETAPES: row_etapes(r); break;
-            default: row_budget(r); break;
-            }
-        }
+        data_record(r);
     }
     end_record(r);
     r->rec_start = r->cur_line + 1;
@@ -1072,7 +1090,8 @@ static void end_of_line(reader *r)
                 semi += r->hdr.p[i] == ';';
                 comma += r->hdr.p[i] == ',';
             }
-            csv_set_delim(&r->csv, semi > comma ? ';' : ',');
+            r->delim = semi > comma ? ';' : ',';
+            csv_set_delim(&r->csv, (unsigned char)r->delim);
             r->header_fed = true;
             quote_feed(r, r->hdr.p, r->hdr.len);
             quote_eol(r);
@@ -1090,6 +1109,61 @@ static void end_of_line(reader *r)
     }
     r->cur_line++;
     r->line_has_bytes = false;
+}
+
+/* ---- the plain-line path ---------------------------------------------------------------
+ * Almost every line of a real extract is a whole record whose fields are either unquoted
+ * without any '"', or quoted from their first byte to a closing quote that is followed by
+ * the separator or the end of the line, with no '"' inside. For such a line, splitting at
+ * the separators gives exactly the fields that the quote normaliser and libcsv give
+ * (libcsv's trimming of unquoted fields is redone by prepare_fields anyway), so the line
+ * is split here, in place, without copying a byte. Any other line (a doubled or stray
+ * quote, characters after a closing quote, a quote left open, a blank line, a field or a
+ * field count over the limits) returns false and goes to libcsv, which stays the
+ * reference: job->csv_reference sends every line there, and the tests and the fuzzer
+ * compare both paths. */
+static bool plain_line(reader *r, const char *p, size_t n)
+{
+    if (n > SPIE_RECORD_MAX || blank(p, n))
+        return false;
+    const char *s = p, *const end = p + n;
+    size_t nf = 0;
+    for (;;) {
+        const char *fs, *fe, *next;
+        if (s < end && *s == '"') {
+            const char *q = memchr(s + 1, '"', (size_t)(end - s - 1));
+            if (!q || (q + 1 < end && q[1] != r->delim))
+                return false;
+            fs = s + 1;
+            fe = q;
+            next = q + 1;
+        } else {
+            const char *d = memchr(s, r->delim, (size_t)(end - s));
+            fe = d ? d : end;
+            if (memchr(s, '"', (size_t)(fe - s)))
+                return false;
+            fs = s;
+            next = fe;
+        }
+        if ((size_t)(fe - fs) > SPIE_FIELD_MAX || nf == SPIE_COLUMNS_MAX)
+            return false;
+        if (nf == r->fcap && !grow_fields(r))
+            return false; /* libcsv's path meets the same shortage and says so */
+        r->foff[nf] = (size_t)(fs - p);
+        r->flen[nf] = (size_t)(fe - fs);
+        nf++;
+        if (next == end)
+            break;
+        s = next + 1;
+    }
+    r->nf = nf;
+    r->fbase = p;
+    r->rawp = p;
+    r->rawn = n < RAW_KEEP ? n : RAW_KEEP;
+    data_record(r);
+    end_record(r);
+    r->rec_start = r->cur_line + 1;
+    return true;
 }
 
 static void feed(reader *r, const char *p, size_t n)
@@ -1135,11 +1209,16 @@ static void feed(reader *r, const char *p, size_t n)
         if (cr && (!eol || cr < eol))
             eol = cr;
         size_t seg = (size_t)((eol ? eol : end) - p);
-        if (seg)
-            segment(r, p, seg);
-        if (!eol || r->failed)
-            break;
-        end_of_line(r);
+        if (eol && seg && !r->line_has_bytes && r->have_header && r->qstate == Q_FIELD_START &&
+            !r->job->csv_reference && plain_line(r, p, seg)) {
+            r->cur_line++;
+        } else {
+            if (seg)
+                segment(r, p, seg);
+            if (!eol || r->failed)
+                break;
+            end_of_line(r);
+        }
         r->prev_cr = *eol == '\r';
         p = eol + 1;
     }

@@ -105,6 +105,8 @@ typedef struct spie_extract_job {
     spie_budget *budget;   /* budget: accepted lines appended */
     spie_reject_fn reject;
     void *reject_ctx;
+    bool csv_reference;    /* every line through libcsv (see extract.c: the plain-line
+                              path and libcsv give the same fields; tests compare them) */
 } spie_extract_job;
 
 /* Reads one file. Returns false only when memory ran out before anything could be read

@@ -27,7 +27,10 @@
  * column of the kind or none, and holds valid UTF-8 of at most 500 characters; the sink
  * is called once per rejected row unless it failed, and a failed sink makes the file
  * unusable. Modes 2 and 3 add a differential check: compression, member boundaries,
- * padding and read boundaries change nothing but bytes_in and the line numbers.
+ * padding and read boundaries change nothing but bytes_in and the line numbers. Every
+ * input is also read a second time with job.csv_reference (every line through libcsv):
+ * the plain-line path must give the same report, the same rejects (line, reason,
+ * column, bytes) and the same stores, byte for byte.
  *
  * FUZZ_CHECK(cond) reports a broken invariant: __builtin_trap() by default (libFuzzer
  * keeps the input), an assertion when the unit test defines it first. */
@@ -64,7 +67,18 @@ typedef struct fx_sink {
     spie_kind kind;
     size_t calls;
     size_t fail_at; /* 0: never fails */
+    uint64_t digest; /* of every reject received, in order */
 } fx_sink;
+
+static uint64_t fx_fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
 
 static bool fx_column_of_kind(spie_kind kind, const char *col)
 {
@@ -94,6 +108,12 @@ static int fx_sink_fn(void *ctx, const spie_reject *rj)
     for (size_t i = 0; i < rj->raw_len; i++)
         chars += ((unsigned char)rj->raw[i] & 0xC0) != 0x80;
     FUZZ_CHECK(chars <= SPIE_REJECT_RAW_MAX);
+    uint64_t line = rj->line;
+    unsigned reason = (unsigned)rj->reason;
+    s->digest = fx_fnv(s->digest, &line, sizeof line);
+    s->digest = fx_fnv(s->digest, &reason, sizeof reason);
+    s->digest = fx_fnv(s->digest, rj->column ? rj->column : "-", rj->column ? strlen(rj->column) : 1);
+    s->digest = fx_fnv(s->digest, rj->raw, rj->raw_len);
     s->calls++;
     return s->fail_at && s->calls >= s->fail_at ? -1 : 0;
 }
@@ -102,6 +122,7 @@ static int fx_sink_fn(void *ctx, const spie_reject *rj)
 typedef struct fx_out {
     spie_file_report rep;
     size_t persons, budget_lines, sink_calls;
+    uint64_t reject_digest, store_digest;
 } fx_out;
 
 static void fx_check_report(const spie_file_report *rep)
@@ -125,8 +146,8 @@ static void fx_check_report(const spie_file_report *rep)
 }
 
 /* Reads data[0..n) as one file of the given kind and checks the outcome. */
-static void fx_read(spie_kind kind, bool prefill, spie_month period, bool gzip, int sink_mode, unsigned param,
-                    const uint8_t *data, size_t n, fx_out *out)
+static void fx_read(spie_kind kind, bool prefill, spie_month period, bool gzip, bool reference, int sink_mode,
+                    unsigned param, const uint8_t *data, size_t n, fx_out *out)
 {
     memset(out, 0, sizeof *out);
     spie_persons *ps = spie_persons_new();
@@ -144,7 +165,7 @@ static void fx_read(spie_kind kind, bool prefill, spie_month period, bool gzip, 
     }
     size_t persons_before = spie_persons_count(ps);
     spie_budget budget = {0};
-    fx_sink sink = {kind, 0, sink_mode == 2 ? (size_t)(param & 3u) + 1 : 0};
+    fx_sink sink = {kind, 0, sink_mode == 2 ? (size_t)(param & 3u) + 1 : 0, 1469598103934665603ULL};
     spie_extract_job job = {
         .path = NULL,
         .relname = FX_RELNAME,
@@ -156,6 +177,7 @@ static void fx_read(spie_kind kind, bool prefill, spie_month period, bool gzip, 
         .budget = &budget,
         .reject = sink_mode ? fx_sink_fn : NULL,
         .reject_ctx = sink_mode ? &sink : NULL,
+        .csv_reference = reference,
     };
     FUZZ_CHECK(spie_extract_read_mem(&job, data, n, &out->rep));
     fx_check_report(&out->rep);
@@ -171,6 +193,18 @@ static void fx_read(spie_kind kind, bool prefill, spie_month period, bool gzip, 
     out->persons = spie_persons_count(ps);
     out->budget_lines = budget.count;
     out->sink_calls = sink.calls;
+    out->reject_digest = sink.digest;
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < out->persons; i++)
+        h = fx_fnv(h, spie_persons_at_const(ps, i), sizeof(spie_person));
+    for (size_t i = 0; i < budget.count; i++) { /* field by field: the struct has padding */
+        const spie_budget_line *l = &budget.lines[i];
+        h = fx_fnv(h, &l->month, sizeof l->month);
+        h = fx_fnv(h, &l->financer, sizeof l->financer);
+        h = fx_fnv(h, &l->engaged, sizeof l->engaged);
+        h = fx_fnv(h, &l->paid, sizeof l->paid);
+    }
+    out->store_digest = h;
     if (rep->usable) {
         if (kind == SPIE_KIND_BENEFICIAIRES)
             FUZZ_CHECK(out->persons == rep->rows_accepted);
@@ -245,12 +279,18 @@ static void fx_extract_one(const uint8_t *data, size_t size)
     data += 2;
     size -= 2;
 
-    fx_out plain;
+    fx_out plain, ref;
     if (mode == 0 || mode == 1) {
-        fx_read(kind, prefill, period, mode == 1, sink_mode, param, data, size, &plain);
+        fx_read(kind, prefill, period, mode == 1, false, sink_mode, param, data, size, &plain);
+        fx_read(kind, prefill, period, mode == 1, true, sink_mode, param, data, size, &ref);
+        fx_same(&plain, &ref, 0, true);
+        FUZZ_CHECK(plain.reject_digest == ref.reject_digest && plain.store_digest == ref.store_digest);
         return;
     }
-    fx_read(kind, prefill, period, false, sink_mode, param, data, size, &plain);
+    fx_read(kind, prefill, period, false, false, sink_mode, param, data, size, &plain);
+    fx_read(kind, prefill, period, false, true, sink_mode, param, data, size, &ref);
+    fx_same(&plain, &ref, 0, true);
+    FUZZ_CHECK(plain.reject_digest == ref.reject_digest && plain.store_digest == ref.store_digest);
     if (mode == 2) {
         size_t split = (size_t)((uint64_t)size * (param >> 1) / 127u);
         bool pad = param & 1u;
@@ -264,7 +304,7 @@ static void fx_extract_one(const uint8_t *data, size_t size)
             w += 700;
         }
         fx_out z;
-        fx_read(kind, prefill, period, true, sink_mode, param, gz, w, &z);
+        fx_read(kind, prefill, period, true, false, sink_mode, param, gz, w, &z);
         if (z.rep.usable) /* the whole stream was read, the padding seen */
             FUZZ_CHECK(z.rep.bytes_in == w && z.rep.nul_padding == pad);
         fx_same(&plain, &z, 0, !pad);
@@ -281,7 +321,7 @@ static void fx_extract_one(const uint8_t *data, size_t size)
     if (size)
         memcpy(buf + pre, data, size);
     fx_out s;
-    fx_read(kind, prefill, period, false, sink_mode, param, buf, pre + size, &s);
+    fx_read(kind, prefill, period, false, false, sink_mode, param, buf, pre + size, &s);
     if (!(size > 0 && (data[0] == 0xEF || data[0] == 0xFE || data[0] == 0xFF)))
         fx_same(&plain, &s, 1, false);
     free(buf);
