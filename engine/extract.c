@@ -252,6 +252,17 @@ static bool stepset_add(stepset *s, const step_key *k, uint64_t h)
     return true;
 }
 
+static void stepset_prefetch(const stepset *s, uint64_t h)
+{
+#if defined(__GNUC__)
+    if (s->nslots)
+        __builtin_prefetch(&s->slots[(size_t)h & (s->nslots - 1)]);
+#else
+    (void)s;
+    (void)h;
+#endif
+}
+
 /* ---- growable byte buffer ------------------------------------------------------------ */
 
 typedef struct buf {
@@ -336,6 +347,12 @@ struct reader {
     stepset steps;       /* accepted etapes keys */
     buf key;
 
+    /* etapes rows waiting for their person (see "etapes rows in flight") */
+    struct pending *pipe;
+    char *pipe_raw;
+    size_t pipe_head, pipe_len;
+    bool in_flush;
+
     bool failed;
 };
 
@@ -355,8 +372,13 @@ static void failf(reader *r, uint64_t offset, const char *fmt, ...)
 #endif
     ;
 
+static void pipe_flush(reader *r);
+
 static void failf(reader *r, uint64_t offset, const char *fmt, ...)
 {
+    if (r->failed)
+        return;
+    pipe_flush(r); /* the rows before the failure are judged first, as they came */
     if (r->failed)
         return;
     r->failed = true;
@@ -432,6 +454,13 @@ static size_t raw_for_reject(reader *r, const char **out)
 static void reject(reader *r, spie_reason why, int col)
 {
     spie_file_report *rep = r->rep;
+    if (r->pipe_len && !r->in_flush) {
+        pipe_flush(r); /* the rejects keep the order of the lines */
+        if (r->failed) {
+            rep->rows_read--; /* this row comes after the failure: it was never read */
+            return;
+        }
+    }
     rep->rows_rejected++;
     rep->by_reason[why]++;
     if (!r->job->reject)
@@ -581,6 +610,150 @@ static void row_beneficiaires(reader *r)
     r->rep->rows_accepted++;
 }
 
+/* ---- etapes rows in flight ------------------------------------------------------------
+ * The rules of an etapes row that need its person (unknown person, DOUBLON, step before
+ * entry, REPRISE without type) touch two places of tables far larger than the caches: the
+ * person's hash slot and record, and the slot of the step key. The rows come in date
+ * order, so each is a cache miss. So a row that passed the other rules waits in a ring of
+ * PIPE rows: when it enters, the load of its hash slot starts; PIPE/2 rows later its
+ * candidate record and step slot start loading; when it leaves, the rules run as they
+ * would have at once, on lines already in cache. Nothing else changes: rows are judged in
+ * the order of the lines, and every other reject, a failure and the end of the file first
+ * let the waiting rows through, so the rejects, the counts and the stores are those of a
+ * row-by-row reading. */
+
+#define PIPE 16u /* a power of two */
+
+typedef struct pending {
+    uint64_t line;   /* the row's line, for its reject */
+    uint64_t h;      /* hash of its id */
+    uint64_t key_h;  /* hash of its step key with the candidate person */
+    long cand;       /* candidate person (spie_persons_candidate), -2 before the probe */
+    spie_day day;
+    uint8_t step, type, id_len;
+    char id[64];     /* spie_valid_id: at most 64 bytes */
+    size_t raw_len;  /* its first RAW_KEEP bytes, at raw */
+    char *raw;
+} pending;
+
+static bool pipe_init(reader *r)
+{
+    r->pipe = calloc(PIPE, sizeof *r->pipe);
+    r->pipe_raw = malloc((size_t)PIPE * RAW_KEEP);
+    if (!r->pipe || !r->pipe_raw)
+        return false;
+    for (size_t i = 0; i < PIPE; i++)
+        r->pipe[i].raw = r->pipe_raw + i * RAW_KEEP;
+    return true;
+}
+
+static void etapes_judge(reader *r, pending *e);
+
+/* Judges the oldest waiting row. */
+static void pipe_pop(reader *r)
+{
+    pending *e = &r->pipe[r->pipe_head];
+    r->pipe_head = (r->pipe_head + 1) & (PIPE - 1);
+    r->pipe_len--;
+    etapes_judge(r, e);
+}
+
+static void pipe_flush(reader *r)
+{
+    if (r->in_flush)
+        return;
+    r->in_flush = true;
+    while (r->pipe_len && !r->failed)
+        pipe_pop(r);
+    if (r->failed) { /* rows after the failure were never read */
+        r->rep->rows_read -= r->pipe_len;
+        r->pipe_len = 0;
+    }
+    r->in_flush = false;
+}
+
+static void pipe_probe(reader *r, pending *e)
+{
+    e->cand = spie_persons_candidate(r->job->persons, e->h);
+    if (e->cand >= 0) {
+        step_key key = {(uint32_t)e->cand + 1, e->day, e->step, e->type, 0};
+        e->key_h = step_hash(&key);
+        stepset_prefetch(&r->steps, e->key_h);
+    }
+}
+
+static void pipe_push(reader *r, spie_str id, spie_day day, uint8_t step, uint8_t type)
+{
+    if (r->pipe_len == PIPE) {
+        r->in_flush = true;
+        pipe_pop(r);
+        r->in_flush = false;
+        if (r->failed) {
+            r->rep->rows_read -= r->pipe_len + 1; /* these rows and this one come after the failure */
+            r->pipe_len = 0;
+            return;
+        }
+    }
+    pending *e = &r->pipe[(r->pipe_head + r->pipe_len) & (PIPE - 1)];
+    e->line = r->rec_start;
+    e->day = day;
+    e->step = step;
+    e->type = type;
+    e->id_len = (uint8_t)id.n;
+    memcpy(e->id, id.s, id.n);
+    e->raw_len = r->rawn;
+    if (r->rawn)
+        memcpy(e->raw, r->rawp, r->rawn);
+    e->h = spie_persons_hash(id.s, id.n);
+    e->cand = -2;
+    spie_persons_prefetch(r->job->persons, e->h);
+    r->pipe_len++;
+    if (r->pipe_len > PIPE / 2)
+        pipe_probe(r, &r->pipe[(r->pipe_head + r->pipe_len - 1 - PIPE / 2) & (PIPE - 1)]);
+}
+
+/* A reject of a waiting row: its own line and bytes. */
+static void reject_pending(reader *r, const pending *e, spie_reason why, int col)
+{
+    uint64_t line = r->rec_start;
+    const char *rawp = r->rawp;
+    size_t rawn = r->rawn;
+    r->rec_start = e->line;
+    r->rawp = e->raw;
+    r->rawn = e->raw_len;
+    reject(r, why, col);
+    r->rec_start = line;
+    r->rawp = rawp;
+    r->rawn = rawn;
+}
+
+/* The rules of extracts.md §6 that need the person, in their order. */
+static void etapes_judge(reader *r, pending *e)
+{
+    spie_persons *ps = r->job->persons;
+    long idx = spie_persons_find_hashed(ps, e->id, e->id_len, e->h);
+    /* DOUBLON compares with accepted rows only; an unknown person has none. */
+    step_key key = {0, e->day, e->step, e->type, 0};
+    uint64_t h = 0;
+    if (idx >= 0) {
+        key.person1 = (uint32_t)idx + 1;
+        h = idx == e->cand ? e->key_h : step_hash(&key);
+        if (stepset_contains(&r->steps, &key, h))
+            { reject_pending(r, e, SPIE_R_DOUBLON, E_ID); return; }
+    }
+    if (idx < 0)
+        { reject_pending(r, e, SPIE_R_BENEFICIAIRE_INCONNU, E_ID); return; }
+    spie_person *p = spie_persons_at(ps, (size_t)idx);
+    if (e->day < p->entry)
+        { reject_pending(r, e, SPIE_R_ETAPE_AVANT_ENTREE, E_DATE); return; }
+    if (e->step == SPIE_STEP_REPRISE && e->type == SPIE_NO_TYPE)
+        { reject_pending(r, e, SPIE_R_TYPE_MANQUANT, E_TYPE); return; }
+    if (!stepset_add(&r->steps, &key, h))
+        { fail_memory(r); return; }
+    spie_person_add_step(p, (spie_step)e->step, e->type, e->day);
+    r->rep->rows_accepted++;
+}
+
 static void row_etapes(reader *r)
 {
     const spie_str *v = r->val;
@@ -607,28 +780,7 @@ static void row_etapes(reader *r)
     }
     if (date_rules(r, day, &why))
         { reject(r, why, E_DATE); return; }
-    spie_persons *ps = r->job->persons;
-    long idx = spie_persons_find(ps, v[E_ID].s, v[E_ID].n);
-    /* DOUBLON compares with accepted rows only; an unknown person has none. */
-    step_key key = {0, day, (uint8_t)step, (uint8_t)type, 0};
-    uint64_t h = 0;
-    if (idx >= 0) {
-        key.person1 = (uint32_t)idx + 1;
-        h = step_hash(&key);
-        if (stepset_contains(&r->steps, &key, h))
-            { reject(r, SPIE_R_DOUBLON, E_ID); return; }
-    }
-    if (idx < 0)
-        { reject(r, SPIE_R_BENEFICIAIRE_INCONNU, E_ID); return; }
-    spie_person *p = spie_persons_at(ps, (size_t)idx);
-    if (day < p->entry)
-        { reject(r, SPIE_R_ETAPE_AVANT_ENTREE, E_DATE); return; }
-    if (step == SPIE_STEP_REPRISE && type == SPIE_NO_TYPE)
-        { reject(r, SPIE_R_TYPE_MANQUANT, E_TYPE); return; }
-    if (!stepset_add(&r->steps, &key, h))
-        { fail_memory(r); return; }
-    spie_person_add_step(p, (spie_step)step, type, day);
-    r->rep->rows_accepted++;
+    pipe_push(r, v[E_ID], day, (uint8_t)step, (uint8_t)type);
 }
 
 static void row_budget(reader *r)
@@ -1237,7 +1389,7 @@ static bool reader_init(reader *r, const spie_extract_job *job, spie_file_report
     r->last_day = spie_month_last_day(job->period);
     spie_day_from_ymd(2020, 1, 1, &r->first_day);
     spie_month_from_ym(2020, 1, &r->first_month);
-    if (csv_init(&r->csv, CSV_REPALL_NL) != 0) {
+    if (csv_init(&r->csv, CSV_REPALL_NL) != 0 || (job->kind == SPIE_KIND_ETAPES && !pipe_init(r))) {
         snprintf(rep->motif, sizeof rep->motif, "mémoire insuffisante");
         rep->usable = false;
         return false;
@@ -1258,6 +1410,8 @@ static void reader_release(reader *r)
     free(r->flen);
     keyset_free(&r->seen);
     free(r->steps.slots);
+    free(r->pipe);
+    free(r->pipe_raw);
 }
 
 /* End of the bytes: the last line, the header check, an open quote. */
@@ -1274,6 +1428,7 @@ static void reader_finish(reader *r)
     }
     if (r->line_has_bytes) /* a final line without a newline is a line */
         end_of_line(r);
+    pipe_flush(r);
     if (r->failed)
         return;
     if (r->qstate == Q_IN_QUOTES)

@@ -109,13 +109,50 @@ static bool id_is(const spie_persons *p, size_t idx, const char *id, size_t n)
     return memcmp(p->arena + p->ids[idx].off, id, n) == 0;
 }
 
+#if defined(__GNUC__)
+#define PREFETCH(a) __builtin_prefetch(a)
+#else
+#define PREFETCH(a) ((void)(a))
+#endif
+
+uint64_t spie_persons_hash(const char *id, size_t n) { return id_hash(id, n); }
+
+void spie_persons_prefetch(const spie_persons *p, uint64_t h)
+{
+    if (p->nslots)
+        PREFETCH(&p->slots[(size_t)h & (p->nslots - 1)]);
+}
+
+long spie_persons_candidate(const spie_persons *p, uint64_t h)
+{
+    if (!p->nslots)
+        return -1;
+    uint64_t tag = h >> 32;
+    size_t mask = p->nslots - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        uint64_t s = p->slots[i];
+        if (!s)
+            return -1;
+        if ((s >> 32) == tag) {
+            PREFETCH(&p->rec[(uint32_t)s - 1]);
+            return (long)((uint32_t)s - 1);
+        }
+    }
+}
+
 long spie_persons_find(spie_persons *p, const char *id, size_t n)
 {
     if (!p->nslots)
         return -1;
     if (p->last >= 0 && (size_t)p->last < p->count && id_is(p, (size_t)p->last, id, n))
         return p->last;
-    uint64_t h = id_hash(id, n);
+    return spie_persons_find_hashed(p, id, n, id_hash(id, n));
+}
+
+long spie_persons_find_hashed(spie_persons *p, const char *id, size_t n, uint64_t h)
+{
+    if (!p->nslots)
+        return -1;
     uint64_t tag = h >> 32;
     size_t mask = p->nslots - 1;
     for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {

@@ -65,6 +65,18 @@ const spie_person *spie_persons_at_const(const spie_persons *p, size_t i);
 /* Index of the person with this id, or -1. Remembers the last person found (the steps of
  * a person often come one after the other), hence the non-const store. */
 long spie_persons_find(spie_persons *p, const char *id, size_t n);
+/* Look-ups in three steps, for a reader that knows its next ids ahead of time (the rows of
+ * etapes are in date order, so each one is a random access into a table far larger than
+ * the caches): spie_persons_prefetch starts loading the hash slot of h; a few rows later
+ * spie_persons_candidate reads that slot and starts loading the record it points to
+ * (the first slot with the same hash tag; a hint, -1 when there is none); a few rows
+ * later again spie_persons_find_hashed gives the answer spie_persons_find would, with
+ * both lines already in cache. The first two change nothing and may be skipped. */
+uint64_t spie_persons_hash(const char *id, size_t n);
+void spie_persons_prefetch(const spie_persons *p, uint64_t h);
+long spie_persons_candidate(const spie_persons *p, uint64_t h);
+long spie_persons_find_hashed(spie_persons *p, const char *id, size_t n, uint64_t h);
+
 /* Adds a person with this id (which must not be present); returns its index, or -1 when
  * memory runs out. The record is initialised with no step reached. */
 long spie_persons_add(spie_persons *p, const char *id, size_t n);

@@ -575,6 +575,94 @@ static void test_etapes_values(void **state)
     run_free(r);
 }
 
+/* Rows that need their person wait in a ring of 16 before they are judged (extract.c,
+ * "etapes rows in flight"). 100 rows mix rejects decided at once (ID_INVALIDE) and rejects
+ * decided later (BENEFICIAIRE_INCONNU, DOUBLON, ETAPE_AVANT_ENTREE, TYPE_MANQUANT) at
+ * distances shorter and longer than the ring: the rejects must come in line order with
+ * their own line, and a sink failing at the k-th reject must leave rows_read at that
+ * row, as a row-by-row reading does (the rows after a failure are not read). */
+#define FLIGHT_ROWS 100
+
+static spie_reason flight_row(int i, char *line, size_t cap, int *col)
+{
+    spie_day d0 = day_of(2021, 3, 10);
+    int y, m, d;
+    spie_day_to_ymd(d0 + i, &y, &m, &d);
+    spie_reason why = SPIE_R_COUNT; /* accepted */
+    if (i % 7 == 3) {
+        snprintf(line, cap, "X%d;ORIENTATION;%04d-%02d-%02d;", i, y, m, d);
+        why = SPIE_R_BENEFICIAIRE_INCONNU, *col = 0;
+    } else if (i % 11 == 5) {
+        snprintf(line, cap, "B@;ORIENTATION;%04d-%02d-%02d;", y, m, d);
+        why = SPIE_R_ID_INVALIDE, *col = 0;
+    } else if (i % 13 == 8) {
+        snprintf(line, cap, "B2;DIAGNOSTIC;2021-04-%02d;", 1 + i % 28); /* B2 enters on 2021-06-15 */
+        why = SPIE_R_ETAPE_AVANT_ENTREE, *col = 2;
+    } else if (i % 17 == 9) {
+        snprintf(line, cap, "B1;SUIVI;2021-03-10;"); /* row 0 again */
+        why = SPIE_R_DOUBLON, *col = 0;
+    } else if (i % 19 == 12) {
+        snprintf(line, cap, "B1;REPRISE;%04d-%02d-%02d;", y, m, d);
+        why = SPIE_R_TYPE_MANQUANT, *col = 3;
+    } else {
+        snprintf(line, cap, "B1;SUIVI;%04d-%02d-%02d;", y, m, d);
+    }
+    return why;
+}
+
+static void test_etapes_rows_in_flight(void **state)
+{
+    (void)state;
+    static const char *const colname[] = {"id_beneficiaire", "etape", "date_etape", "type"};
+    char *text = malloc(64 * (FLIGHT_ROWS + 1));
+    assert_non_null(text);
+    size_t len = (size_t)sprintf(text, "%s\n", HE);
+    int reject_row[FLIGHT_ROWS], nrej = 0, accepted = 0;
+    spie_reason reason[FLIGHT_ROWS];
+    int col[FLIGHT_ROWS];
+    for (int i = 0; i < FLIGHT_ROWS; i++) {
+        char line[64];
+        reason[i] = flight_row(i, line, sizeof line, &col[i]);
+        len += (size_t)sprintf(text + len, "%s\n", line);
+        if (reason[i] == SPIE_R_COUNT)
+            accepted++;
+        else
+            reject_row[nrej++] = i;
+    }
+    assert_true(nrej > 20 && nrej < MAX_REJ);
+    run *r = run_new();
+    load_base_persons(r);
+    run_mem(r, SPIE_KIND_ETAPES, text, len);
+    assert_true(r->rep.usable);
+    assert_int_equal(r->rep.rows_read, FLIGHT_ROWS);
+    assert_int_equal(r->rep.rows_accepted, accepted);
+    assert_int_equal(r->sk.n, nrej);
+    for (int k = 0; k < nrej; k++) {
+        int i = reject_row[k];
+        const got_rej *g = &r->sk.r[k];
+        assert_int_equal(g->line, i + 2);
+        assert_int_equal(g->reason, reason[i]);
+        assert_string_equal(g->column, colname[col[i]]);
+        char line[64];
+        int unused;
+        flight_row(i, line, sizeof line, &unused);
+        assert_string_equal(g->raw, line); /* its own bytes, not those of a later row */
+    }
+    for (int k = 1; k <= nrej; k++) {
+        load_base_persons(r);
+        r->sk.fail_after = k;
+        run_mem(r, SPIE_KIND_ETAPES, text, len);
+        r->sk.fail_after = 0;
+        assert_false(r->rep.usable);
+        assert_true(r->rep.sink_failed);
+        assert_int_equal(r->sk.total, k);
+        assert_int_equal(r->rep.rows_read, reject_row[k - 1] + 1);
+        assert_int_equal(r->rep.rows_rejected, k);
+    }
+    run_free(r);
+    free(text);
+}
+
 /* An empty person store (unusable beneficiaires, indicators.md §9): every row is
  * BENEFICIAIRE_INCONNU, whatever else it would be after that rule. */
 static void test_etapes_without_persons(void **state)
@@ -1746,6 +1834,7 @@ int main(void)
         BOTH_PATHS(test_etapes_type_column_absent),
         BOTH_PATHS(test_etapes_values),
         BOTH_PATHS(test_etapes_without_persons),
+        BOTH_PATHS(test_etapes_rows_in_flight),
         BOTH_PATHS(test_budget_rules),
         BOTH_PATHS(test_budget_amounts),
         BOTH_PATHS(test_budget_decimal_comma_locale),

@@ -136,6 +136,37 @@ static void test_add_find_many(void **state)
     spie_persons_free(NULL);
 }
 
+/* The look-up in three steps gives what spie_persons_find gives; the candidate is the
+ * person itself for a present id (the tags are 32 bits: no collision among these ids,
+ * which are fixed) and the hash is the same for the same bytes only. */
+static void test_find_hashed(void **state)
+{
+    (void)state;
+    spie_persons *p = spie_persons_new();
+    assert_non_null(p);
+    assert_int_equal(spie_persons_candidate(p, spie_persons_hash("B1", 2)), -1); /* empty store */
+    assert_int_equal(spie_persons_find_hashed(p, "B1", 2, spie_persons_hash("B1", 2)), -1);
+    char id[80];
+    size_t n;
+    for (unsigned i = 0; i < N_MANY; i += 2) {
+        make_id(i, id, sizeof id, &n);
+        assert_true(spie_persons_add(p, id, n) >= 0);
+    }
+    assert_true(spie_persons_hash("B1", 2) != spie_persons_hash("b1", 2));
+    assert_true(spie_persons_hash("B1", 2) != spie_persons_hash("B1 ", 3));
+    for (unsigned i = 0; i < N_MANY; i++) {
+        make_id(i, id, sizeof id, &n);
+        uint64_t h = spie_persons_hash(id, n);
+        spie_persons_prefetch(p, h);
+        long want = i % 2 == 0 ? (long)(i / 2) : -1;
+        if (want >= 0)
+            assert_int_equal(spie_persons_candidate(p, h), want);
+        assert_int_equal(spie_persons_find_hashed(p, id, n, h), want);
+        assert_int_equal(spie_persons_find(p, id, n), want);
+    }
+    spie_persons_free(p);
+}
+
 static void test_initial_record(void **state)
 {
     (void)state;
@@ -312,6 +343,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_code_lists),     cmocka_unit_test(test_add_find_many),
+        cmocka_unit_test(test_find_hashed),
         cmocka_unit_test(test_initial_record), cmocka_unit_test(test_first_day),
         cmocka_unit_test(test_type_ties),      cmocka_unit_test(test_first_durable),
         cmocka_unit_test(test_solution_types),
