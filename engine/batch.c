@@ -92,7 +92,8 @@ static void *worker(void *arg)
     spie_territory_data data = {0};
     spie_cube local = {0};
     data.persons = spie_persons_new();
-    if (!data.persons || (cfg->fold && !spie_cube_init(&local, &b->fold, true))) {
+    data.scratch = spie_extract_scratch_new();
+    if (!data.persons || !data.scratch || (cfg->fold && !spie_cube_init(&local, &b->fold, true))) {
         set_error(sh, SPIE_BATCH_E_MEMORY, "mémoire insuffisante");
         goto out;
     }
@@ -178,6 +179,7 @@ static void *worker(void *arg)
 out:
     spie_cube_release(&local);
     spie_persons_free(data.persons);
+    spie_extract_scratch_free(data.scratch);
     spie_budget_release(&data.budget);
     return NULL;
 }

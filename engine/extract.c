@@ -193,7 +193,8 @@ typedef struct step_key {
 
 typedef struct stepset {
     step_key *slots;
-    size_t nslots, count;
+    size_t nslots, count; /* table size in use (a power of two), keys */
+    size_t cap;           /* slots allocated (>= nslots): a scratch's table outlives a file */
 } stepset;
 
 static uint64_t step_hash(const step_key *k)
@@ -246,9 +247,32 @@ static bool stepset_add(stepset *s, const step_key *k, uint64_t h)
         free(s->slots);
         s->slots = ns;
         s->nslots = nn;
+        s->cap = nn;
     }
     stepset_place(s->slots, s->nslots, k, h);
     s->count++;
+    return true;
+}
+
+/* Empties the set and sizes it for about `expect` keys (no rehash on the way there),
+ * reusing the memory it has. false when memory runs out. */
+static bool stepset_reset(stepset *s, size_t expect)
+{
+    size_t n = 4096;
+    while (n < 2 * expect && n < ((size_t)1 << 26))
+        n *= 2;
+    if (n > s->cap) {
+        step_key *ns = calloc(n, sizeof *ns);
+        if (!ns)
+            return false;
+        free(s->slots);
+        s->slots = ns;
+        s->cap = n;
+    } else {
+        memset(s->slots, 0, n * sizeof *s->slots);
+    }
+    s->nslots = n;
+    s->count = 0;
     return true;
 }
 
@@ -344,12 +368,14 @@ struct reader {
     spie_day first_day;  /* 2020-01-01 */
     spie_month first_month;
     keyset seen;         /* accepted budget keys */
-    stepset steps;       /* accepted etapes keys */
+    stepset *steps;      /* accepted etapes keys: own_steps or the scratch's */
+    stepset own_steps;
     buf key;
 
-    /* etapes rows waiting for their person (see "etapes rows in flight") */
+    /* etapes rows waiting for their person (see "etapes rows in flight"): own or the scratch's */
     struct pending *pipe;
     char *pipe_raw;
+    bool own_pipe;
     size_t pipe_head, pipe_len;
     bool in_flush;
 
@@ -636,15 +662,53 @@ typedef struct pending {
     char *raw;
 } pending;
 
-static bool pipe_init(reader *r)
+static bool pipe_alloc(struct pending **pipe, char **raw)
 {
-    r->pipe = calloc(PIPE, sizeof *r->pipe);
-    r->pipe_raw = malloc((size_t)PIPE * RAW_KEEP);
-    if (!r->pipe || !r->pipe_raw)
+    *pipe = calloc(PIPE, sizeof **pipe);
+    *raw = malloc((size_t)PIPE * RAW_KEEP);
+    if (!*pipe || !*raw)
         return false;
     for (size_t i = 0; i < PIPE; i++)
-        r->pipe[i].raw = r->pipe_raw + i * RAW_KEEP;
+        (*pipe)[i].raw = *raw + i * RAW_KEEP;
     return true;
+}
+
+/* ---- memory kept from one file to the next (spie_extract_scratch) ------------------------
+ * A worker reads file after file; without this, the read buffer, the ring and the step
+ * table (tens of MB for a large territory) would be allocated and freed for each file,
+ * and the kernel would map, zero and unmap those pages each time. */
+
+#define READ_CHUNK (256u * 1024u)
+
+struct spie_extract_scratch {
+    char *chunk; /* READ_CHUNK bytes */
+    stepset steps;
+    struct pending *pipe;
+    char *pipe_raw;
+};
+
+spie_extract_scratch *spie_extract_scratch_new(void)
+{
+    spie_extract_scratch *sc = calloc(1, sizeof *sc);
+    if (!sc)
+        return NULL;
+    sc->chunk = malloc(READ_CHUNK);
+    if (!sc->chunk || !pipe_alloc(&sc->pipe, &sc->pipe_raw)) {
+        spie_extract_scratch_free(sc);
+        return NULL;
+    }
+    return sc;
+}
+
+void spie_extract_scratch_free(spie_extract_scratch *sc)
+{
+    if (!sc)
+        return;
+    free(sc->chunk);
+    free(sc->steps.slots);
+    free(sc->pipe);
+    free(sc->pipe_raw);
+    free(sc);
 }
 
 static void etapes_judge(reader *r, pending *e);
@@ -678,7 +742,7 @@ static void pipe_probe(reader *r, pending *e)
     if (e->cand >= 0) {
         step_key key = {(uint32_t)e->cand + 1, e->day, e->step, e->type, 0};
         e->key_h = step_hash(&key);
-        stepset_prefetch(&r->steps, e->key_h);
+        stepset_prefetch(r->steps, e->key_h);
     }
 }
 
@@ -738,7 +802,7 @@ static void etapes_judge(reader *r, pending *e)
     if (idx >= 0) {
         key.person1 = (uint32_t)idx + 1;
         h = idx == e->cand ? e->key_h : step_hash(&key);
-        if (stepset_contains(&r->steps, &key, h))
+        if (stepset_contains(r->steps, &key, h))
             { reject_pending(r, e, SPIE_R_DOUBLON, E_ID); return; }
     }
     if (idx < 0)
@@ -748,7 +812,7 @@ static void etapes_judge(reader *r, pending *e)
         { reject_pending(r, e, SPIE_R_ETAPE_AVANT_ENTREE, E_DATE); return; }
     if (e->step == SPIE_STEP_REPRISE && e->type == SPIE_NO_TYPE)
         { reject_pending(r, e, SPIE_R_TYPE_MANQUANT, E_TYPE); return; }
-    if (!stepset_add(&r->steps, &key, h))
+    if (!stepset_add(r->steps, &key, h))
         { fail_memory(r); return; }
     spie_person_add_step(p, (spie_step)e->step, e->type, e->day);
     r->rep->rows_accepted++;
@@ -1389,7 +1453,21 @@ static bool reader_init(reader *r, const spie_extract_job *job, spie_file_report
     r->last_day = spie_month_last_day(job->period);
     spie_day_from_ymd(2020, 1, 1, &r->first_day);
     spie_month_from_ym(2020, 1, &r->first_month);
-    if (csv_init(&r->csv, CSV_REPALL_NL) != 0 || (job->kind == SPIE_KIND_ETAPES && !pipe_init(r))) {
+    spie_extract_scratch *sc = job->scratch;
+    r->steps = sc ? &sc->steps : &r->own_steps;
+    bool ok = csv_init(&r->csv, CSV_REPALL_NL) == 0;
+    if (ok && job->kind == SPIE_KIND_ETAPES) {
+        if (sc) {
+            r->pipe = sc->pipe;
+            r->pipe_raw = sc->pipe_raw;
+        } else {
+            r->own_pipe = true;
+            ok = pipe_alloc(&r->pipe, &r->pipe_raw);
+        }
+        /* About 8 steps a person at most, on average: the table is sized once. */
+        ok = ok && stepset_reset(r->steps, 8 * spie_persons_count(job->persons));
+    }
+    if (!ok) {
         snprintf(rep->motif, sizeof rep->motif, "mémoire insuffisante");
         rep->usable = false;
         return false;
@@ -1409,9 +1487,11 @@ static void reader_release(reader *r)
     free(r->foff);
     free(r->flen);
     keyset_free(&r->seen);
-    free(r->steps.slots);
-    free(r->pipe);
-    free(r->pipe_raw);
+    free(r->own_steps.slots);
+    if (r->own_pipe) {
+        free(r->pipe);
+        free(r->pipe_raw);
+    }
 }
 
 /* End of the bytes: the last line, the header check, an open quote. */
@@ -1456,8 +1536,6 @@ static void report_notes(reader *r)
                  r->unknown);
 }
 
-#define READ_CHUNK (256u * 1024u)
-
 static bool read_source(const spie_extract_job *job, spie_src *src, spie_file_report *rep)
 {
     reader r;
@@ -1465,7 +1543,7 @@ static bool read_source(const spie_extract_job *job, spie_src *src, spie_file_re
         reader_release(&r);
         return false;
     }
-    char *chunk = malloc(READ_CHUNK);
+    char *chunk = job->scratch ? job->scratch->chunk : malloc(READ_CHUNK);
     if (!chunk) {
         reader_release(&r);
         snprintf(rep->motif, sizeof rep->motif, "mémoire insuffisante");
@@ -1492,7 +1570,8 @@ static bool read_source(const spie_extract_job *job, spie_src *src, spie_file_re
     rep->bytes_in = spie_src_bytes_in(src);
     rep->bytes_out = spie_src_bytes_out(src);
     report_notes(&r);
-    free(chunk);
+    if (!job->scratch)
+        free(chunk);
     reader_release(&r);
     return true;
 }

@@ -36,6 +36,7 @@ static bool read_entry(const char *inbox, const spie_plan *plan, const spie_plan
         .budget = &data->budget,
         .reject = reject,
         .reject_ctx = reject_ctx,
+        .scratch = data->scratch,
     };
     bool ok = spie_extract_read(&job, &res->rep);
     free(path);

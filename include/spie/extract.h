@@ -94,6 +94,12 @@ typedef struct spie_file_report {
 } spie_file_report;
 
 /* What the reader needs to know and where it puts accepted rows. */
+/* Memory that one thread reuses from file to file (the read buffer, the step table):
+ * optional, never shared by two reads at once. */
+typedef struct spie_extract_scratch spie_extract_scratch;
+spie_extract_scratch *spie_extract_scratch_new(void);
+void spie_extract_scratch_free(spie_extract_scratch *sc); /* accepts NULL */
+
 typedef struct spie_extract_job {
     const char *path;      /* path to open */
     const char *relname;   /* path relative to the inbox, as written in reports */
@@ -107,6 +113,7 @@ typedef struct spie_extract_job {
     void *reject_ctx;
     bool csv_reference;    /* every line through libcsv (see extract.c: the plain-line
                               path and libcsv give the same fields; tests compare them) */
+    spie_extract_scratch *scratch; /* optional: memory reused from one file to the next */
 } spie_extract_job;
 
 /* Reads one file. Returns false only when memory ran out before anything could be read

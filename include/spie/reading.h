@@ -33,6 +33,7 @@ typedef struct spie_entry_result {
 
 typedef struct spie_territory_data {
     spie_persons *persons; /* owned by the caller */
+    spie_extract_scratch *scratch; /* owned by the caller, optional (one per thread) */
     spie_budget budget;
     bool persons_ok;       /* beneficiaires and etapes both usable */
     bool budget_ok;        /* budget usable */

@@ -147,6 +147,8 @@ static void check_invariants(const run *r)
 }
 
 static bool g_csv_reference; /* see main */
+static spie_extract_scratch *g_scratch; /* kept across tests */
+static bool g_use_scratch;
 
 static spie_extract_job make_job(run *r, spie_kind kind, const char *dept, spie_month period)
 {
@@ -163,6 +165,7 @@ static spie_extract_job make_job(run *r, spie_kind kind, const char *dept, spie_
     job.reject = sink_fn;
     job.reject_ctx = &r->sk;
     job.csv_reference = g_csv_reference;
+    job.scratch = g_use_scratch ? g_scratch : NULL;
     return job;
 }
 
@@ -1804,8 +1807,25 @@ static void test_unopenable(void **state)
     run_free(r);
 }
 
-/* Every test runs twice: with the plain-line path (the default) and with every line
- * through libcsv (job.csv_reference), so both paths meet the same expectations. */
+/* Every test runs three times: with the plain-line path (the default), with every line
+ * through libcsv (job.csv_reference), and with one scratch (job.scratch) reused by every
+ * read of every test, as a worker reuses it from file to file: the same expectations
+ * hold for all three. */
+static int use_scratch(void **state)
+{
+    (void)state;
+    if (!g_scratch)
+        g_scratch = spie_extract_scratch_new();
+    g_use_scratch = true;
+    return g_scratch ? 0 : -1;
+}
+
+static int no_scratch(void **state)
+{
+    (void)state;
+    g_use_scratch = false;
+    return 0;
+}
 
 static int use_libcsv(void **state)
 {
@@ -1821,7 +1841,9 @@ static int use_default(void **state)
     return 0;
 }
 
-#define BOTH_PATHS(f) cmocka_unit_test(f), {#f " [libcsv]", f, use_libcsv, use_default, NULL}
+#define BOTH_PATHS(f)                                                                              \
+    cmocka_unit_test(f), {#f " [libcsv]", f, use_libcsv, use_default, NULL},                      \
+        {#f " [scratch]", f, use_scratch, no_scratch, NULL}
 
 int main(void)
 {
@@ -1861,5 +1883,7 @@ int main(void)
         BOTH_PATHS(test_gzip_files),
         BOTH_PATHS(test_unopenable),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
+    spie_extract_scratch_free(g_scratch);
+    return failed;
 }
