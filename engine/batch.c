@@ -118,6 +118,8 @@ static void *worker(void *arg)
         sink s = {.w = w, .results = b->results, .plan = cfg->plan, .first = first, .count = count};
         double t0 = now_seconds();
         bool ok = spie_read_group(cfg->inbox, cfg->plan, first, count, sink_row, &s, &data, b->results + first);
+        if (cfg->hashes)
+            spie_manifest_hash_range(cfg->inbox, cfg->plan, first, count, cfg->hashes);
         int werr = spie_csvw_close(w);
         if (!ok || werr) {
             char m[256];

@@ -161,10 +161,14 @@ bool spie_parse_amount(spie_str f, spie_cents *out)
     return true;
 }
 
+/* [0-9A-Za-z_.-] as a bitmap of the 128 ASCII codes: one load and one test a byte. */
 static bool is_id_char(unsigned char c)
 {
-    return is_digit(c) || (unsigned)((c | 0x20) - 'a') <= 25u || c == '_' || c == '-' ||
-           c == '.';
+    static const uint64_t id_chars[2] = {
+        0x03FF600000000000ULL, /* '-' (45), '.' (46), '0'-'9' (48-57) */
+        0x07FFFFFE87FFFFFEULL, /* 'A'-'Z' (65-90), '_' (95), 'a'-'z' (97-122) */
+    };
+    return c < 128 && (id_chars[c >> 6] >> (c & 63)) & 1u;
 }
 
 bool spie_valid_id(spie_str f)

@@ -174,8 +174,14 @@ out:
 
 size_t spie_manifest_hash_inputs(const char *inbox, const spie_plan *plan, spie_input_hash *out)
 {
+    return spie_manifest_hash_range(inbox, plan, 0, plan->n_entries, out);
+}
+
+size_t spie_manifest_hash_range(const char *inbox, const spie_plan *plan, size_t first, size_t count,
+                                spie_input_hash *out)
+{
     size_t failed = 0;
-    for (size_t i = 0; i < plan->n_entries; i++) {
+    for (size_t i = first; i < first + count && i < plan->n_entries; i++) {
         spie_input_hash *h = &out[i];
         memset(h, 0, sizeof *h);
         const char *file = plan->entries[i].file;

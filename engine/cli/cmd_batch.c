@@ -363,8 +363,17 @@ static int batch_command(int argc, char **argv, bool run)
         cli_error(o.cmd, "mémoire insuffisante");
         goto out_abort;
     }
+    /* SHA-256 of every selected input, for the manifest and the workbooks: each worker
+     * hashes the files it has just read. */
+    hashes = calloc(plan.n_entries ? plan.n_entries : 1, sizeof *hashes);
+    digests = calloc(plan.n_entries ? plan.n_entries : 1, sizeof *digests);
+    if (!hashes || !digests) {
+        cli_error(o.cmd, "mémoire insuffisante");
+        goto out_abort;
+    }
     cfg = (spie_batch_cfg){.inbox = o.inbox, .plan = &plan, .terr = &terr, .params = &params,
-                           .rejects_path = path, .jobs = o.jobs, .fold = run, .log = log_group, .log_ctx = &lc};
+                           .rejects_path = path, .jobs = o.jobs, .fold = run, .log = log_group, .log_ctx = &lc,
+                           .hashes = hashes};
     lc.progress = !o.quiet && isatty(STDERR_FILENO);
     for (size_t i = 0; i < plan.n_entries; i += spie_plan_group_len(&plan, i))
         lc.groups_total += plan.entries[i].terr != NULL;
@@ -383,15 +392,6 @@ static int batch_command(int argc, char **argv, bool run)
                     plan.others[i].status == SPIE_OTHER_IGNORED ? "ignoré" : "non retenu", plan.others[i].reason);
     file_done(&o); /* the rejects */
 
-    /* SHA-256 of every selected input, for the manifest and the workbooks (a second read
-     * of the files; hashing them while they are parsed would save it). */
-    hashes = calloc(plan.n_entries ? plan.n_entries : 1, sizeof *hashes);
-    digests = calloc(plan.n_entries ? plan.n_entries : 1, sizeof *digests);
-    if (!hashes || !digests) {
-        cli_error(o.cmd, "mémoire insuffisante");
-        goto out_abort;
-    }
-    spie_manifest_hash_inputs(o.inbox, &plan, hashes);
     for (size_t i = 0; i < plan.n_entries; i++) {
         if (!plan.entries[i].file)
             continue;

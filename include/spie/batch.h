@@ -10,6 +10,7 @@
 #define SPIE_BATCH_H
 
 #include "spie/acc.h"
+#include "spie/manifest.h"
 #include "spie/reading.h"
 #include "spie/territories.h"
 
@@ -29,6 +30,8 @@ typedef struct spie_batch_cfg {
     bool fold;                /* compute the accumulators (spie run), not only read (spie check) */
     spie_batch_log_fn log;
     void *log_ctx;
+    spie_input_hash *hashes;  /* optional, one per plan entry: SHA-256 of each selected file,
+                                 computed by the worker that read it (spie_manifest_hash_range) */
 } spie_batch_cfg;
 
 typedef struct spie_batch {

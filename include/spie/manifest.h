@@ -53,6 +53,11 @@ typedef struct spie_input_hash {
  * out[0 .. plan->n_entries). Returns the number of files that could not be read (their
  * err is set). */
 size_t spie_manifest_hash_inputs(const char *inbox, const spie_plan *plan, spie_input_hash *out);
+/* The same for the entries [first, first + count) only, into out[first ..): the batch's
+ * workers hash each territory's files just after reading them (still in the page cache),
+ * in parallel, instead of a second pass over every file at the end. */
+size_t spie_manifest_hash_range(const char *inbox, const spie_plan *plan, size_t first, size_t count,
+                                spie_input_hash *out);
 
 typedef struct spie_manifest_info {
     const char *command;              /* "run" or "check" */

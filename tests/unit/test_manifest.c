@@ -330,6 +330,38 @@ static char *manifest_text(const char *dir)
 
 /* The same inputs give the same bytes, in another folder too; nothing of the machine in
  * it; reals as written in a configuration; keys sorted; a final newline. */
+/* Hashing territory by territory (as the batch's workers do) gives what one pass over
+ * the whole plan gives, and touches only its own range. */
+static void test_hash_range(void **state)
+{
+    fixture *f = *state;
+    size_t n = f->plan.n_entries;
+    spie_input_hash *h = calloc(n + 1, sizeof *h);
+    assert_non_null(h);
+    memset(&h[n], 0x5A, sizeof h[n]); /* a guard past the end */
+    size_t hashed = 0;
+    for (size_t i = 0; i < n; i += spie_plan_group_len(&f->plan, i)) {
+        size_t k = spie_plan_group_len(&f->plan, i);
+        for (size_t j = i + k; j < n; j++)
+            assert_int_equal(h[j].sha256[0], 0); /* not yet */
+        assert_int_equal(spie_manifest_hash_range(f->inbox, &f->plan, i, k, h), 0);
+        hashed += k;
+    }
+    assert_int_equal(hashed, n);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(h[i].sha256, f->hashes[i].sha256);
+        assert_int_equal(h[i].size, f->hashes[i].size);
+        assert_int_equal(h[i].err, f->hashes[i].err);
+        if (f->plan.entries[i].file)
+            assert_int_equal(strlen(h[i].sha256), 64);
+    }
+    assert_int_equal(((unsigned char *)&h[n])[0], 0x5A);
+    /* A range past the end stops at the end. */
+    assert_int_equal(spie_manifest_hash_range(f->inbox, &f->plan, n - 1, 5, h), 0);
+    assert_int_equal(((unsigned char *)&h[n])[0], 0x5A);
+    free(h);
+}
+
 static void test_deterministic(void **state)
 {
     fixture *f = *state;
@@ -527,6 +559,7 @@ int main(void)
         cmocka_unit_test(test_sha256_vectors),
         cmocka_unit_test(test_params_round_trip),
         cmocka_unit_test_setup_teardown(test_structure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hash_range, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compare_dirs, setup, teardown),
