@@ -120,6 +120,19 @@ static spie_day endpoint_day(const spie_person *p, spie_endpoint e)
     }
 }
 
+static int age_band(int entry_year, int birth_year)
+{
+    if (birth_year <= 0)
+        return SPIE_AGE_UNKNOWN;
+    int age = entry_year - birth_year;
+    return age < 26 ? SPIE_AGE_LT26 : age < 50 ? SPIE_AGE_26_49 : SPIE_AGE_50P;
+}
+
+static int cohort(int entry_year, int entry_month)
+{
+    return (entry_year - 2020) * 4 + (entry_month - 1) / 3;
+}
+
 static size_t clamp_day(const spie_fold_ctx *c, int64_t d)
 {
     if (d < 0)
@@ -133,6 +146,8 @@ static size_t clamp_day(const spie_fold_ctx *c, int64_t d)
 typedef struct person_dates {
     bool entered_in_period;
     spie_day horizon_end[SPIE_MAX_HORIZONS]; /* add_months(E, h) */
+    spie_day ep[SPIE_EP_COUNT];              /* the day of each endpoint */
+    int entry_year, entry_month;
 } person_dates;
 
 static void person_dates_of(person_dates *pd, const spie_fold_ctx *c, const spie_person *p)
@@ -140,6 +155,10 @@ static void person_dates_of(person_dates *pd, const spie_fold_ctx *c, const spie
     pd->entered_in_period = p->entry >= spie_month_first_day(c->period) && p->entry <= c->last_day;
     for (size_t i = 0; i < c->params->n_horizons; i++)
         pd->horizon_end[i] = spie_add_months(p->entry, c->params->horizons[i]);
+    for (int e = 0; e < SPIE_EP_COUNT; e++)
+        pd->ep[e] = endpoint_day(p, (spie_endpoint)e);
+    int d;
+    spie_day_to_ymd(p->entry, &pd->entry_year, &pd->entry_month, &d);
 }
 
 static void fold(spie_acc *a, const spie_fold_ctx *c, const spie_person *p, const person_dates *pd)
@@ -175,10 +194,10 @@ static void fold(spie_acc *a, const spie_fold_ctx *c, const spie_person *p, cons
     for (size_t i = 0; i < prm->n_pairs; i++) {
         const spie_pair *pr = &prm->pairs[i];
         spie_delay_acc *d = &a->delay[i];
-        spie_day fa = endpoint_day(p, pr->from);
+        spie_day fa = pd->ep[pr->from];
         if (fa == SPIE_NO_DAY)
             continue;
-        spie_day fb = endpoint_day(p, pr->to);
+        spie_day fb = pd->ep[pr->to];
         d->population++;
         if (fb != SPIE_NO_DAY && fb < fa) {
             d->inverted++;
@@ -233,19 +252,16 @@ void spie_acc_fold(spie_acc *a, const spie_fold_ctx *c, const spie_person *p)
 
 int spie_person_age_band(const spie_person *p)
 {
-    if (p->birth_year <= 0)
-        return SPIE_AGE_UNKNOWN;
     int y, m, d;
     spie_day_to_ymd(p->entry, &y, &m, &d);
-    int age = y - p->birth_year;
-    return age < 26 ? SPIE_AGE_LT26 : age < 50 ? SPIE_AGE_26_49 : SPIE_AGE_50P;
+    return age_band(y, p->birth_year);
 }
 
 int spie_person_cohort(const spie_person *p)
 {
     int y, m, d;
     spie_day_to_ymd(p->entry, &y, &m, &d);
-    return (y - 2020) * 4 + (m - 1) / 3;
+    return cohort(y, m);
 }
 
 void spie_cohort_label(int q, char buf[8])
@@ -322,8 +338,8 @@ void spie_cube_fold(spie_cube *c, const spie_fold_ctx *ctx, const spie_person *p
         return;
     fold(&c->cells[spie_cube_cell(c, SPIE_BD_PUBLIC, p->public_)], ctx, p, &pd);
     fold(&c->cells[spie_cube_cell(c, SPIE_BD_SEXE, p->sex)], ctx, p, &pd);
-    fold(&c->cells[spie_cube_cell(c, SPIE_BD_AGE, (size_t)spie_person_age_band(p))], ctx, p, &pd);
-    int q = spie_person_cohort(p);
+    fold(&c->cells[spie_cube_cell(c, SPIE_BD_AGE, (size_t)age_band(pd.entry_year, p->birth_year))], ctx, p, &pd);
+    int q = cohort(pd.entry_year, pd.entry_month);
     if (q >= 0 && (size_t)q < c->n_cohorts)
         fold(&c->cells[spie_cube_cell(c, SPIE_BD_COHORTE, (size_t)q)], ctx, p, &pd);
 }
