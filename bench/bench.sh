@@ -2,9 +2,14 @@
 # make bench: generates once (cached in bench/cache/) the national sample with a fixed
 # seed, then times `spie run` with --jobs 1 and --jobs 2 against `gzip -dc` of the same
 # files, and prints persons/s, step rows/s, decompressed MB/s, peak memory and the ratios.
-# Then the same with twice the persons (4 000 000, the same 72 territories): memory grows
-# with the largest territory, not with the nation (the shipped table has every programme
-# territory, so the nation cannot be doubled by adding territories here).
+# Then "nation grown by adding territories": the shipped table's 72 territories plus the 29
+# départements it lacks (every French département, 101; the 29 are written here at run time
+# from engine/geo.c, wave AMI2, the shipped AMI2 allocation), generated with
+# `spie sample --territories` so that every territory keeps the national sample's persons:
+# memory follows the largest territory, so it stays put while the persons grow. France has
+# 101 départements, so adding territories grows the nation by about x1.4 at most, not x2.
+# Last the same 72 territories with twice the persons (4 000 000): memory then grows with
+# the largest territory, not with the nation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SPIE=${SPIE:-build/spie}
@@ -12,13 +17,36 @@ CACHE=bench/cache
 PERIOD=2023-12
 mkdir -p "$CACHE"
 
-gen() { # dir scale
-    if [ ! -f "$1/.done" ]; then
+gen() { # dir scale [territories table]
+    local table=${3:-}
+    if [ ! -f "$1/.done" ] || { [ -n "$table" ] && ! cmp -s "$table" "$1/.table"; }; then
         rm -rf "$1"
         echo "bench: generating $2 sample in $1 (once)..." >&2
-        "$SPIE" sample --out "$1" --scale "$2" --seed 20261122 --until "$PERIOD" --history 1 >/dev/null
+        "$SPIE" sample --out "$1" --scale "$2" --seed 20261122 --until "$PERIOD" --history 1 \
+            ${table:+--territories "$table"} >/dev/null
+        if [ -n "$table" ]; then cp "$table" "$1/.table"; fi
         touch "$1/.done"
     fi
+}
+
+# The 101 départements: the shipped table, then every département of engine/geo.c's list
+# that it lacks, wave AMI2 with the allocation of the shipped table's first AMI2 row.
+write_table_101() { # out
+    local shipped=samples/territoires-defaut.csv alloc
+    alloc=$(awk -F, '$2 == "AMI2" { print $3; exit }' "$shipped")
+    if [ -z "$alloc" ]; then echo "bench: no AMI2 row in $shipped" >&2; exit 1; fi
+    awk -F, -v alloc="$alloc" '
+        NR == FNR { if (FNR > 1) have[$1] = 1; print; next }
+        /^static const spie_dept depts\[\]/ { in_list = 1; next }
+        in_list && /^};/ { in_list = 0 }
+        in_list && match($0, /\{"[0-9AB]+"/) {
+            code = substr($0, RSTART + 2, RLENGTH - 3)
+            if (!(code in have)) print code ",AMI2," alloc
+        }' "$shipped" engine/geo.c >"$1.tmp"
+    local n
+    n=$(($(wc -l <"$1.tmp") - 1))
+    if [ "$n" -ne 101 ]; then echo "bench: $1 has $n territories, not 101" >&2; exit 1; fi
+    mv "$1.tmp" "$1"
 }
 
 measure() { python3 bench/measure.py "$@"; }
@@ -37,6 +65,8 @@ bench_one() { # dir label
     read -r g_wall g_peak _ < <(measure bash -c "for f in '$inbox'/*.csv.gz; do gzip -dc \"\$f\" >/dev/null; done")
     printf '%s: %s MB decompressed, ~%s persons, ~%s step rows\n' "$label" "$mb" "$persons" "$steps"
     printf '  gzip -dc            %7.2f s  %7.1f MB/s\n' "$g_wall" "$(python3 -c "print($bytes/1e6/$g_wall)")"
+    TERRS=$(($(wc -l <"$terr") - 1))
+    PERSONS=$persons
     for j in 1 2; do
         rm -rf "$CACHE/out"
         read -r wall peak rc < <(measure "$SPIE" run --period "$PERIOD" --inbox "$inbox" --territories "$terr" \
@@ -48,11 +78,25 @@ wall, b, p, s, g = float(wall), int(b), int(p), int(s), float(g)
 print(f"  spie run --jobs {j}   {wall:7.2f} s  {b/1e6/wall:7.1f} MB/s  {p/wall:10.0f} persons/s  "
       f"{s/wall:10.0f} step rows/s  peak {int(peak)/1024:6.1f} MiB  ratio to gzip -dc {wall/g:4.2f}  (exit {rc})")
 PY
+        PEAK[$j]=$peak
     done
 }
+
+declare -a PEAK
 
 make -s all
 gen "$CACHE/national" national
 bench_one "$CACHE/national" "national sample"
+nat_terrs=$TERRS nat_persons=$PERSONS nat_peak1=${PEAK[1]} nat_peak2=${PEAK[2]}
+write_table_101 "$CACHE/territoires-101.csv"
+gen "$CACHE/national-101" national "$CACHE/territoires-101.csv"
+bench_one "$CACHE/national-101" "nation grown by adding territories (every département)"
+python3 - "$nat_terrs" "$TERRS" "$nat_persons" "$PERSONS" "$nat_peak1" "${PEAK[1]}" "$nat_peak2" "${PEAK[2]}" <<'PY'
+import sys
+t0, t1, p0, p1, a1, b1, a2, b2 = map(int, sys.argv[1:])
+print(f"  {t0} -> {t1} territories (France has 101 départements: x{t1/t0:.2f} territories is the most "
+      f"adding territories can show, not x2): persons x{p1/p0:.2f}, peak memory x{b1/a1:.2f} "
+      f"(--jobs 1), x{b2/a2:.2f} (--jobs 2)")
+PY
 gen "$CACHE/double" 4000000
 bench_one "$CACHE/double" "doubled nation (4 000 000 persons)"

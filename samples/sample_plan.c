@@ -24,7 +24,7 @@
 static const char *const status_msgs[SPIE_SAMPLE_E_COUNT] = {
     "terminé",
     "option invalide ou dossier de sortie non vide",
-    "table des territoires par défaut illisible",
+    "table des territoires illisible",
     "écriture impossible",
     "mémoire insuffisante",
 };
@@ -43,6 +43,7 @@ void spie_sample_options_init(spie_sample_options *o)
     o->until = UNTIL_DEFAULT;
     o->history = 0;
     o->clean = false;
+    o->territories = NULL;
 }
 
 bool spie_sample_parse_scale(const char *s, spie_sample_options *o)
@@ -88,7 +89,9 @@ typedef struct role_pref {
 } role_pref;
 
 /* One territory per entry. Preferred codes first; when a preferred code is not in the
- * scale's set, the first territory (code order) without a role of this list takes it. */
+ * scale's set, the first territory (code order) without a role of this list takes it. A
+ * missing or late role is not given to the last territory that is neither (a small table
+ * from --territories must keep one territory sending every extract). */
 static const role_pref role_prefs[] = {
     {SPIE_SAMPLE_ROLE_MISSING, 0, false, "30", "976"},
     {SPIE_SAMPLE_ROLE_LATE, 1, false, "80", "973"},
@@ -114,11 +117,15 @@ static void assign_roles(spie_sample_plan *p)
 {
     const unsigned exclusive = SPIE_SAMPLE_ROLE_MISSING | SPIE_SAMPLE_ROLE_LATE | SPIE_SAMPLE_ROLE_FRENCH |
                                SPIE_SAMPLE_ROLE_QUOTED | SPIE_SAMPLE_ROLE_PLAIN | SPIE_SAMPLE_ROLE_MULTI;
+    const unsigned incomplete = SPIE_SAMPLE_ROLE_MISSING | SPIE_SAMPLE_ROLE_LATE;
     bool demo = p->opt.scale == SPIE_SAMPLE_SCALE_DEMO;
+    size_t complete = p->count; /* territories neither missing nor late */
     for (size_t r = 0; r < SPIE_ARRAY_LEN(role_prefs); r++) {
         const role_pref *rp = &role_prefs[r];
         const char *code = demo ? rp->demo : rp->national;
         if (!code || (rp->dirt && p->opt.clean))
+            continue;
+        if ((rp->role & incomplete) && complete <= 1)
             continue;
         long i = find_item(p, code);
         if (i >= 0 && (p->items[i].roles & exclusive))
@@ -129,6 +136,8 @@ static void assign_roles(spie_sample_plan *p)
         if (i < 0)
             continue;
         p->items[i].roles |= rp->role;
+        if (rp->role & incomplete)
+            complete--;
         if (rp->role == SPIE_SAMPLE_ROLE_LATE)
             p->items[i].late_months = rp->late;
     }
@@ -220,6 +229,102 @@ static bool allocate(uint64_t total, const double *w, size_t n, uint64_t *out)
     return true;
 }
 
+/* Loads the options' table (o->territories, else the shipped one) into *t. */
+static spie_sample_status load_table(const spie_sample_options *o, spie_territories *t, spie_sample_error *err)
+{
+    spie_terr_error te;
+    if (o->territories) {
+        if (spie_territories_load(o->territories, t, &te))
+            return SPIE_SAMPLE_OK;
+        if (te.line > 0)
+            snprintf(err->msg, sizeof err->msg, "table des territoires %s, ligne %zu : %s", o->territories, te.line,
+                     te.msg);
+        else
+            snprintf(err->msg, sizeof err->msg, "table des territoires %s : %s", o->territories, te.msg);
+        return SPIE_SAMPLE_E_TABLE;
+    }
+    if (spie_territories_default(t, &te))
+        return SPIE_SAMPLE_OK;
+    snprintf(err->msg, sizeof err->msg, "table des territoires par défaut, ligne %zu : %s", te.line, te.msg);
+    return SPIE_SAMPLE_E_TABLE;
+}
+
+/* Fills p->items (p->opt and p->table set, p->items NULL) with the territories of the
+ * scale, their size weights and their roles. False when out of memory. */
+static bool select_items(spie_sample_plan *p)
+{
+    const spie_territories *t = &p->table;
+    p->items = calloc(t->count ? t->count : 1, sizeof *p->items);
+    if (!p->items)
+        return false;
+    p->count = 0;
+    for (size_t i = 0; i < t->count; i++) {
+        if (p->opt.scale == SPIE_SAMPLE_SCALE_DEMO) {
+            bool in = false;
+            for (size_t k = 0; k < SPIE_ARRAY_LEN(demo_codes); k++)
+                in = in || !strcmp(t->items[i].dept->code, demo_codes[k]);
+            if (!in)
+                continue;
+        }
+        p->items[p->count++].terr = &t->items[i];
+    }
+    /* A table without any demo code: its first territories make the demo. */
+    if (p->opt.scale == SPIE_SAMPLE_SCALE_DEMO && p->count == 0)
+        for (size_t i = 0; i < t->count && i < SPIE_ARRAY_LEN(demo_codes); i++)
+            p->items[p->count++].terr = &t->items[i];
+    for (size_t i = 0; i < p->count; i++) {
+        spie_sample_terr *it = &p->items[i];
+        it->population = spie_sample_population(it->terr->dept->code);
+        if (it->population == 0)
+            it->population = 300; /* a code the size table does not know: a median size */
+    }
+    assign_roles(p);
+    return true;
+}
+
+/* Sum of the item weights (population x months of activity up to until). */
+static double plan_weight(const spie_sample_plan *p, spie_month until)
+{
+    double w = 0;
+    for (size_t i = 0; i < p->count; i++)
+        w += item_weight(&p->items[i], until);
+    return w;
+}
+
+static double table_allocations(const spie_territories *t)
+{
+    double all = 0;
+    for (size_t i = 0; i < t->count; i++)
+        all += (double)t->items[i].allocation;
+    return all;
+}
+
+/* The shipped table's national sample: its weight at UNTIL_REF (the denominator of the
+ * national scale) and its allocations (the denominator of the NAT ratio). */
+static spie_sample_status shipped_reference(const spie_sample_options *o, double *weight, double *allocations,
+                                            spie_sample_error *err)
+{
+    spie_sample_plan ref;
+    memset(&ref, 0, sizeof ref);
+    ref.opt = *o;
+    ref.opt.territories = NULL;
+    ref.opt.scale = SPIE_SAMPLE_SCALE_NATIONAL;
+    spie_sample_status st = load_table(&ref.opt, &ref.table, err);
+    if (st != SPIE_SAMPLE_OK)
+        return st;
+    if (!select_items(&ref)) {
+        snprintf(err->msg, sizeof err->msg, "mémoire insuffisante");
+        st = SPIE_SAMPLE_E_MEMORY;
+        goto out_free;
+    }
+    *weight = plan_weight(&ref, UNTIL_REF);
+    *allocations = table_allocations(&ref.table);
+
+out_free:
+    spie_sample_plan_free(&ref);
+    return st;
+}
+
 spie_sample_status spie_sample_plan_make(const spie_sample_options *o, spie_sample_plan *out,
                                          spie_sample_error *err)
 {
@@ -233,45 +338,35 @@ spie_sample_status spie_sample_plan_make(const spie_sample_options *o, spie_samp
         return SPIE_SAMPLE_E_USAGE;
     }
     out->opt = *o;
-    spie_terr_error te;
-    if (!spie_territories_default(&out->table, &te)) {
-        snprintf(err->msg, sizeof err->msg, "table des territoires par défaut, ligne %zu : %s", te.line, te.msg);
-        return SPIE_SAMPLE_E_TABLE;
+    spie_sample_status st = load_table(o, &out->table, err);
+    if (st != SPIE_SAMPLE_OK)
+        return st;
+    double *w = NULL;
+    uint64_t *alloc = NULL;
+    if (!select_items(out))
+        goto out_oom;
+    w = calloc(out->count ? out->count : 1, sizeof *w);
+    alloc = malloc((out->count ? out->count : 1) * sizeof *alloc);
+    if (!w || !alloc)
+        goto out_oom;
+
+    /* The shipped table's figures: the plan's own when it uses that table. */
+    double ship_weight = 0, ship_alloc = 0;
+    if (o->territories) {
+        if ((st = shipped_reference(o, &ship_weight, &ship_alloc, err)) != SPIE_SAMPLE_OK)
+            goto out_fail;
+    } else {
+        ship_weight = plan_weight(out, UNTIL_REF); /* meaningful at national scale only */
+        ship_alloc = table_allocations(&out->table);
     }
-    out->items = calloc(out->table.count ? out->table.count : 1, sizeof *out->items);
-    double *w = calloc(out->table.count ? out->table.count : 1, sizeof *w);
-    uint64_t *alloc = malloc((out->table.count ? out->table.count : 1) * sizeof *alloc);
-    if (!out->items || !w || !alloc) {
-        snprintf(err->msg, sizeof err->msg, "mémoire insuffisante");
-        goto out_fail;
-    }
-    for (size_t i = 0; i < out->table.count; i++) {
-        const spie_territory *t = &out->table.items[i];
-        if (o->scale == SPIE_SAMPLE_SCALE_DEMO) {
-            bool in = false;
-            for (size_t k = 0; k < SPIE_ARRAY_LEN(demo_codes); k++)
-                in = in || !strcmp(t->dept->code, demo_codes[k]);
-            if (!in)
-                continue;
-        }
-        spie_sample_terr *it = &out->items[out->count++];
-        it->terr = t;
-        it->population = spie_sample_population(t->dept->code);
-        if (it->population == 0)
-            it->population = 300; /* a code the size table does not know: a median size */
-    }
-    assign_roles(out);
 
     /* Persons of the scale. */
     uint64_t total;
     if (o->scale == SPIE_SAMPLE_SCALE_PERSONS) {
         total = o->persons;
     } else {
-        double wu = 0, wr = 0;
-        for (size_t i = 0; i < out->count; i++) {
-            wu += item_weight(&out->items[i], o->until);
-            wr += item_weight(&out->items[i], UNTIL_REF);
-        }
+        double wu = plan_weight(out, o->until);
+        double wr = o->scale == SPIE_SAMPLE_SCALE_DEMO ? plan_weight(out, UNTIL_REF) : ship_weight;
         double ref = o->scale == SPIE_SAMPLE_SCALE_DEMO ? SPIE_SAMPLE_DEMO_PERSONS : SPIE_SAMPLE_NATIONAL_PERSONS;
         total = wr > 0 ? (uint64_t)floor(ref * wu / wr + 0.5) : 0;
     }
@@ -279,34 +374,34 @@ spie_sample_status spie_sample_plan_make(const spie_sample_options *o, spie_samp
         w[i] = item_weight(&out->items[i], o->until);
         item_months(&out->items[i], o->until, &out->items[i].first, &out->items[i].last);
     }
-    if (!allocate(total, w, out->count, alloc)) {
-        snprintf(err->msg, sizeof err->msg, "mémoire insuffisante");
-        goto out_fail;
-    }
+    if (!allocate(total, w, out->count, alloc))
+        goto out_oom;
     out->persons = 0;
     for (size_t i = 0; i < out->count; i++) {
         out->items[i].persons = alloc[i];
         out->persons += alloc[i];
     }
 
-    /* NAT: national costs from the first wave's start, scaled to the territories used. */
+    /* NAT: national costs from the first wave's start, scaled to the territories used
+     * (their share of the shipped table's allocations). */
     out->nat_first = spie_wave_start(SPIE_WAVE_EXP2020);
-    double used = 0, all = 0;
-    for (size_t i = 0; i < out->table.count; i++)
-        all += (double)out->table.items[i].allocation;
+    double used = 0;
     for (size_t i = 0; i < out->count; i++)
         used += (double)out->items[i].terr->allocation;
-    out->nat_ratio = all > 0 ? used / all : 1.0;
+    out->nat_ratio = ship_alloc > 0 ? used / ship_alloc : 1.0;
 
     free(alloc);
     free(w);
     return SPIE_SAMPLE_OK;
 
+out_oom:
+    snprintf(err->msg, sizeof err->msg, "mémoire insuffisante");
+    st = SPIE_SAMPLE_E_MEMORY;
 out_fail:
     free(alloc);
     free(w);
     spie_sample_plan_free(out);
-    return SPIE_SAMPLE_E_MEMORY;
+    return st;
 }
 
 void spie_sample_plan_free(spie_sample_plan *p)

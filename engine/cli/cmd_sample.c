@@ -1,5 +1,6 @@
 /* spie sample: writes a synthetic inbox (samples/README.md). Exit status: 0 done, 2 usage
- * error (nothing written), 3 the files could not be written. */
+ * error or unreadable --territories table (nothing written), 3 the files could not be
+ * written. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +13,7 @@
 static void usage(FILE *f)
 {
     fputs("Usage: spie sample --out DOSSIER [--seed N] [--scale demo|national|N] [--until AAAA-MM]\n"
-          "                   [--history N] [--clean]\n"
+          "                   [--history N] [--clean] [--territories FICHIER]\n"
           "\n"
           "Écrit une boîte de dépôt synthétique au format des extraits (données fictives) :\n"
           "  DOSSIER/inbox/            les extraits mensuels cumulatifs des trois types pour chaque\n"
@@ -25,12 +26,18 @@ static void usage(FILE *f)
           "  --out DOSSIER   dossier de sortie (créé au besoin ; DOSSIER/inbox doit être vide)\n"
           "  --seed N        graine (entier, défaut 1) : mêmes options et graine, mêmes octets\n"
           "  --scale S       demo (quelques territoires, quelques milliers de personnes ; défaut),\n"
-          "                  national (tous les territoires, environ 2 millions de personnes)\n"
+          "                  national (tous les territoires, environ 2 millions de personnes avec\n"
+          "                  la table livrée ; avec une autre table, autant de personnes par\n"
+          "                  territoire que l'échantillon national de la table livrée)\n"
           "                  ou un nombre de personnes\n"
           "  --until M       dernier mois des extraits, AAAA-MM (défaut 2023-12 ; 2020-03 à 2030-12)\n"
           "  --history N     n'écrire que les N derniers extraits mensuels de chaque territoire\n"
           "                  (défaut : tous)\n"
           "  --clean         sans défauts : aucune ligne à rejeter, fichiers tous au même format\n"
+          "  --territories FICHIER\n"
+          "                  table des territoires à utiliser (format de spie run --territories ;\n"
+          "                  défaut : la table livrée, samples/territoires-defaut.csv) ;\n"
+          "                  DOSSIER/territoires.csv est alors cette table\n"
           "  -h, --help      cette aide\n",
           f);
 }
@@ -55,11 +62,12 @@ static bool parse_uint(const char *s, uint64_t max, uint64_t *out)
 
 int spie_cmd_sample(int argc, char **argv)
 {
-    enum { OPT_OUT = 1, OPT_SEED, OPT_SCALE, OPT_UNTIL, OPT_HISTORY, OPT_CLEAN };
+    enum { OPT_OUT = 1, OPT_SEED, OPT_SCALE, OPT_UNTIL, OPT_HISTORY, OPT_CLEAN, OPT_TERRITORIES };
     static const struct option longopts[] = {
         {"out", required_argument, NULL, OPT_OUT},         {"seed", required_argument, NULL, OPT_SEED},
         {"scale", required_argument, NULL, OPT_SCALE},     {"until", required_argument, NULL, OPT_UNTIL},
         {"history", required_argument, NULL, OPT_HISTORY}, {"clean", no_argument, NULL, OPT_CLEAN},
+        {"territories", required_argument, NULL, OPT_TERRITORIES},
         {"help", no_argument, NULL, 'h'},                  {NULL, 0, NULL, 0},
     };
     spie_sample_options o;
@@ -102,6 +110,13 @@ int spie_cmd_sample(int argc, char **argv)
             break;
         case OPT_CLEAN:
             o.clean = true;
+            break;
+        case OPT_TERRITORIES:
+            if (!*optarg) {
+                cli_error("sample", "--territories : chemin de fichier attendu");
+                return 2;
+            }
+            o.territories = optarg;
             break;
         case 'h':
             usage(stdout);

@@ -28,12 +28,16 @@
 
 typedef enum spie_sample_scale {
     SPIE_SAMPLE_SCALE_DEMO = 0, /* a handful of territories in three regions, a few thousand persons */
-    SPIE_SAMPLE_SCALE_NATIONAL, /* every territory of the default table, about 2 million persons */
-    SPIE_SAMPLE_SCALE_PERSONS   /* every territory of the default table, exactly N persons */
+    SPIE_SAMPLE_SCALE_NATIONAL, /* every territory of the table, about 2 million persons (shipped table) */
+    SPIE_SAMPLE_SCALE_PERSONS   /* every territory of the table, exactly N persons */
 } spie_sample_scale;
 
 /* Persons of the demo and national scales when --until is 2023-12; another --until keeps
- * the same monthly rates (so fewer persons for an earlier month). */
+ * the same monthly rates (so fewer persons for an earlier month). With another table than
+ * the shipped one (spie_sample_options.territories), the national scale keeps the shipped
+ * national sample's persons PER TERRITORY: its total is SPIE_SAMPLE_NATIONAL_PERSONS x
+ * (weight of the table) / (weight of the shipped table), a territory's weight being its
+ * population x its months of activity; the demo keeps SPIE_SAMPLE_DEMO_PERSONS. */
 #define SPIE_SAMPLE_DEMO_PERSONS 3000u
 #define SPIE_SAMPLE_NATIONAL_PERSONS 2000000u
 #define SPIE_SAMPLE_MAX_PERSONS 50000000u /* numeric scale: 1 .. this */
@@ -45,9 +49,12 @@ typedef struct spie_sample_options {
     spie_month until;   /* last month of the extracts; 2020-03 .. 2030-12 */
     unsigned history;   /* 0: every month; N: only the last N monthly extracts per territory */
     bool clean;         /* no dirt: no rejected row, no empty line, every file ',' LF ISO gzip */
+    const char *territories; /* NULL: the shipped table (samples/territoires-defaut.csv); else a
+                              * territories table file (extracts.md §7, spie_territories_load):
+                              * the sample's territories are that table's (not owned) */
 } spie_sample_options;
 
-/* Defaults: demo scale, seed 1, until 2023-12, every month, dirt on. */
+/* Defaults: demo scale, seed 1, until 2023-12, every month, dirt on, the shipped table. */
 void spie_sample_options_init(spie_sample_options *o);
 /* "demo", "national" or a decimal number of persons (1 .. SPIE_SAMPLE_MAX_PERSONS). */
 bool spie_sample_parse_scale(const char *s, spie_sample_options *o);
@@ -55,7 +62,8 @@ bool spie_sample_parse_scale(const char *s, spie_sample_options *o);
 typedef enum spie_sample_status {
     SPIE_SAMPLE_OK = 0,
     SPIE_SAMPLE_E_USAGE,  /* bad options, or DIR/inbox not empty: nothing written */
-    SPIE_SAMPLE_E_TABLE,  /* the default territories table cannot be loaded */
+    SPIE_SAMPLE_E_TABLE,  /* the territories table (shipped or options.territories) cannot be
+                           * loaded: the message names the file, the line and the reason */
     SPIE_SAMPLE_E_WRITE,  /* a file or folder could not be written */
     SPIE_SAMPLE_E_MEMORY, /* out of memory (or a GSL allocation failed) */
     SPIE_SAMPLE_E_COUNT
@@ -91,16 +99,23 @@ typedef struct spie_sample_terr {
 
 typedef struct spie_sample_plan {
     spie_sample_options opt;
-    spie_territories table;  /* the default territories table (owned) */
+    spie_territories table;  /* the territories table used: options.territories or the shipped one (owned) */
     spie_sample_terr *items; /* the territories of the scale, sorted by code */
     size_t count;
     uint64_t persons;        /* sum of items[].persons */
     spie_month nat_first;    /* months of the NAT budget extracts */
-    double nat_ratio;        /* NAT amounts scale: allocations used / all allocations */
+    double nat_ratio;        /* NAT amounts scale: allocations used / the shipped table's allocations */
 } spie_sample_plan;
 
 /* Builds the plan for the options (err must not be NULL; no file is touched, no random draw is made: person
- * counts are a deterministic allocation by population and months of activity). */
+ * counts are a deterministic allocation by population and months of activity).
+ *
+ * Territories: demo, the demo codes (11 29 30 31 35 56 59 80) that the table holds, or the
+ * table's first 8 territories (code order) when it holds none of them; the other scales,
+ * every territory of the table. Roles go to their preferred codes when the scale has them,
+ * else to the first territory (code order) without one; a missing or late role never takes
+ * the last territory that is neither missing nor late, so a sample always has a territory
+ * that sends every extract up to --until (with a 1-territory table: neither role). */
 spie_sample_status spie_sample_plan_make(const spie_sample_options *o, spie_sample_plan *out,
                                          spie_sample_error *err);
 void spie_sample_plan_free(spie_sample_plan *p); /* accepts NULL; leaves it empty */
