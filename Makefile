@@ -20,10 +20,10 @@ endif
 SAN     ?=
 CFLAGS  := -std=c11 $(OPT) $(WARN) $(SAN) $(EXTRA_CFLAGS)
 CPPFLAGS:= -D_GNU_SOURCE -Iinclude -MMD -MP
-LDLIBS  := -lcsv -lgsl -lgslcblas -lxlsxwriter -lz -ljansson -linih -lcrypto -lpthread -lm
+LDLIBS  := -lcsv -lgsl -lgslcblas -lxlsxwriter -lisal -lz -ljansson -linih -lcrypto -lpthread -lm
 LDFLAGS := $(SAN)
 
-DEBIAN_PACKAGES := build-essential clang libcsv-dev libgsl-dev libxlsxwriter-dev zlib1g-dev \
+DEBIAN_PACKAGES := build-essential clang libcsv-dev libgsl-dev libxlsxwriter-dev libisal-dev zlib1g-dev \
                    libcmocka-dev libjansson-dev libinih-dev libssl-dev pkg-config \
                    python3 python3-openpyxl perl
 

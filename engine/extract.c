@@ -1580,7 +1580,7 @@ bool spie_extract_read(const spie_extract_job *job, spie_file_report *rep)
 {
     spie_src_status st = SPIE_SRC_OK;
     int err_no = 0;
-    spie_src *src = spie_src_open(job->path, job->gzip, &st, &err_no);
+    spie_src *src = spie_src_open_ex(job->path, job->gzip, job->inflater, &st, &err_no);
     if (!src) {
         memset(rep, 0, sizeof *rep);
         rep->usable = false;
@@ -1596,7 +1596,7 @@ bool spie_extract_read(const spie_extract_job *job, spie_file_report *rep)
 bool spie_extract_read_mem(const spie_extract_job *job, const void *data, size_t n, spie_file_report *rep)
 {
     spie_src_status st = SPIE_SRC_OK;
-    spie_src *src = spie_src_open_mem(data, n, job->gzip, &st);
+    spie_src *src = spie_src_open_mem_ex(data, n, job->gzip, job->inflater, &st);
     if (!src) {
         memset(rep, 0, sizeof *rep);
         rep->usable = false;

@@ -1,17 +1,37 @@
 /* The byte source of one extract file (see spie/source.h for the contract).
  *
- * gzip is decoded with zlib's inflate, not gzread: gzread treats a truncated stream as a
- * normal end, passes a non-gzip file through and ignores trailing bytes. Here every
- * member boundary goes through one small state machine that looks at the bytes itself:
+ * gzip is decoded member by member with ISA-L's isal_inflate (SPIE_INFLATER_DEFAULT, the
+ * fast path) or zlib's inflate (SPIE_INFLATER_ZLIB, the reference path), never with
+ * gzread: gzread treats a truncated stream as a normal end, passes a non-gzip file
+ * through and ignores trailing bytes. Here every member boundary goes through one small
+ * state machine that looks at the bytes itself:
  *
  *   MAGIC  -- 1f 8b --> MEMBER -- Z_STREAM_END (trailer checked) --> MAGIC
  *   MAGIC  -- 00 (after a member) --> PADDING -- end of file --> END
  *   MAGIC  -- end of file (after a member) --> END
  *
- * anything else is an error, which is sticky. Tuned for the batch's workload (a few
- * large CSV extracts read once, front to back): the file is read with read(2) into one
- * 128 KiB buffer and inflate writes straight into the caller's buffer, so the only copy
- * is the decompression itself and memory does not depend on the file's size. */
+ * anything else is an error, which is sticky. The two inflaters differ only in "inflate
+ * some bytes of this member" (src_member_zlib, src_member_isal): both read from the same
+ * input cursor (z.next_in / z.avail_in, the z_stream serving as the cursor for ISA-L too)
+ * and write to the same output cursor (z.next_out / z.avail_out).
+ *
+ * ISA-L (crc_flag ISAL_GZIP) parses the gzip header (FEXTRA, FNAME, FCOMMENT, FHCRC
+ * checked), checks the trailer (CRC-32 and ISIZE) and, at the member's end, gives back
+ * the bytes its 64-bit bit buffer took beyond it; it ignores the reserved FLG bits, which
+ * src_member_isal checks. On anything but a clean member (an error, the end of the file
+ * inside the member, no progress) src_to_zlib rewinds the input to the member's first
+ * byte (pread for a file, the borrowed bytes for memory) and zlib takes over for the rest
+ * of the source: it decodes that member again, drops what was already handed out, and
+ * finds the error itself. Errors, offsets and bytes_in are therefore zlib's. When the
+ * caller's buffer is full, ISA-L is asked for one byte more (kept for the next call) so
+ * that it looks as far ahead as zlib does (src_read_gzip). The header of spie/source.h
+ * says where the two paths may still differ (code sets that ISA-L accepts and zlib
+ * refuses; an error within the last 8 bytes read, where ISA-L cannot look ahead).
+ *
+ * Tuned for the batch's workload (a few large CSV extracts read once, front to back):
+ * the file is read with read(2) into one 128 KiB buffer and the inflater writes straight
+ * into the caller's buffer, so the only copy is the decompression itself and memory does
+ * not depend on the file's size. */
 #define ZLIB_CONST /* next_in is const: the memory variant lends its bytes */
 
 #include "spie/source.h"
@@ -22,6 +42,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <isa-l/igzip_lib.h>
 #include <zlib.h>
 
 #define SRC_INBUF_SIZE ((size_t)128 * 1024)
@@ -46,7 +67,18 @@ struct spie_src {
     unsigned char *inbuf;     /* file source in gzip mode: SRC_INBUF_SIZE bytes */
     bool gzip;
     bool z_ready;             /* inflateInit2 succeeded: inflateEnd is owed */
-    z_stream z;               /* next_in/avail_in: input read but not yet consumed */
+    z_stream z;               /* next_in/avail_in: input read but not yet consumed;
+                                 next_out/avail_out: room left in the caller's buffer */
+    spie_inflater engine;     /* ZLIB or ISAL: the inflater of the current member */
+    struct inflate_state *isal; /* ISA-L's state (ISAL path), NULL otherwise */
+    /* The current member, for the fall back to zlib. */
+    uint64_t m_start;         /* file offset of its first byte */
+    uint64_t m_b0;            /* bytes_in when it began: [m_start, m_b0) was buffered */
+    uint64_t m_handed;        /* its output handed out by earlier calls */
+    size_t m_call0;           /* where its output starts in the current call's buffer */
+    bool m_flg_seen;          /* ISA-L path: its FLG byte has been checked */
+    bool has_pend;            /* ISA-L path: pend is owed to the next call */
+    unsigned char pend;       /* the byte of the look-ahead (see src_read_gzip) */
     src_state state;
     spie_src_status status;
     uint64_t err_off;
@@ -175,14 +207,229 @@ static long src_read_plain(spie_src *src, unsigned char *buf, size_t cap)
     return (long)k;
 }
 
+/* What one step of an inflater did. */
+enum {
+    SRC_STEP_ERROR = -1, /* error recorded */
+    SRC_STEP_MORE = 0,   /* progress; the member goes on */
+    SRC_STEP_END = 1,    /* the member ended, trailer checked */
+    SRC_STEP_ZLIB = 2    /* ISA-L path: let zlib decode this member (src_to_zlib) */
+};
+
+/* zlib: refills the input when it is used up, then one inflate call. */
+static int src_member_zlib(spie_src *src)
+{
+    z_stream *z = &src->z;
+    if (z->avail_in == 0) {
+        int f = src_fill(src);
+        if (f < 0)
+            return SRC_STEP_ERROR;
+        if (f == 0) { /* in the header, the data or the trailer */
+            src_fail(src, SPIE_SRC_E_TRUNCATED, src->bytes_in);
+            return SRC_STEP_ERROR;
+        }
+    }
+    int rc = inflate(z, Z_NO_FLUSH);
+    if (rc == Z_STREAM_END)
+        return SRC_STEP_END;
+    if (rc == Z_OK)
+        return SRC_STEP_MORE;
+    if (rc == Z_MEM_ERROR) {
+        src_fail(src, SPIE_SRC_E_MEMORY, src_in_offset(src));
+        return SRC_STEP_ERROR;
+    }
+    /* Z_BUF_ERROR: no progress, normal only when the input ran out (refilled above on
+     * the next turn); with input and room left it cannot happen, and must not loop.
+     * Otherwise Z_DATA_ERROR (bad header, deflate data, CRC or length), Z_NEED_DICT
+     * (impossible in gzip), Z_STREAM_ERROR. */
+    if (rc == Z_BUF_ERROR && !(z->avail_in > 0 && z->avail_out > 0))
+        return SRC_STEP_MORE;
+    src_fail(src, SPIE_SRC_E_CORRUPT, src_in_offset(src));
+    return SRC_STEP_ERROR;
+}
+
+/* ISA-L: refills the input when it is used up (if may_fill), then one isal_inflate
+ * call. Anything but progress or a clean end is left to zlib (SRC_STEP_ZLIB), including
+ * the end of the file: zlib then says whether the member is cut short or corrupt before
+ * that. */
+static int src_member_isal(spie_src *src, bool may_fill)
+{
+    z_stream *z = &src->z;
+    struct inflate_state *s = src->isal;
+    if (z->avail_in == 0 && may_fill) {
+        int f = src_fill(src);
+        if (f < 0)
+            return SRC_STEP_ERROR;
+        if (f == 0)
+            return SRC_STEP_ZLIB;
+    }
+    if (!src->m_flg_seen) {
+        /* FLG is the member's byte 3; ISA-L does not refuse its reserved bits 5-7,
+         * zlib does. It is checked while it is still in the buffer. */
+        uint64_t at = src_in_offset(src);
+        if (at > src->m_start + 3)
+            return SRC_STEP_ZLIB; /* cannot happen: it was consumed unseen */
+        if (at + z->avail_in > src->m_start + 3) {
+            src->m_flg_seen = true;
+            if (z->next_in[src->m_start + 3 - at] & 0xe0)
+                return SRC_STEP_ZLIB;
+        }
+    }
+    uInt in0 = z->avail_in, out0 = z->avail_out;
+    s->next_in = (uint8_t *)z->next_in; /* ISA-L does not write its input */
+    s->avail_in = in0;
+    s->next_out = z->next_out;
+    s->avail_out = out0;
+    int rc = isal_inflate(s);
+    /* ISA-L gives back at the member's end the whole bytes of its bit buffer; more than
+     * it was given in this call would point before the input: never seen, left to zlib
+     * rather than trusted. */
+    if (rc != ISAL_DECOMP_OK || s->avail_in > in0)
+        return SRC_STEP_ZLIB;
+    z->next_in = s->next_in;
+    z->avail_in = s->avail_in;
+    z->next_out = s->next_out;
+    z->avail_out = s->avail_out;
+    if (s->block_state == ISAL_BLOCK_FINISH)
+        return SRC_STEP_END;
+    if (z->avail_in == in0 && z->avail_out == out0 && in0 > 0 && out0 > 0)
+        return SRC_STEP_ZLIB; /* no progress with input and room: never loop */
+    return SRC_STEP_MORE;
+}
+
+/* pread of exactly n bytes at off; 0, or -1 with errno set (EIO when the file is
+ * shorter than it was: it changed under the reader). */
+static int src_pread_full(int fd, unsigned char *p, size_t n, uint64_t off)
+{
+    while (n > 0) {
+        ssize_t r = pread(fd, p, n, (off_t)off);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0) {
+            errno = EIO;
+            return -1;
+        }
+        p += r;
+        n -= (size_t)r;
+        off += (uint64_t)r;
+    }
+    return 0;
+}
+
+/* The ISA-L path gives the current member to zlib, for good: the input goes back to
+ * the member's first byte with exactly the bytes the zlib path would have had buffered
+ * then ([m_start, m_b0), so the later refills and bytes_in are the same), zlib decodes
+ * again the m_handed bytes already handed out (into ISA-L's state, dead from now on:
+ * 85 KiB of scratch owned by the source) and then writes from buf + m_call0, where the
+ * member's output of this call began. Returns a SRC_STEP_ value (never ZLIB). */
+static int src_to_zlib(spie_src *src, unsigned char *buf, size_t cap)
+{
+    z_stream *z = &src->z;
+    src->engine = SPIE_INFLATER_ZLIB;
+    if (!src->z_ready) {
+        if (inflateInit2(z, SRC_GZIP_WBITS) != Z_OK) {
+            src_fail(src, SPIE_SRC_E_MEMORY, src_in_offset(src));
+            return SRC_STEP_ERROR;
+        }
+        src->z_ready = true;
+    } else if (inflateReset(z) != Z_OK) {
+        src_fail(src, SPIE_SRC_E_CORRUPT, src_in_offset(src));
+        return SRC_STEP_ERROR;
+    }
+    size_t held = (size_t)(src->m_b0 - src->m_start); /* <= SRC_INBUF_SIZE */
+    if (src->fd < 0) {
+        z->next_in = src->mem + src->m_start;
+        src->mem_pos = (size_t)src->m_b0;
+    } else {
+        if (src_pread_full(src->fd, src->inbuf, held, src->m_start) != 0 ||
+            lseek(src->fd, (off_t)src->m_b0, SEEK_SET) < 0) {
+            src->err_no = errno;
+            src_fail(src, SPIE_SRC_E_READ, src->bytes_in);
+            return SRC_STEP_ERROR;
+        }
+        z->next_in = src->inbuf;
+    }
+    z->avail_in = (uInt)held;
+    src->bytes_in = src->m_b0;
+
+    unsigned char *scratch = (unsigned char *)src->isal;
+    const uint64_t scratch_n = sizeof *src->isal;
+    uint64_t left = src->m_handed;
+    while (left > 0) {
+        uInt chunk = (uInt)(left < scratch_n ? left : scratch_n);
+        z->next_out = scratch;
+        z->avail_out = chunk;
+        int r = SRC_STEP_MORE;
+        while (z->avail_out > 0 && r == SRC_STEP_MORE)
+            r = src_member_zlib(src);
+        if (r == SRC_STEP_ERROR)
+            return r;
+        left -= chunk - z->avail_out;
+        if (r == SRC_STEP_END && left > 0) {
+            /* zlib's member is shorter than what ISA-L handed out: only possible with a
+             * code set that zlib refuses, which ends in an error before this. */
+            src_fail(src, SPIE_SRC_E_CORRUPT, src_in_offset(src));
+            return SRC_STEP_ERROR;
+        }
+        if (r == SRC_STEP_END) {
+            z->next_out = buf + src->m_call0;
+            z->avail_out = (uInt)(cap - src->m_call0);
+            return r;
+        }
+    }
+    z->next_out = buf + src->m_call0;
+    z->avail_out = (uInt)(cap - src->m_call0);
+    return SRC_STEP_MORE;
+}
+
 /* gzip mode: runs the state machine until buf is full or the file has ended. */
 static long src_read_gzip(spie_src *src, unsigned char *buf, size_t cap)
 {
     z_stream *z = &src->z;
     z->next_out = buf;
     z->avail_out = (uInt)cap;
+    if (src->has_pend) { /* cap > 0 */
+        buf[0] = src->pend;
+        src->has_pend = false;
+        z->next_out++;
+        z->avail_out--;
+    }
+    bool peeked = false;
 
-    while (z->avail_out > 0 && src->state != SRC_ST_END) {
+    while (src->state != SRC_ST_END) {
+        if (z->avail_out == 0) {
+            /* The buffer is full. zlib still decodes, without writing, up to the next
+             * symbol that needs room (through an end of block, the trailer, the next
+             * block's header, a match's distance), so an error there falls in this
+             * call, whose bytes are then not handed out. ISA-L stops before: it is asked
+             * for one byte more (no refill, as zlib), kept for the next call. What it
+             * meets there, zlib meets too (it then decodes the member again), or an
+             * error further on, found by ISA-L's own look-ahead, which zlib then finds
+             * later, in the same call as on its own path. Not when ISA-L has taken all
+             * the input into its bit buffer: called with no input, it decodes the
+             * missing bits as zeros (seen with ISA-L 2.30), so there is no look-ahead
+             * there (exception (1) of spie/source.h: the last 8 bytes read). */
+            if (peeked || src->state != SRC_ST_MEMBER || src->engine != SPIE_INFLATER_ISAL ||
+                src->isal->block_state == ISAL_BLOCK_FINISH || z->avail_in == 0)
+                break;
+            peeked = true;
+            z->next_out = &src->pend;
+            z->avail_out = 1;
+            int r = src_member_isal(src, false);
+            src->has_pend = r != SRC_STEP_ZLIB && z->avail_out == 0;
+            z->next_out = buf + cap;
+            z->avail_out = 0;
+            if (r == SRC_STEP_ZLIB)
+                r = src_to_zlib(src, buf, cap);
+            if (r == SRC_STEP_ERROR)
+                return -1;
+            if (r == SRC_STEP_END) {
+                src->members++;
+                src->state = SRC_ST_MAGIC;
+            }
+            continue;
+        }
         if (src->state == SRC_ST_MAGIC) {
             /* Two bytes decide: 1f 8b starts a member, a NUL after a member starts the
              * padding, the end of file after a member is the clean end. */
@@ -210,33 +457,28 @@ static long src_read_gzip(spie_src *src, unsigned char *buf, size_t cap)
                                 src_in_offset(src));
             if (z->avail_in < 2) /* a lone 1f at the end: a header cut short */
                 return src_fail(src, SPIE_SRC_E_TRUNCATED, src->bytes_in);
-            if (src->members > 0 && inflateReset(z) != Z_OK)
+            if (src->engine == SPIE_INFLATER_ISAL) {
+                isal_inflate_reset(src->isal);
+                src->isal->crc_flag = ISAL_GZIP; /* header and trailer checked */
+            } else if (src->members > 0 && inflateReset(z) != Z_OK) {
                 return src_fail(src, SPIE_SRC_E_CORRUPT, src_in_offset(src));
+            }
+            src->m_start = src_in_offset(src);
+            src->m_b0 = src->bytes_in;
+            src->m_handed = 0;
+            src->m_call0 = cap - z->avail_out;
+            src->m_flg_seen = false;
             src->state = SRC_ST_MEMBER;
         } else if (src->state == SRC_ST_MEMBER) {
-            if (z->avail_in == 0) {
-                int f = src_fill(src);
-                if (f < 0)
-                    return -1;
-                if (f == 0) /* in the header, the data or the trailer */
-                    return src_fail(src, SPIE_SRC_E_TRUNCATED, src->bytes_in);
-            }
-            int rc = inflate(z, Z_NO_FLUSH);
-            if (rc == Z_STREAM_END) {
+            int r = src->engine == SPIE_INFLATER_ISAL ? src_member_isal(src, true)
+                                                      : src_member_zlib(src);
+            if (r == SRC_STEP_ZLIB)
+                r = src_to_zlib(src, buf, cap);
+            if (r == SRC_STEP_ERROR)
+                return -1;
+            if (r == SRC_STEP_END) {
                 src->members++;
                 src->state = SRC_ST_MAGIC;
-            } else if (rc == Z_MEM_ERROR) {
-                return src_fail(src, SPIE_SRC_E_MEMORY, src_in_offset(src));
-            } else if (rc == Z_BUF_ERROR) {
-                /* No progress: normal only when the input ran out (refilled above on
-                 * the next turn); with input and room left it cannot happen, and must
-                 * not loop. */
-                if (z->avail_in > 0 && z->avail_out > 0)
-                    return src_fail(src, SPIE_SRC_E_CORRUPT, src_in_offset(src));
-            } else if (rc != Z_OK) {
-                /* Z_DATA_ERROR (bad header, deflate data, CRC or length), Z_NEED_DICT
-                 * (impossible in gzip), Z_STREAM_ERROR. */
-                return src_fail(src, SPIE_SRC_E_CORRUPT, src_in_offset(src));
             }
         } else { /* SRC_ST_PADDING */
             const unsigned char *p = z->next_in;
@@ -259,6 +501,10 @@ static long src_read_gzip(spie_src *src, unsigned char *buf, size_t cap)
     }
 
     size_t k = cap - z->avail_out;
+    if (src->state == SRC_ST_MEMBER) { /* what the fall back to zlib must skip */
+        src->m_handed += k - src->m_call0;
+        src->m_call0 = 0;
+    }
     src->bytes_out += k;
     return (long)k;
 }
@@ -276,8 +522,8 @@ long spie_src_read(spie_src *src, void *buf, size_t cap)
     return src_read_gzip(src, buf, cap);
 }
 
-/* The common part of both constructors: state, input buffer (file + gzip), inflate. */
-static spie_src *src_new(bool gzip, bool with_inbuf)
+/* The common part of both constructors: state, input buffer (file + gzip), inflater. */
+static spie_src *src_new(bool gzip, bool with_inbuf, spie_inflater inf)
 {
     spie_src *src = calloc(1, sizeof *src);
     if (!src)
@@ -299,11 +545,23 @@ static spie_src *src_new(bool gzip, bool with_inbuf)
     src->z.opaque = src;
     src->z.next_in = Z_NULL;
     src->z.avail_in = 0;
-    /* Fails only for lack of memory (or a zlib.h/libz mismatch, which the build rules
-     * out): reported as memory. */
-    if (inflateInit2(&src->z, SRC_GZIP_WBITS) != Z_OK)
+    if (inf == SPIE_INFLATER_ZLIB) {
+        src->engine = SPIE_INFLATER_ZLIB;
+        /* Fails only for lack of memory (or a zlib.h/libz mismatch, which the build
+         * rules out): reported as memory. */
+        if (inflateInit2(&src->z, SRC_GZIP_WBITS) != Z_OK)
+            goto out_close_src;
+        src->z_ready = true;
+        return src;
+    }
+    /* ISA-L: the state (tables, 64 KiB of output buffer) is plain memory, reset for
+     * each member; zlib is set up only if a member falls back to it. */
+    src->engine = SPIE_INFLATER_ISAL;
+    src->isal = malloc(sizeof *src->isal);
+    if (!src->isal)
         goto out_close_src;
-    src->z_ready = true;
+    src->heap += sizeof *src->isal;
+    isal_inflate_init(src->isal);
     return src;
 
 out_close_src:
@@ -312,6 +570,12 @@ out_close_src:
 }
 
 spie_src *spie_src_open(const char *path, bool gzip, spie_src_status *st, int *err_no)
+{
+    return spie_src_open_ex(path, gzip, SPIE_INFLATER_DEFAULT, st, err_no);
+}
+
+spie_src *spie_src_open_ex(const char *path, bool gzip, spie_inflater inf, spie_src_status *st,
+                           int *err_no)
 {
     spie_src_status s = SPIE_SRC_E_OPEN;
     int e = 0;
@@ -341,7 +605,7 @@ spie_src *spie_src_open(const char *path, bool gzip, spie_src_status *st, int *e
      * nothing, so its result is deliberately ignored. */
     (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 
-    spie_src *src = src_new(gzip, true);
+    spie_src *src = src_new(gzip, true, inf);
     if (!src) {
         s = SPIE_SRC_E_MEMORY;
         e = ENOMEM;
@@ -366,7 +630,13 @@ out:
 
 spie_src *spie_src_open_mem(const void *data, size_t n, bool gzip, spie_src_status *st)
 {
-    spie_src *src = src_new(gzip, false);
+    return spie_src_open_mem_ex(data, n, gzip, SPIE_INFLATER_DEFAULT, st);
+}
+
+spie_src *spie_src_open_mem_ex(const void *data, size_t n, bool gzip, spie_inflater inf,
+                               spie_src_status *st)
+{
+    spie_src *src = src_new(gzip, false, inf);
     if (st)
         *st = src ? SPIE_SRC_OK : SPIE_SRC_E_MEMORY;
     if (!src)
@@ -384,6 +654,7 @@ void spie_src_close(spie_src *src)
         (void)inflateEnd(&src->z); /* only fails on an inconsistent stream: freed anyway */
     if (src->fd >= 0)
         (void)close(src->fd); /* read-only descriptor, nothing to flush */
+    free(src->isal);
     free(src->inbuf);
     free(src);
 }

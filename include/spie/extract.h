@@ -14,6 +14,7 @@
 #include "spie/common.h"
 #include "spie/persons.h"
 #include "spie/plan.h"
+#include "spie/source.h"
 
 typedef enum spie_reason {
     SPIE_R_NB_CHAMPS = 0,
@@ -114,6 +115,7 @@ typedef struct spie_extract_job {
     bool csv_reference;    /* every line through libcsv (see extract.c: the plain-line
                               path and libcsv give the same fields; tests compare them) */
     spie_extract_scratch *scratch; /* optional: memory reused from one file to the next */
+    spie_inflater inflater; /* gzip decoder: 0 = the default (ISA-L), or zlib, the reference */
 } spie_extract_job;
 
 /* Reads one file. Returns false only when memory ran out before anything could be read

@@ -6,13 +6,49 @@
  * length, trailing bytes that are neither a gzip member nor NUL padding. After an error
  * the data already handed out must not be used (the caller treats the file as unusable).
  *
- * The file is opened with O_NOFOLLOW and must be a regular file. */
+ * The file is opened with O_NOFOLLOW and must be a regular file.
+ *
+ * Two inflaters decode the gzip members (spie_inflater): ISA-L's isal_inflate, the
+ * default (about 2.5 times zlib's speed), and zlib's inflate, the reference. They give
+ * the same results: same bytes, same status, same error offset, same nul_padding,
+ * members, bytes_in and bytes_out. How: whenever the ISA-L path meets anything but a
+ * clean member (an error of any kind, the end of the file inside a member, a reserved
+ * header flag, which ISA-L ignores), the source goes back to the start of that member
+ * (the file is re-read with pread, memory is simply re-lent) and lets zlib decode it
+ * and everything after it; the bytes of that member already handed out are decoded
+ * again and dropped. So every error is zlib's own, at zlib's offset, found in the same
+ * read call, and bytes_in is what the zlib path would have read.
+ *
+ * Two known exceptions. (1) ISA-L has no look-ahead over the input it has already taken
+ * whole into its 64-bit bit buffer: when a read call fills the caller's buffer and the
+ * next symbol, bad, lies in the last 8 bytes read so far (of the file, or of one 128 KiB
+ * read), zlib fails in that call and the ISA-L path in the next one. Then everything
+ * is the same (status, error offset, within 8 bytes of bytes_in, bytes_in, members,
+ * nul_padding) except the bytes handed out: the zlib path's are a prefix of the ISA-L
+ * path's (the latter has the bytes of one more call).
+ * (2) ISA-L accepts some Huffman code sets that zlib refuses,
+ * incomplete or over-subscribed ones (zlib's "invalid code lengths set", "invalid
+ * literal/lengths set", "invalid distances set"; no conforming compressor writes them).
+ * On such a member the zlib path fails (SPIE_SRC_E_CORRUPT) at the block header, while
+ * the ISA-L path decodes what the codes allow: it may hand out bytes that zlib would not
+ * have, and when the CRC-32 and length still match (only when the missing codes are
+ * never used) it ends the member cleanly. Outside these cases the two paths agree exactly
+ * (tests/unit/test_source.c checks it on every fixture and on thousands of broken
+ * streams; tests/fuzz/fuzz_inflate.c looks for counter-examples). */
 #ifndef SPIE_SOURCE_H
 #define SPIE_SOURCE_H
 
 #include "spie/common.h"
 
 typedef struct spie_src spie_src;
+
+/* The decoder of the gzip members. DEFAULT is ISA-L (the fast path); ZLIB is the
+ * reference path, used by the differential tests and the fuzz target. */
+typedef enum spie_inflater {
+    SPIE_INFLATER_DEFAULT = 0,
+    SPIE_INFLATER_ZLIB,
+    SPIE_INFLATER_ISAL
+} spie_inflater;
 
 typedef enum spie_src_status {
     SPIE_SRC_OK = 0,
@@ -40,6 +76,10 @@ const char *spie_src_strerror(spie_src_status st);
  * "unexpected end of file"); a file whose first two bytes are not 1f 8b is
  * SPIE_SRC_E_NOT_GZIP at offset 0. */
 spie_src *spie_src_open(const char *path, bool gzip, spie_src_status *st, int *err_no);
+/* The same with the inflater chosen (spie_src_open uses SPIE_INFLATER_DEFAULT); a value
+ * outside the enum is taken as the default. Ignored in plain mode. */
+spie_src *spie_src_open_ex(const char *path, bool gzip, spie_inflater inf, spie_src_status *st,
+                           int *err_no);
 
 /* Reads up to cap decompressed bytes into buf. Returns the count (> 0), 0 at a clean end
  * of the whole file, or -1 on error (see spie_src_error / spie_src_error_offset). After 0
@@ -59,7 +99,8 @@ spie_src_status spie_src_error(const spie_src *src);
  * for a truncation, the first byte that is neither a member nor NUL padding for trailing
  * bytes (after NUL padding: the first non-NUL byte), 0 for a file that is not gzip, the
  * point where zlib stopped for corrupt data (at or just after the bad byte, after the
- * trailer field for a bad CRC or length), the bytes read so far for a read error.
+ * trailer field for a bad CRC or length; zlib's offset whichever the inflater, see the
+ * top of this file), the bytes read so far for a read error.
  * 0 when there is no error. */
 uint64_t spie_src_error_offset(const spie_src *src);
 /* errno of a failed read, 0 otherwise. */
@@ -80,11 +121,15 @@ void spie_src_close(spie_src *src); /* accepts NULL */
  * those bytes (bytes_in counts the bytes handed to the decoder). Returns NULL only when
  * memory runs out (*st = SPIE_SRC_E_MEMORY); st may be NULL. */
 spie_src *spie_src_open_mem(const void *data, size_t n, bool gzip, spie_src_status *st);
+spie_src *spie_src_open_mem_ex(const void *data, size_t n, bool gzip, spie_inflater inf,
+                               spie_src_status *st);
 
 /* Heap bytes the source holds right now (its state, its 128 KiB input buffer for a file,
- * zlib's state and window). Bounded by a constant: it does not grow with the size of the
- * file nor with the number of members, which is how tests check that nothing needs the
- * stream whole. */
+ * the inflater's state: ISA-L's struct inflate_state, about 85 KiB, allocated at open;
+ * zlib's state and 32 KiB window, zlib's allocated at open for the zlib path and only
+ * when a member falls back to zlib for the ISA-L path). Bounded by a constant: it does
+ * not grow with the size of the file nor with the number of members, which is how tests
+ * check that nothing needs the stream whole. */
 size_t spie_src_heap_bytes(const spie_src *src);
 
 #endif
