@@ -364,6 +364,7 @@ struct reader {
     spie_str val[MAX_SPEC_COLS];
 
     /* row rules */
+    spie_codeset cs_step, cs_type[SPIE_STEP_COUNT], cs_public, cs_sex;
     spie_day last_day;   /* D */
     spie_day first_day;  /* 2020-01-01 */
     spie_month first_month;
@@ -604,12 +605,11 @@ static void row_beneficiaires(reader *r)
     spie_day entry;
     if (!spie_parse_date(v[B_DATE], &entry))
         { reject(r, SPIE_R_DATE_INVALIDE, B_DATE); return; }
-    int pub = spie_parse_code(v[B_PUBLIC], spie_public_codes, SPIE_PUBLIC_COUNT);
+    int pub = spie_codeset_find(&r->cs_public, v[B_PUBLIC]);
     if (pub < 0)
         { reject(r, SPIE_R_CODE_INVALIDE, B_PUBLIC); return; }
-    static const char *const sexes[] = {"F", "M"};
     int sex = SPIE_SEX_UNKNOWN;
-    if (v[B_SEXE].n && (sex = spie_parse_code(v[B_SEXE], sexes, 2)) < 0)
+    if (v[B_SEXE].n && (sex = spie_codeset_find(&r->cs_sex, v[B_SEXE])) < 0)
         { reject(r, SPIE_R_CODE_INVALIDE, B_SEXE); return; }
     if (v[B_DEPT].n && !dept_equal(v[B_DEPT], r->job->dept))
         { reject(r, SPIE_R_DEPT_INCOHERENT, B_DEPT); return; }
@@ -830,14 +830,12 @@ static void row_etapes(reader *r)
     spie_day day;
     if (!spie_parse_date(v[E_DATE], &day))
         { reject(r, SPIE_R_DATE_INVALIDE, E_DATE); return; }
-    int step = spie_parse_code(v[E_ETAPE], spie_step_codes, SPIE_STEP_COUNT);
+    int step = spie_codeset_find(&r->cs_step, v[E_ETAPE]);
     if (step < 0)
         { reject(r, SPIE_R_CODE_INVALIDE, E_ETAPE); return; }
     unsigned type = SPIE_NO_TYPE;
     if (v[E_TYPE].n) {
-        size_t nt;
-        const char *const *types = spie_step_types((spie_step)step, &nt);
-        int t = types ? spie_parse_code(v[E_TYPE], types, nt) : -1;
+        int t = spie_codeset_find(&r->cs_type[step], v[E_TYPE]); /* -1 for a step without types */
         if (t < 0)
             { reject(r, SPIE_R_CODE_INVALIDE, E_TYPE); return; }
         type = (unsigned)t;
@@ -1453,6 +1451,16 @@ static bool reader_init(reader *r, const spie_extract_job *job, spie_file_report
     r->last_day = spie_month_last_day(job->period);
     spie_day_from_ymd(2020, 1, 1, &r->first_day);
     spie_month_from_ym(2020, 1, &r->first_month);
+    /* The code lists are short: spie_codeset_init cannot fail on them. */
+    static const char *const sexes[] = {"F", "M"};
+    (void)spie_codeset_init(&r->cs_public, spie_public_codes, SPIE_PUBLIC_COUNT);
+    (void)spie_codeset_init(&r->cs_sex, sexes, SPIE_ARRAY_LEN(sexes));
+    (void)spie_codeset_init(&r->cs_step, spie_step_codes, SPIE_STEP_COUNT);
+    for (int s = 0; s < SPIE_STEP_COUNT; s++) {
+        size_t nt;
+        const char *const *types = spie_step_types((spie_step)s, &nt);
+        (void)spie_codeset_init(&r->cs_type[s], types, types ? nt : 0);
+    }
     spie_extract_scratch *sc = job->scratch;
     r->steps = sc ? &sc->steps : &r->own_steps;
     bool ok = csv_init(&r->csv, CSV_REPALL_NL) == 0;

@@ -197,6 +197,42 @@ static unsigned char ascii_lower(unsigned char c)
     return (unsigned)(c - 'A') <= 25u ? (unsigned char)(c | 0x20) : c;
 }
 
+static unsigned codeset_key(const unsigned char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    return (unsigned)(n * 31u + ascii_lower(s[0]) * 7u + ascii_lower(s[n - 1]) * 3u) & (SPIE_CODESET_SLOTS - 1);
+}
+
+bool spie_codeset_init(spie_codeset *cs, const char *const *codes, size_t n)
+{
+    memset(cs, 0, sizeof *cs);
+    if (n >= SPIE_CODESET_SHARED)
+        return false;
+    cs->codes = codes;
+    cs->n = n;
+    for (size_t i = 0; i < n; i++) {
+        unsigned k = codeset_key((const unsigned char *)codes[i], strlen(codes[i]));
+        cs->slot[k] = cs->slot[k] ? SPIE_CODESET_SHARED : (uint8_t)(i + 1);
+    }
+    return true;
+}
+
+int spie_codeset_find(const spie_codeset *cs, spie_str f)
+{
+    unsigned v = cs->slot[codeset_key((const unsigned char *)f.s, f.n)];
+    if (v == 0)
+        return -1; /* no code has this length, first and last letter */
+    if (v == SPIE_CODESET_SHARED)
+        return spie_parse_code(f, cs->codes, cs->n);
+    /* The one code that can match: whole length, case folded. */
+    const unsigned char *c = (const unsigned char *)cs->codes[v - 1];
+    for (size_t j = 0; j < f.n; j++)
+        if (c[j] == '\0' || ascii_lower((unsigned char)f.s[j]) != ascii_lower(c[j]))
+            return -1;
+    return c[f.n] == '\0' ? (int)(v - 1) : -1;
+}
+
 int spie_parse_code(spie_str f, const char *const *codes, size_t n)
 {
     for (size_t i = 0; i < n; i++) {

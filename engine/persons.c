@@ -2,6 +2,7 @@
  * hash table (linear probing, power-of-two size, load <= 0.5) of indices into the array. */
 #include "spie/persons.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,14 +100,32 @@ size_t spie_persons_count(const spie_persons *p) { return p->count; }
 spie_person *spie_persons_at(spie_persons *p, size_t i) { return &p->rec[i].p; }
 const spie_person *spie_persons_at_const(const spie_persons *p, size_t i) { return &p->rec[i].p; }
 
-static bool id_is(const spie_persons *p, size_t idx, const char *id, size_t n)
+/* An id's length and first ID_HEAD bytes, zero-padded, as the entry holds them (id_len
+ * then id_head, 16 bytes): one comparison of two words tells most ids apart. */
+_Static_assert(offsetof(entry, id_head) == offsetof(entry, id_len) + 1, "id_len and id_head are 16 bytes in a row");
+
+typedef struct id_key {
+    uint64_t w[2];
+} id_key;
+
+static id_key key_of(const char *id, size_t n)
+{
+    unsigned char b[1 + ID_HEAD] = {0};
+    b[0] = (unsigned char)n;
+    memcpy(b + 1, id, n < ID_HEAD ? n : ID_HEAD);
+    id_key k;
+    memcpy(k.w, b, sizeof b);
+    return k;
+}
+
+static bool id_is(const spie_persons *p, size_t idx, const id_key *k, const char *id, size_t n)
 {
     const entry *e = &p->rec[idx];
-    if (e->id_len != n)
+    uint64_t w[2];
+    memcpy(w, &e->id_len, sizeof w);
+    if (w[0] != k->w[0] || w[1] != k->w[1])
         return false;
-    if (n <= ID_HEAD)
-        return memcmp(e->id_head, id, n) == 0;
-    return memcmp(p->arena + p->ids[idx].off, id, n) == 0;
+    return n <= ID_HEAD || memcmp(p->arena + p->ids[idx].off + ID_HEAD, id + ID_HEAD, n - ID_HEAD) == 0;
 }
 
 #if defined(__GNUC__)
@@ -144,7 +163,10 @@ long spie_persons_find(spie_persons *p, const char *id, size_t n)
 {
     if (!p->nslots)
         return -1;
-    if (p->last >= 0 && (size_t)p->last < p->count && id_is(p, (size_t)p->last, id, n))
+    if (n == 0 || n > 255)
+        return -1; /* never stored (spie_persons_add) */
+    id_key k = key_of(id, n);
+    if (p->last >= 0 && (size_t)p->last < p->count && id_is(p, (size_t)p->last, &k, id, n))
         return p->last;
     return spie_persons_find_hashed(p, id, n, id_hash(id, n));
 }
@@ -153,14 +175,17 @@ long spie_persons_find_hashed(spie_persons *p, const char *id, size_t n, uint64_
 {
     if (!p->nslots)
         return -1;
+    if (n == 0 || n > 255)
+        return -1; /* never stored (spie_persons_add) */
     uint64_t tag = h >> 32;
     size_t mask = p->nslots - 1;
+    id_key k = key_of(id, n);
     for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
         uint64_t s = p->slots[i];
         if (!s)
             return -1;
-        /* The tag spares the arena access (a cache miss) for most non-matching slots. */
-        if ((s >> 32) == tag && id_is(p, (uint32_t)s - 1, id, n)) {
+        /* The tag spares the record access (a cache miss) for most non-matching slots. */
+        if ((s >> 32) == tag && id_is(p, (uint32_t)s - 1, &k, id, n)) {
             p->last = (long)((uint32_t)s - 1);
             return (long)((uint32_t)s - 1);
         }

@@ -48,6 +48,22 @@ bool spie_parse_year(spie_str f, int *out);
  * must match exactly), or -1. The codes are NUL-terminated; f must match a whole code. */
 int spie_parse_code(spie_str f, const char *const *codes, size_t n);
 
+/* The same look-up in one probe, for the code columns read on every row: the codes are
+ * spread over 64 slots by length, first and last letter (case folded); a slot that two
+ * codes share falls back to spie_parse_code. spie_codeset_find(cs, f) gives exactly
+ * spie_parse_code(f, codes, n). Built once; then read-only (any thread). */
+#define SPIE_CODESET_SLOTS 64
+typedef struct spie_codeset {
+    const char *const *codes;
+    size_t n;
+    uint8_t slot[SPIE_CODESET_SLOTS]; /* code index + 1; 0 none; SPIE_CODESET_SHARED: scan */
+} spie_codeset;
+#define SPIE_CODESET_SHARED 0xFF
+
+/* false when n > 254 (the slots hold an index + 1 below SPIE_CODESET_SHARED). */
+bool spie_codeset_init(spie_codeset *cs, const char *const *codes, size_t n);
+int spie_codeset_find(const spie_codeset *cs, spie_str f);
+
 /* Text layer. */
 
 /* Strict UTF-8 (RFC 3629, Unicode Table 3-7): no overlong form, no surrogate

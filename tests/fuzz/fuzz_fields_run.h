@@ -233,6 +233,9 @@ static void ff_code(const unsigned char *s, size_t n)
             want = (int)i;
     }
     FUZZ_CHECK(spie_parse_code((spie_str){(const char *)s, n}, codes, nc) == want);
+    spie_codeset cs;
+    FUZZ_CHECK(spie_codeset_init(&cs, codes, nc));
+    FUZZ_CHECK(spie_codeset_find(&cs, (spie_str){(const char *)s, n}) == want);
 }
 
 /* Strict UTF-8 by decoding each code point and checking its range: no overlong form, no

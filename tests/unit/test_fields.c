@@ -439,6 +439,36 @@ static void test_code(void **state)
     /* The first match wins. */
     static const char *const dup[] = {"x", "X"};
     assert_int_equal(spie_parse_code(tu_str("X"), dup, 2), 0);
+
+    /* spie_codeset_find gives spie_parse_code's answer, on every case above and on lists
+     * whose codes share a slot (same length, first and last letter: "AXB", "AYB"). */
+    static const char *const shared[] = {"AXB", "AYB", "ab", "A", "a", "B2", "AXXB"};
+    static const char *const *const lists[] = {publics, odd, dup, shared};
+    static const size_t lens[] = {SPIE_ARRAY_LEN(publics), SPIE_ARRAY_LEN(odd), SPIE_ARRAY_LEN(dup),
+                                  SPIE_ARRAY_LEN(shared)};
+    static const char *const extra[] = {"axb", "AYB", "ayb", "AZB", "AB", "a", "b2", "AXXB", "axxb", "AXYB", "x"};
+    for (size_t l = 0; l < SPIE_ARRAY_LEN(lists); l++) {
+        spie_codeset cs;
+        assert_true(spie_codeset_init(&cs, lists[l], lens[l]));
+        for (size_t i = 0; i < SPIE_ARRAY_LEN(cases); i++) {
+            spie_str f = {cases[i].in.s, cases[i].in.n};
+            assert_int_equal(spie_codeset_find(&cs, f), spie_parse_code(f, lists[l], lens[l]));
+        }
+        for (size_t i = 0; i < SPIE_ARRAY_LEN(odd_cases); i++) {
+            spie_str f = {odd_cases[i].in.s, odd_cases[i].in.n};
+            assert_int_equal(spie_codeset_find(&cs, f), spie_parse_code(f, lists[l], lens[l]));
+        }
+        for (size_t i = 0; i < SPIE_ARRAY_LEN(extra); i++)
+            assert_int_equal(spie_codeset_find(&cs, tu_str(extra[i])), spie_parse_code(tu_str(extra[i]), lists[l], lens[l]));
+    }
+    spie_codeset cs;
+    assert_true(spie_codeset_init(&cs, shared, SPIE_ARRAY_LEN(shared)));
+    assert_int_equal(spie_codeset_find(&cs, tu_str("ayb")), 1); /* through the shared slot */
+    assert_int_equal(spie_codeset_find(&cs, tu_str("A")), 3);   /* "A" before "a" */
+    assert_int_equal(spie_codeset_find(&cs, tu_str("AZB")), -1);
+    assert_true(spie_codeset_init(&cs, publics, 0));
+    assert_int_equal(spie_codeset_find(&cs, tu_str("RSA")), -1);
+    assert_false(spie_codeset_init(&cs, publics, 255));
 }
 
 static bool utf8_valid(bytes b)

@@ -164,6 +164,27 @@ static void test_find_hashed(void **state)
         assert_int_equal(spie_persons_find_hashed(p, id, n, h), want);
         assert_int_equal(spie_persons_find(p, id, n), want);
     }
+    /* Ids longer than the 15 bytes kept beside the record: they differ only after them,
+     * or only in length; a look-up longer than any stored id (256 bytes) finds nobody. */
+    char a[40], b[40];
+    long ia = spie_persons_add(p, "0123456789ABCDEFxyz", 19);
+    long ib = spie_persons_add(p, "0123456789ABCDEFxyZ", 19);
+    long ic = spie_persons_add(p, "0123456789ABCDE", 15);
+    long id16 = spie_persons_add(p, "0123456789ABCDEF", 16);
+    assert_true(ia >= 0 && ib >= 0 && ic >= 0 && id16 >= 0);
+    snprintf(a, sizeof a, "%s", "0123456789ABCDEFxyz");
+    snprintf(b, sizeof b, "%s", "0123456789ABCDEFxyZ");
+    assert_int_equal(spie_persons_find(p, a, 19), ia);
+    assert_int_equal(spie_persons_find(p, b, 19), ib);
+    assert_int_equal(spie_persons_find(p, a, 15), ic);
+    assert_int_equal(spie_persons_find(p, a, 16), id16);
+    assert_int_equal(spie_persons_find(p, a, 17), -1);
+    assert_int_equal(spie_persons_find(p, "0123456789ABCDEFxyq", 19), -1);
+    char big[300];
+    memset(big, 'B', sizeof big);
+    assert_int_equal(spie_persons_find(p, big, sizeof big), -1);
+    assert_int_equal(spie_persons_find_hashed(p, big, 256, spie_persons_hash(big, 256)), -1);
+    assert_int_equal(spie_persons_find(p, big, 0), -1);
     spie_persons_free(p);
 }
 
