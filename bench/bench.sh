@@ -5,11 +5,12 @@
 # Then "nation grown by adding territories": the shipped table's 72 territories plus the 29
 # départements it lacks (every French département, 101; the 29 are written here at run time
 # from engine/geo.c, wave AMI2, the shipped AMI2 allocation), generated with
-# `spie sample --territories` so that every territory keeps the national sample's persons:
-# memory follows the largest territory, so it stays put while the persons grow. France has
-# 101 départements, so adding territories grows the nation by about x1.4 at most, not x2.
-# Last the same 72 territories with twice the persons (4 000 000): memory then grows with
-# the largest territory, not with the nation.
+# `spie sample --territories` so that every territory keeps the national sample's persons.
+# Then the nation doubled (and more) by adding territories: a nation of about half the
+# persons (each région's largest territory, then every other one by size) against all 101
+# départements. Memory holds the largest territory's persons and one set of accumulators
+# per région, so it stays put while territories are added. Last the same 72 territories
+# with twice the persons (4 000 000): memory then grows with the largest territory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SPIE=${SPIE:-build/spie}
@@ -98,5 +99,48 @@ print(f"  {t0} -> {t1} territories (France has 101 départements: x{t1/t0:.2f} t
       f"adding territories can show, not x2): persons x{p1/p0:.2f}, peak memory x{b1/a1:.2f} "
       f"(--jobs 1), x{b2/a2:.2f} (--jobs 2)")
 PY
+# The nation doubled by adding territories: about half of the persons of the 101
+# départements against all of them, each territory with the same persons in both. The
+# half holds each région's largest territory (so both runs have the same largest
+# territory and the same régions: memory holds one set of accumulators per région), then
+# every other remaining territory by size until half of the persons (file sizes stand for
+# persons).
+write_table_half() { # out
+    python3 - "$CACHE/national-101/inbox" "$CACHE/territoires-101.csv" engine/geo.c >"$1.tmp" <<'PY'
+import glob, os, re, sys
+inbox, table, geo = sys.argv[1:]
+region = {m[0]: m[2] for m in re.findall(r'\{"([0-9AB]+)", "([^"]*)", "([0-9]+)"\}', open(geo).read())}
+size = {}
+for f in glob.glob(os.path.join(inbox, "spie_*_beneficiaires.csv.gz")):
+    size[os.path.basename(f).split("_")[1]] = os.path.getsize(f)
+keep = set()
+for r in set(region[c] for c in size):
+    keep.add(max((s, c) for c, s in size.items() if region[c] == r)[1])
+rest = sorted(((s, c) for c, s in size.items() if c not in keep), reverse=True)
+total, half = sum(size.values()), sum(size.values()) / 2
+for i, (s, c) in enumerate(rest):
+    if sum(size[k] for k in keep) >= half:
+        break
+    if i % 2 == 0:
+        keep.add(c)
+lines = open(table).read().splitlines()
+print(lines[0])
+for line in lines[1:]:
+    if line.split(",")[0] in keep:
+        print(line)
+PY
+    mv "$1.tmp" "$1"
+}
+all_terrs=$TERRS all_persons=$PERSONS all_peak1=${PEAK[1]} all_peak2=${PEAK[2]}
+write_table_half "$CACHE/territoires-half.csv"
+gen "$CACHE/national-half" national "$CACHE/territoires-half.csv"
+bench_one "$CACHE/national-half" "half of the persons (each région's largest territory, then every other one by size)"
+python3 - "$TERRS" "$all_terrs" "$PERSONS" "$all_persons" "${PEAK[1]}" "$all_peak1" "${PEAK[2]}" "$all_peak2" <<'PY'
+import sys
+t0, t1, p0, p1, a1, b1, a2, b2 = map(int, sys.argv[1:])
+print(f"  nation doubled by adding territories, {t0} -> {t1} territories: persons x{p1/p0:.2f}, "
+      f"peak memory x{b1/a1:.2f} (--jobs 1), x{b2/a2:.2f} (--jobs 2)")
+PY
+
 gen "$CACHE/double" 4000000
 bench_one "$CACHE/double" "doubled nation (4 000 000 persons)"
