@@ -384,6 +384,21 @@ static int src_to_zlib(spie_src *src, unsigned char *buf, size_t cap)
 }
 
 /* gzip mode: runs the state machine until buf is full or the file has ended. */
+/* After a step of a member: a hand-over to zlib is carried out, the end of the member is
+ * counted. -1 on error (the status is set), else 0. */
+static int src_step_done(spie_src *src, int r, unsigned char *buf, size_t cap)
+{
+    if (r == SRC_STEP_ZLIB)
+        r = src_to_zlib(src, buf, cap);
+    if (r == SRC_STEP_ERROR)
+        return -1;
+    if (r == SRC_STEP_END) {
+        src->members++;
+        src->state = SRC_ST_MAGIC;
+    }
+    return 0;
+}
+
 static long src_read_gzip(spie_src *src, unsigned char *buf, size_t cap)
 {
     z_stream *z = &src->z;
@@ -420,14 +435,8 @@ static long src_read_gzip(spie_src *src, unsigned char *buf, size_t cap)
             src->has_pend = r != SRC_STEP_ZLIB && z->avail_out == 0;
             z->next_out = buf + cap;
             z->avail_out = 0;
-            if (r == SRC_STEP_ZLIB)
-                r = src_to_zlib(src, buf, cap);
-            if (r == SRC_STEP_ERROR)
+            if (src_step_done(src, r, buf, cap) < 0)
                 return -1;
-            if (r == SRC_STEP_END) {
-                src->members++;
-                src->state = SRC_ST_MAGIC;
-            }
             continue;
         }
         if (src->state == SRC_ST_MAGIC) {
@@ -472,14 +481,8 @@ static long src_read_gzip(spie_src *src, unsigned char *buf, size_t cap)
         } else if (src->state == SRC_ST_MEMBER) {
             int r = src->engine == SPIE_INFLATER_ISAL ? src_member_isal(src, true)
                                                       : src_member_zlib(src);
-            if (r == SRC_STEP_ZLIB)
-                r = src_to_zlib(src, buf, cap);
-            if (r == SRC_STEP_ERROR)
+            if (src_step_done(src, r, buf, cap) < 0)
                 return -1;
-            if (r == SRC_STEP_END) {
-                src->members++;
-                src->state = SRC_ST_MAGIC;
-            }
         } else { /* SRC_ST_PADDING */
             const unsigned char *p = z->next_in;
             uInt n = z->avail_in;

@@ -91,6 +91,7 @@ static inline fi_result fi_drain(spie_src *src, size_t cap)
     }
     FUZZ_CHECK(r.last == 0 || r.last == -1);
     FUZZ_CHECK(spie_src_read(src, tmp, cap) == r.last); /* sticky */
+    FUZZ_CHECK(spie_src_read(src, tmp, cap) == r.last);
     free(tmp);
     r.st = spie_src_error(src);
     r.off = spie_src_error_offset(src);

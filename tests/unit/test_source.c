@@ -115,72 +115,14 @@ static void bytes_add_gz(bytes *b, const void *data, size_t n)
     free(g);
 }
 
-/* What reading a whole source gave. */
-typedef struct result {
-    long last; /* 0 (clean end) or -1 */
-    spie_src_status st;
-    uint64_t off;
-    unsigned char *out;
-    size_t n;
-    uint64_t bytes_in, bytes_out;
-    unsigned members;
-    bool nul_padding;
-} result;
+/* What reading a whole source gave, and the reading itself (to its end, checking that
+ * the end is sticky and that bytes_out counts exactly what was handed out): the fuzz
+ * target's, with FUZZ_CHECK as an assertion. */
+typedef fi_result result;
 
-static void result_free(result *r)
-{
-    free(r->out);
-    memset(r, 0, sizeof *r);
-}
+static void result_free(result *r) { fi_result_free(r); }
 
-/* Reads src to its end with reads of at most cap bytes; checks that the end is sticky
- * and that bytes_out counts exactly what was handed out. */
-static result drain(spie_src *src, size_t cap)
-{
-    result r;
-    memset(&r, 0, sizeof r);
-    size_t bufcap = 4096;
-    r.out = malloc(bufcap);
-    assert_non_null(r.out);
-    unsigned char *tmp = malloc(cap);
-    assert_non_null(tmp);
-    for (;;) {
-        long k = spie_src_read(src, tmp, cap);
-        if (k <= 0) {
-            r.last = k;
-            break;
-        }
-        assert_true((size_t)k <= cap);
-        if (r.n + (size_t)k > bufcap) {
-            while (r.n + (size_t)k > bufcap)
-                bufcap *= 2;
-            unsigned char *np = realloc(r.out, bufcap);
-            assert_non_null(np);
-            r.out = np;
-        }
-        memcpy(r.out + r.n, tmp, (size_t)k);
-        r.n += (size_t)k;
-    }
-    assert_true(r.last == 0 || r.last == -1);
-    /* sticky */
-    assert_int_equal(spie_src_read(src, tmp, cap), r.last);
-    assert_int_equal(spie_src_read(src, tmp, cap), r.last);
-    free(tmp);
-    r.st = spie_src_error(src);
-    r.off = spie_src_error_offset(src);
-    r.bytes_in = spie_src_bytes_in(src);
-    r.bytes_out = spie_src_bytes_out(src);
-    r.members = spie_src_members(src);
-    r.nul_padding = spie_src_nul_padding(src);
-    assert_int_equal(r.bytes_out, r.n);
-    if (r.last == 0) {
-        assert_int_equal(r.st, SPIE_SRC_OK);
-        assert_int_equal(r.off, 0);
-    } else {
-        assert_int_not_equal(r.st, SPIE_SRC_OK);
-    }
-    return r;
-}
+static result drain(spie_src *src, size_t cap) { return fi_drain(src, cap); }
 
 static result run_mem_inf(const void *data, size_t n, bool gzip, size_t cap, spie_inflater inf)
 {
