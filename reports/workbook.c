@@ -715,10 +715,13 @@ int spie_workbooks_write(const char *dir, const spie_workbook_input *in, char *m
         return EINVAL;
     }
     /* The national workbook, then one per region with a programme territory, in the
-     * order of the region codes. */
+     * order of the region codes; the k-th of them when it is in this writer's share. */
+    unsigned parts = in->parts > 1 ? in->parts : 1, k = 0;
     for (size_t r = 0; r <= spie_region_count(); r++) {
         const spie_region *reg = r ? spie_region_at(r - 1) : NULL;
         if (reg && !region_has_territory(in->terr, reg))
+            continue;
+        if (k++ % parts != in->part % parts)
             continue;
         if (reg)
             snprintf(name, sizeof name, "SPIE_%s_R%s_%s.xlsx", pm, reg->code, reg->slug);

@@ -26,9 +26,14 @@ typedef struct spie_workbook_input {
     const char *engine_version;
     const spie_input_digest *inputs;  /* may be NULL */
     size_t n_inputs;
+    /* A share of the workbooks, for writers working side by side: the k-th workbook (the
+     * national one is 0, then the régions in code order) is written when k % parts ==
+     * part. parts 0 or 1: every workbook. */
+    unsigned part, parts;
 } spie_workbook_input;
 
-/* Writes every workbook into dir. 0, or an errno value with msg naming the file. */
+/* Writes the workbooks (all of them, or in->part of in->parts) into dir. 0, or an errno
+ * value with msg naming the file. */
 int spie_workbooks_write(const char *dir, const spie_workbook_input *in, char *msg, size_t msg_size);
 
 #endif

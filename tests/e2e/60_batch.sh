@@ -146,6 +146,19 @@ run "$OUT"
 is "a leftover staging folder from after a swap is removed too" "$(staging_left "$OUT")" 0
 is "and the result is the new one" "$(snapshot "$OUT/$P")" "$OLD"
 
+# The workbooks are written by two processes with --jobs 2: a failure of the forked one is
+# reported by the run (exit 3, the file named), and nothing is published.
+BEFORE=$(snapshot "$OUT/$P")
+SPIE_TEST_WORKBOOK_CHILD_FAILS=1 run "$OUT" --jobs 2 --config "$CONF/k9.ini"
+is "the second workbook writer fails: exit 3" "$st" 3
+ok_if "the error names the workbook it could not write" grep -q 'SPIE_2023-06_R[0-9]*_.*\.xlsx' "$TAP_TMP/stderr"
+is "the second workbook writer fails: the previous result is intact" "$(snapshot "$OUT/$P")" "$BEFORE"
+SPIE_TEST_WORKBOOK_CHILD_FAILS=1 run "$TAP_TMP/outj1" --jobs 1
+is "with --jobs 1 there is no second writer: the run ends as usual (exit 1)" "$st" 1
+run "$TAP_TMP/outj2" --jobs 2
+is "--jobs 2 and --jobs 1 write the same workbooks, byte for byte" \
+    "$(cd "$TAP_TMP/outj2/$P" && sha256sum ./*.xlsx)" "$(cd "$TAP_TMP/outj1/$P" && sha256sum ./*.xlsx)"
+
 # kill -9 at random moments: the folder is always one whole result, the old or the new.
 A=$(snapshot "$OUT/$P") # the default parameters (seuil = 5)
 B=$(snapshot "$TAP_TMP/outk9/$P")
