@@ -48,15 +48,7 @@
 #include "spie/fields.h"
 #include "spie/persons.h"
 
-#ifndef FUZZ_CHECK
-#define FUZZ_CHECK(c)                                                              \
-    do {                                                                           \
-        if (!(c)) {                                                                \
-            fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__, #c); \
-            __builtin_trap();                                                      \
-        }                                                                          \
-    } while (0)
-#endif
+#include "fuzz_check.h"
 
 /* The reader's chunk (READ_CHUNK in engine/extract.c). If it changes, mode 3 still
  * compares the two reads, it only stops aiming at the boundary. */

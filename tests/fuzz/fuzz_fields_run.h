@@ -20,15 +20,7 @@
 #include "spie/date.h"
 #include "spie/fields.h"
 
-#ifndef FUZZ_CHECK
-#define FUZZ_CHECK(c)                                                              \
-    do {                                                                           \
-        if (!(c)) {                                                                \
-            fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__, #c); \
-            __builtin_trap();                                                      \
-        }                                                                          \
-    } while (0)
-#endif
+#include "fuzz_check.h"
 
 enum { FF_DATE, FF_MONTH, FF_AMOUNT, FF_ID, FF_YEAR, FF_CODE, FF_UTF8, FF_CP1252, FF_TRIM, FF_COUNT };
 

@@ -34,15 +34,7 @@
 
 #include "spie/source.h"
 
-#ifndef FUZZ_CHECK
-#define FUZZ_CHECK(c)                                                              \
-    do {                                                                           \
-        if (!(c)) {                                                                \
-            fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__, #c); \
-            __builtin_trap();                                                      \
-        }                                                                          \
-    } while (0)
-#endif
+#include "fuzz_check.h"
 
 /* What reading a whole source gave. */
 typedef struct fi_result {

@@ -43,13 +43,8 @@
 
 static char *src_path(const char *rel)
 {
-    const char *root = getenv("SPIE_SRCDIR");
-    if (!root || !*root)
-        root = ".";
-    size_t n = strlen(root) + strlen(rel) + 2;
-    char *p = malloc(n);
+    char *p = tu_src_path(rel);
     assert_non_null(p);
-    snprintf(p, n, "%s/%s", root, rel);
     return p;
 }
 

@@ -1151,17 +1151,10 @@ static void collect_gz(const char *dir, char ***names, size_t *n)
     closedir(d);
 }
 
-/* A directory of the source tree: $SPIE_SRCDIR, else the current directory (make test
- * runs from the repository root). */
 static char *src_path(const char *rel)
 {
-    const char *root = getenv("SPIE_SRCDIR");
-    if (!root || !*root)
-        root = ".";
-    size_t n = strlen(root) + strlen(rel) + 2;
-    char *p = malloc(n);
+    char *p = tu_src_path(rel);
     assert_non_null(p);
-    snprintf(p, n, "%s/%s", root, rel);
     return p;
 }
 

@@ -183,3 +183,15 @@ spie_str tu_str(const char *s)
     spie_str r = {s, strlen(s)};
     return r;
 }
+
+char *tu_src_path(const char *rel)
+{
+    const char *root = getenv("SPIE_SRCDIR");
+    if (!root || !*root)
+        root = ".";
+    size_t n = strlen(root) + strlen(rel) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", root, rel);
+    return p;
+}

@@ -24,6 +24,10 @@ char *tu_read_file(const char *path, size_t *out_n);
  * success by setlocale. Returns the locale name, NULL when localedef is not available. */
 const char *tu_build_comma_locale(const char *dir);
 
+/* A path of the source tree: $SPIE_SRCDIR/rel, else rel from the current directory (make
+ * test runs from the repository root). malloc'd, NULL on failure. */
+char *tu_src_path(const char *rel);
+
 /* A spie_str over a C string. */
 spie_str tu_str(const char *s);
 
