@@ -27,9 +27,12 @@ DEBIAN_PACKAGES := build-essential clang libcsv-dev libgsl-dev libxlsxwriter-dev
                    libcmocka-dev libjansson-dev libinih-dev libssl-dev pkg-config \
                    python3 python3-openpyxl perl
 
-# Library code: engine/ (minus the command line in engine/cli/), reports/, samples/.
-LIB_SRC  := $(wildcard engine/*.c) $(wildcard reports/*.c) $(wildcard samples/*.c)
-CLI_SRC  := $(wildcard engine/cli/*.c)
+# Library code: engine/ (every stage), reports/ (renderers), pipeline/ (the batch as a
+# library call), samples/ (the generator). The command line, cli/, is the only code that
+# prints or exits.
+LIB_SRC  := $(wildcard engine/*/*.c) $(wildcard reports/*.c) $(wildcard reports/*/*.c) \
+            $(wildcard pipeline/*.c) $(wildcard samples/*.c)
+CLI_SRC  := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)

@@ -4,7 +4,7 @@
 # files, and prints persons/s, step rows/s, decompressed MB/s, peak memory and the ratios.
 # Then "nation grown by adding territories": the shipped table's 72 territories plus the 29
 # départements it lacks (every French département, 101; the 29 are written here at run time
-# from engine/geo.c, wave AMI2, the shipped AMI2 allocation), generated with
+# from engine/core/geo.c, wave AMI2, the shipped AMI2 allocation), generated with
 # `spie sample --territories` so that every territory keeps the national sample's persons.
 # Then the nation doubled (and more) by adding territories: a nation of about half the
 # persons (each région's largest territory, then every other one by size) against all 101
@@ -30,7 +30,7 @@ gen() { # dir scale [territories table]
     fi
 }
 
-# The 101 départements: the shipped table, then every département of engine/geo.c's list
+# The 101 départements: the shipped table, then every département of engine/core/geo.c's list
 # that it lacks, wave AMI2 with the allocation of the shipped table's first AMI2 row.
 write_table_101() { # out
     local shipped=samples/territoires-defaut.csv alloc
@@ -43,7 +43,7 @@ write_table_101() { # out
         in_list && match($0, /\{"[0-9AB]+"/) {
             code = substr($0, RSTART + 2, RLENGTH - 3)
             if (!(code in have)) print code ",AMI2," alloc
-        }' "$shipped" engine/geo.c >"$1.tmp"
+        }' "$shipped" engine/core/geo.c >"$1.tmp"
     local n
     n=$(($(wc -l <"$1.tmp") - 1))
     if [ "$n" -ne 101 ]; then echo "bench: $1 has $n territories, not 101" >&2; exit 1; fi
@@ -106,7 +106,7 @@ PY
 # every other remaining territory by size until half of the persons (file sizes stand for
 # persons).
 write_table_half() { # out
-    python3 - "$CACHE/national-101/inbox" "$CACHE/territoires-101.csv" engine/geo.c >"$1.tmp" <<'PY'
+    python3 - "$CACHE/national-101/inbox" "$CACHE/territoires-101.csv" engine/core/geo.c >"$1.tmp" <<'PY'
 import glob, os, re, sys
 inbox, table, geo = sys.argv[1:]
 region = {m[0]: m[2] for m in re.findall(r'\{"([0-9AB]+)", "([^"]*)", "([0-9]+)"\}', open(geo).read())}

@@ -1,6 +1,6 @@
 /* INSEE reference tables (Code officiel géographique, regions since 2016): 18 regions,
  * 101 départements, codes as text ("01", "2A", "971"; there is no "20"). Static data
- * carried by the project (engine/geo.c); no file is read. */
+ * carried by the project (engine/core/geo.c); no file is read. */
 #ifndef SPIE_GEO_H
 #define SPIE_GEO_H
 

@@ -1,6 +1,6 @@
 /* One fuzz input through one field parser of spie/fields.h, checked against a reference
  * written here independently from the contract (extracts.md §2 "Field types", Unicode
- * Table 3-7, the Windows-1252 code page) rather than from engine/fields.c. Shared by the
+ * Table 3-7, the Windows-1252 code page) rather than from engine/core/fields.c. Shared by the
  * libFuzzer target tests/fuzz/fuzz_fields.c and tests/unit/test_hostile.c (replay of the
  * corpus and of tests/fuzz/regressions/fuzz_fields/).
  *
@@ -43,7 +43,7 @@ static int ff_num(const unsigned char *p, int n)
 }
 
 /* Gregorian leap years, and the day count from 0001-01-01 summed year by year in
- * 400-year blocks (146 097 days each): a different road from engine/date.c's. */
+ * 400-year blocks (146 097 days each): a different road from engine/core/date.c's. */
 static bool ff_leap(int y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;

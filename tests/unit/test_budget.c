@@ -1,4 +1,4 @@
-/* Unit tests of engine/budget_ind.c (spie_budget_rows): the budget indicators of
+/* Unit tests of engine/figures/budget_ind.c (spie_budget_rows): the budget indicators of
  * indicators.md §6, §8, §9 and outputs.md §4.
  *
  * Every test builds a spie_batch by hand (include/spie/batch.h): a small territories

@@ -1255,7 +1255,7 @@ static void test_reject_raw_mixed_encodings(void **state)
     memcpy(raw, r->sk.r[0].raw, sizeof raw);
     run_free(r);
     /* raw is "B\xC3\xA9;2021-03-05;RSA;Caf\xC3\x83\xC2\xA9": the whole line was taken
-     * as Windows-1252 (raw_for_reject in engine/extract.c). */
+     * as Windows-1252 (raw_for_reject in engine/read/extract.c). */
     assert_string_equal(raw, "B\xC3\xA9;2021-03-05;RSA;Caf\xC3\xA9");
 }
 

@@ -8,7 +8,7 @@
  * allocations of the project's own objects (libspie.a, this file) go through the
  * __wrap_ functions below. Limitation: libcsv, zlib and libxlsxwriter are shared
  * libraries and allocate through libc directly: their allocations are never failed here
- * (zlib's do go through engine/source.c's allocator, so they are). Built without the
+ * (zlib's do go through engine/read/source.c's allocator, so they are). Built without the
  * wrapping (a direct compile), the program says so and checks nothing.
  *
  * No leak: the wrappers count live blocks (allocated minus freed) and every run must

@@ -1,4 +1,4 @@
-/* Unit tests of engine/geo.c: the INSEE tables (Code officiel géographique, regions since
+/* Unit tests of engine/core/geo.c: the INSEE tables (Code officiel géographique, regions since
  * 2016). Reference facts: 18 regions (13 in metropolitan France, 5 overseas) and 101
  * départements (96 metropolitan, Corsica as 2A and 2B, 5 overseas: 971 Guadeloupe,
  * 972 Martinique, 973 Guyane, 974 La Réunion, 976 Mayotte; 975 is not a département). */

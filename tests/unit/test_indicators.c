@@ -1,5 +1,5 @@
-/* Unit tests of the person-based indicators: engine/acc.c (folding persons into
- * accumulators and cubes, adding cubes) and engine/indicators.c (the rows of the
+/* Unit tests of the person-based indicators: engine/fold/acc.c (folding persons into
+ * accumulators and cubes, adding cubes) and engine/figures/indicators.c (the rows of the
  * publication table), against indicators.md §1-§5 and §9 and outputs.md §4.
  *
  * Every test builds spie_person records by hand (the record the reading stage fills),

@@ -1,4 +1,4 @@
-/* Unit tests of engine/plan.c: file names and inbox selection (extracts.md §1), the rows
+/* Unit tests of engine/read/plan.c: file names and inbox selection (extracts.md §1), the rows
  * the quality report is rendered from (outputs.md §5). Inboxes are built in temporary
  * directories. */
 #include <setjmp.h>

@@ -1,9 +1,9 @@
-/* Unit tests of the statistical secret: engine/secret.c (spie_secret_apply), against
+/* Unit tests of the statistical secret: engine/figures/secret.c (spie_secret_apply), against
  * indicators.md §7, outputs.md §4 (statut s: valeur, interval and effectif empty) and the
  * lines listed in the header comment of include/spie/secret.h.
  *
  * Every test builds a publication table by hand with spie_table_push (the rows
- * engine/indicators.c and engine/budget_ind.c would emit: role COUNT, STAT, RATE or NONE),
+ * engine/figures/indicators.c and engine/figures/budget_ind.c would emit: role COUNT, STAT, RATE or NONE),
  * sorts it, applies the secret and checks each figure's status, and what is left of its
  * value, interval and effectif. Where a test says that nothing can be recovered, it does
  * not trust the masking pattern alone: a small solver (recover() below) plays the reader
@@ -657,7 +657,7 @@ static void test_secondary_region_and_wave_lines(void **state)
 }
 
 /* The cascade across lines, in the départements of Occitanie (76: Aude 11, Gard 30,
- * Haute-Garonne 31, per the INSEE table of engine/geo.c), delay pair D_ORIENT
+ * Haute-Garonne 31, per the INSEE table of engine/core/geo.c), delay pair D_ORIENT
  * (termines, censures, incoherents):
  *   Aude 2, 0, 9   Haute-Garonne 40, 12, 6   Gard 30, 10, 0   Occitanie 72, 22, 15.
  * Aude's termines 2 is the only primary cell. Then, line by line:
@@ -755,7 +755,7 @@ static void test_secondary_cascade(void **state)
 }
 
 /* The lines of départements only join départements of the same région (INSEE table of
- * engine/geo.c): Aude (11) and Haute-Garonne (31) are in Occitanie (76), Finistère (29) and
+ * engine/core/geo.c): Aude (11) and Haute-Garonne (31) are in Occitanie (76), Finistère (29) and
  * Ille-et-Vilaine (35) in Bretagne (53); Aude's 3 is protected by Haute-Garonne's 60, not
  * by Finistère's smaller 50. */
 static void test_department_lines_by_region(void **state)

@@ -1,4 +1,4 @@
-/* Unit tests of engine/territories.c: the territories table (extracts.md §7 and §2). */
+/* Unit tests of engine/core/territories.c: the territories table (extracts.md §7 and §2). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

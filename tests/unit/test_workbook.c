@@ -30,7 +30,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
-#include "../../reports/workbook_int.h"
+#include "../../reports/workbook/workbook_int.h"
 #include "spie/date.h"
 #include "spie/workbook.h"
 #include "testutil.h"

@@ -1,4 +1,4 @@
-/* Private to the workbook renderer (reports/workbook*.c): the state of one workbook being
+/* Private to the workbook renderer (the files of reports/workbook/): the state of one workbook being
  * written, the cell writers every sheet uses, and the sheets.
  *
  * Error handling: every libxlsxwriter call goes through the writers below, which keep the
