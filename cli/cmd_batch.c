@@ -22,8 +22,10 @@
 #include "spie/manifest.h"
 #include "spie/publish.h"
 #include "spie/quality.h"
+#include "spie/rejects.h"
 #include "spie/secret.h"
 #include "spie/table.h"
+#include "spie/indicators_csv.h"
 #include "spie/workbook.h"
 
 typedef struct opts {
@@ -394,6 +396,7 @@ static int batch_command(int argc, char **argv, bool run)
     int err = 0;
     log_ctx lc = {.o = &o, .params = &params};
     char terr_sha[SPIE_SHA256_HEX] = "";
+    spie_rejects_file *rejects = NULL;
     spie_input_hash *hashes = NULL;   /* per plan entry */
     spie_input_digest *digests = NULL; /* the hashed inputs, for the workbooks */
     size_t n_digests = 0;
@@ -435,12 +438,13 @@ static int batch_command(int argc, char **argv, bool run)
      * hashes the files it has just read. */
     hashes = calloc(plan.n_entries ? plan.n_entries : 1, sizeof *hashes);
     digests = calloc(plan.n_entries ? plan.n_entries : 1, sizeof *digests);
-    if (!hashes || !digests) {
+    rejects = spie_rejects_file_new(path, spie_plan_group_count(&plan));
+    if (!hashes || !digests || !rejects) {
         cli_error(o.cmd, "mémoire insuffisante");
         goto out_abort;
     }
     cfg = (spie_batch_cfg){.inbox = o.inbox, .plan = &plan, .terr = &terr, .params = &params,
-                           .rejects_path = path, .jobs = o.jobs, .fold = run, .log = log_group, .log_ctx = &lc,
+                           .rejects = spie_rejects_file_sink(rejects), .jobs = o.jobs, .fold = run, .log = log_group, .log_ctx = &lc,
                            .hashes = hashes};
     lc.progress = !o.quiet && isatty(STDERR_FILENO);
     for (size_t i = 0; i < plan.n_entries; i += spie_plan_group_len(&plan, i))
@@ -450,10 +454,17 @@ static int batch_command(int argc, char **argv, bool run)
     spie_batch_status bs = spie_batch_run(&cfg, &b, msg, sizeof msg);
     progress_clear(&lc);
     if (bs != SPIE_BATCH_OK) {
-        cli_error(o.cmd, "%s", msg);
+        if (bs == SPIE_BATCH_E_WRITE)
+            cli_error(o.cmd, "%s : %s", path, msg);
+        else
+            cli_error(o.cmd, "%s", msg);
         goto out_abort;
     }
     batch_done = true;
+    if ((err = spie_rejects_file_finish(rejects))) {
+        cli_error(o.cmd, "%s : %s", path, strerror(err));
+        goto out_abort;
+    }
     for (size_t i = 0; i < plan.n_others; i++)
         if (!o.quiet)
             fprintf(stderr, "spie %s: %s/%s: %s : %s\n", o.cmd, o.inbox, plan.others[i].name,
@@ -559,6 +570,7 @@ out_free:
         spie_batch_release(&b, &cfg);
     spie_table_release(&table);
     free(path);
+    spie_rejects_file_free(rejects);
     free(hashes);
     free(digests);
     spie_plan_free(&plan);

@@ -8,15 +8,6 @@
 
 #include "spie/date.h"
 
-const char *spie_entry_status_word(spie_entry_status st)
-{
-    switch (st) {
-    case SPIE_ENTRY_OK: return "ok";
-    case SPIE_ENTRY_UNUSABLE: return "inutilisable";
-    default: return "manquant";
-    }
-}
-
 static int header(spie_csvw *w)
 {
     static const char *const cols[] = {"departement", "type", "fichier", "mois", "retard_mois", "statut",
@@ -70,10 +61,10 @@ static void entry_row(spie_csvw *w, const spie_plan *plan, const spie_plan_entry
 
 static void other_row(spie_csvw *w, const spie_plan_other *o)
 {
-    spie_extract_name nm;
-    bool named = spie_extract_name_parse(o->name, &nm) == SPIE_NAME_OK && o->status == SPIE_OTHER_NOT_RETAINED;
-    spie_csvw_str(w, named ? nm.dept : "");
-    spie_csvw_str(w, named ? spie_kind_name(nm.kind) : "");
+    const spie_extract_name *nm = &o->x;
+    bool named = o->status == SPIE_OTHER_NOT_RETAINED;
+    spie_csvw_str(w, named ? nm->dept : "");
+    spie_csvw_str(w, named ? spie_kind_name(nm->kind) : "");
     /* A name is bytes from the inbox: shown as UTF-8 (Windows-1252 when it is not). */
     size_t n = strlen(o->name);
     if (spie_utf8_valid(o->name, n)) {
@@ -88,7 +79,7 @@ static void other_row(spie_csvw *w, const spie_plan_other *o)
     }
     if (named) {
         char m[8];
-        spie_month_format(nm.month, m);
+        spie_month_format(nm->month, m);
         spie_csvw_str(w, m);
     } else {
         spie_csvw_field(w, "", 0);
@@ -111,24 +102,4 @@ int spie_quality_write(const char *path, const spie_plan *plan, const spie_entry
     for (size_t i = 0; i < plan->n_others; i++)
         other_row(w, &plan->others[i]);
     return spie_csvw_close(w);
-}
-
-int spie_rejects_header(spie_csvw *w)
-{
-    static const char *const cols[] = {"fichier", "ligne", "colonne", "code", "motif", "contenu"};
-    for (size_t i = 0; i < SPIE_ARRAY_LEN(cols); i++)
-        spie_csvw_str(w, cols[i]);
-    return spie_csvw_end_row(w);
-}
-
-int spie_rejects_row(void *csvw, const spie_reject *r)
-{
-    spie_csvw *w = csvw;
-    spie_csvw_str(w, r->file);
-    spie_csvw_u64(w, r->line);
-    spie_csvw_str(w, r->column);
-    spie_csvw_str(w, spie_reason_code(r->reason));
-    spie_csvw_str(w, spie_reason_label(r->reason));
-    spie_csvw_field(w, r->raw, r->raw_len);
-    return spie_csvw_end_row(w);
 }

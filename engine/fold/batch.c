@@ -9,9 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "spie/csvw.h"
 #include "spie/geo.h"
-#include "spie/quality.h"
 
 typedef struct shared {
     const spie_batch_cfg *cfg;
@@ -21,13 +19,13 @@ typedef struct shared {
     size_t *group_first;  /* first plan entry of each group */
     size_t *order;        /* groups in the order workers take them: largest files first */
     size_t n_groups;
-    char **part_paths;    /* rejects of each group (one gzip member each) */
     spie_batch_status status;
     char msg[256];
 } shared;
 
 typedef struct sink {
-    spie_csvw *w;
+    const spie_rejects_sink *out;
+    void *handle;
     spie_entry_result *results;
     const spie_plan *plan;
     size_t first, count;
@@ -48,7 +46,7 @@ static int sink_row(void *ctx, const spie_reject *r)
             break;
         }
     }
-    return spie_rejects_row(s->w, r);
+    return s->out->row(s->handle, r);
 }
 
 static double now_seconds(void)
@@ -108,23 +106,23 @@ static void *worker(void *arg)
         size_t count = (gi + 1 < sh->n_groups ? sh->group_first[gi + 1] : cfg->plan->n_entries) - first;
         const spie_plan_entry *e0 = &cfg->plan->entries[first];
 
-        spie_csvw *w = spie_csvw_open(sh->part_paths[gi], true);
-        if (!w) {
+        void *handle = cfg->rejects.open_group(cfg->rejects.ctx, gi);
+        if (!handle) {
             char m[256];
-            snprintf(m, sizeof m, "%s : %s", sh->part_paths[gi], strerror(errno));
+            snprintf(m, sizeof m, "%s", strerror(errno));
             set_error(sh, SPIE_BATCH_E_WRITE, m);
             break;
         }
-        sink s = {.w = w, .results = b->results, .plan = cfg->plan, .first = first, .count = count};
+        sink s = {.out = &cfg->rejects, .handle = handle, .results = b->results, .plan = cfg->plan,
+                  .first = first, .count = count};
         double t0 = now_seconds();
         bool ok = spie_read_group(cfg->inbox, cfg->plan, first, count, sink_row, &s, &data, b->results + first);
         if (cfg->hashes)
             spie_manifest_hash_range(cfg->inbox, cfg->plan, first, count, cfg->hashes);
-        int werr = spie_csvw_close(w);
+        int werr = cfg->rejects.close_group(cfg->rejects.ctx, handle);
         if (!ok || werr) {
             char m[256];
-            snprintf(m, sizeof m, "%s : %s", sh->part_paths[gi],
-                     werr ? strerror(werr) : "écriture impossible ou mémoire insuffisante");
+            snprintf(m, sizeof m, "%s", werr ? strerror(werr) : "écriture impossible ou mémoire insuffisante");
             set_error(sh, werr ? SPIE_BATCH_E_WRITE : SPIE_BATCH_E_MEMORY, m);
             break;
         }
@@ -284,39 +282,12 @@ void spie_batch_release(spie_batch *b, const spie_batch_cfg *cfg)
     memset(b, 0, sizeof *b);
 }
 
-/* Appends the bytes of src to the open descriptor fd. 0 or an errno value. */
-static int append_file(int fd, const char *src)
+size_t spie_plan_group_count(const spie_plan *plan)
 {
-    int in = open(src, O_RDONLY | O_CLOEXEC);
-    if (in < 0)
-        return errno;
-    char buf[65536];
-    int rc = 0;
-    for (;;) {
-        ssize_t n = read(in, buf, sizeof buf);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            rc = errno;
-            break;
-        }
-        if (n == 0)
-            break;
-        for (ssize_t off = 0; off < n;) {
-            ssize_t k = write(fd, buf + off, (size_t)(n - off));
-            if (k < 0) {
-                if (errno == EINTR)
-                    continue;
-                rc = errno;
-                break;
-            }
-            off += k;
-        }
-        if (rc)
-            break;
-    }
-    close(in);
-    return rc;
+    size_t n = 0;
+    for (size_t i = 0; i < plan->n_entries; i += spie_plan_group_len(plan, i))
+        n++;
+    return n;
 }
 
 spie_batch_status spie_batch_run(const spie_batch_cfg *cfg, spie_batch *b, char *msg, size_t msg_size)
@@ -341,15 +312,6 @@ spie_batch_status spie_batch_run(const spie_batch_cfg *cfg, spie_batch *b, char 
         sh.group_first[sh.n_groups++] = i;
     if (!order_groups(&sh, cfg->plan))
         goto out_nomem;
-    sh.part_paths = calloc(sh.n_groups + 1, sizeof *sh.part_paths);
-    if (!sh.part_paths)
-        goto out_nomem;
-    for (size_t g = 0; g < sh.n_groups; g++) {
-        size_t n = strlen(cfg->rejects_path) + 32;
-        if (!(sh.part_paths[g] = malloc(n)))
-            goto out_nomem;
-        snprintf(sh.part_paths[g], n, "%s.part%zu", cfg->rejects_path, g);
-    }
     if (pthread_mutex_init(&sh.lock, NULL) != 0)
         goto out_nomem;
     threads = calloc((size_t)jobs, sizeof *threads);
@@ -367,26 +329,6 @@ spie_batch_status spie_batch_run(const spie_batch_cfg *cfg, spie_batch *b, char 
     free(threads);
     pthread_mutex_destroy(&sh.lock);
     st = sh.status;
-    if (st == SPIE_BATCH_OK) {
-        /* The rejects file: a header member, then each territory's member in plan order. */
-        spie_csvw *w = spie_csvw_open(cfg->rejects_path, true);
-        int rc = w ? (spie_rejects_header(w), spie_csvw_close(w)) : errno;
-        int fd = rc ? -1 : open(cfg->rejects_path, O_WRONLY | O_APPEND | O_CLOEXEC);
-        if (!rc && fd < 0)
-            rc = errno;
-        for (size_t g = 0; !rc && g < sh.n_groups; g++)
-            rc = append_file(fd, sh.part_paths[g]);
-        if (fd >= 0) {
-            if (!rc && fsync(fd) != 0)
-                rc = errno;
-            if (close(fd) != 0 && !rc)
-                rc = errno;
-        }
-        if (rc) {
-            st = SPIE_BATCH_E_WRITE;
-            snprintf(sh.msg, sizeof sh.msg, "%s : %s", cfg->rejects_path, strerror(rc));
-        }
-    }
     goto out;
 out_mutex_nomem:
     pthread_mutex_destroy(&sh.lock);
@@ -394,14 +336,6 @@ out_nomem:
     st = SPIE_BATCH_E_MEMORY;
     snprintf(sh.msg, sizeof sh.msg, "mémoire insuffisante");
 out:
-    if (sh.part_paths) {
-        for (size_t g = 0; g < sh.n_groups; g++)
-            if (sh.part_paths[g]) {
-                unlink(sh.part_paths[g]);
-                free(sh.part_paths[g]);
-            }
-        free(sh.part_paths);
-    }
     free(sh.group_first);
     free(sh.order);
     if (st != SPIE_BATCH_OK) {

@@ -153,7 +153,8 @@ static void set_msg(spie_plan_error *err, const char *fmt, ...)
 }
 
 /* Appends an "other" row; takes ownership of name (freed on failure too). */
-static bool add_other(plan_ctx *c, char *name, spie_other_status st, const char *reason)
+static bool add_other(plan_ctx *c, char *name, spie_other_status st, const spie_extract_name *x,
+                      const char *reason)
 {
     if (!spie_grow((void **)&c->others, &c->cap_others, c->n_others + 1, sizeof *c->others)) {
         free(name);
@@ -162,6 +163,7 @@ static bool add_other(plan_ctx *c, char *name, spie_other_status st, const char 
     spie_plan_other *o = &c->others[c->n_others++];
     o->name = name;
     o->status = st;
+    o->x = x ? *x : (spie_extract_name){0};
     snprintf(o->reason, sizeof o->reason, "%s", reason);
     return true;
 }
@@ -275,7 +277,7 @@ static spie_plan_status scan_inbox(plan_ctx *c, const char *inbox, const spie_te
             }
         }
         if (reason) {
-            if (!add_other(c, copy, SPIE_OTHER_IGNORED, reason)) {
+            if (!add_other(c, copy, SPIE_OTHER_IGNORED, NULL, reason)) {
                 st = SPIE_PLAN_E_MEMORY;
                 break;
             }
@@ -363,7 +365,7 @@ static spie_plan_status select_files(plan_ctx *c, spie_month period, spie_plan_e
             }
             char *name = o->name;
             o->name = NULL;
-            if (!add_other(c, name, SPIE_OTHER_NOT_RETAINED, reason))
+            if (!add_other(c, name, SPIE_OTHER_NOT_RETAINED, &o->x, reason))
                 return SPIE_PLAN_E_MEMORY;
         }
         lo = hi;

@@ -88,3 +88,12 @@ bool spie_read_group(const char *inbox, const spie_plan *plan, size_t first, siz
     }
     return true;
 }
+
+const char *spie_entry_status_word(spie_entry_status st)
+{
+    switch (st) {
+    case SPIE_ENTRY_OK: return "ok";
+    case SPIE_ENTRY_UNUSABLE: return "inutilisable";
+    default: return "manquant";
+    }
+}

@@ -20,12 +20,26 @@
 typedef void (*spie_batch_log_fn)(void *ctx, const spie_plan *plan, size_t first, size_t count,
                                   const spie_entry_result *results, double seconds);
 
+/* Where the rejected rows go. The batch opens one handle per group of plan entries (a
+ * territory, or NAT; group g is the g-th in plan order), from the worker that reads it,
+ * passes it every reject of the group in line order, then closes it. Handles of two
+ * groups may be open at once in two threads. */
+typedef struct spie_rejects_sink {
+    void *(*open_group)(void *ctx, size_t group); /* NULL with errno set on failure */
+    spie_reject_fn row;                           /* row(handle, reject) */
+    int (*close_group)(void *ctx, void *handle);  /* 0 or an errno value */
+    void *ctx;
+} spie_rejects_sink;
+
+/* The number of groups of the plan (territories, plus NAT when it has an entry). */
+size_t spie_plan_group_count(const spie_plan *plan);
+
 typedef struct spie_batch_cfg {
     const char *inbox;
     const spie_plan *plan;
     const spie_territories *terr;
     const spie_params *params;
-    const char *rejects_path; /* the rejects file to write (gzip), header included */
+    spie_rejects_sink rejects; /* where each group's rejected rows go (the caller's) */
     int jobs;                 /* worker threads, >= 1 */
     bool fold;                /* compute the accumulators (spie run), not only read (spie check) */
     spie_batch_log_fn log;

@@ -55,6 +55,9 @@ typedef enum spie_other_status { SPIE_OTHER_NOT_RETAINED = 0, SPIE_OTHER_IGNORED
 typedef struct spie_plan_other {
     char *name;
     spie_other_status status;
+    /* For a well-named extract not retained (SPIE_OTHER_NOT_RETAINED): its parsed name,
+     * so that no later stage parses the name again. Zeroed for an ignored entry. */
+    spie_extract_name x;
     char reason[200]; /* French: "mois postérieur à la période", "département hors programme"... */
 } spie_plan_other;
 

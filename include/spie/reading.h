@@ -39,6 +39,10 @@ typedef struct spie_territory_data {
     bool budget_ok;        /* budget usable */
 } spie_territory_data;
 
+/* The status word of the quality report and the manifest: "ok", "inutilisable",
+ * "manquant". */
+const char *spie_entry_status_word(spie_entry_status st);
+
 /* Number of consecutive plan entries, from first, that belong to the same département
  * (3 for a territory, 1 for NAT). */
 size_t spie_plan_group_len(const spie_plan *plan, size_t first);

@@ -68,7 +68,4 @@ void spie_table_sort(spie_table *t);
 int spie_figure_cmp(const void *a, const void *b);
 void spie_table_release(spie_table *t); /* accepts NULL */
 
-/* Writes indicateurs_<P>.csv. 0 or an errno value. */
-int spie_table_write_csv(const spie_table *t, const char *path);
-
 #endif

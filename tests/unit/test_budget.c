@@ -32,6 +32,7 @@
 #include "spie/fields.h"
 #include "spie/params.h"
 #include "spie/table.h"
+#include "spie/indicators_csv.h"
 #include "spie/territories.h"
 #include "testutil.h"
 

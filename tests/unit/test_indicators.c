@@ -29,6 +29,7 @@
 #include "spie/params.h"
 #include "spie/persons.h"
 #include "spie/table.h"
+#include "spie/indicators_csv.h"
 #include "testutil.h"
 
 /* ---- helpers ------------------------------------------------------------------------ */

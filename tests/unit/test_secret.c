@@ -24,6 +24,7 @@
 #include "spie/acc.h"
 #include "spie/secret.h"
 #include "spie/table.h"
+#include "spie/indicators_csv.h"
 #include "testutil.h"
 
 /* ---- building tables -------------------------------------------------------------------- */
