@@ -1,9 +1,11 @@
+/* Building and writing manifest.json, and the parameters to and from its JSON
+ * (include/spie/manifest.h). Deterministic: the same run gives the same bytes. It lists
+ * and hashes the staging folder's files and never changes them. */
 #include "spie/manifest.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,191 +14,11 @@
 
 #include "spie/date.h"
 #include "spie/fields.h"
-#include "spie/quality.h"
+#include "spie/util.h"
 #include "spie/version.h"
 
-#define BLOCK (64u * 1024u)
 #define DUMP_FLAGS (JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15))
 
-static char *join(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", a, b);
-    return p;
-}
-
-/* ---- SHA-256 ------------------------------------------------------------------------ */
-
-static void to_hex(const unsigned char *md, unsigned n, char hex[SPIE_SHA256_HEX])
-{
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < n && i < 32; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[64] = 0;
-}
-
-int spie_sha256_mem(const void *data, size_t n, char hex[SPIE_SHA256_HEX])
-{
-    hex[0] = 0;
-    EVP_MD_CTX *c = EVP_MD_CTX_new();
-    if (!c)
-        return ENOMEM;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned mdn = 0;
-    int rc = EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 && EVP_DigestUpdate(c, data, n) == 1 &&
-                     EVP_DigestFinal_ex(c, md, &mdn) == 1 && mdn == 32
-                 ? 0
-                 : EIO;
-    EVP_MD_CTX_free(c);
-    if (!rc)
-        to_hex(md, mdn, hex);
-    return rc;
-}
-
-int spie_sha256_file(const char *path, char hex[SPIE_SHA256_HEX], uint64_t *size)
-{
-    hex[0] = 0;
-    if (size)
-        *size = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        return errno;
-    int rc = 0;
-    uint64_t total = 0;
-    unsigned char *buf = malloc(BLOCK);
-    EVP_MD_CTX *c = EVP_MD_CTX_new();
-    if (!buf || !c) {
-        rc = ENOMEM;
-        goto out;
-    }
-    if (EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) {
-        rc = EIO;
-        goto out;
-    }
-    for (;;) {
-        ssize_t k = read(fd, buf, BLOCK);
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            rc = errno;
-            goto out;
-        }
-        if (k == 0)
-            break;
-        if (EVP_DigestUpdate(c, buf, (size_t)k) != 1) {
-            rc = EIO;
-            goto out;
-        }
-        total += (uint64_t)k;
-    }
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned mdn = 0;
-    if (EVP_DigestFinal_ex(c, md, &mdn) != 1 || mdn != 32) {
-        rc = EIO;
-        goto out;
-    }
-    to_hex(md, mdn, hex);
-    if (size)
-        *size = total;
-out:
-    EVP_MD_CTX_free(c);
-    free(buf);
-    close(fd);
-    return rc;
-}
-
-/* Reads up to n bytes (fewer only at the end of the file). */
-static ssize_t read_full(int fd, unsigned char *p, size_t n)
-{
-    size_t got = 0;
-    while (got < n) {
-        ssize_t k = read(fd, p + got, n - got);
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        if (k == 0)
-            break;
-        got += (size_t)k;
-    }
-    return (ssize_t)got;
-}
-
-int spie_files_equal(const char *a, const char *b, bool *same)
-{
-    *same = false;
-    int fa = open(a, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fa < 0)
-        return errno;
-    int fb = open(b, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fb < 0) {
-        int e = errno;
-        close(fa);
-        return e;
-    }
-    int rc = 0;
-    unsigned char *ba = malloc(BLOCK), *bb = malloc(BLOCK);
-    struct stat sa, sb;
-    if (!ba || !bb) {
-        rc = ENOMEM;
-        goto out;
-    }
-    if (fstat(fa, &sa) != 0 || fstat(fb, &sb) != 0) {
-        rc = errno;
-        goto out;
-    }
-    if (sa.st_size != sb.st_size)
-        goto out;
-    for (;;) {
-        ssize_t ka = read_full(fa, ba, BLOCK), kb = read_full(fb, bb, BLOCK);
-        if (ka < 0 || kb < 0) {
-            rc = errno;
-            goto out;
-        }
-        if (ka != kb || memcmp(ba, bb, (size_t)ka) != 0)
-            goto out;
-        if (ka == 0)
-            break;
-    }
-    *same = true;
-out:
-    free(ba);
-    free(bb);
-    close(fa);
-    close(fb);
-    return rc;
-}
-
-size_t spie_manifest_hash_inputs(const char *inbox, const spie_plan *plan, spie_input_hash *out)
-{
-    return spie_manifest_hash_range(inbox, plan, 0, plan->n_entries, out);
-}
-
-size_t spie_manifest_hash_range(const char *inbox, const spie_plan *plan, size_t first, size_t count,
-                                spie_input_hash *out)
-{
-    size_t failed = 0;
-    for (size_t i = first; i < first + count && i < plan->n_entries; i++) {
-        spie_input_hash *h = &out[i];
-        memset(h, 0, sizeof *h);
-        const char *file = plan->entries[i].file;
-        if (!file)
-            continue;
-        char *path = join(inbox, file);
-        h->err = path ? spie_sha256_file(path, h->sha256, &h->size) : ENOMEM;
-        free(path);
-        if (h->err) {
-            h->sha256[0] = 0;
-            failed++;
-        }
-    }
-    return failed;
-}
 
 /* ---- building ----------------------------------------------------------------------- */
 
@@ -299,69 +121,11 @@ static json_t *entry_json(const spie_plan *plan, size_t i, const spie_entry_resu
     return o;
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-/* The names of the entries of dir but . and .. (malloc'd, sorted byte-wise). 0 or errno. */
-static int list_dir(const char *dir, char ***names, size_t *count)
-{
-    *names = NULL;
-    *count = 0;
-    DIR *d = opendir(dir);
-    if (!d)
-        return errno;
-    char **v = NULL;
-    size_t n = 0, cap = 0;
-    int rc = 0;
-    struct dirent *e;
-    errno = 0;
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            char **nv = realloc(v, nc * sizeof *nv);
-            if (!nv) {
-                rc = ENOMEM;
-                break;
-            }
-            v = nv;
-            cap = nc;
-        }
-        if (!(v[n] = strdup(e->d_name))) {
-            rc = ENOMEM;
-            break;
-        }
-        n++;
-        errno = 0;
-    }
-    if (!rc && errno)
-        rc = errno;
-    closedir(d);
-    if (rc) {
-        for (size_t i = 0; i < n; i++)
-            free(v[i]);
-        free(v);
-        return rc;
-    }
-    if (n)
-        qsort(v, n, sizeof *v, cmp_str);
-    *names = v;
-    *count = n;
-    return 0;
-}
-
-static void free_names(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
 static json_t *outputs_json(const char *dir, char *msg, size_t msg_size)
 {
     char **names;
     size_t n;
-    int rc = list_dir(dir, &names, &n);
+    int rc = spie_dir_list(dir, &names, &n);
     if (rc) {
         snprintf(msg, msg_size, "%s : %s", dir, strerror(rc));
         return NULL;
@@ -373,7 +137,7 @@ static json_t *outputs_json(const char *dir, char *msg, size_t msg_size)
     for (size_t i = 0; ok && i < n; i++) {
         if (!strcmp(names[i], SPIE_MANIFEST_NAME))
             continue;
-        char *path = join(dir, names[i]);
+        char *path = spie_path_join(dir, names[i]);
         struct stat st;
         if (!path) {
             snprintf(msg, msg_size, "mémoire insuffisante");
@@ -399,7 +163,7 @@ static json_t *outputs_json(const char *dir, char *msg, size_t msg_size)
         }
         free(path);
     }
-    free_names(names, n);
+    spie_dir_list_free(names, n);
     if (!ok) {
         json_decref(arr);
         return NULL;
@@ -492,7 +256,7 @@ int spie_manifest_write(const spie_manifest_info *info, const char *dir, char *m
         return EIO;
     char *text = spie_manifest_dumps(m);
     json_decref(m);
-    char *path = join(dir, SPIE_MANIFEST_NAME);
+    char *path = spie_path_join(dir, SPIE_MANIFEST_NAME);
     int rc = 0;
     if (!text || !path) {
         snprintf(msg, msg_size, "mémoire insuffisante");
@@ -623,215 +387,4 @@ bool spie_manifest_params_from_json(const json_t *obj, spie_params *params, char
     p.secret = params->secret;
     *params = p;
     return true;
-}
-
-/* A name that stays inside its folder: not empty, no '/', not . or .. */
-static bool safe_name(const char *s)
-{
-    return s && *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..");
-}
-
-static bool is_sha(const char *s)
-{
-    if (!s || strlen(s) != 64)
-        return false;
-    for (int i = 0; i < 64; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-            return false;
-    return true;
-}
-
-json_t *spie_manifest_load(const char *dir, char *msg, size_t msg_size)
-{
-    char *path = join(dir, SPIE_MANIFEST_NAME);
-    if (!path) {
-        snprintf(msg, msg_size, "mémoire insuffisante");
-        return NULL;
-    }
-    json_error_t je;
-    json_t *m = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-    if (!m) {
-        if (je.line > 0)
-            snprintf(msg, msg_size, "%s:%d: JSON invalide : %s", path, je.line, je.text);
-        else
-            snprintf(msg, msg_size, "%s : %s", path, je.text);
-        free(path);
-        return NULL;
-    }
-    const char *bad = NULL;
-    const char *per = json_string_value(json_object_get(m, "periode"));
-    const char *cmd = json_string_value(json_object_get(m, "commande"));
-    json_t *outs = json_object_get(m, "sorties"), *ins = json_object_get(m, "entrees");
-    spie_month pm;
-    if (!json_is_object(m))
-        bad = "un objet est attendu";
-    else if (!per || !spie_month_parse_iso(per, strlen(per), &pm))
-        bad = "« periode » absente ou mal formée";
-    else if (!cmd || (strcmp(cmd, "run") && strcmp(cmd, "check")))
-        bad = "« commande » absente ou mal formée";
-    else if (!json_is_array(outs))
-        bad = "« sorties » absente";
-    else if (!json_is_array(ins))
-        bad = "« entrees » absente";
-    for (size_t i = 0; !bad && i < json_array_size(outs); i++) {
-        json_t *o = json_array_get(outs, i);
-        json_t *t = json_object_get(o, "taille");
-        if (!safe_name(json_string_value(json_object_get(o, "fichier"))) || !json_is_integer(t) ||
-            json_integer_value(t) < 0 || !is_sha(json_string_value(json_object_get(o, "sha256"))))
-            bad = "une entrée de « sorties » est mal formée";
-    }
-    for (size_t i = 0; !bad && i < json_array_size(ins); i++) {
-        json_t *o = json_array_get(ins, i);
-        json_t *f = json_object_get(o, "fichier"), *t = json_object_get(o, "taille"), *h = json_object_get(o, "sha256");
-        if (!json_is_object(o) || (!json_is_null(f) && !safe_name(json_string_value(f))) ||
-            (!json_is_null(t) && !(json_is_integer(t) && json_integer_value(t) >= 0)) ||
-            (!json_is_null(h) && !is_sha(json_string_value(h))))
-            bad = "une entrée de « entrees » est mal formée";
-    }
-    if (bad) {
-        snprintf(msg, msg_size, "%s : n'est pas un manifeste spie : %s", path, bad);
-        json_decref(m);
-        m = NULL;
-    }
-    free(path);
-    return m;
-}
-
-/* Checks one listed file: present, regular, size, digest. 1 when it differs, else 0. */
-static size_t check_file(const char *dir, const char *name, json_int_t size, const char *sha, const char *where,
-                         spie_diff_fn diff, void *ctx)
-{
-    char *path = join(dir, name);
-    char why[200];
-    struct stat st;
-    size_t n = 1;
-    if (!path) {
-        diff(ctx, name, "mémoire insuffisante");
-    } else if (lstat(path, &st) != 0) {
-        snprintf(why, sizeof why, "%s (%s)", where, strerror(errno));
-        diff(ctx, name, why);
-    } else if (!S_ISREG(st.st_mode)) {
-        diff(ctx, name, "n'est pas un fichier ordinaire");
-    } else if (size >= 0 && (json_int_t)st.st_size != size) {
-        snprintf(why, sizeof why, "taille %lld octets, %lld dans le manifeste", (long long)st.st_size, (long long)size);
-        diff(ctx, name, why);
-    } else {
-        char hex[SPIE_SHA256_HEX];
-        int rc = spie_sha256_file(path, hex, NULL);
-        if (rc) {
-            snprintf(why, sizeof why, "lecture impossible : %s", strerror(rc));
-            diff(ctx, name, why);
-        } else if (sha && strcmp(hex, sha) != 0) {
-            diff(ctx, name, "empreinte SHA-256 différente de celle du manifeste");
-        } else {
-            n = 0;
-        }
-    }
-    free(path);
-    return n;
-}
-
-size_t spie_manifest_check_outputs(const json_t *manifest, const char *dir, spie_diff_fn diff, void *ctx)
-{
-    json_t *outs = json_object_get(manifest, "sorties");
-    size_t bad = 0;
-    for (size_t i = 0; i < json_array_size(outs); i++) {
-        json_t *o = json_array_get(outs, i);
-        bad += check_file(dir, json_string_value(json_object_get(o, "fichier")),
-                          json_integer_value(json_object_get(o, "taille")),
-                          json_string_value(json_object_get(o, "sha256")), "absent du dossier", diff, ctx);
-    }
-    char **names;
-    size_t n;
-    int rc = list_dir(dir, &names, &n);
-    if (rc) {
-        diff(ctx, ".", strerror(rc));
-        return bad + 1;
-    }
-    for (size_t k = 0; k < n; k++) {
-        if (!strcmp(names[k], SPIE_MANIFEST_NAME))
-            continue;
-        bool listed = false;
-        for (size_t i = 0; !listed && i < json_array_size(outs); i++)
-            listed = !strcmp(names[k], json_string_value(json_object_get(json_array_get(outs, i), "fichier")));
-        if (!listed) {
-            diff(ctx, names[k], "présent dans le dossier mais absent du manifeste");
-            bad++;
-        }
-    }
-    free_names(names, n);
-    return bad;
-}
-
-size_t spie_manifest_check_inputs(const json_t *manifest, const char *inbox, spie_diff_fn diff, void *ctx,
-                                  size_t *checked)
-{
-    json_t *ins = json_object_get(manifest, "entrees");
-    size_t bad = 0, n = 0;
-    for (size_t i = 0; i < json_array_size(ins); i++) {
-        json_t *o = json_array_get(ins, i);
-        const char *name = json_string_value(json_object_get(o, "fichier"));
-        const char *sha = json_string_value(json_object_get(o, "sha256"));
-        if (!name)
-            continue;
-        json_t *t = json_object_get(o, "taille");
-        n++;
-        if (!sha) { /* it could not be read when the batch ran: say so again */
-            diff(ctx, name, "fichier illisible lors du traitement (pas d'empreinte dans le manifeste)");
-            bad++;
-            continue;
-        }
-        bad += check_file(inbox, name, json_is_integer(t) ? json_integer_value(t) : -1, sha,
-                          "absent de la boîte de dépôt", diff, ctx);
-    }
-    if (checked)
-        *checked = n;
-    return bad;
-}
-
-size_t spie_compare_dirs(const char *expected, const char *got, spie_diff_fn diff, void *ctx)
-{
-    char **a, **b;
-    size_t na, nb;
-    int rc = list_dir(expected, &a, &na);
-    if (rc) {
-        diff(ctx, expected, strerror(rc));
-        return 1;
-    }
-    if ((rc = list_dir(got, &b, &nb)) != 0) {
-        free_names(a, na);
-        diff(ctx, got, strerror(rc));
-        return 1;
-    }
-    size_t bad = 0, i = 0, j = 0;
-    while (i < na || j < nb) {
-        int c = i == na ? 1 : j == nb ? -1 : strcmp(a[i], b[j]);
-        if (c < 0) {
-            diff(ctx, a[i++], "absent du recalcul");
-            bad++;
-        } else if (c > 0) {
-            diff(ctx, b[j++], "produit par le recalcul mais absent du dossier");
-            bad++;
-        } else {
-            char *pa = join(expected, a[i]), *pb = join(got, b[j]);
-            bool same = false;
-            rc = pa && pb ? spie_files_equal(pa, pb, &same) : ENOMEM;
-            if (rc) {
-                char why[160];
-                snprintf(why, sizeof why, "comparaison impossible : %s", strerror(rc));
-                diff(ctx, a[i], why);
-                bad++;
-            } else if (!same) {
-                diff(ctx, a[i], "diffère du recalcul");
-                bad++;
-            }
-            free(pa);
-            free(pb);
-            i++;
-            j++;
-        }
-    }
-    free_names(a, na);
-    free_names(b, nb);
-    return bad;
 }

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "spie/util.h"
+
 struct spie_publish {
     char *out;
     char *final;
@@ -17,14 +19,6 @@ struct spie_publish {
     int lock_fd;
 };
 
-static char *join(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", a, b);
-    return p;
-}
 
 int spie_rmtree(const char *path)
 {
@@ -41,7 +35,7 @@ int spie_rmtree(const char *path)
     while ((e = readdir(d)) != NULL) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
-        char *c = join(path, e->d_name);
+        char *c = spie_path_join(path, e->d_name);
         if (!c) {
             rc = ENOMEM;
             break;
@@ -116,9 +110,9 @@ spie_publish *spie_publish_begin(const char *out, const char *name, int *err, ch
     }
     snprintf(sname, sizeof sname, ".%s.partiel", name);
     p->out = strdup(out);
-    p->final = join(out, name);
-    p->staging = join(out, sname);
-    lock = join(out, ".spie.lock");
+    p->final = spie_path_join(out, name);
+    p->staging = spie_path_join(out, sname);
+    lock = spie_path_join(out, ".spie.lock");
     if (!p->out || !p->final || !p->staging || !lock)
         goto out_nomem;
     int mk = make_dirs(out);
@@ -162,7 +156,7 @@ out_fail:
 
 const char *spie_publish_staging(const spie_publish *p) { return p->staging; }
 
-char *spie_publish_path(const spie_publish *p, const char *file) { return join(p->staging, file); }
+char *spie_publish_path(const spie_publish *p, const char *file) { return spie_path_join(p->staging, file); }
 
 /* fsync of every regular file of dir (the writers fsync their own files, but not every
  * library does: libxlsxwriter does not), so that the folder swapped in is complete on
@@ -178,7 +172,7 @@ static int fsync_files(const char *dir, char **bad)
     while (!rc && (e = readdir(d)) != NULL) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
-        char *f = join(dir, e->d_name);
+        char *f = spie_path_join(dir, e->d_name);
         struct stat st;
         if (!f) {
             rc = ENOMEM;

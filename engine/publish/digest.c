@@ -1,0 +1,186 @@
+/* SHA-256 of memory and files, file comparison, and the digests of a plan's inputs
+ * (include/spie/digest.h). OpenSSL's EVP interface computes the hashes; files are streamed
+ * in 64 KiB blocks. It reads files and never writes one. */
+#include "spie/digest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "spie/util.h"
+
+#define BLOCK (64u * 1024u)
+
+static void to_hex(const unsigned char *md, unsigned n, char hex[SPIE_SHA256_HEX])
+{
+    static const char digits[] = "0123456789abcdef";
+    for (unsigned i = 0; i < n && i < 32; i++) {
+        hex[2 * i] = digits[md[i] >> 4];
+        hex[2 * i + 1] = digits[md[i] & 15];
+    }
+    hex[64] = 0;
+}
+
+int spie_sha256_mem(const void *data, size_t n, char hex[SPIE_SHA256_HEX])
+{
+    hex[0] = 0;
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    if (!c)
+        return ENOMEM;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdn = 0;
+    int rc = EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 && EVP_DigestUpdate(c, data, n) == 1 &&
+                     EVP_DigestFinal_ex(c, md, &mdn) == 1 && mdn == 32
+                 ? 0
+                 : EIO;
+    EVP_MD_CTX_free(c);
+    if (!rc)
+        to_hex(md, mdn, hex);
+    return rc;
+}
+
+int spie_sha256_file(const char *path, char hex[SPIE_SHA256_HEX], uint64_t *size)
+{
+    hex[0] = 0;
+    if (size)
+        *size = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return errno;
+    int rc = 0;
+    uint64_t total = 0;
+    unsigned char *buf = malloc(BLOCK);
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    if (!buf || !c) {
+        rc = ENOMEM;
+        goto out;
+    }
+    if (EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) {
+        rc = EIO;
+        goto out;
+    }
+    for (;;) {
+        ssize_t k = read(fd, buf, BLOCK);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            rc = errno;
+            goto out;
+        }
+        if (k == 0)
+            break;
+        if (EVP_DigestUpdate(c, buf, (size_t)k) != 1) {
+            rc = EIO;
+            goto out;
+        }
+        total += (uint64_t)k;
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdn = 0;
+    if (EVP_DigestFinal_ex(c, md, &mdn) != 1 || mdn != 32) {
+        rc = EIO;
+        goto out;
+    }
+    to_hex(md, mdn, hex);
+    if (size)
+        *size = total;
+out:
+    EVP_MD_CTX_free(c);
+    free(buf);
+    close(fd);
+    return rc;
+}
+
+/* Reads up to n bytes (fewer only at the end of the file). */
+static ssize_t read_full(int fd, unsigned char *p, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = read(fd, p + got, n - got);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (k == 0)
+            break;
+        got += (size_t)k;
+    }
+    return (ssize_t)got;
+}
+
+int spie_files_equal(const char *a, const char *b, bool *same)
+{
+    *same = false;
+    int fa = open(a, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fa < 0)
+        return errno;
+    int fb = open(b, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fb < 0) {
+        int e = errno;
+        close(fa);
+        return e;
+    }
+    int rc = 0;
+    unsigned char *ba = malloc(BLOCK), *bb = malloc(BLOCK);
+    struct stat sa, sb;
+    if (!ba || !bb) {
+        rc = ENOMEM;
+        goto out;
+    }
+    if (fstat(fa, &sa) != 0 || fstat(fb, &sb) != 0) {
+        rc = errno;
+        goto out;
+    }
+    if (sa.st_size != sb.st_size)
+        goto out;
+    for (;;) {
+        ssize_t ka = read_full(fa, ba, BLOCK), kb = read_full(fb, bb, BLOCK);
+        if (ka < 0 || kb < 0) {
+            rc = errno;
+            goto out;
+        }
+        if (ka != kb || memcmp(ba, bb, (size_t)ka) != 0)
+            goto out;
+        if (ka == 0)
+            break;
+    }
+    *same = true;
+out:
+    free(ba);
+    free(bb);
+    close(fa);
+    close(fb);
+    return rc;
+}
+
+size_t spie_manifest_hash_inputs(const char *inbox, const spie_plan *plan, spie_input_hash *out)
+{
+    return spie_manifest_hash_range(inbox, plan, 0, plan->n_entries, out);
+}
+
+size_t spie_manifest_hash_range(const char *inbox, const spie_plan *plan, size_t first, size_t count,
+                                spie_input_hash *out)
+{
+    size_t failed = 0;
+    for (size_t i = first; i < first + count && i < plan->n_entries; i++) {
+        spie_input_hash *h = &out[i];
+        memset(h, 0, sizeof *h);
+        const char *file = plan->entries[i].file;
+        if (!file)
+            continue;
+        char *path = spie_path_join(inbox, file);
+        h->err = path ? spie_sha256_file(path, h->sha256, &h->size) : ENOMEM;
+        free(path);
+        if (h->err) {
+            h->sha256[0] = 0;
+            failed++;
+        }
+    }
+    return failed;
+}
