@@ -54,6 +54,16 @@ $(BUILD)/libspie.a: $(LIB_OBJ)
 $(BUILD)/spie: $(CLI_OBJ) $(BUILD)/libspie.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libspie.a $(LDLIBS)
 
+# The same command line with the test hooks of cli/hooks.c (tests/e2e/60_batch.sh only);
+# the production binary above has none.
+HOOKS_OBJ := $(CLI_SRC:%.c=$(BUILD)/hooks/%.o)
+$(BUILD)/hooks/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DSPIE_TEST_HOOKS $(CFLAGS) -c $< -o $@
+
+$(BUILD)/spie-hooks: $(HOOKS_OBJ) $(BUILD)/libspie.a
+	$(CC) $(LDFLAGS) -o $@ $(HOOKS_OBJ) $(BUILD)/libspie.a $(LDLIBS)
+
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/testutil.o $(BUILD)/libspie.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/tests/unit/testutil.o $(BUILD)/libspie.a $(LDLIBS) -lcmocka
@@ -65,15 +75,17 @@ $(BUILD)/tests/test_faults: LDFLAGS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=re
 
 # Every test program speaks TAP (cmocka with CMOCKA_MESSAGE_OUTPUT=TAP, the shell tests
 # through tests/e2e/tap.sh); prove runs them all and prints the summary CI reads.
-test: $(BUILD)/spie $(TESTS)
-	CMOCKA_MESSAGE_OUTPUT=TAP SPIE=$(abspath $(BUILD)/spie) TESTBUILD=$(abspath $(BUILD)) \
+test: $(BUILD)/spie $(BUILD)/spie-hooks $(TESTS)
+	CMOCKA_MESSAGE_OUTPUT=TAP SPIE=$(abspath $(BUILD)/spie) SPIE_HOOKS=$(abspath $(BUILD)/spie-hooks) \
+	  TESTBUILD=$(abspath $(BUILD)) \
 	  prove -f --exec '' $(TESTS) $(E2E)
 
 unit: $(TESTS)
 	CMOCKA_MESSAGE_OUTPUT=TAP prove -f --exec '' $(TESTS)
 
-e2e: $(BUILD)/spie
-	SPIE=$(abspath $(BUILD)/spie) TESTBUILD=$(abspath $(BUILD)) prove -f --exec '' $(E2E)
+e2e: $(BUILD)/spie $(BUILD)/spie-hooks
+	SPIE=$(abspath $(BUILD)/spie) SPIE_HOOKS=$(abspath $(BUILD)/spie-hooks) TESTBUILD=$(abspath $(BUILD)) \
+	  prove -f --exec '' $(E2E)
 
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
@@ -160,4 +172,4 @@ check-office: $(BUILD)/spie
 clean:
 	rm -rf build build-asan build-fuzz build-clang
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HOOKS_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

@@ -5,6 +5,9 @@
 #ifndef SPIE_CLI_H
 #define SPIE_CLI_H
 
+#include "spie/error.h"
+#include "spie/run.h"
+
 int spie_cmd_check(int argc, char **argv);
 int spie_cmd_run(int argc, char **argv);
 int spie_cmd_sample(int argc, char **argv);
@@ -16,5 +19,18 @@ void cli_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+
+/* An error record as one line: "spie <cmd>: <file>:<line>: <msg>" (file and line when
+ * the record has them). */
+void cli_print_error(const char *cmd, const spie_error *e);
+
+/* The number of worker threads by default: the cores online, at most 64. */
+int cli_default_jobs(void);
+/* --jobs N: 1 to 256. false (message printed) otherwise. */
+bool cli_parse_jobs(const char *cmd, const char *arg, int *jobs);
+
+/* The test hooks of spie_run: NULL in the production binary; in the test build
+ * (SPIE_TEST_HOOKS, build/spie-hooks) they are read from the environment (cli/hooks.c). */
+const spie_run_hooks *cli_test_hooks(void);
 
 #endif

@@ -20,9 +20,13 @@
 #include "spie/config.h"
 #include "spie/manifest.h"
 #include "spie/publish.h"
+#include "spie/run.h"
+#include "spie/util.h"
+#include "spie/date.h"
 
 typedef struct vopts {
-    const char *dir, *inbox, *terr_path, *config_path, *jobs;
+    const char *dir, *inbox, *terr_path, *config_path;
+    int jobs; /* 0: not given */
     bool recompute, quiet;
 } vopts;
 
@@ -66,7 +70,10 @@ static bool parse(int argc, char **argv, vopts *o, int *status)
         case 'r': o->recompute = true; break;
         case 't': o->terr_path = optarg; break;
         case 'c': o->config_path = optarg; break;
-        case 'j': o->jobs = optarg; break;
+        case 'j':
+            if (!cli_parse_jobs("verify", optarg, &o->jobs))
+                return false;
+            break;
         case 'q': o->quiet = true; break;
         case 'h': usage(stdout); *status = 0; return false;
         default: usage(stderr); return false;
@@ -117,112 +124,69 @@ static int check_territories(const json_t *m, const char *path)
     return 0;
 }
 
-static void copy_to_stderr(const char *path)
+/* The parameters of the recomputation: --config, or those the manifest records, with the
+ * secret as it was. false (message printed) when they cannot be had. */
+static bool recompute_params(const vopts *o, const json_t *m, spie_params *params)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    char buf[4096];
-    size_t k;
-    while ((k = fread(buf, 1, sizeof buf, f)) > 0)
-        fwrite(buf, 1, k, stderr);
-    fclose(f);
+    spie_params_default(params);
+    if (o->config_path) {
+        spie_config_error cerr;
+        if (!spie_config_load(o->config_path, params, &cerr)) {
+            cli_error("verify", "%s", cerr.msg);
+            return false;
+        }
+    } else {
+        char msg[256];
+        if (!spie_manifest_params_from_json(json_object_get(m, "parametres"), params, msg, sizeof msg)) {
+            cli_error("verify", "%s/%s : %s", o->dir, SPIE_MANIFEST_NAME, msg);
+            return false;
+        }
+    }
+    /* A run published without the secret (--no-secret) is recomputed without it. */
+    if (!strcmp(json_string_value(json_object_get(m, "commande")), "run") &&
+        !json_is_true(json_object_get(m, "secret_applique")))
+        params->secret = false;
+    return true;
 }
 
-/* Runs the batch again into tmp/sortie and compares. Returns the differences, or -2 / -3
- * (exit status 2 or 3) when the run could not be done. */
+/* Runs the batch again into tmp/sortie with spie_run, silently, and compares. Returns the
+ * differences, or -1 / -2 / -3 (exit status 1, 2 or 3) when the run could not be done. */
 static long recompute(const vopts *o, const json_t *m, const char *tmp)
 {
-    const char *period = json_string_value(json_object_get(m, "periode"));
-    const char *cmd = json_string_value(json_object_get(m, "commande"));
-    bool run = !strcmp(cmd, "run");
-    bool secret = json_is_true(json_object_get(m, "secret_applique"));
-    size_t n = strlen(tmp) + 32;
-    char *out = malloc(n), *ini = malloc(n), *log = malloc(n), *got = malloc(n + strlen(period));
-    char *text = NULL;
+    const char *period_s = json_string_value(json_object_get(m, "periode"));
+    spie_month period;
+    spie_params params;
+    if (!spie_month_parse_iso(period_s, strlen(period_s), &period)) {
+        cli_error("verify", "%s/%s : période « %s » invalide", o->dir, SPIE_MANIFEST_NAME, period_s);
+        return -1;
+    }
+    if (!recompute_params(o, m, &params))
+        return o->config_path ? -2 : -1;
+    char *out = spie_path_join(tmp, "sortie"), *got = out ? spie_path_join(out, period_s) : NULL;
     long result = -2;
-    if (!out || !ini || !log || !got) {
+    if (!out || !got) {
         cli_error("verify", "mémoire insuffisante");
-        goto out;
+        goto done;
     }
-    snprintf(out, n, "%s/sortie", tmp);
-    snprintf(ini, n, "%s/parametres.ini", tmp);
-    snprintf(got, n + strlen(period), "%s/%s", out, period);
-    if (!o->config_path) { /* the parameters the manifest records, as a configuration file */
-        spie_params params;
-        spie_params_default(&params);
-        char msg[256];
-        if (!spie_manifest_params_from_json(json_object_get(m, "parametres"), &params, msg, sizeof msg)) {
-            cli_error("verify", "%s/%s : %s", o->dir, SPIE_MANIFEST_NAME, msg);
-            result = 1;
-            goto out;
-        }
-        text = spie_config_format(&params);
-        FILE *f = text ? fopen(ini, "w") : NULL;
-        bool ok = f && fputs(text, f) >= 0;
-        if (f && fclose(f) != 0)
-            ok = false;
-        if (!ok) {
-            cli_error("verify", "%s : %s", ini, strerror(errno));
-            result = -3;
-            goto out;
-        }
-    }
-    char *args[20];
-    int argc = 0;
-    args[argc++] = (char *)cmd;
-    args[argc++] = "--period";
-    args[argc++] = (char *)period;
-    args[argc++] = "--inbox";
-    args[argc++] = (char *)o->inbox;
-    args[argc++] = "--out";
-    args[argc++] = out;
-    args[argc++] = "--config";
-    args[argc++] = o->config_path ? (char *)o->config_path : ini;
-    args[argc++] = "--quiet";
-    if (o->terr_path) {
-        args[argc++] = "--territories";
-        args[argc++] = (char *)o->terr_path;
-    }
-    if (run && !secret)
-        args[argc++] = "--no-secret";
-    if (o->jobs) {
-        args[argc++] = "--jobs";
-        args[argc++] = (char *)o->jobs;
-    }
-    args[argc] = NULL;
     if (!o->quiet)
-        fprintf(stderr, "spie verify: recalcul de %s (spie %s) dans %s\n", period, cmd, tmp);
-    /* The rerun's own messages (late files, rejects...) go to a log in the temporary
-     * folder: they were the first run's too. They are shown only when the rerun fails. */
-    snprintf(log, n, "%s/recalcul.log", tmp);
-    fflush(stderr);
-    int saved = dup(STDERR_FILENO);
-    int lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    bool redirected = saved >= 0 && lfd >= 0 && dup2(lfd, STDERR_FILENO) >= 0;
-    if (lfd >= 0)
-        close(lfd);
-    int st = run ? spie_cmd_run(argc, args) : spie_cmd_check(argc, args);
-    if (redirected) {
-        fflush(stderr);
-        dup2(saved, STDERR_FILENO);
-    }
-    if (saved >= 0)
-        close(saved);
-    if (st >= 2) {
-        if (redirected)
-            copy_to_stderr(log);
-        cli_error("verify", "le recalcul a échoué (code de sortie %d)", st);
-        result = st == 3 ? -3 : -2;
-        goto out;
+        fprintf(stderr, "spie verify: recalcul de %s (spie %s) dans %s\n", period_s,
+                json_string_value(json_object_get(m, "commande")), tmp);
+    spie_run_opts ro = {.compute = !strcmp(json_string_value(json_object_get(m, "commande")), "run"),
+                        .period = period, .inbox = o->inbox, .out = out, .territories_path = o->terr_path,
+                        .params = &params, .jobs = o->jobs ? o->jobs : cli_default_jobs()};
+    spie_run_report rep;
+    spie_error err = {0};
+    spie_rc rc = spie_run(&ro, &rep, &err);
+    if (rc) {
+        cli_print_error("verify", &err);
+        cli_error("verify", "le recalcul a échoué");
+        result = rc == SPIE_E_USAGE || rc == SPIE_E_INPUT ? -2 : -3;
+        goto done;
     }
     diff_ctx d = {.base = o->dir};
     result = (long)spie_compare_dirs(o->dir, got, report, &d);
-out:
-    free(text);
+done:
     free(out);
-    free(ini);
-    free(log);
     free(got);
     return result;
 }

@@ -3,6 +3,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <errno.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "spie/version.h"
@@ -15,6 +18,35 @@ void cli_error(const char *cmd, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+}
+
+void cli_print_error(const char *cmd, const spie_error *e)
+{
+    if (e->file[0] && e->line)
+        cli_error(cmd, "%s:%llu: %s", e->file, (unsigned long long)e->line, e->msg);
+    else if (e->file[0])
+        cli_error(cmd, "%s : %s", e->file, e->msg);
+    else
+        cli_error(cmd, "%s", e->msg[0] ? e->msg : spie_rc_str(e->rc));
+}
+
+int cli_default_jobs(void)
+{
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    return ncpu > 0 ? (int)(ncpu > 64 ? 64 : ncpu) : 1;
+}
+
+bool cli_parse_jobs(const char *cmd, const char *arg, int *jobs)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (errno || end == arg || *end || v < 1 || v > 256) {
+        cli_error(cmd, "--jobs %s : un nombre entre 1 et 256 est attendu", arg);
+        return false;
+    }
+    *jobs = (int)v;
+    return true;
 }
 
 static void usage(FILE *f)

@@ -209,3 +209,9 @@ const spie_region *spie_dept_region(const spie_dept *d)
         return NULL;
     return spie_region_find(d->region_code, strlen(d->region_code));
 }
+
+size_t spie_dept_region_index(const spie_dept *d)
+{
+    const spie_region *r = spie_dept_region(d);
+    return r ? (size_t)(r - spie_region_at(0)) : SIZE_MAX;
+}

@@ -17,7 +17,7 @@ cp "$SRCDIR"/samples/demo/inbox/* "$INBOX"/
 run() { # out [options...]  -> exit status in $st, stderr in $TAP_TMP/stderr
     local out=$1
     shift
-    "$SPIE" run --period "$P" --inbox "$INBOX" --territories "$TERR" --out "$out" --quiet "$@" 2>"$TAP_TMP/stderr"
+    "${BIN:-$SPIE}" run --period "$P" --inbox "$INBOX" --territories "$TERR" --out "$out" --quiet "$@" 2>"$TAP_TMP/stderr"
     st=$?
 }
 # snapshot DIR: "sha256  name" of every entry of DIR (hidden ones too), or "none".
@@ -122,6 +122,11 @@ is "--no-secret is recorded in the manifest" \
     "False restreinte"
 
 # ---- kill after N files: the previous result stays whole -----------------------------------
+# The test hooks are in a binary of their own (build/spie-hooks, cli/hooks.c): the
+# production one ignores the variables.
+SPIE_TEST_STOP_AFTER_FILES=1 "$SPIE" run --period "$P" --inbox "$INBOX" --territories "$TERR" \
+    --out "$TAP_TMP/outprod" --quiet 2>/dev/null
+is "the production binary has no test hook (SPIE_TEST_STOP_AFTER_FILES ignored)" "$?" 1
 # The killed runs use other parameters, so that a file of theirs would show in the snapshot.
 printf '[secret]\nseuil = 9\n' >"$CONF/k9.ini"
 run "$TAP_TMP/outk9" --config "$CONF/k9.ini"
@@ -130,7 +135,7 @@ OLD=$(snapshot "$OUT/$P")
 ok_if "the runs of the kill tests differ from the published result" test "$NEW" != "$OLD"
 for n in 1 2 3 4; do
     # (in a subshell whose standard error is closed: bash reports the kill there)
-    (SPIE_TEST_STOP_AFTER_FILES=$n "$SPIE" run --period "$P" --inbox "$INBOX" --territories "$TERR" --out "$OUT" \
+    (SPIE_TEST_STOP_AFTER_FILES=$n "$SPIE_HOOKS" run --period "$P" --inbox "$INBOX" --territories "$TERR" --out "$OUT" \
         --quiet --config "$CONF/k9.ini"; exit $?) 2>/dev/null
     st=$?
     is "killed after $n file(s): killed (137)" "$st" 137
@@ -149,11 +154,11 @@ is "and the result is the new one" "$(snapshot "$OUT/$P")" "$OLD"
 # The workbooks are written by two processes with --jobs 2: a failure of the forked one is
 # reported by the run (exit 3, the file named), and nothing is published.
 BEFORE=$(snapshot "$OUT/$P")
-SPIE_TEST_WORKBOOK_CHILD_FAILS=1 run "$OUT" --jobs 2 --config "$CONF/k9.ini"
+SPIE_TEST_WORKBOOK_CHILD_FAILS=1 BIN=$SPIE_HOOKS run "$OUT" --jobs 2 --config "$CONF/k9.ini"
 is "the second workbook writer fails: exit 3" "$st" 3
 ok_if "the error names the workbook it could not write" grep -q 'SPIE_2023-06_R[0-9]*_.*\.xlsx' "$TAP_TMP/stderr"
 is "the second workbook writer fails: the previous result is intact" "$(snapshot "$OUT/$P")" "$BEFORE"
-SPIE_TEST_WORKBOOK_CHILD_FAILS=1 run "$TAP_TMP/outj1" --jobs 1
+SPIE_TEST_WORKBOOK_CHILD_FAILS=1 BIN=$SPIE_HOOKS run "$TAP_TMP/outj1" --jobs 1
 is "with --jobs 1 there is no second writer: the run ends as usual (exit 1)" "$st" 1
 run "$TAP_TMP/outj2" --jobs 2
 is "--jobs 2 and --jobs 1 write the same workbooks, byte for byte" \

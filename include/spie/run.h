@@ -1,0 +1,79 @@
+/* The batch as one library call (docs/sorties.md §1, §2): spie_run plans the inbox,
+ * reads and validates every selected extract in parallel, folds the persons, builds the
+ * figures of every group, applies the statistical secret, renders the quality report,
+ * the rejects, the indicators CSV and the workbooks, writes the manifest and publishes
+ * the period's folder atomically. spie check is the same call with compute = false (the
+ * quality report and the rejects only).
+ *
+ * It prints nothing: what a person should see while it runs goes through the observer's
+ * callbacks, and the outcome comes back in a spie_run_report. The command line (cli/)
+ * and spie verify --recompute are its two callers. */
+#ifndef SPIE_RUN_H
+#define SPIE_RUN_H
+
+#include "spie/batch.h"
+#include "spie/error.h"
+#include "spie/params.h"
+#include "spie/plan.h"
+#include "spie/secret.h"
+
+/* What a caller may want to say while the batch runs. Every callback is optional and is
+ * called from the calling thread, except territory_done (a worker, under the batch's lock:
+ * calls never overlap). */
+typedef struct spie_run_observer {
+    void *ctx;
+    /* The plan is made: the inbox entries set aside (plan->others) can be named. */
+    void (*planned)(void *ctx, const spie_plan *plan);
+    /* One territory (or NAT) read: see spie_batch_log_fn. */
+    spie_batch_log_fn territory_done;
+    /* A data problem found after the reading (an input that changed or could not be read
+     * again for its SHA-256): makes the run end with data errors. */
+    void (*data_error)(void *ctx, const spie_error *e);
+} spie_run_observer;
+
+/* For tests only: the production command line never sets them (see cli/hooks.c). */
+typedef struct spie_run_hooks {
+    /* Called when the n-th file of the staging folder is complete (the rejects, the
+     * quality report, the indicators, the manifest). */
+    void (*file_done)(void *ctx, unsigned n);
+    void *ctx;
+    /* The second workbook writer (with jobs >= 2) writes where it cannot. */
+    bool workbook_writer_fails;
+} spie_run_hooks;
+
+typedef struct spie_run_opts {
+    bool compute;                 /* spie run (true) or spie check (false) */
+    spie_month period;
+    const char *inbox;
+    const char *out;              /* the period's folder is out/<YYYY-MM> */
+    const char *territories_path; /* NULL: the built-in table */
+    const spie_params *params;    /* in force: defaults, configuration, --no-secret */
+    int jobs;                     /* >= 1 */
+    spie_run_observer observer;
+    const spie_run_hooks *hooks;  /* NULL in production */
+} spie_run_opts;
+
+typedef struct spie_run_report {
+    bool data_errors;            /* done, with data errors (exit status 1) */
+    bool secret_applied;
+    spie_secret_counts secret;   /* when secret_applied */
+    uint64_t bytes_in, rows_read;
+} spie_run_report;
+
+/* The data problems of one plan entry that make a batch end with status 1
+ * (docs/sorties.md §1): a territory's file missing (a missing NAT file is not one), late,
+ * unusable, or with a share of rejected rows above the alert rate. */
+typedef struct spie_entry_problems {
+    bool missing, late, unusable, over_alert;
+    double reject_share; /* rejected / read (0 when nothing was read) */
+} spie_entry_problems;
+spie_entry_problems spie_entry_problems_of(const spie_plan_entry *e, const spie_entry_result *r,
+                                           const spie_params *params);
+
+/* Runs the batch. SPIE_OK when the folder is published (report->data_errors says whether
+ * the data had errors); otherwise nothing new is published, the previous folder is intact
+ * and err says why: SPIE_E_USAGE or SPIE_E_INPUT before anything was written (the
+ * territories table, the inbox), SPIE_E_OUTPUT, SPIE_E_MEMORY or SPIE_E_INTERNAL after. */
+spie_rc spie_run(const spie_run_opts *opts, spie_run_report *report, spie_error *err);
+
+#endif

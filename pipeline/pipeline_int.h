@@ -1,0 +1,14 @@
+/* Private to the pipeline (pipeline/): the pieces of spie_run that live in their own
+ * file. */
+#ifndef SPIE_PIPELINE_INT_H
+#define SPIE_PIPELINE_INT_H
+
+#include "spie/workbook.h"
+
+/* Writes the workbooks into dir, in two processes when jobs >= 2 (child_fails: test hook,
+ * the second writer cannot create its files). 0, or an errno value with msg naming the
+ * file. */
+int spie_pipeline_write_workbooks(const char *dir, spie_workbook_input *wbi, int jobs, bool child_fails, char *msg,
+                                  size_t msg_size);
+
+#endif

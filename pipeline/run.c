@@ -1,0 +1,284 @@
+/* spie_run (include/spie/run.h): the monthly batch from the inbox to the published
+ * folder, stage by stage. Each stage returns a spie_rc and fills the error record; the
+ * staging folder is abandoned on any failure, so nothing half-written is published. It
+ * never prints: messages go through the caller's observer. */
+#include "spie/run.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline_int.h"
+#include "spie/aggregate.h"
+#include "spie/date.h"
+#include "spie/digest.h"
+#include "spie/indicators_csv.h"
+#include "spie/manifest.h"
+#include "spie/publish.h"
+#include "spie/quality.h"
+#include "spie/rejects.h"
+#include "spie/workbook.h"
+
+typedef struct run_state {
+    const spie_run_opts *o;
+    spie_run_report *rep;
+    spie_error *err;
+    char period[8];                   /* "YYYY-MM" */
+    spie_territories terr;
+    char terr_sha[SPIE_SHA256_HEX];
+    spie_plan plan;
+    spie_publish *pub;
+    spie_rejects_file *rejects;
+    spie_input_hash *hashes;          /* per plan entry */
+    spie_input_digest *digests;       /* the inputs hashed, for the workbooks */
+    size_t n_digests;
+    spie_batch batch;
+    spie_batch_cfg cfg;
+    bool batch_done;
+    spie_table table;
+    unsigned files_done;              /* files complete in the staging folder */
+} run_state;
+
+static spie_rc no_memory(run_state *s) { return spie_fail(s->err, SPIE_E_MEMORY, NULL, 0, "mémoire insuffisante"); }
+
+/* A file of the staging folder is complete (the test hook counts them). */
+static void file_done(run_state *s)
+{
+    s->files_done++;
+    if (s->o->hooks && s->o->hooks->file_done)
+        s->o->hooks->file_done(s->o->hooks->ctx, s->files_done);
+}
+
+/* The territories table and its SHA-256, then the plan: before anything is written. */
+static spie_rc load_inputs(run_state *s)
+{
+    const spie_run_opts *o = s->o;
+    const char *name = o->territories_path ? o->territories_path : "(table par défaut)";
+    spie_terr_error te;
+    bool ok = o->territories_path ? spie_territories_load(o->territories_path, &s->terr, &te)
+                                  : spie_territories_default(&s->terr, &te);
+    if (!ok)
+        return spie_fail(s->err, SPIE_E_INPUT, name, te.line, "%s", te.msg);
+    const char *csv = spie_territories_default_csv();
+    int e = o->territories_path ? spie_sha256_file(o->territories_path, s->terr_sha, NULL)
+                                : spie_sha256_mem(csv, strlen(csv), s->terr_sha);
+    if (e)
+        return spie_fail_errno(s->err, SPIE_E_INPUT, e, name, "%s", "");
+    spie_plan_error pe;
+    if (spie_plan_build(o->inbox, o->period, &s->terr, &s->plan, &pe) != SPIE_PLAN_OK)
+        return spie_fail(s->err, SPIE_E_INPUT, NULL, 0, "%s", pe.msg);
+    if (o->observer.planned)
+        o->observer.planned(o->observer.ctx, &s->plan);
+    return SPIE_OK;
+}
+
+/* A path of the staging folder for the period's file "<prefix>_<P><suffix>". */
+static char *staged(run_state *s, const char *prefix, const char *suffix)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s_%s%s", prefix, s->period, suffix);
+    return spie_publish_path(s->pub, name);
+}
+
+/* Reads every territory in parallel into the batch, with the rejects file. */
+static spie_rc read_territories(run_state *s)
+{
+    const spie_run_opts *o = s->o;
+    char *path = staged(s, "rejets", ".csv.gz");
+    size_t n = s->plan.n_entries ? s->plan.n_entries : 1;
+    s->hashes = calloc(n, sizeof *s->hashes);
+    s->digests = calloc(n, sizeof *s->digests);
+    s->rejects = path ? spie_rejects_file_new(path, spie_plan_group_count(&s->plan)) : NULL;
+    if (!path || !s->hashes || !s->digests || !s->rejects) {
+        free(path);
+        return no_memory(s);
+    }
+    s->cfg = (spie_batch_cfg){.inbox = o->inbox, .plan = &s->plan, .terr = &s->terr, .params = o->params,
+                              .rejects = spie_rejects_file_sink(s->rejects), .jobs = o->jobs, .fold = o->compute,
+                              .log = o->observer.territory_done, .log_ctx = o->observer.ctx, .hashes = s->hashes};
+    char msg[256];
+    spie_batch_status bs = spie_batch_run(&s->cfg, &s->batch, msg, sizeof msg);
+    spie_rc rc = SPIE_OK;
+    if (bs == SPIE_BATCH_E_WRITE)
+        rc = spie_fail(s->err, SPIE_E_OUTPUT, path, 0, "%s", msg);
+    else if (bs != SPIE_BATCH_OK)
+        rc = spie_fail(s->err, bs == SPIE_BATCH_E_MEMORY ? SPIE_E_MEMORY : SPIE_E_INTERNAL, NULL, 0, "%s", msg);
+    else {
+        s->batch_done = true;
+        s->rep->bytes_in = s->batch.bytes_in;
+        s->rep->rows_read = s->batch.rows_read;
+        int e = spie_rejects_file_finish(s->rejects);
+        if (e)
+            rc = spie_fail_errno(s->err, SPIE_E_OUTPUT, e, path, "%s", "");
+        else
+            file_done(s);
+    }
+    free(path);
+    return rc;
+}
+
+/* The SHA-256 of every selected input, hashed by the worker that read it: a file that
+ * could not be read again, or whose size changed, is a data error. */
+static void check_hashes(run_state *s)
+{
+    const spie_plan *plan = &s->plan;
+    for (size_t i = 0; i < plan->n_entries; i++) {
+        const spie_plan_entry *e = &plan->entries[i];
+        const spie_input_hash *h = &s->hashes[i];
+        if (!e->file)
+            continue;
+        spie_error note = {0};
+        if (h->err) {
+            spie_fail_errno(&note, SPIE_E_INPUT, h->err, e->file, "relecture impossible pour l'empreinte SHA-256");
+        } else if (h->size != e->size) {
+            spie_fail(&note, SPIE_E_INPUT, e->file, 0, "le fichier a changé pendant le traitement (%llu octets, %llu au départ)",
+                      (unsigned long long)h->size, (unsigned long long)e->size);
+        }
+        if (note.rc) {
+            s->rep->data_errors = true;
+            if (s->o->observer.data_error)
+                s->o->observer.data_error(s->o->observer.ctx, &note);
+        }
+        if (!h->err)
+            s->digests[s->n_digests++] = (spie_input_digest){e->file, h->sha256};
+    }
+}
+
+static spie_rc write_quality(run_state *s)
+{
+    char *path = staged(s, "qualite", ".csv");
+    if (!path)
+        return no_memory(s);
+    int e = spie_quality_write(path, &s->plan, s->batch.results);
+    spie_rc rc = e ? spie_fail_errno(s->err, SPIE_E_OUTPUT, e, path, "%s", "") : SPIE_OK;
+    free(path);
+    if (!rc)
+        file_done(s);
+    return rc;
+}
+
+/* The figures, the secret once, then the CSV and the workbooks from the same table. */
+static spie_rc write_figures(run_state *s)
+{
+    const spie_run_opts *o = s->o;
+    spie_rc rc = spie_figures_build(&s->table, &s->batch, &s->terr, o->params, s->err);
+    if (rc)
+        return rc;
+    if (o->params->secret) {
+        if (!spie_secret_apply(&s->table, o->params->secret_k, &s->terr, &s->rep->secret))
+            return no_memory(s);
+        s->rep->secret_applied = true;
+    }
+    char *path = staged(s, "indicateurs", ".csv");
+    if (!path)
+        return no_memory(s);
+    int e = spie_table_write_csv(&s->table, path);
+    if (e)
+        rc = spie_fail_errno(s->err, SPIE_E_OUTPUT, e, path, "%s", "");
+    free(path);
+    if (rc)
+        return rc;
+    file_done(s);
+    spie_workbook_input wbi = {.table = &s->table, .plan = &s->plan, .results = s->batch.results, .terr = &s->terr,
+                               .params = o->params, .engine_version = NULL /* the library's SPIE_VERSION */,
+                               .inputs = s->digests, .n_inputs = s->n_digests};
+    char msg[512];
+    bool child_fails = o->hooks && o->hooks->workbook_writer_fails;
+    if ((e = spie_pipeline_write_workbooks(spie_publish_staging(s->pub), &wbi, o->jobs, child_fails, msg, sizeof msg)))
+        return spie_fail(s->err, SPIE_E_OUTPUT, NULL, 0, "%s", msg);
+    return SPIE_OK;
+}
+
+/* The manifest, written last, from the files actually in the staging folder. */
+static spie_rc write_manifest(run_state *s)
+{
+    spie_manifest_info mi = {.command = s->o->compute ? "run" : "check",
+                             .plan = &s->plan,
+                             .results = s->batch.results,
+                             .inputs = s->hashes,
+                             .params = s->o->params,
+                             .secret_applied = s->o->compute && s->o->params->secret,
+                             .territories_default = s->o->territories_path == NULL,
+                             .territories_sha256 = s->terr_sha};
+    char msg[512];
+    if (spie_manifest_write(&mi, spie_publish_staging(s->pub), msg, sizeof msg))
+        return spie_fail(s->err, SPIE_E_OUTPUT, NULL, 0, "%s", msg);
+    file_done(s);
+    return SPIE_OK;
+}
+
+/* Everything after the plan, into the staging folder, then the swap. */
+static spie_rc publish_all(run_state *s)
+{
+    int e = 0;
+    char msg[512];
+    if (!(s->pub = spie_publish_begin(s->o->out, s->period, &e, msg, sizeof msg)))
+        return spie_fail(s->err, e == ENOMEM ? SPIE_E_MEMORY : SPIE_E_OUTPUT, NULL, 0, "%s", msg);
+    spie_rc rc = read_territories(s);
+    if (!rc) {
+        check_hashes(s);
+        rc = write_quality(s);
+    }
+    if (!rc && s->o->compute)
+        rc = write_figures(s);
+    if (!rc)
+        rc = write_manifest(s);
+    if (rc) {
+        spie_publish_abort(s->pub);
+        s->pub = NULL;
+        return rc;
+    }
+    e = spie_publish_commit(s->pub, msg, sizeof msg);
+    s->pub = NULL;
+    return e ? spie_fail(s->err, SPIE_E_OUTPUT, NULL, 0, "%s", msg) : SPIE_OK;
+}
+
+spie_entry_problems spie_entry_problems_of(const spie_plan_entry *e, const spie_entry_result *r,
+                                           const spie_params *params)
+{
+    spie_entry_problems p = {0};
+    if (r->status == SPIE_ENTRY_MISSING) {
+        p.missing = e->terr != NULL; /* a missing NAT file is not an error */
+        return p;
+    }
+    p.late = e->late_months > 0;
+    p.unusable = r->status == SPIE_ENTRY_UNUSABLE;
+    if (!p.unusable) {
+        const spie_file_report *rep = &r->rep;
+        p.reject_share = rep->rows_read ? (double)rep->rows_rejected / (double)rep->rows_read : 0.0;
+        p.over_alert = p.reject_share > params->reject_alert_rate;
+    }
+    return p;
+}
+
+static bool data_errors_of(const run_state *s)
+{
+    for (size_t i = 0; i < s->plan.n_entries; i++) {
+        spie_entry_problems p = spie_entry_problems_of(&s->plan.entries[i], &s->batch.results[i], s->o->params);
+        if (p.missing || p.late || p.unusable || p.over_alert)
+            return true;
+    }
+    return false;
+}
+
+spie_rc spie_run(const spie_run_opts *opts, spie_run_report *report, spie_error *err)
+{
+    run_state s = {.o = opts, .rep = report, .err = err};
+    memset(report, 0, sizeof *report);
+    spie_month_format(opts->period, s.period);
+    spie_rc rc = load_inputs(&s);
+    if (!rc)
+        rc = publish_all(&s);
+    if (!rc && s.batch_done && data_errors_of(&s))
+        report->data_errors = true;
+    if (s.batch_done)
+        spie_batch_release(&s.batch, &s.cfg);
+    spie_rejects_file_free(s.rejects);
+    spie_table_release(&s.table);
+    free(s.hashes);
+    free(s.digests);
+    spie_plan_free(&s.plan);
+    spie_territories_free(&s.terr);
+    return rc;
+}
