@@ -38,6 +38,8 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E      := $(sort $(wildcard tests/e2e/*.sh))
+# The house rules (README, "Layout and dependency rules"), checked on the objects.
+LAYERS   := tests/layers/check_layers.sh
 
 .PHONY: all run test asan deps clean unit e2e bench check-office fuzz
 .SECONDARY:
@@ -78,7 +80,7 @@ $(BUILD)/tests/test_faults: LDFLAGS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=re
 test: $(BUILD)/spie $(BUILD)/spie-hooks $(TESTS)
 	CMOCKA_MESSAGE_OUTPUT=TAP SPIE=$(abspath $(BUILD)/spie) SPIE_HOOKS=$(abspath $(BUILD)/spie-hooks) \
 	  TESTBUILD=$(abspath $(BUILD)) \
-	  prove -f --exec '' $(TESTS) $(E2E)
+	  prove -f --exec '' $(TESTS) $(LAYERS) $(E2E)
 
 unit: $(TESTS)
 	CMOCKA_MESSAGE_OUTPUT=TAP prove -f --exec '' $(TESTS)

@@ -29,7 +29,7 @@
 
 #include "spie/params.h"
 #include "spie/plan.h"
-#include "spie/digest.h"
+#include "spie/input_digest.h"
 #include "spie/reading.h"
 
 #define SPIE_MANIFEST_NAME "manifest.json"

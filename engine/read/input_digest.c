@@ -1,0 +1,35 @@
+/* The SHA-256 of the files a plan selected (include/spie/input_digest.h), for the
+ * manifest. It reads the inputs and never writes. */
+#include "spie/input_digest.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spie/util.h"
+
+size_t spie_manifest_hash_inputs(const char *inbox, const spie_plan *plan, spie_input_hash *out)
+{
+    return spie_manifest_hash_range(inbox, plan, 0, plan->n_entries, out);
+}
+
+size_t spie_manifest_hash_range(const char *inbox, const spie_plan *plan, size_t first, size_t count,
+                                spie_input_hash *out)
+{
+    size_t failed = 0;
+    for (size_t i = first; i < first + count && i < plan->n_entries; i++) {
+        spie_input_hash *h = &out[i];
+        memset(h, 0, sizeof *h);
+        const char *file = plan->entries[i].file;
+        if (!file)
+            continue;
+        char *path = spie_path_join(inbox, file);
+        h->err = path ? spie_sha256_file(path, h->sha256, &h->size) : ENOMEM;
+        free(path);
+        if (h->err) {
+            h->sha256[0] = 0;
+            failed++;
+        }
+    }
+    return failed;
+}
