@@ -55,11 +55,12 @@ static spie_rc load_inputs(run_state *s)
 {
     const spie_run_opts *o = s->o;
     const char *name = o->territories_path ? o->territories_path : "(table par défaut)";
-    spie_terr_error te;
-    bool ok = o->territories_path ? spie_territories_load(o->territories_path, &s->terr, &te)
-                                  : spie_territories_default(&s->terr, &te);
-    if (!ok)
-        return spie_fail(s->err, SPIE_E_INPUT, name, te.line, "%s", te.msg);
+    spie_rc rc = o->territories_path ? spie_territories_load(o->territories_path, &s->terr, s->err)
+                                     : spie_territories_default(&s->terr, s->err);
+    if (rc) {
+        snprintf(s->err->file, sizeof s->err->file, "%s", name);
+        return rc == SPIE_E_MEMORY ? rc : SPIE_E_INPUT;
+    }
     const char *csv = spie_territories_default_csv();
     int e = o->territories_path ? spie_sha256_file(o->territories_path, s->terr_sha, NULL)
                                 : spie_sha256_mem(csv, strlen(csv), s->terr_sha);

@@ -232,20 +232,20 @@ static bool allocate(uint64_t total, const double *w, size_t n, uint64_t *out)
 /* Loads the options' table (o->territories, else the shipped one) into *t. */
 static spie_sample_status load_table(const spie_sample_options *o, spie_territories *t, spie_sample_error *err)
 {
-    spie_terr_error te;
+    spie_error te;
     if (o->territories) {
-        if (spie_territories_load(o->territories, t, &te))
+        if (spie_territories_load(o->territories, t, &te) == SPIE_OK)
             return SPIE_SAMPLE_OK;
         if (te.line > 0)
-            snprintf(err->msg, sizeof err->msg, "table des territoires %s, ligne %zu : %s", o->territories, te.line,
+            snprintf(err->msg, sizeof err->msg, "table des territoires %s, ligne %llu : %.300s", o->territories, (unsigned long long)te.line,
                      te.msg);
         else
-            snprintf(err->msg, sizeof err->msg, "table des territoires %s : %s", o->territories, te.msg);
+            snprintf(err->msg, sizeof err->msg, "table des territoires %s : %.300s", o->territories, te.msg);
         return SPIE_SAMPLE_E_TABLE;
     }
-    if (spie_territories_default(t, &te))
+    if (spie_territories_default(t, &te) == SPIE_OK)
         return SPIE_SAMPLE_OK;
-    snprintf(err->msg, sizeof err->msg, "table des territoires par défaut, ligne %zu : %s", te.line, te.msg);
+    snprintf(err->msg, sizeof err->msg, "table des territoires par défaut, ligne %llu : %.300s", (unsigned long long)te.line, te.msg);
     return SPIE_SAMPLE_E_TABLE;
 }
 

@@ -151,7 +151,7 @@ typedef struct field_ref {
 } field_ref;
 
 typedef struct parse_ctx {
-    spie_terr_error *err;
+    spie_error *err;
     bool failed;
 
     size_t cur_line; /* physical line of the chunk being fed */
@@ -185,6 +185,7 @@ static void set_error(parse_ctx *c, size_t line, const char *fmt, ...)
     if (c->failed)
         return;
     c->failed = true;
+    c->err->rc = SPIE_E_INPUT;
     c->err->line = line;
     va_list ap;
     va_start(ap, fmt);
@@ -429,23 +430,18 @@ static int cmp_territory(const void *a, const void *b)
     return strcmp(x->dept->code, y->dept->code);
 }
 
-bool spie_territories_parse(const char *data, size_t n, spie_territories *out, spie_terr_error *err)
+spie_rc spie_territories_parse(const char *data, size_t n, spie_territories *out, spie_error *err)
 {
-    spie_terr_error scratch;
+    spie_error scratch;
     if (!err)
         err = &scratch;
-    err->line = 0;
-    err->msg[0] = '\0';
-    if (!out) {
-        snprintf(err->msg, sizeof err->msg, "argument invalide");
-        return false;
-    }
+    memset(err, 0, sizeof *err);
+    if (!out)
+        return spie_fail(err, SPIE_E_USAGE, NULL, 0, "argument invalide");
     out->items = NULL;
     out->count = 0;
-    if (!data && n) {
-        snprintf(err->msg, sizeof err->msg, "argument invalide");
-        return false;
-    }
+    if (!data && n)
+        return spie_fail(err, SPIE_E_USAGE, NULL, 0, "argument invalide");
 
     parse_ctx c;
     memset(&c, 0, sizeof c);
@@ -529,86 +525,88 @@ out_free_ctx:
     free(c.items);
     free(c.fields);
     free(c.buf);
-    return !c.failed;
+    return c.failed ? (err->rc ? err->rc : SPIE_E_INPUT) : SPIE_OK;
 }
 
-bool spie_territories_load(const char *path, spie_territories *out, spie_terr_error *err)
+/* Opens path for reading without blocking (a FIFO with no writer would hang the run) and
+ * checks that it is a regular file. The descriptor, or -1 with err filled. */
+static int open_regular(const char *path, spie_error *err)
 {
-    spie_terr_error scratch;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        int e = errno;
+        spie_fail(err, SPIE_E_INPUT, NULL, 0, "impossible d'ouvrir le fichier : %s",
+                  e == ENOENT ? "fichier introuvable" : e == EACCES ? "accès refusé" : strerror(e));
+        err->errnum = e;
+        return -1;
+    }
+    struct stat st;
+    int flags;
+    if (fstat(fd, &st) != 0) {
+        spie_fail_errno(err, SPIE_E_INPUT, errno, NULL, "impossible de lire le fichier");
+    } else if (!S_ISREG(st.st_mode)) {
+        spie_fail(err, SPIE_E_INPUT, NULL, 0, "n'est pas un fichier ordinaire");
+    } else if ((flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        spie_fail_errno(err, SPIE_E_INPUT, errno, NULL, "impossible de lire le fichier");
+    } else {
+        return fd;
+    }
+    close(fd);
+    return -1;
+}
+
+spie_rc spie_territories_load(const char *path, spie_territories *out, spie_error *err)
+{
+    spie_error scratch;
     if (!err)
         err = &scratch;
-    err->line = 0;
-    err->msg[0] = '\0';
+    memset(err, 0, sizeof *err);
     if (out) {
         out->items = NULL;
         out->count = 0;
     }
-    if (!path || !out) {
-        snprintf(err->msg, sizeof err->msg, "argument invalide");
-        return false;
-    }
-
-    bool ok = false;
+    if (!path || !out)
+        return spie_fail(err, SPIE_E_USAGE, NULL, 0, "argument invalide");
+    spie_rc rc = SPIE_E_INPUT;
     char *data = NULL;
     size_t n = 0, cap = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        snprintf(err->msg, sizeof err->msg, "impossible d'ouvrir le fichier : %s",
-                 e == ENOENT ? "fichier introuvable" : e == EACCES ? "accès refusé" : strerror(e));
-        return false;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        snprintf(err->msg, sizeof err->msg, "impossible de lire le fichier : %s", strerror(errno));
-        goto out_close;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        snprintf(err->msg, sizeof err->msg, "n'est pas un fichier ordinaire");
-        goto out_close;
-    }
+    int fd = open_regular(path, err);
+    if (fd < 0)
+        return err->rc;
     for (;;) {
         if (n == cap) {
             if (cap >= TERR_MAX_FILE_BYTES) {
-                snprintf(err->msg, sizeof err->msg, "fichier trop volumineux (plus de %u octets)",
-                         TERR_MAX_FILE_BYTES);
+                spie_fail(err, SPIE_E_INPUT, NULL, 0, "fichier trop volumineux (plus de %u octets)",
+                          TERR_MAX_FILE_BYTES);
                 goto out_free;
             }
-            size_t ncap = cap ? cap * 2 : 8192;
-            char *q = realloc(data, ncap);
-            if (!q) {
-                snprintf(err->msg, sizeof err->msg, "mémoire insuffisante");
+            if (!spie_grow((void **)&data, &cap, cap ? cap * 2 : 8192, 1)) {
+                rc = spie_fail(err, SPIE_E_MEMORY, NULL, 0, "mémoire insuffisante");
                 goto out_free;
             }
-            data = q;
-            cap = ncap;
         }
         ssize_t r = read(fd, data + n, cap - n);
         if (r < 0) {
             if (errno == EINTR)
                 continue;
-            snprintf(err->msg, sizeof err->msg, "erreur de lecture : %s", strerror(errno));
+            spie_fail_errno(err, SPIE_E_INPUT, errno, NULL, "erreur de lecture");
             goto out_free;
         }
         if (r == 0)
             break;
         n += (size_t)r;
     }
-    ok = spie_territories_parse(data, n, out, err);
-
+    rc = spie_territories_parse(data, n, out, err);
 out_free:
     free(data);
-out_close:
-    if (close(fd) != 0 && ok) {
+    if (close(fd) != 0 && rc == SPIE_OK) {
         spie_territories_free(out);
-        snprintf(err->msg, sizeof err->msg, "erreur à la fermeture du fichier : %s", strerror(errno));
-        err->line = 0;
-        ok = false;
+        rc = spie_fail_errno(err, SPIE_E_INPUT, errno, NULL, "erreur à la fermeture du fichier");
     }
-    return ok;
+    return rc;
 }
 
-bool spie_territories_default(spie_territories *out, spie_terr_error *err)
+spie_rc spie_territories_default(spie_territories *out, spie_error *err)
 {
     return spie_territories_parse(default_csv, sizeof default_csv - 1, out, err);
 }

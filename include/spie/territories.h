@@ -5,6 +5,7 @@
 #define SPIE_TERRITORIES_H
 
 #include "spie/common.h"
+#include "spie/error.h"
 #include "spie/geo.h"
 
 typedef enum spie_wave { SPIE_WAVE_EXP2020 = 0, SPIE_WAVE_AMI1, SPIE_WAVE_AMI2, SPIE_WAVE_COUNT } spie_wave;
@@ -23,21 +24,18 @@ typedef struct spie_territories {
     size_t count;
 } spie_territories;
 
-/* Error record: line 0 means the file as a whole. msg is French, without the file name. */
-typedef struct spie_terr_error {
-    size_t line;
-    char msg[200];
-} spie_terr_error;
-
 /* Parses a territories table (UTF-8 CSV, ',' or ';', header
  * departement,vague,allocation_etat, matched as extracts.md §2 says). Any error (unknown
  * département, unknown wave, an empty, malformed or negative amount, a département twice,
- * missing column) fails the whole table: returns false and fills *err. */
-bool spie_territories_load(const char *path, spie_territories *out, spie_terr_error *err);
+ * missing column) fails the whole table: returns SPIE_E_INPUT and fills *err (line 0: the
+ * file as a whole; msg French, without the file name, which err->file leaves empty). A
+ * path that is not a regular file (a folder, a FIFO) is refused without waiting on it.
+ * SPIE_E_MEMORY when memory runs out. */
+spie_rc spie_territories_load(const char *path, spie_territories *out, spie_error *err);
 /* Same, from bytes in memory. */
-bool spie_territories_parse(const char *data, size_t n, spie_territories *out, spie_terr_error *err);
+spie_rc spie_territories_parse(const char *data, size_t n, spie_territories *out, spie_error *err);
 /* The default table shipped with the project. */
-bool spie_territories_default(spie_territories *out, spie_terr_error *err);
+spie_rc spie_territories_default(spie_territories *out, spie_error *err);
 /* The shipped default as CSV text (what `spie sample` writes beside an inbox). */
 const char *spie_territories_default_csv(void);
 

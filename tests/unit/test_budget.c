@@ -76,8 +76,8 @@ static fx *fx_new(const char *terr_csv, const char *p)
     fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
     spie_params_default(&f->params);
-    spie_terr_error err;
-    if (!spie_territories_parse(terr_csv, strlen(terr_csv), &f->terr, &err))
+    spie_error err;
+    if (SPIE_OK != spie_territories_parse(terr_csv, strlen(terr_csv), &f->terr, &err))
         fail_msg("territories table, line %zu: %s", err.line, err.msg);
     assert_true(f->terr.count <= MAXT);
     f->b.fold.params = &f->params;

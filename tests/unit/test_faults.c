@@ -331,9 +331,9 @@ static void test_plan_faults(void **state)
         free(p);
     }
     spie_territories terr = {0};
-    spie_terr_error terr_err;
+    spie_error terr_err;
     static const char table[] = "departement,vague,allocation_etat\n31,AMI1,1000.00\n11,AMI2,5.00\n";
-    assert_true(spie_territories_parse(table, sizeof table - 1, &terr, &terr_err));
+    assert_int_equal(spie_territories_parse(table, sizeof table - 1, &terr, &terr_err), SPIE_OK);
 
     unsigned long fail_at = 1;
     for (;; fail_at++) {
@@ -445,7 +445,8 @@ static void test_workbook_faults(void **state)
     }
     /* Extract text that needs the writer's own allocations: not UTF-8 (transcoded). */
     snprintf(results[2].rep.motif, sizeof results[2].rep.motif, "colonnes inconnues ignorées : r\xe9gion");
-    spie_plan_other others[1] = {{(char *)(uintptr_t) "caf\xe9=1+1.csv", SPIE_OTHER_IGNORED, "nom non conforme"}};
+    spie_plan_other others[1] = {{.name = (char *)(uintptr_t) "caf\xe9=1+1.csv", .status = SPIE_OTHER_IGNORED,
+                                  .reason = "nom non conforme"}};
     plan.entries = entries;
     plan.n_entries = 4;
     plan.others = others;

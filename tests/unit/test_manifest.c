@@ -145,8 +145,8 @@ static int setup(void **state)
     f->out2 = join(f->root, "out2");
     if (mkdir(f->inbox, 0755) || mkdir(f->out, 0755) || mkdir(f->out2, 0755))
         return -1;
-    spie_terr_error te;
-    if (!spie_territories_parse(terr_csv, sizeof terr_csv - 1, &f->terr, &te))
+    spie_error te;
+    if (SPIE_OK != spie_territories_parse(terr_csv, sizeof terr_csv - 1, &f->terr, &te))
         return -1;
     /* 31: the three kinds at P; 11: beneficiaires a month late, nothing else; NAT: none.
      * Plus an older month (not retained) and a stray file (ignored). */

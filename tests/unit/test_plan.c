@@ -40,8 +40,8 @@ static int setup(void **state)
     if (!f)
         return -1;
     f->dir = tu_mkdtemp();
-    spie_terr_error err;
-    if (!f->dir || !spie_territories_parse(terr_csv, sizeof terr_csv - 1, &f->terr, &err)) {
+    spie_error err;
+    if (!f->dir || SPIE_OK != spie_territories_parse(terr_csv, sizeof terr_csv - 1, &f->terr, &err)) {
         free(f->dir);
         free(f);
         return -1;

@@ -768,8 +768,8 @@ static spie_sample_plan make_plan(const spie_sample_options *o)
 static char *table_101(void)
 {
     spie_territories t;
-    spie_terr_error te;
-    assert_true(spie_territories_default(&t, &te));
+    spie_error te;
+    assert_int_equal(spie_territories_default(&t, &te), SPIE_OK);
     const char *shipped = spie_territories_default_csv();
     size_t cap = strlen(shipped) + spie_dept_count() * 32 + 1, n = strlen(shipped);
     char *text = malloc(cap);

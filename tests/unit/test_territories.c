@@ -8,21 +8,22 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sys/stat.h>
 
 #include "spie/territories.h"
 #include "testutil.h"
 
 /* Parses a C string; the caller frees *t. */
-static bool parse(const char *s, spie_territories *t, spie_terr_error *err)
+static bool parse(const char *s, spie_territories *t, spie_error *err)
 {
-    return spie_territories_parse(s, strlen(s), t, err);
+    return spie_territories_parse(s, strlen(s), t, err) == SPIE_OK;
 }
 
 /* Expects failure at line `line` with a message containing `part`, and an empty result. */
 static void expect_error(const char *csv, size_t line, const char *part)
 {
     spie_territories t = {(spie_territory *)1, 99};
-    spie_terr_error err;
+    spie_error err;
     bool ok = parse(csv, &t, &err);
     if (ok || err.line != line || !strstr(err.msg, part))
         print_error("input <%s>: ok=%d line=%zu msg=<%s>, expected line %zu <%s>\n", csv, ok,
@@ -52,7 +53,7 @@ static void test_basic(void **state)
 {
     (void)state;
     spie_territories t;
-    spie_terr_error err;
+    spie_error err;
     assert_true(parse("departement,vague,allocation_etat\n"
                       "31,AMI2,370000.00\n"
                       "2B,AMI2,1000\n"
@@ -90,7 +91,7 @@ static void test_bom_semicolon_crlf(void **state)
 {
     (void)state;
     spie_territories t;
-    spie_terr_error err;
+    spie_error err;
     assert_true(parse("\xEF\xBB\xBF"
                       "departement;vague;allocation_etat\r\n"
                       "31;AMI2;1 234,56\r\n"
@@ -125,7 +126,7 @@ static void test_column_order_unknown_columns(void **state)
 {
     (void)state;
     spie_territories t;
-    spie_terr_error err;
+    spie_error err;
     /* Header names trimmed and matched case-insensitively, in any order; the unknown
      * columns (one with a quoted separator and a quoted newline) are ignored. Fields are
      * trimmed. */
@@ -146,7 +147,7 @@ static void test_separator_detection(void **state)
 {
     (void)state;
     spie_territories t;
-    spie_terr_error err;
+    spie_error err;
     /* More ';' than ',' in the header: ';', so "1,5" is an amount, not two fields. */
     assert_true(parse("departement;vague;allocation_etat;x,y\n31;AMI2;1,5;a,b\n", &t, &err));
     assert_int_equal(t.count, 1);
@@ -165,7 +166,7 @@ static void test_empty_lines(void **state)
 {
     (void)state;
     spie_territories t;
-    spie_terr_error err;
+    spie_error err;
     assert_true(parse("\r\n\n departement,vague,allocation_etat\n\n31,AMI2,1\n \t \n\n59,EXP2020,2\n\n",
                       &t, &err));
     assert_int_equal(t.count, 2);
@@ -243,8 +244,8 @@ static void test_default(void **state)
 {
     (void)state;
     spie_territories t;
-    spie_terr_error err;
-    assert_true(spie_territories_default(&t, &err));
+    spie_error err;
+    assert_int_equal(spie_territories_default(&t, &err), SPIE_OK);
     /* ref/territoires-spie.csv lists 72 départements: 17 EXP2020 (14 experimentations,
      * Bretagne counting four départements), 31 AMI1, 24 AMI2. */
     assert_int_equal(t.count, 72);
@@ -298,9 +299,9 @@ static void test_default_matches_sample_file(void **state)
 
     /* And the file parses to the same table through the loader. */
     spie_territories a, b;
-    spie_terr_error err;
-    assert_true(spie_territories_load(path, &a, &err));
-    assert_true(spie_territories_default(&b, &err));
+    spie_error err;
+    assert_int_equal(spie_territories_load(path, &a, &err), SPIE_OK);
+    assert_int_equal(spie_territories_default(&b, &err), SPIE_OK);
     assert_int_equal(a.count, b.count);
     for (size_t i = 0; i < a.count; i++) {
         assert_ptr_equal(a.items[i].dept, b.items[i].dept);
@@ -322,15 +323,15 @@ static void test_load(void **state)
     char *path = tu_write_file(dir, "t.csv", csv, sizeof csv - 1);
     assert_non_null(path);
     spie_territories t;
-    spie_terr_error err;
-    assert_true(spie_territories_load(path, &t, &err));
+    spie_error err;
+    assert_int_equal(spie_territories_load(path, &t, &err), SPIE_OK);
     assert_int_equal(t.count, 1);
     assert_int_equal(t.items[0].allocation, 100000);
     spie_territories_free(&t);
 
     char *bad = tu_write_file(dir, "bad.csv", "departement;vague;allocation_etat\n59;X;1\n", 40);
     assert_non_null(bad);
-    assert_false(spie_territories_load(bad, &t, &err));
+    assert_int_not_equal(spie_territories_load(bad, &t, &err), SPIE_OK);
     assert_int_equal(err.line, 2);
     assert_non_null(strstr(err.msg, "vague inconnue"));
 
@@ -338,13 +339,22 @@ static void test_load(void **state)
     char *missing = malloc(n);
     assert_non_null(missing);
     snprintf(missing, n, "%s/absent.csv", dir);
-    assert_false(spie_territories_load(missing, &t, &err));
+    assert_int_not_equal(spie_territories_load(missing, &t, &err), SPIE_OK);
     assert_int_equal(err.line, 0);
     assert_non_null(strstr(err.msg, "introuvable"));
     assert_null(t.items);
 
-    assert_false(spie_territories_load(dir, &t, &err)); /* a directory */
+    assert_int_not_equal(spie_territories_load(dir, &t, &err), SPIE_OK); /* a directory */
     assert_int_equal(err.line, 0);
+    assert_non_null(strstr(err.msg, "n'est pas un fichier ordinaire"));
+
+    /* A FIFO with no writer: refused at once, where a blocking open would wait for ever
+     * (the test would hang). */
+    snprintf(missing, n, "%s/fifo.csv", dir);
+    assert_int_equal(mkfifo(missing, 0600), 0);
+    assert_int_equal(spie_territories_load(missing, &t, &err), SPIE_E_INPUT);
+    assert_non_null(strstr(err.msg, "n'est pas un fichier ordinaire"));
+    assert_null(t.items);
 
     free(missing);
     free(bad);
