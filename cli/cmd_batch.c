@@ -256,9 +256,9 @@ static int batch_command(int argc, char **argv, bool run)
     spie_params_default(&params);
     /* The configuration, before anything is written: an error stops here (status 2). */
     if (o.config_path) {
-        spie_config_error cerr;
-        if (!spie_config_load(o.config_path, &params, &cerr)) {
-            cli_error(o.cmd, "%s", cerr.msg);
+        spie_error cerr;
+        if (spie_config_load(o.config_path, &params, &cerr) != SPIE_OK) {
+            cli_print_error(o.cmd, &cerr);
             return 2;
         }
     }

@@ -130,9 +130,9 @@ static bool recompute_params(const vopts *o, const json_t *m, spie_params *param
 {
     spie_params_default(params);
     if (o->config_path) {
-        spie_config_error cerr;
-        if (!spie_config_load(o->config_path, params, &cerr)) {
-            cli_error("verify", "%s", cerr.msg);
+        spie_error cerr;
+        if (spie_config_load(o->config_path, params, &cerr) != SPIE_OK) {
+            cli_print_error("verify", &cerr);
             return false;
         }
     } else {

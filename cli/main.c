@@ -25,7 +25,7 @@ void cli_print_error(const char *cmd, const spie_error *e)
     if (e->file[0] && e->line)
         cli_error(cmd, "%s:%llu: %s", e->file, (unsigned long long)e->line, e->msg);
     else if (e->file[0])
-        cli_error(cmd, "%s : %s", e->file, e->msg);
+        cli_error(cmd, "%s: %s", e->file, e->msg);
     else
         cli_error(cmd, "%s", e->msg[0] ? e->msg : spie_rc_str(e->rc));
 }

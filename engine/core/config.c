@@ -69,7 +69,7 @@ typedef struct ctx {
     bool replace_pairs;
     pair_sec secs[MAX_SECTIONS];
     size_t n_secs;
-    spie_config_error *err;
+    spie_error *err;
     bool failed;
 } ctx;
 
@@ -85,16 +85,6 @@ static void fail(ctx *c, unsigned line, const char *section, const char *key, co
     c->failed = true;
     if (!section)
         section = "";
-    spie_config_error *e = c->err;
-    e->line = line;
-    if (key && *key && *section)
-        snprintf(e->key, sizeof e->key, "%s.%s", section, key);
-    else if (key && *key)
-        snprintf(e->key, sizeof e->key, "%s", key);
-    else if (section && *section)
-        snprintf(e->key, sizeof e->key, "[%s]", section);
-    else
-        e->key[0] = 0;
     char why[400];
     va_list ap;
     va_start(ap, fmt);
@@ -109,10 +99,7 @@ static void fail(ctx *c, unsigned line, const char *section, const char *key, co
         snprintf(where, sizeof where, "[%s] : ", section);
     else
         where[0] = 0;
-    if (line)
-        snprintf(e->msg, sizeof e->msg, "%s:%u: %s%s", c->name, line, where, why);
-    else
-        snprintf(e->msg, sizeof e->msg, "%s: %s%s", c->name, where, why);
+    spie_fail(c->err, SPIE_E_USAGE, c->name, line, "%s%s", where, why);
 }
 
 static void trim(const char **s, size_t *n)
@@ -584,57 +571,53 @@ static void finish(ctx *c)
     }
 }
 
-bool spie_config_parse(const char *text, size_t n, const char *name, spie_params *params, spie_config_error *err)
+spie_rc spie_config_parse(const char *text, size_t n, const char *name, spie_params *params, spie_error *err)
 {
     ctx *c = calloc(1, sizeof *c);
     memset(err, 0, sizeof *err);
-    if (!c) {
-        snprintf(err->msg, sizeof err->msg, "%s: mémoire insuffisante", name);
-        return false;
-    }
+    if (!c)
+        return spie_fail(err, SPIE_E_MEMORY, name, 0, "mémoire insuffisante");
     c->name = name;
     c->text = text;
     c->n = n;
     c->cur_pair = -1;
     c->p = *params;
     c->err = err;
-    int rc = ini_parse_stream(reader, c, handler, c);
-    if (rc > 0)
-        fail(c, (unsigned)rc, NULL, NULL, "ligne mal formée (ni [section], ni clé = valeur, ni commentaire)");
-    else if (rc < 0)
+    int ini = ini_parse_stream(reader, c, handler, c);
+    if (ini > 0)
+        fail(c, (unsigned)ini, NULL, NULL, "ligne mal formée (ni [section], ni clé = valeur, ni commentaire)");
+    else if (ini < 0)
         fail(c, 0, NULL, NULL, "lecture impossible (mémoire insuffisante)");
     if (!c->failed)
         finish(c);
-    bool ok = !c->failed;
-    if (ok)
+    spie_rc rc = c->failed ? err->rc : SPIE_OK;
+    if (!rc)
         *params = c->p;
     free(c);
-    return ok;
+    return rc;
 }
 
-bool spie_config_load(const char *path, spie_params *params, spie_config_error *err)
+spie_rc spie_config_load(const char *path, spie_params *params, spie_error *err)
 {
     memset(err, 0, sizeof *err);
     FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err->msg, sizeof err->msg, "%s: %s", path, strerror(errno));
-        return false;
-    }
+    if (!f)
+        return spie_fail_errno(err, SPIE_E_USAGE, errno, path, "%s", "");
     char *buf = malloc(MAX_FILE + 1);
     size_t n = buf ? fread(buf, 1, MAX_FILE + 1, f) : 0;
-    bool ok = false;
+    spie_rc rc;
     if (!buf)
-        snprintf(err->msg, sizeof err->msg, "%s: mémoire insuffisante", path);
+        rc = spie_fail(err, SPIE_E_MEMORY, path, 0, "mémoire insuffisante");
     else if (ferror(f))
-        snprintf(err->msg, sizeof err->msg, "%s: erreur de lecture", path);
+        rc = spie_fail(err, SPIE_E_USAGE, path, 0, "erreur de lecture");
     else if (n > MAX_FILE)
-        snprintf(err->msg, sizeof err->msg, "%s: fichier trop grand pour une configuration (plus de %u octets)", path,
-                 MAX_FILE);
+        rc = spie_fail(err, SPIE_E_USAGE, path, 0, "fichier trop grand pour une configuration (plus de %u octets)",
+                       MAX_FILE);
     else
-        ok = spie_config_parse(buf, n, path, params, err);
+        rc = spie_config_parse(buf, n, path, params, err);
     free(buf);
     fclose(f);
-    return ok;
+    return rc;
 }
 
 /* ---- writing ------------------------------------------------------------------------ */

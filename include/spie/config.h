@@ -17,20 +17,17 @@
 #ifndef SPIE_CONFIG_H
 #define SPIE_CONFIG_H
 
+#include "spie/error.h"
 #include "spie/params.h"
 
-typedef struct spie_config_error {
-    unsigned line;   /* 1-based line of the error, 0 for the file as a whole */
-    char key[64];    /* "section.key", "[section]", or "" when about no key */
-    char msg[640];   /* French, complete: "FILE:LINE: [section] key : why" */
-} spie_config_error;
-
 /* Reads the file at path and applies it over *params (which holds the defaults, or any
- * earlier values). true on success; false with *err filled, *params untouched. */
-bool spie_config_load(const char *path, spie_params *params, spie_config_error *err);
+ * earlier values). SPIE_OK; or SPIE_E_USAGE (SPIE_E_MEMORY) with *params untouched and
+ * *err filled: file, line (0 for the file as a whole) and a message that starts with the
+ * section and key ("[secret] seuil : « 0 » : un entier entre 1 et 1000 est attendu"). */
+spie_rc spie_config_load(const char *path, spie_params *params, spie_error *err);
 
 /* The same over n bytes of text; name is the file name used in messages. */
-bool spie_config_parse(const char *text, size_t n, const char *name, spie_params *params, spie_config_error *err);
+spie_rc spie_config_parse(const char *text, size_t n, const char *name, spie_params *params, spie_error *err);
 
 /* Writes *params as a complete configuration file (every key, the delay pairs in full,
  * `remplacer = oui`), which spie_config_parse reads back to the same values. Returns a
