@@ -136,9 +136,9 @@ static bool recompute_params(const vopts *o, const json_t *m, spie_params *param
             return false;
         }
     } else {
-        char msg[256];
-        if (!spie_manifest_params_from_json(json_object_get(m, "parametres"), params, msg, sizeof msg)) {
-            cli_error("verify", "%s/%s : %s", o->dir, SPIE_MANIFEST_NAME, msg);
+        spie_error err = {0};
+        if (spie_manifest_params_from_json(json_object_get(m, "parametres"), params, &err) != SPIE_OK) {
+            cli_error("verify", "%s/%s: %s", o->dir, SPIE_MANIFEST_NAME, err.msg);
             return false;
         }
     }
@@ -208,10 +208,10 @@ int spie_cmd_verify(int argc, char **argv)
         cli_error("verify", "--inbox %s : %s", o.inbox, errno ? strerror(errno) : "n'est pas un dossier");
         return 2;
     }
-    char msg[600];
-    json_t *m = spie_manifest_load(o.dir, msg, sizeof msg);
+    spie_error err = {0};
+    json_t *m = spie_manifest_load(o.dir, &err);
     if (!m) {
-        cli_error("verify", "%s", msg);
+        cli_print_error("verify", &err);
         return 1;
     }
     const char *source = json_string_value(json_object_get(json_object_get(m, "territoires"), "source"));

@@ -202,9 +202,9 @@ static spie_rc write_manifest(run_state *s)
                              .secret_applied = s->o->compute && s->o->params->secret,
                              .territories_default = s->o->territories_path == NULL,
                              .territories_sha256 = s->terr_sha};
-    char msg[512];
-    if (spie_manifest_write(&mi, spie_publish_staging(s->pub), msg, sizeof msg))
-        return spie_fail(s->err, SPIE_E_OUTPUT, NULL, 0, "%s", msg);
+    spie_rc rc = spie_manifest_write(&mi, spie_publish_staging(s->pub), s->err);
+    if (rc)
+        return rc;
     file_done(s);
     return SPIE_OK;
 }
@@ -212,10 +212,8 @@ static spie_rc write_manifest(run_state *s)
 /* Everything after the plan, into the staging folder, then the swap. */
 static spie_rc publish_all(run_state *s)
 {
-    int e = 0;
-    char msg[512];
-    if (!(s->pub = spie_publish_begin(s->o->out, s->period, &e, msg, sizeof msg)))
-        return spie_fail(s->err, e == ENOMEM ? SPIE_E_MEMORY : SPIE_E_OUTPUT, NULL, 0, "%s", msg);
+    if (!(s->pub = spie_publish_begin(s->o->out, s->period, s->err)))
+        return s->err->rc;
     spie_rc rc = read_territories(s);
     if (!rc) {
         check_hashes(s);
@@ -230,9 +228,9 @@ static spie_rc publish_all(run_state *s)
         s->pub = NULL;
         return rc;
     }
-    e = spie_publish_commit(s->pub, msg, sizeof msg);
+    rc = spie_publish_commit(s->pub, s->err);
     s->pub = NULL;
-    return e ? spie_fail(s->err, SPIE_E_OUTPUT, NULL, 0, "%s", msg) : SPIE_OK;
+    return rc;
 }
 
 spie_entry_problems spie_entry_problems_of(const spie_plan_entry *e, const spie_entry_result *r,

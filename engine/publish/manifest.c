@@ -121,35 +121,35 @@ static json_t *entry_json(const spie_plan *plan, size_t i, const spie_entry_resu
     return o;
 }
 
-static json_t *outputs_json(const char *dir, char *msg, size_t msg_size)
+static json_t *outputs_json(const char *dir, spie_error *err)
 {
     char **names;
     size_t n;
     int rc = spie_dir_list(dir, &names, &n);
     if (rc) {
-        snprintf(msg, msg_size, "%s : %s", dir, strerror(rc));
+        spie_fail_errno(err, SPIE_E_OUTPUT, rc, dir, "%s", "");
         return NULL;
     }
     json_t *arr = json_array();
     bool ok = arr != NULL;
     if (!ok)
-        snprintf(msg, msg_size, "mémoire insuffisante");
+        spie_fail(err, SPIE_E_MEMORY, NULL, 0, "mémoire insuffisante");
     for (size_t i = 0; ok && i < n; i++) {
         if (!strcmp(names[i], SPIE_MANIFEST_NAME))
             continue;
         char *path = spie_path_join(dir, names[i]);
         struct stat st;
         if (!path) {
-            snprintf(msg, msg_size, "mémoire insuffisante");
+            spie_fail(err, SPIE_E_MEMORY, NULL, 0, "mémoire insuffisante");
             ok = false;
         } else if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-            snprintf(msg, msg_size, "%s : n'est pas un fichier ordinaire", path);
+            spie_fail(err, SPIE_E_OUTPUT, path, 0, "n'est pas un fichier ordinaire");
             ok = false;
         } else {
             char hex[SPIE_SHA256_HEX];
             uint64_t size;
             if ((rc = spie_sha256_file(path, hex, &size)) != 0) {
-                snprintf(msg, msg_size, "%s : %s", path, strerror(rc));
+                spie_fail_errno(err, SPIE_E_OUTPUT, rc, path, "%s", "");
                 ok = false;
             } else {
                 json_t *o = json_object();
@@ -158,7 +158,7 @@ static json_t *outputs_json(const char *dir, char *msg, size_t msg_size)
                 if (o && json_array_append_new(arr, o) != 0)
                     ok = false;
                 if (!ok)
-                    snprintf(msg, msg_size, "mémoire insuffisante");
+                    spie_fail(err, SPIE_E_MEMORY, NULL, 0, "mémoire insuffisante");
             }
         }
         free(path);
@@ -171,13 +171,12 @@ static json_t *outputs_json(const char *dir, char *msg, size_t msg_size)
     return arr;
 }
 
-json_t *spie_manifest_build(const spie_manifest_info *info, const char *dir, char *msg, size_t msg_size)
+json_t *spie_manifest_build(const spie_manifest_info *info, const char *dir, spie_error *err)
 {
     const spie_plan *plan = info->plan;
-    msg[0] = 0;
     json_t *m = json_object();
     if (!m) {
-        snprintf(msg, msg_size, "mémoire insuffisante");
+        spie_fail(err, SPIE_E_MEMORY, NULL, 0, "mémoire insuffisante");
         return NULL;
     }
     json_t *moteur = child(m, "moteur", json_object()), *terr = child(m, "territoires", json_object()),
@@ -203,12 +202,15 @@ json_t *spie_manifest_build(const spie_manifest_info *info, const char *dir, cha
              set(e, "statut", json_string(o->status == SPIE_OTHER_NOT_RETAINED ? "non_retenu" : "ignore")) &&
              set(e, "motif", jstr(o->reason));
     }
+    spie_error local = {0};
     if (!ok)
-        snprintf(msg, msg_size, "mémoire insuffisante");
+        spie_fail(&local, SPIE_E_MEMORY, NULL, 0, "mémoire insuffisante");
     /* The outputs last: everything else is known before the folder is listed. */
-    else if (!set(m, "sorties", outputs_json(dir, msg, msg_size)) && !*msg)
-        snprintf(msg, msg_size, "mémoire insuffisante");
-    if (*msg) {
+    else if (!set(m, "sorties", outputs_json(dir, &local)) && !local.rc)
+        spie_fail(&local, SPIE_E_MEMORY, NULL, 0, "mémoire insuffisante");
+    if (local.rc) {
+        if (err)
+            *err = local;
         json_decref(m);
         return NULL;
     }
@@ -248,37 +250,35 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-int spie_manifest_write(const spie_manifest_info *info, const char *dir, char *msg, size_t msg_size)
+spie_rc spie_manifest_write(const spie_manifest_info *info, const char *dir, spie_error *err)
 {
-    msg[0] = 0;
-    json_t *m = spie_manifest_build(info, dir, msg, msg_size);
-    if (!m)
-        return EIO;
+    spie_error local = {0};
+    json_t *m = spie_manifest_build(info, dir, &local);
+    if (!m) {
+        if (err)
+            *err = local;
+        return local.rc;
+    }
     char *text = spie_manifest_dumps(m);
     json_decref(m);
     char *path = spie_path_join(dir, SPIE_MANIFEST_NAME);
-    int rc = 0;
-    if (!text || !path) {
-        snprintf(msg, msg_size, "mémoire insuffisante");
-        rc = ENOMEM;
-        goto out;
+    spie_rc rc = SPIE_OK;
+    int fd = -1;
+    if (!text || !path)
+        rc = spie_fail(err, SPIE_E_MEMORY, NULL, 0, "mémoire insuffisante");
+    else if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+        rc = spie_fail_errno(err, SPIE_E_OUTPUT, errno, path, "%s", "");
+    if (fd >= 0) {
+        int e = write_all(fd, text, strlen(text));
+        if (!e && fsync(fd) != 0)
+            e = errno;
+        if (close(fd) != 0 && !e)
+            e = errno;
+        if (e) {
+            rc = spie_fail_errno(err, SPIE_E_OUTPUT, e, path, "%s", "");
+            unlink(path);
+        }
     }
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        rc = errno;
-        snprintf(msg, msg_size, "%s : %s", path, strerror(rc));
-        goto out;
-    }
-    rc = write_all(fd, text, strlen(text));
-    if (!rc && fsync(fd) != 0)
-        rc = errno;
-    if (close(fd) != 0 && !rc)
-        rc = errno;
-    if (rc) {
-        snprintf(msg, msg_size, "%s : %s", path, strerror(rc));
-        unlink(path);
-    }
-out:
     free(text);
     free(path);
     return rc;
@@ -312,7 +312,7 @@ static int endpoint(const char *s)
     return -1;
 }
 
-bool spie_manifest_params_from_json(const json_t *obj, spie_params *params, char *msg, size_t msg_size)
+spie_rc spie_manifest_params_from_json(const json_t *obj, spie_params *params, spie_error *err)
 {
     spie_params p;
     spie_params_default(&p);
@@ -380,11 +380,9 @@ bool spie_manifest_params_from_json(const json_t *obj, spie_params *params, char
             p.pairs[i].target = (int)x;
         }
     }
-    if (bad) {
-        snprintf(msg, msg_size, "paramètre absent ou mal formé dans le manifeste : %s", bad);
-        return false;
-    }
+    if (bad)
+        return spie_fail(err, SPIE_E_INPUT, NULL, 0, "paramètre absent ou mal formé dans le manifeste : %s", bad);
     p.secret = params->secret;
     *params = p;
-    return true;
+    return SPIE_OK;
 }

@@ -95,7 +95,7 @@ static void free_pub(spie_publish *p)
     free(p);
 }
 
-spie_publish *spie_publish_begin(const char *out, const char *name, int *err, char *msg, size_t msg_size)
+spie_publish *spie_publish_begin(const char *out, const char *name, spie_error *err)
 {
     spie_publish *p = calloc(1, sizeof *p);
     char *lock = NULL;
@@ -104,8 +104,7 @@ spie_publish *spie_publish_begin(const char *out, const char *name, int *err, ch
         goto out_nomem;
     p->lock_fd = -1;
     if (!*name || strchr(name, '/') || name[0] == '.' || strlen(name) > 40) {
-        *err = EINVAL;
-        snprintf(msg, msg_size, "« %s » : nom de dossier de publication invalide", name);
+        spie_fail(err, SPIE_E_USAGE, NULL, 0, "« %s » : nom de dossier de publication invalide", name);
         goto out_fail;
     }
     snprintf(sname, sizeof sname, ".%s.partiel", name);
@@ -115,39 +114,33 @@ spie_publish *spie_publish_begin(const char *out, const char *name, int *err, ch
     lock = spie_path_join(out, ".spie.lock");
     if (!p->out || !p->final || !p->staging || !lock)
         goto out_nomem;
-    int mk = make_dirs(out);
-    if (mk) {
-        *err = mk;
-        snprintf(msg, msg_size, "%s : création du dossier de sortie impossible : %s", out, strerror(mk));
+    int rc = make_dirs(out);
+    if (rc) {
+        spie_fail_errno(err, SPIE_E_OUTPUT, rc, out, "création du dossier de sortie impossible");
         goto out_fail;
     }
     p->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (p->lock_fd < 0) {
-        *err = errno;
-        snprintf(msg, msg_size, "%s : %s", lock, strerror(errno));
+        spie_fail_errno(err, SPIE_E_OUTPUT, errno, lock, "%s", "");
         goto out_fail;
     }
     if (flock(p->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-        *err = errno;
-        snprintf(msg, msg_size, "%s : un autre traitement écrit déjà dans ce dossier", out);
+        spie_fail(err, SPIE_E_OUTPUT, out, 0, "un autre traitement écrit déjà dans ce dossier");
+        err->errnum = errno;
         goto out_fail;
     }
-    int rc = spie_rmtree(p->staging);
-    if (rc) {
-        *err = rc;
-        snprintf(msg, msg_size, "%s : suppression impossible : %s", p->staging, strerror(rc));
+    if ((rc = spie_rmtree(p->staging))) {
+        spie_fail_errno(err, SPIE_E_OUTPUT, rc, p->staging, "suppression impossible");
         goto out_fail;
     }
     if (mkdir(p->staging, 0755) != 0) {
-        *err = errno;
-        snprintf(msg, msg_size, "%s : %s", p->staging, strerror(errno));
+        spie_fail_errno(err, SPIE_E_OUTPUT, errno, p->staging, "%s", "");
         goto out_fail;
     }
     free(lock);
     return p;
 out_nomem:
-    *err = ENOMEM;
-    snprintf(msg, msg_size, "mémoire insuffisante");
+    spie_fail(err, SPIE_E_MEMORY, NULL, 0, "mémoire insuffisante");
 out_fail:
     free(lock);
     free_pub(p);
@@ -194,53 +187,55 @@ static int fsync_files(const char *dir, char **bad)
     return rc;
 }
 
-int spie_publish_commit(spie_publish *p, char *msg, size_t msg_size)
+/* Swaps the staging folder in (renameat2 exchange, or rename when nothing was there). */
+static spie_rc swap_in(spie_publish *p, bool had_previous, spie_error *err)
+{
+    if (had_previous) {
+        if (renameat2(AT_FDCWD, p->staging, AT_FDCWD, p->final, RENAME_EXCHANGE) == 0)
+            return SPIE_OK;
+        int rc = errno;
+        if (rc == EINVAL || rc == ENOSYS)
+            return spie_fail_errno(err, SPIE_E_OUTPUT, rc, p->staging,
+                                   "échange avec %s impossible : le système de fichiers ne permet pas l'échange "
+                                   "atomique de dossiers (renameat2 RENAME_EXCHANGE)",
+                                   p->final);
+        return spie_fail_errno(err, SPIE_E_OUTPUT, rc, p->staging, "échange avec %s impossible", p->final);
+    }
+    if (rename(p->staging, p->final) == 0)
+        return SPIE_OK;
+    return spie_fail_errno(err, SPIE_E_OUTPUT, errno, p->staging, "renommage en %s impossible", p->final);
+}
+
+spie_rc spie_publish_commit(spie_publish *p, spie_error *err)
 {
     char *bad = NULL;
     int rc = fsync_files(p->staging, &bad);
+    if (!rc && (rc = spie_fsync_dir(p->staging)) != 0) {
+        free(bad);
+        bad = NULL;
+    }
     if (rc) {
-        snprintf(msg, msg_size, "%s : %s", bad ? bad : p->staging, strerror(rc));
+        spie_fail_errno(err, SPIE_E_OUTPUT, rc, bad ? bad : p->staging, "%s", "");
         free(bad);
         spie_publish_abort(p);
-        return rc;
-    }
-    rc = spie_fsync_dir(p->staging);
-    if (rc) {
-        snprintf(msg, msg_size, "%s : %s", p->staging, strerror(rc));
-        spie_publish_abort(p);
-        return rc;
+        return SPIE_E_OUTPUT;
     }
     struct stat st;
     bool had_previous = lstat(p->final, &st) == 0;
-    if (had_previous) {
-        if (renameat2(AT_FDCWD, p->staging, AT_FDCWD, p->final, RENAME_EXCHANGE) != 0) {
-            rc = errno;
-            if (rc == EINVAL || rc == ENOSYS)
-                snprintf(msg, msg_size,
-                         "%s : échange avec %s impossible : le système de fichiers ne permet pas l'échange atomique "
-                         "de dossiers (renameat2 RENAME_EXCHANGE) : %s",
-                         p->staging, p->final, strerror(rc));
-            else
-                snprintf(msg, msg_size, "%s : échange avec %s impossible : %s", p->staging, p->final, strerror(rc));
-            spie_publish_abort(p);
-            return rc;
-        }
-    } else if (rename(p->staging, p->final) != 0) {
-        rc = errno;
-        snprintf(msg, msg_size, "%s : renommage en %s impossible : %s", p->staging, p->final, strerror(rc));
+    if (swap_in(p, had_previous, err)) {
         spie_publish_abort(p);
-        return rc;
+        return SPIE_E_OUTPUT;
     }
     rc = spie_fsync_dir(p->out);
     if (rc) {
         /* The swap may not be on disk: undo it, so that what the caller reports (nothing
          * published, the previous result intact) is what a reader sees. */
-        snprintf(msg, msg_size, "%s : %s", p->out, strerror(rc));
+        spie_fail_errno(err, SPIE_E_OUTPUT, rc, p->out, "%s", "");
         int undo = had_previous ? renameat2(AT_FDCWD, p->staging, AT_FDCWD, p->final, RENAME_EXCHANGE)
                                 : rename(p->final, p->staging);
         if (undo == 0) {
             spie_publish_abort(p); /* removes the new result, now under the staging name */
-            return rc;
+            return SPIE_E_OUTPUT;
         }
         /* Cannot undo: the new result is what readers see; finish the publication. */
     }
@@ -249,7 +244,7 @@ int spie_publish_commit(spie_publish *p, char *msg, size_t msg_size)
     if (had_previous)
         spie_rmtree(p->staging);
     free_pub(p);
-    return 0;
+    return SPIE_OK;
 }
 
 void spie_publish_abort(spie_publish *p)

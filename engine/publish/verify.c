@@ -30,20 +30,20 @@ static bool is_sha(const char *s)
     return true;
 }
 
-json_t *spie_manifest_load(const char *dir, char *msg, size_t msg_size)
+json_t *spie_manifest_load(const char *dir, spie_error *err)
 {
     char *path = spie_path_join(dir, SPIE_MANIFEST_NAME);
     if (!path) {
-        snprintf(msg, msg_size, "mémoire insuffisante");
+        spie_fail(err, SPIE_E_MEMORY, NULL, 0, "mémoire insuffisante");
         return NULL;
     }
     json_error_t je;
     json_t *m = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
     if (!m) {
         if (je.line > 0)
-            snprintf(msg, msg_size, "%s:%d: JSON invalide : %s", path, je.line, je.text);
+            spie_fail(err, SPIE_E_INPUT, path, (uint64_t)je.line, "JSON invalide : %s", je.text);
         else
-            snprintf(msg, msg_size, "%s : %s", path, je.text);
+            spie_fail(err, SPIE_E_INPUT, path, 0, "%s", je.text);
         free(path);
         return NULL;
     }
@@ -78,7 +78,7 @@ json_t *spie_manifest_load(const char *dir, char *msg, size_t msg_size)
             bad = "une entrée de « entrees » est mal formée";
     }
     if (bad) {
-        snprintf(msg, msg_size, "%s : n'est pas un manifeste spie : %s", path, bad);
+        spie_fail(err, SPIE_E_INPUT, path, 0, "n'est pas un manifeste spie : %s", bad);
         json_decref(m);
         m = NULL;
     }

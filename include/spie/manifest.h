@@ -29,6 +29,7 @@
 
 #include "spie/params.h"
 #include "spie/plan.h"
+#include "spie/error.h"
 #include "spie/input_digest.h"
 #include "spie/reading.h"
 
@@ -46,19 +47,20 @@ typedef struct spie_manifest_info {
 
 /* The manifest of the folder dir: info, and the outputs as listed from dir (every
  * regular file except manifest.json; anything else than a regular file is an error).
- * NULL with msg on failure. */
-json_t *spie_manifest_build(const spie_manifest_info *info, const char *dir, char *msg, size_t msg_size);
+ * NULL with *err filled on failure. */
+json_t *spie_manifest_build(const spie_manifest_info *info, const char *dir, spie_error *err);
 /* The deterministic text of a manifest (malloc'd, ends with a newline), NULL on failure. */
 char *spie_manifest_dumps(const json_t *manifest);
 /* Builds the manifest and writes dir/manifest.json: written whole, fsync'ed, closed. On
- * failure the partial file is removed. 0 or an errno value, msg naming the file. */
-int spie_manifest_write(const spie_manifest_info *info, const char *dir, char *msg, size_t msg_size);
+ * failure the partial file is removed. SPIE_OK, or SPIE_E_OUTPUT / SPIE_E_MEMORY with
+ * *err naming the file. */
+spie_rc spie_manifest_write(const spie_manifest_info *info, const char *dir, spie_error *err);
 
 /* The parameters as the manifest records them (the "parametres" object). */
 json_t *spie_manifest_params_json(const spie_params *params);
-/* The inverse: reads a "parametres" object into *params. false with msg on a missing or
- * malformed field. */
-bool spie_manifest_params_from_json(const json_t *obj, spie_params *params, char *msg, size_t msg_size);
+/* The inverse: reads a "parametres" object into *params. SPIE_E_INPUT with *err on a
+ * missing or malformed field. */
+spie_rc spie_manifest_params_from_json(const json_t *obj, spie_params *params, spie_error *err);
 
 /* ---- verification ---------------------------------------------------------------- */
 
@@ -67,8 +69,9 @@ bool spie_manifest_params_from_json(const json_t *obj, spie_params *params, char
 typedef void (*spie_diff_fn)(void *ctx, const char *file, const char *why);
 
 /* Reads dir/manifest.json and checks its shape (the fields verification needs). NULL with
- * msg when the file is missing, not JSON, or not a manifest. */
-json_t *spie_manifest_load(const char *dir, char *msg, size_t msg_size);
+ * *err (SPIE_E_INPUT, the file and line) when the file is missing, not JSON, or not a
+ * manifest. */
+json_t *spie_manifest_load(const char *dir, spie_error *err);
 /* Checks every output listed (present, regular, size, SHA-256) and that dir holds no
  * other file than those and manifest.json. Returns the number of differences reported. */
 size_t spie_manifest_check_outputs(const json_t *manifest, const char *dir, spie_diff_fn diff, void *ctx);

@@ -14,20 +14,21 @@
 #define SPIE_PUBLISH_H
 
 #include "spie/common.h"
+#include "spie/error.h"
 
 typedef struct spie_publish spie_publish;
 
 /* Creates <out> and its parents if needed, takes the lock, makes a fresh staging folder.
- * name must be a plain file name (no '/', not starting with '.'; EINVAL otherwise).
- * NULL with *err (errno value) and a French message in msg on failure. */
-spie_publish *spie_publish_begin(const char *out, const char *name, int *err, char *msg, size_t msg_size);
+ * name must be a plain file name (no '/', not starting with '.': SPIE_E_USAGE otherwise).
+ * NULL with *err filled on failure (SPIE_E_OUTPUT, SPIE_E_MEMORY). */
+spie_publish *spie_publish_begin(const char *out, const char *name, spie_error *err);
 /* The staging folder, where the files are to be written. */
 const char *spie_publish_staging(const spie_publish *p);
 /* A path inside the staging folder (malloc'd), or NULL. */
 char *spie_publish_path(const spie_publish *p, const char *file);
-/* Swaps the staging folder in. 0 or an errno value (then nothing was published and the
- * previous result is intact); frees p in every case. */
-int spie_publish_commit(spie_publish *p, char *msg, size_t msg_size);
+/* Swaps the staging folder in. SPIE_OK, or SPIE_E_OUTPUT with *err filled (then nothing
+ * was published and the previous result is intact); frees p in every case. */
+spie_rc spie_publish_commit(spie_publish *p, spie_error *err);
 /* Removes the staging folder; frees p. Accepts NULL. */
 void spie_publish_abort(spie_publish *p);
 

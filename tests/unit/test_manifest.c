@@ -229,8 +229,8 @@ static json_int_t num(const json_t *o, const char *key) { return json_integer_va
 static void test_structure(void **state)
 {
     fixture *f = *state;
-    char msg[512];
-    assert_int_equal(spie_manifest_write(&f->info, f->out, msg, sizeof msg), 0);
+    spie_error msg = {0};
+    assert_int_equal(spie_manifest_write(&f->info, f->out, &msg), SPIE_OK);
     json_t *m = load_json(f->out);
 
     static const char *const keys[] = {"commande", "date_reference", "diffusion", "ecartes", "entrees", "moteur",
@@ -365,12 +365,12 @@ static void test_hash_range(void **state)
 static void test_deterministic(void **state)
 {
     fixture *f = *state;
-    char msg[512];
-    assert_int_equal(spie_manifest_write(&f->info, f->out, msg, sizeof msg), 0);
+    spie_error msg = {0};
+    assert_int_equal(spie_manifest_write(&f->info, f->out, &msg), SPIE_OK);
     char *a = manifest_text(f->out);
-    assert_int_equal(spie_manifest_write(&f->info, f->out, msg, sizeof msg), 0); /* the old manifest is not an output */
+    assert_int_equal(spie_manifest_write(&f->info, f->out, &msg), SPIE_OK); /* the old manifest is not an output */
     char *b = manifest_text(f->out);
-    assert_int_equal(spie_manifest_write(&f->info, f->out2, msg, sizeof msg), 0);
+    assert_int_equal(spie_manifest_write(&f->info, f->out2, &msg), SPIE_OK);
     char *c = manifest_text(f->out2);
     assert_string_equal(a, b);
     assert_string_equal(a, c);
@@ -384,12 +384,12 @@ static void test_deterministic(void **state)
 
     /* A parameter or the secret changes the text. */
     f->params.secret_k = 6;
-    assert_int_equal(spie_manifest_write(&f->info, f->out2, msg, sizeof msg), 0);
+    assert_int_equal(spie_manifest_write(&f->info, f->out2, &msg), SPIE_OK);
     char *d = manifest_text(f->out2);
     assert_string_not_equal(a, d);
     f->params.secret_k = 5;
     f->info.secret_applied = false;
-    assert_int_equal(spie_manifest_write(&f->info, f->out2, msg, sizeof msg), 0);
+    assert_int_equal(spie_manifest_write(&f->info, f->out2, &msg), SPIE_OK);
     char *e = manifest_text(f->out2);
     assert_non_null(strstr(e, "\"diffusion\": \"restreinte\""));
     assert_non_null(strstr(e, "\"secret_applique\": false"));
@@ -424,8 +424,8 @@ static void test_params_round_trip(void **state)
     free(t);
     assert_non_null(back);
     spie_params_default(&q);
-    char msg[256];
-    assert_true(spie_manifest_params_from_json(back, &q, msg, sizeof msg));
+    spie_error msg = {0};
+    assert_int_equal(spie_manifest_params_from_json(back, &q, &msg), SPIE_OK);
     assert_true(q.level == 0.9);
     assert_true(q.reject_alert_rate == 0.0125);
     assert_true(q.clopper_pearson);
@@ -435,8 +435,8 @@ static void test_params_round_trip(void **state)
     assert_int_equal(q.envelope, 1);
     /* a field missing is named */
     json_object_del(json_object_get(back, "secret"), "seuil");
-    assert_false(spie_manifest_params_from_json(back, &q, msg, sizeof msg));
-    assert_non_null(strstr(msg, "secret.seuil"));
+    assert_int_equal(spie_manifest_params_from_json(back, &q, &msg), SPIE_E_INPUT);
+    assert_non_null(strstr(msg.msg, "secret.seuil"));
     json_decref(back);
 }
 
@@ -459,9 +459,9 @@ static void on_diff(void *ctx, const char *file, const char *why)
 static void test_verify(void **state)
 {
     fixture *f = *state;
-    char msg[512];
-    assert_int_equal(spie_manifest_write(&f->info, f->out, msg, sizeof msg), 0);
-    json_t *m = spie_manifest_load(f->out, msg, sizeof msg);
+    spie_error msg = {0};
+    assert_int_equal(spie_manifest_write(&f->info, f->out, &msg), SPIE_OK);
+    json_t *m = spie_manifest_load(f->out, &msg);
     assert_non_null(m);
     diffs d = {0};
     assert_int_equal(spie_manifest_check_outputs(m, f->out, on_diff, &d), 0);
@@ -529,26 +529,27 @@ static void test_bad_manifests(void **state)
     fixture *f = *state;
     char *dir = join(f->root, "bad");
     assert_int_equal(mkdir(dir, 0755), 0);
-    char msg[512];
-    assert_null(spie_manifest_load(dir, msg, sizeof msg)); /* none */
-    assert_non_null(strstr(msg, SPIE_MANIFEST_NAME));
+    spie_error msg = {0};
+    assert_null(spie_manifest_load(dir, &msg)); /* none */
+    assert_non_null(strstr(msg.file, SPIE_MANIFEST_NAME));
     write_text(dir, SPIE_MANIFEST_NAME, "{\n  \"periode\": \n");
-    assert_null(spie_manifest_load(dir, msg, sizeof msg));
-    assert_non_null(strstr(msg, "JSON invalide"));
+    assert_null(spie_manifest_load(dir, &msg));
+    assert_non_null(strstr(msg.msg, "JSON invalide"));
     write_text(dir, SPIE_MANIFEST_NAME,
                "{\"periode\": \"2022-06\", \"commande\": \"run\", \"entrees\": [], "
                "\"sorties\": [{\"fichier\": \"../etc/passwd\", \"taille\": 1, \"sha256\": \"" SHA_ABC "\"}]}");
-    assert_null(spie_manifest_load(dir, msg, sizeof msg));
-    assert_non_null(strstr(msg, "sorties"));
+    assert_null(spie_manifest_load(dir, &msg));
+    assert_non_null(strstr(msg.msg, "sorties"));
     write_text(dir, SPIE_MANIFEST_NAME, "{\"periode\": \"2022-06\", \"commande\": \"run\", \"entrees\": [], \"sorties\": []}");
-    json_t *m = spie_manifest_load(dir, msg, sizeof msg);
+    json_t *m = spie_manifest_load(dir, &msg);
     assert_non_null(m);
     json_decref(m);
 
     char *sub = join(dir, "sous-dossier");
     assert_int_equal(mkdir(sub, 0755), 0);
-    assert_int_not_equal(spie_manifest_write(&f->info, dir, msg, sizeof msg), 0);
-    assert_non_null(strstr(msg, "sous-dossier"));
+    assert_int_equal(spie_manifest_write(&f->info, dir, &msg), SPIE_E_OUTPUT);
+    assert_non_null(strstr(msg.file, "sous-dossier"));
+    assert_non_null(strstr(msg.msg, "n'est pas un fichier ordinaire"));
     free(sub);
     free(dir);
 }
