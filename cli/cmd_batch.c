@@ -248,8 +248,9 @@ static int batch_command(int argc, char **argv, bool run)
     if (!parse(argc, argv, &o, &status))
         return status;
     spie_month period;
-    if (!spie_month_parse_iso(o.period_s, strlen(o.period_s), &period)) {
-        cli_error(o.cmd, "--period %s : mois AAAA-MM attendu", o.period_s);
+    if (!spie_month_parse_iso(o.period_s, strlen(o.period_s), &period) || period < SPIE_PERIOD_MIN ||
+        period > SPIE_PERIOD_MAX) {
+        cli_error(o.cmd, "--period %s : un mois AAAA-MM entre 2020-01 et 2099-12 est attendu", o.period_s);
         return 2;
     }
     spie_params params;

@@ -266,6 +266,9 @@ spie_rc spie_run(const spie_run_opts *opts, spie_run_report *report, spie_error 
     run_state s = {.o = opts, .rep = report, .err = err};
     memset(report, 0, sizeof *report);
     spie_month_format(opts->period, s.period);
+    if (opts->period < SPIE_PERIOD_MIN || opts->period > SPIE_PERIOD_MAX)
+        return spie_fail(err, SPIE_E_USAGE, NULL, 0, "période %s : un mois entre 2020-01 et 2099-12 est attendu",
+                         s.period);
     spie_rc rc = load_inputs(&s);
     if (!rc)
         rc = publish_all(&s);

@@ -406,50 +406,9 @@ static void pair_key(ctx *c, const char *section, const char *name, const char *
     *seen = c->lineno;
 }
 
-static int handler(void *user, const char *section, const char *name, const char *value)
+/* The key k of the fixed sections: checks value and sets it in the working copy. */
+static void apply_value(ctx *c, int k, const char *value)
 {
-    ctx *c = user;
-    char sec[64];
-    size_t sn = strlen(section);
-    const char *sb = section;
-    trim(&sb, &sn);
-    if (sn >= sizeof sec)
-        sn = sizeof sec - 1;
-    memcpy(sec, sb, sn);
-    sec[sn] = 0;
-    if (!*sec) {
-        fail(c, c->lineno, NULL, name, "clé hors de toute section");
-        return 0;
-    }
-    if (!c->section_ok) /* already reported at the header */
-        return 0;
-    if (!*value) {
-        fail(c, c->lineno, sec, name, "valeur vide");
-        return 0;
-    }
-    if (c->cur_pair >= 0) {
-        pair_key(c, sec, name, value);
-        return !c->failed;
-    }
-    int k = 0;
-    for (; k < K_COUNT; k++)
-        if (!strcasecmp(sec, keys[k].section) && !strcasecmp(name, keys[k].key))
-            break;
-    if (k == K_COUNT) {
-        char known[160] = "";
-        for (int j = 0; j < K_COUNT; j++)
-            if (!strcasecmp(sec, keys[j].section)) {
-                size_t l = strlen(known);
-                snprintf(known + l, sizeof known - l, "%s%s", l ? ", " : "", keys[j].key);
-            }
-        fail(c, c->lineno, sec, name, "clé inconnue (clés de la section : %s)", known);
-        return 0;
-    }
-    if (c->seen[k]) {
-        fail(c, c->lineno, keys[k].section, keys[k].key, "clé déjà donnée ligne %u", c->seen[k]);
-        return 0;
-    }
-    c->seen[k] = c->lineno;
     const char *sc = keys[k].section, *kn = keys[k].key;
     spie_params *p = &c->p;
     long x;
@@ -466,8 +425,8 @@ static int handler(void *user, const char *section, const char *name, const char
     case K_DEBUT:
     case K_FIN: {
         spie_month m;
-        if (!parse_month_value(value, &m))
-            fail(c, c->lineno, sc, kn, "« %s » : un mois AAAA-MM est attendu", value);
+        if (!parse_month_value(value, &m) || m < SPIE_PERIOD_MIN || m > SPIE_PERIOD_MAX)
+            fail(c, c->lineno, sc, kn, "« %s » : un mois AAAA-MM entre 2020-01 et 2099-12 est attendu", value);
         else if (k == K_DEBUT)
             p->window_start = m;
         else
@@ -513,6 +472,59 @@ static int handler(void *user, const char *section, const char *name, const char
         break;
     case K_COUNT: break;
     }
+}
+
+/* The index of (sec, name) among the fixed keys; K_COUNT (reported) when unknown. */
+static int find_key(ctx *c, const char *sec, const char *name)
+{
+    for (int k = 0; k < K_COUNT; k++)
+        if (!strcasecmp(sec, keys[k].section) && !strcasecmp(name, keys[k].key))
+            return k;
+    char known[160] = "";
+    for (int j = 0; j < K_COUNT; j++)
+        if (!strcasecmp(sec, keys[j].section)) {
+            size_t l = strlen(known);
+            snprintf(known + l, sizeof known - l, "%s%s", l ? ", " : "", keys[j].key);
+        }
+    fail(c, c->lineno, sec, name, "clé inconnue (clés de la section : %s)", known);
+    return K_COUNT;
+}
+
+/* inih's callback: one key = value line. */
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    ctx *c = user;
+    char sec[64];
+    size_t sn = strlen(section);
+    const char *sb = section;
+    trim(&sb, &sn);
+    if (sn >= sizeof sec)
+        sn = sizeof sec - 1;
+    memcpy(sec, sb, sn);
+    sec[sn] = 0;
+    if (!*sec) {
+        fail(c, c->lineno, NULL, name, "clé hors de toute section");
+        return 0;
+    }
+    if (!c->section_ok) /* already reported at the header */
+        return 0;
+    if (!*value) {
+        fail(c, c->lineno, sec, name, "valeur vide");
+        return 0;
+    }
+    if (c->cur_pair >= 0) {
+        pair_key(c, sec, name, value);
+        return !c->failed;
+    }
+    int k = find_key(c, sec, name);
+    if (k == K_COUNT)
+        return 0;
+    if (c->seen[k]) {
+        fail(c, c->lineno, keys[k].section, keys[k].key, "clé déjà donnée ligne %u", c->seen[k]);
+        return 0;
+    }
+    c->seen[k] = c->lineno;
+    apply_value(c, k, value);
     return !c->failed;
 }
 

@@ -21,6 +21,13 @@ typedef enum spie_endpoint {
 } spie_endpoint;
 extern const char *const spie_endpoint_codes[SPIE_EP_COUNT];
 
+/* The periods a batch may be run for, and the months an envelope window may span: from
+ * the programme's first month to the end of the century (docs/sorties.md §1). A period
+ * outside is a usage error: a typo such as 9999-12 must not make the accumulators of
+ * eight thousand years. Months as spie_month (year * 12 + month - 1). */
+#define SPIE_PERIOD_MIN (2020 * 12 + 0)  /* 2020-01 */
+#define SPIE_PERIOD_MAX (2099 * 12 + 11) /* 2099-12 */
+
 #define SPIE_MAX_PAIRS 16
 #define SPIE_MAX_HORIZONS 8
 

@@ -257,6 +257,10 @@ static void test_errors(void **state)
         {"[delai.D-X]\n", 1, "[delai.D-X]", "code de délai invalide"},
         {"[delai.]\n", 1, "[delai.]", "code de délai invalide"},
         {"[delai.ABCDEFGHIJKLMNOPQRSTUVWXYZ]\n", 1, "[delai.ABCDEFGHIJKLMNOPQRSTUVWXYZ]", "invalide"},
+        /* the window stays within the periods a batch can have */
+        {"[enveloppe]\ndebut = 0001-01\n", 2, "enveloppe.debut", "entre 2020-01 et 2099-12"},
+        {"[enveloppe]\nfin = 9999-12\n", 2, "enveloppe.fin", "entre 2020-01 et 2099-12"},
+        {"[enveloppe]\ndebut = 2019-12\n", 2, "enveloppe.debut", "entre 2020-01 et 2099-12"},
         /* the first error in file order is the one reported */
         {"[secret]\nseuil = 0\n[projection]\nmois = 1\n", 2, "secret.seuil", "entre 1 et 1000"},
         {"[x]\n[secret]\nseuil = 0\n", 1, "[x]", "section inconnue"},
