@@ -5,6 +5,9 @@
 #ifndef SPIE_CLI_H
 #define SPIE_CLI_H
 
+#include <signal.h>
+#include <stdbool.h>
+
 #include "spie/error.h"
 #include "spie/run.h"
 
@@ -13,8 +16,10 @@ int spie_cmd_run(int argc, char **argv);
 int spie_cmd_sample(int argc, char **argv);
 int spie_cmd_verify(int argc, char **argv);
 
-/* "spie <cmd>: message" on standard error, one line. */
-void cli_error(const char *cmd, const char *fmt, ...)
+/* "spie <cmd>: message" on standard error, one line written at once. Control characters
+ * and bytes that are not UTF-8 (from file names, extract text) are shown as \xNN, so a
+ * name cannot forge a log line or send escape sequences to the terminal. */
+void cli_msg(const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
@@ -28,6 +33,14 @@ void cli_print_error(const char *cmd, const spie_error *e);
 int cli_default_jobs(void);
 /* --jobs N: 1 to 256. false (message printed) otherwise. */
 bool cli_parse_jobs(const char *cmd, const char *arg, int *jobs);
+
+/* Stop requests. cli_catch_signals makes SIGINT, SIGTERM and SIGHUP set a flag that
+ * spie_run polls (between territories and stages): the run removes its staging folder and
+ * the command ends with 128 + the signal number; a second signal ends the process at once
+ * (a later run removes what it left). */
+void cli_catch_signals(void);
+const volatile sig_atomic_t *cli_stop_flag(void);
+int cli_stop_status(void); /* 128 + the signal received, 0 if none */
 
 /* The test hooks of spie_run: NULL in the production binary; in the test build
  * (SPIE_TEST_HOOKS, build/spie-hooks) they are read from the environment (cli/hooks.c). */

@@ -116,38 +116,37 @@ static void log_group(void *ctx, const spie_plan *plan, size_t first, size_t cou
             continue;
         }
         if (p.late)
-            fprintf(stderr, "spie %s: %s/%s: en retard de %d mois\n", cmd, o->inbox, e->file, e->late_months);
+            cli_msg(cmd, "%s/%s: en retard de %d mois", o->inbox, e->file, e->late_months);
         const spie_file_report *r = &res->rep;
         group_bytes += r->bytes_in;
         if (p.unusable) {
             if (r->fail_line)
-                fprintf(stderr, "spie %s: %s/%s:%llu: fichier inutilisable : %s\n", cmd, o->inbox, e->file,
+                cli_msg(cmd, "%s/%s:%llu: fichier inutilisable : %s", o->inbox, e->file,
                         (unsigned long long)r->fail_line, r->motif);
             else
-                fprintf(stderr, "spie %s: %s/%s: fichier inutilisable : %s\n", cmd, o->inbox, e->file, r->motif);
+                cli_msg(cmd, "%s/%s: fichier inutilisable : %s", o->inbox, e->file, r->motif);
             continue;
         }
         if (p.over_alert)
-            fprintf(stderr, "spie %s: %s/%s: %llu lignes rejetées sur %llu lues (%.1f %%), au-dessus du seuil d'alerte de %g %%\n",
-                    cmd, o->inbox, e->file, (unsigned long long)r->rows_rejected, (unsigned long long)r->rows_read,
+            cli_msg(cmd, "%s/%s: %llu lignes rejetées sur %llu lues (%.1f %%), au-dessus du seuil d'alerte de %g %%", o->inbox, e->file, (unsigned long long)r->rows_rejected, (unsigned long long)r->rows_read,
                     100.0 * p.reject_share, 100.0 * lc->params->reject_alert_rate);
         if (o->quiet)
             continue;
         for (unsigned k = 0; k < res->n_first_rejects; k++) {
             const spie_reject_note *n = &res->first_rejects[k];
-            fprintf(stderr, "spie %s: %s/%s:%llu: ligne rejetée : %s (%s%s%s)\n", cmd, o->inbox, e->file,
+            cli_msg(cmd, "%s/%s:%llu: ligne rejetée : %s (%s%s%s)", o->inbox, e->file,
                     (unsigned long long)n->line, spie_reason_label(n->reason), spie_reason_code(n->reason),
                     n->column ? ", colonne " : "", n->column ? n->column : "");
         }
-        fprintf(stderr, "spie %s: %s/%s: %llu lignes lues, %llu acceptées, %llu rejetées, %llu vides\n", cmd,
+        cli_msg(cmd, "%s/%s: %llu lignes lues, %llu acceptées, %llu rejetées, %llu vides",
                 o->inbox, e->file, (unsigned long long)r->rows_read, (unsigned long long)r->rows_accepted,
                 (unsigned long long)r->rows_rejected, (unsigned long long)r->empty_lines);
     }
     if (missing)
-        fprintf(stderr, "spie %s: territoire %s : %u extrait%s manquant%s dans %s\n", cmd, plan->entries[first].dept,
+        cli_msg(cmd, "territoire %s : %u extrait%s manquant%s dans %s", plan->entries[first].dept,
                 missing, missing > 1 ? "s" : "", missing > 1 ? "s" : "", o->inbox);
     if (!o->quiet)
-        fprintf(stderr, "spie %s: territoire %s lu en %.2f s (%.1f Mo)\n", cmd, plan->entries[first].dept, seconds,
+        cli_msg(cmd, "territoire %s lu en %.2f s (%.1f Mo)", plan->entries[first].dept, seconds,
                 (double)group_bytes / 1e6);
     lc->bytes += group_bytes;
     if (plan->entries[first].terr)
@@ -160,7 +159,7 @@ static void log_others(const opts *o, const spie_plan *plan)
     if (o->quiet)
         return;
     for (size_t i = 0; i < plan->n_others; i++)
-        fprintf(stderr, "spie %s: %s/%s: %s : %s\n", o->cmd, o->inbox, plan->others[i].name,
+        cli_msg(o->cmd, "%s/%s: %s : %s", o->inbox, plan->others[i].name,
                 plan->others[i].status == SPIE_OTHER_IGNORED ? "ignoré" : "non retenu", plan->others[i].reason);
 }
 
@@ -180,7 +179,7 @@ static void log_data_error(void *ctx, const spie_error *e)
 {
     log_ctx *lc = ctx;
     progress_clear(lc);
-    cli_error(lc->o->cmd, "%s/%s: %s", lc->o->inbox, e->file, e->msg);
+    cli_msg(lc->o->cmd, "%s/%s: %s", lc->o->inbox, e->file, e->msg);
 }
 
 static bool parse(int argc, char **argv, opts *o, int *status)
@@ -215,12 +214,12 @@ static bool parse(int argc, char **argv, opts *o, int *status)
         }
     }
     if (optind < argc) {
-        cli_error(o->cmd, "argument inattendu « %s »", argv[optind]);
+        cli_msg(o->cmd, "argument inattendu « %s »", argv[optind]);
         *status = 2;
         return false;
     }
     if (!o->period_s || !o->inbox || !o->out) {
-        cli_error(o->cmd, "--period, --inbox et --out sont obligatoires (spie %s --help)", o->cmd);
+        cli_msg(o->cmd, "--period, --inbox et --out sont obligatoires (spie %s --help)", o->cmd);
         *status = 2;
         return false;
     }
@@ -233,12 +232,12 @@ static void log_done(const opts *o, const spie_run_report *rep, const spie_param
     if (o->quiet)
         return;
     if (rep->secret_applied)
-        fprintf(stderr,
-                "spie %s: secret statistique (k = %d) : %zu cases masquées (%zu primaires, %zu secondaires), "
-                "%zu effectifs masqués\n",
-                o->cmd, params->secret_k, rep->secret.primary + rep->secret.secondary, rep->secret.primary,
+        cli_msg(o->cmd,
+                "secret statistique (k = %d) : %zu cases masquées (%zu primaires, %zu secondaires), "
+                "%zu effectifs masqués",
+                params->secret_k, rep->secret.primary + rep->secret.secondary, rep->secret.primary,
                 rep->secret.secondary, rep->secret.effectifs_hidden);
-    fprintf(stderr, "spie %s: résultats dans %s/%s/\n", o->cmd, o->out, o->period_s);
+    cli_msg(o->cmd, "résultats dans %s/%s/", o->out, o->period_s);
 }
 
 static int batch_command(int argc, char **argv, bool run)
@@ -250,7 +249,7 @@ static int batch_command(int argc, char **argv, bool run)
     spie_month period;
     if (!spie_month_parse_iso(o.period_s, strlen(o.period_s), &period) || period < SPIE_PERIOD_MIN ||
         period > SPIE_PERIOD_MAX) {
-        cli_error(o.cmd, "--period %s : un mois AAAA-MM entre 2020-01 et 2099-12 est attendu", o.period_s);
+        cli_msg(o.cmd, "--period %s : un mois AAAA-MM entre 2020-01 et 2099-12 est attendu", o.period_s);
         return 2;
     }
     spie_params params;
@@ -270,11 +269,16 @@ static int batch_command(int argc, char **argv, bool run)
                         .territories_path = o.terr_path, .params = &params, .jobs = o.jobs,
                         .observer = {.ctx = &lc, .planned = log_planned, .territory_done = log_group,
                                      .data_error = log_data_error},
-                        .hooks = cli_test_hooks()};
+                        .cancel = cli_stop_flag(), .hooks = cli_test_hooks()};
     spie_run_report rep;
     spie_error err = {0};
     spie_rc rc = spie_run(&ro, &rep, &err);
     progress_clear(&lc);
+    if (rc == SPIE_E_CANCELLED) {
+        cli_msg(o.cmd, "interrompu (signal %d) : rien n'est publié, %s/%s est resté tel quel", (int)*cli_stop_flag(),
+                  o.out, o.period_s);
+        return cli_stop_status();
+    }
     if (rc) {
         cli_print_error(o.cmd, &err);
         return rc == SPIE_E_USAGE || rc == SPIE_E_INPUT ? 2 : 3;

@@ -84,26 +84,26 @@ int spie_cmd_sample(int argc, char **argv)
             break;
         case OPT_SEED:
             if (!parse_uint(optarg, UINT64_MAX, &o.seed)) {
-                cli_error("sample", "--seed : entier positif attendu, pas « %s »", optarg);
+                cli_msg("sample", "--seed : entier positif attendu, pas « %s »", optarg);
                 return 2;
             }
             break;
         case OPT_SCALE:
             if (!spie_sample_parse_scale(optarg, &o)) {
-                cli_error("sample", "--scale : demo, national ou un nombre de personnes (1 à %u), pas « %s »",
+                cli_msg("sample", "--scale : demo, national ou un nombre de personnes (1 à %u), pas « %s »",
                           SPIE_SAMPLE_MAX_PERSONS, optarg);
                 return 2;
             }
             break;
         case OPT_UNTIL:
             if (!spie_month_parse_iso(optarg, strlen(optarg), &o.until)) {
-                cli_error("sample", "--until : mois AAAA-MM attendu, pas « %s »", optarg);
+                cli_msg("sample", "--until : mois AAAA-MM attendu, pas « %s »", optarg);
                 return 2;
             }
             break;
         case OPT_HISTORY:
             if (!parse_uint(optarg, 100000, &v) || v == 0) {
-                cli_error("sample", "--history : nombre de mois positif attendu, pas « %s »", optarg);
+                cli_msg("sample", "--history : nombre de mois positif attendu, pas « %s »", optarg);
                 return 2;
             }
             o.history = (unsigned)v;
@@ -113,7 +113,7 @@ int spie_cmd_sample(int argc, char **argv)
             break;
         case OPT_TERRITORIES:
             if (!*optarg) {
-                cli_error("sample", "--territories : chemin de fichier attendu");
+                cli_msg("sample", "--territories : chemin de fichier attendu");
                 return 2;
             }
             o.territories = optarg;
@@ -122,19 +122,19 @@ int spie_cmd_sample(int argc, char **argv)
             usage(stdout);
             return 0;
         case ':':
-            cli_error("sample", "l'option %s attend une valeur", argv[optind - 1]);
+            cli_msg("sample", "l'option %s attend une valeur", argv[optind - 1]);
             return 2;
         default:
-            cli_error("sample", "option inconnue « %s » (spie sample --help)", argv[optind - 1]);
+            cli_msg("sample", "option inconnue « %s » (spie sample --help)", argv[optind - 1]);
             return 2;
         }
     }
     if (optind < argc) {
-        cli_error("sample", "argument inattendu « %s » (spie sample --help)", argv[optind]);
+        cli_msg("sample", "argument inattendu « %s » (spie sample --help)", argv[optind]);
         return 2;
     }
     if (!out || !*out) {
-        cli_error("sample", "--out DOSSIER est obligatoire (spie sample --help)");
+        cli_msg("sample", "--out DOSSIER est obligatoire (spie sample --help)");
         return 2;
     }
 
@@ -146,14 +146,14 @@ int spie_cmd_sample(int argc, char **argv)
         break;
     case SPIE_SAMPLE_E_USAGE:
     case SPIE_SAMPLE_E_TABLE:
-        cli_error("sample", "%s", err.msg);
+        cli_msg("sample", "%s", err.msg);
         return 2;
     default:
-        cli_error("sample", "%s", err.msg[0] ? err.msg : spie_sample_strerror(st));
+        cli_msg("sample", "%s", err.msg[0] ? err.msg : spie_sample_strerror(st));
         return 3;
     }
     if (isatty(STDERR_FILENO))
-        fprintf(stderr, "spie sample: %zu fichiers (%llu octets), %llu personnes, %llu étapes, %llu lignes à rejeter\n",
+        cli_msg("sample", "%zu fichiers (%llu octets), %llu personnes, %llu étapes, %llu lignes à rejeter",
                 sum.files, (unsigned long long)sum.bytes, (unsigned long long)sum.persons,
                 (unsigned long long)sum.steps, (unsigned long long)sum.defects);
     return 0;

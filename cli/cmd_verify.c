@@ -80,16 +80,16 @@ static bool parse(int argc, char **argv, vopts *o, int *status)
         }
     }
     if (optind + 1 != argc) {
-        cli_error("verify", "un seul DOSSIER est attendu (spie verify --help)");
+        cli_msg("verify", "un seul DOSSIER est attendu (spie verify --help)");
         return false;
     }
     o->dir = argv[optind];
     if (o->recompute && !o->inbox) {
-        cli_error("verify", "--recompute demande --inbox");
+        cli_msg("verify", "--recompute demande --inbox");
         return false;
     }
     if ((o->config_path || o->jobs) && !o->recompute) {
-        cli_error("verify", "--config et --jobs ne servent qu'avec --recompute");
+        cli_msg("verify", "--config et --jobs ne servent qu'avec --recompute");
         return false;
     }
     return true;
@@ -102,7 +102,7 @@ typedef struct diff_ctx {
 static void report(void *ctx, const char *file, const char *why)
 {
     const diff_ctx *d = ctx;
-    fprintf(stderr, "spie verify: %s/%s : %s\n", d->base, file, why);
+    cli_msg("verify", "%s/%s : %s", d->base, file, why);
 }
 
 /* Checks --territories against the digest the manifest records. 0 same, 1 different,
@@ -113,11 +113,11 @@ static int check_territories(const json_t *m, const char *path)
     char hex[SPIE_SHA256_HEX];
     int rc = spie_sha256_file(path, hex, NULL);
     if (rc) {
-        cli_error("verify", "%s: %s", path, strerror(rc));
+        cli_msg("verify", "%s: %s", path, strerror(rc));
         return 2;
     }
     if (!want || strcmp(want, hex) != 0) {
-        fprintf(stderr, "spie verify: %s : empreinte SHA-256 différente de la table de territoires du manifeste\n",
+        cli_msg("verify", "%s : empreinte SHA-256 différente de la table de territoires du manifeste",
                 path);
         return 1;
     }
@@ -138,7 +138,7 @@ static bool recompute_params(const vopts *o, const json_t *m, spie_params *param
     } else {
         spie_error err = {0};
         if (spie_manifest_params_from_json(json_object_get(m, "parametres"), params, &err) != SPIE_OK) {
-            cli_error("verify", "%s/%s: %s", o->dir, SPIE_MANIFEST_NAME, err.msg);
+            cli_msg("verify", "%s/%s: %s", o->dir, SPIE_MANIFEST_NAME, err.msg);
             return false;
         }
     }
@@ -157,7 +157,7 @@ static long recompute(const vopts *o, const json_t *m, const char *tmp)
     spie_month period;
     spie_params params;
     if (!spie_month_parse_iso(period_s, strlen(period_s), &period)) {
-        cli_error("verify", "%s/%s : période « %s » invalide", o->dir, SPIE_MANIFEST_NAME, period_s);
+        cli_msg("verify", "%s/%s : période « %s » invalide", o->dir, SPIE_MANIFEST_NAME, period_s);
         return -1;
     }
     if (!recompute_params(o, m, &params))
@@ -165,21 +165,26 @@ static long recompute(const vopts *o, const json_t *m, const char *tmp)
     char *out = spie_path_join(tmp, "sortie"), *got = out ? spie_path_join(out, period_s) : NULL;
     long result = -2;
     if (!out || !got) {
-        cli_error("verify", "mémoire insuffisante");
+        cli_msg("verify", "mémoire insuffisante");
         goto done;
     }
     if (!o->quiet)
-        fprintf(stderr, "spie verify: recalcul de %s (spie %s) dans %s\n", period_s,
+        cli_msg("verify", "recalcul de %s (spie %s) dans %s", period_s,
                 json_string_value(json_object_get(m, "commande")), tmp);
     spie_run_opts ro = {.compute = !strcmp(json_string_value(json_object_get(m, "commande")), "run"),
                         .period = period, .inbox = o->inbox, .out = out, .territories_path = o->terr_path,
-                        .params = &params, .jobs = o->jobs ? o->jobs : cli_default_jobs()};
+                        .params = &params, .jobs = o->jobs ? o->jobs : cli_default_jobs(),
+                        .cancel = cli_stop_flag()};
     spie_run_report rep;
     spie_error err = {0};
     spie_rc rc = spie_run(&ro, &rep, &err);
+    if (rc == SPIE_E_CANCELLED) {
+        result = -cli_stop_status();
+        goto done;
+    }
     if (rc) {
         cli_print_error("verify", &err);
-        cli_error("verify", "le recalcul a échoué");
+        cli_msg("verify", "le recalcul a échoué");
         result = rc == SPIE_E_USAGE || rc == SPIE_E_INPUT ? -2 : -3;
         goto done;
     }
@@ -191,84 +196,144 @@ done:
     return result;
 }
 
+/* The recomputation in a fresh temporary folder, removed after, also when a signal stops
+ * it (spie_run then returns early). The differences, or minus an exit status. */
+static long recompute_in_temp(const vopts *o, const json_t *m)
+{
+    const char *base = getenv("TMPDIR");
+    char tmpl[4096];
+    snprintf(tmpl, sizeof tmpl, "%s/spie-verify-XXXXXX", base && *base ? base : "/tmp");
+    if (!mkdtemp(tmpl)) {
+        cli_msg("verify", "%s: %s", tmpl, strerror(errno));
+        return -3;
+    }
+    long r = recompute(o, m, tmpl);
+    int rc = spie_rmtree(tmpl);
+    if (rc)
+        cli_msg("verify", "%s: suppression impossible : %s", tmpl, strerror(rc));
+    return r;
+}
+
+/* Every check the options ask for, on the loaded manifest. The differences, or minus an
+ * exit status; *n_out and *n_in the files checked. */
+static long verify_folder(const vopts *o, const json_t *m, size_t *n_out, size_t *n_in)
+{
+    size_t diffs = 0;
+    diff_ctx dout = {.base = o->dir};
+    diffs += spie_manifest_check_outputs(m, o->dir, report, &dout);
+    *n_out = json_array_size(json_object_get(m, "sorties"));
+    if (o->inbox) {
+        diff_ctx din = {.base = o->inbox};
+        diffs += spie_manifest_check_inputs(m, o->inbox, report, &din, n_in);
+    }
+    if (o->terr_path) {
+        int t = check_territories(m, o->terr_path);
+        if (t == 2)
+            return -2;
+        diffs += (size_t)t;
+    }
+    if (o->recompute) {
+        long r = recompute_in_temp(o, m);
+        if (r < 0)
+            return r;
+        diffs += (size_t)r;
+    }
+    return (long)diffs;
+}
+
+/* The folder holding DIR (its output folder), where the lock of the batches is. */
+static char *parent_of(const char *dir)
+{
+    char *r = spie_path_resolve(dir);
+    if (!r)
+        return NULL;
+    char *slash = strrchr(r, '/');
+    if (slash && slash != r)
+        *slash = 0;
+    else if (slash)
+        slash[1] = 0;
+    return r;
+}
+
+/* Takes the output folder's lock in shared mode, so that no batch publishes while the
+ * folder is read (it would show differences that are not there); waits for one that is
+ * publishing. The descriptor to close, -1 when there is none; -2 on failure (printed). */
+static int lock_folder(const vopts *o)
+{
+    char *out = parent_of(o->dir);
+    int fd = -1, rc = out ? spie_publish_lock_shared(out, false, &fd) : ENOMEM;
+    if (rc == EWOULDBLOCK) {
+        if (!o->quiet)
+            cli_msg("verify", "%s : un traitement publie dans ce dossier, attente de sa fin", out);
+        rc = spie_publish_lock_shared(out, true, &fd);
+    }
+    if (rc)
+        cli_msg("verify", "%s: verrou du dossier de sortie : %s", out ? out : o->dir, strerror(rc));
+    free(out);
+    return rc ? -2 : fd;
+}
+
+/* The inputs of the command exist, and the manifest reads. An exit status, or -1. */
+static int open_manifest(const vopts *o, json_t **m)
+{
+    struct stat st;
+    errno = 0;
+    if (stat(o->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        cli_msg("verify", "%s: %s", o->dir, errno ? strerror(errno) : "n'est pas un dossier");
+        return 2;
+    }
+    errno = 0;
+    if (o->inbox && (stat(o->inbox, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        cli_msg("verify", "--inbox %s : %s", o->inbox, errno ? strerror(errno) : "n'est pas un dossier");
+        return 2;
+    }
+    spie_error err = {0};
+    if (!(*m = spie_manifest_load(o->dir, &err))) {
+        cli_print_error("verify", &err);
+        return 1;
+    }
+    const char *source = json_string_value(json_object_get(json_object_get(*m, "territoires"), "source"));
+    if (o->recompute && !o->terr_path && source && !strcmp(source, "fichier")) {
+        cli_msg("verify", "le traitement a lu une table de territoires fournie : --territories FICHIER est nécessaire "
+                            "au recalcul");
+        json_decref(*m);
+        *m = NULL;
+        return 2;
+    }
+    return -1;
+}
+
 int spie_cmd_verify(int argc, char **argv)
 {
     vopts o = {0};
     int status = 2;
     if (!parse(argc, argv, &o, &status))
         return status;
-    struct stat st;
-    errno = 0;
-    if (stat(o.dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        cli_error("verify", "%s : %s", o.dir, errno ? strerror(errno) : "n'est pas un dossier");
+    int lock = lock_folder(&o);
+    if (lock == -2)
         return 2;
-    }
-    errno = 0;
-    if (o.inbox && (stat(o.inbox, &st) != 0 || !S_ISDIR(st.st_mode))) {
-        cli_error("verify", "--inbox %s : %s", o.inbox, errno ? strerror(errno) : "n'est pas un dossier");
-        return 2;
-    }
-    spie_error err = {0};
-    json_t *m = spie_manifest_load(o.dir, &err);
-    if (!m) {
-        cli_print_error("verify", &err);
-        return 1;
-    }
-    const char *source = json_string_value(json_object_get(json_object_get(m, "territoires"), "source"));
-    if (o.recompute && !o.terr_path && source && !strcmp(source, "fichier")) {
-        cli_error("verify", "le traitement a lu une table de territoires fournie : --territories FICHIER est nécessaire "
-                            "au recalcul");
-        json_decref(m);
-        return 2;
-    }
-
-    size_t diffs = 0, n_in = 0;
-    diff_ctx dout = {.base = o.dir};
-    diffs += spie_manifest_check_outputs(m, o.dir, report, &dout);
-    size_t n_out = json_array_size(json_object_get(m, "sorties"));
-    if (o.inbox) {
-        diff_ctx din = {.base = o.inbox};
-        diffs += spie_manifest_check_inputs(m, o.inbox, report, &din, &n_in);
-    }
-    if (o.terr_path) {
-        int t = check_territories(m, o.terr_path);
-        if (t == 2) {
-            json_decref(m);
-            return 2;
-        }
-        diffs += (size_t)t;
-    }
-    if (o.recompute) {
-        const char *base = getenv("TMPDIR");
-        char tmpl[4096];
-        snprintf(tmpl, sizeof tmpl, "%s/spie-verify-XXXXXX", base && *base ? base : "/tmp");
-        if (!mkdtemp(tmpl)) {
-            cli_error("verify", "%s : %s", tmpl, strerror(errno));
-            json_decref(m);
-            return 3;
-        }
-        long r = recompute(&o, m, tmpl);
-        int rc = spie_rmtree(tmpl);
-        if (rc)
-            cli_error("verify", "%s : suppression impossible : %s", tmpl, strerror(rc));
-        if (r < 0) {
-            json_decref(m);
-            return (int)-r;
-        }
-        diffs += (size_t)r;
-    }
+    json_t *m = NULL;
+    size_t n_out = 0, n_in = 0;
+    long diffs = 0;
+    if ((status = open_manifest(&o, &m)) < 0)
+        diffs = verify_folder(&o, m, &n_out, &n_in);
     json_decref(m);
+    if (lock >= 0)
+        close(lock);
+    if (status >= 0)
+        return status;
+    if (diffs < 0)
+        return (int)-diffs;
     if (diffs) {
-        fprintf(stderr, "spie verify: %s : %zu différence%s\n", o.dir, diffs, diffs > 1 ? "s" : "");
+        cli_msg("verify", "%s : %ld différence%s", o.dir, diffs, diffs > 1 ? "s" : "");
         return 1;
     }
     if (!o.quiet) {
-        fprintf(stderr, "spie verify: %s : conforme au manifeste (%zu sorties", o.dir, n_out);
+        char ins[64] = "";
         if (o.inbox)
-            fprintf(stderr, ", %zu entrées", n_in);
-        if (o.recompute)
-            fprintf(stderr, ", recalcul identique octet par octet");
-        fputs(")\n", stderr);
+            snprintf(ins, sizeof ins, ", %zu entrées", n_in);
+        cli_msg("verify", "%s : conforme au manifeste (%zu sorties%s%s)", o.dir, n_out, ins,
+                o.recompute ? ", recalcul identique octet par octet" : "");
     }
     return 0;
 }

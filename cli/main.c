@@ -1,34 +1,96 @@
 /* spie: the SPIE batch reporting engine. Dispatches to the sub-commands. */
+#include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <errno.h>
-#include <stdlib.h>
 
 #include "cli.h"
+#include "spie/fields.h"
 #include "spie/version.h"
 
-void cli_error(const char *cmd, const char *fmt, ...)
+/* Appends to out what a terminal and a log may show of the n bytes of s: valid UTF-8
+ * that is not a control character as it is; a control character (a newline that would
+ * forge a log line, an escape sequence) or a byte that is not UTF-8, as \xNN. */
+static size_t escape(const unsigned char *s, size_t n, char *out, size_t cap)
 {
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 5 < cap;) {
+        unsigned c = s[i];
+        size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        bool ok = len > 0 && i + len <= n && spie_utf8_valid((const char *)s + i, len);
+        bool control = len == 1 ? (c < 0x20 || c == 0x7F) : len == 2 && c == 0xC2 && s[i + 1] < 0xA0; /* C1 */
+        if (!ok || control) {
+            out[o++] = '\\';
+            out[o++] = 'x';
+            out[o++] = hex[c >> 4];
+            out[o++] = hex[c & 15];
+            i++;
+            continue;
+        }
+        if (o + len >= cap)
+            break;
+        memcpy(out + o, s + i, len);
+        o += len;
+        i += len;
+    }
+    out[o] = 0;
+    return o;
+}
+
+void cli_msg(const char *cmd, const char *fmt, ...)
+{
+    char raw[4096], line[4 * sizeof raw + 64];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "spie %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    int n = vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    size_t len = n < 0 ? 0 : (size_t)n < sizeof raw ? (size_t)n : sizeof raw - 1;
+    int p = snprintf(line, sizeof line, "spie%s%s: ", *cmd ? " " : "", cmd);
+    size_t o = (size_t)p + escape((const unsigned char *)raw, len, line + p, sizeof line - (size_t)p - 1);
+    line[o++] = '\n';
+    fwrite(line, 1, o, stderr); /* one write: lines of two threads never mix */
 }
 
 void cli_print_error(const char *cmd, const spie_error *e)
 {
     if (e->file[0] && e->line)
-        cli_error(cmd, "%s:%llu: %s", e->file, (unsigned long long)e->line, e->msg);
+        cli_msg(cmd, "%s:%llu: %s", e->file, (unsigned long long)e->line, e->msg);
     else if (e->file[0])
-        cli_error(cmd, "%s: %s", e->file, e->msg);
+        cli_msg(cmd, "%s: %s", e->file, e->msg);
     else
-        cli_error(cmd, "%s", e->msg[0] ? e->msg : spie_rc_str(e->rc));
+        cli_msg(cmd, "%s", e->msg[0] ? e->msg : spie_rc_str(e->rc));
 }
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    if (stop_signal) { /* asked twice: stop now */
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    stop_signal = sig;
+}
+
+void cli_catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+const volatile sig_atomic_t *cli_stop_flag(void) { return &stop_signal; }
+
+int cli_stop_status(void) { return stop_signal ? 128 + (int)stop_signal : 0; }
 
 int cli_default_jobs(void)
 {
@@ -42,7 +104,7 @@ bool cli_parse_jobs(const char *cmd, const char *arg, int *jobs)
     errno = 0;
     long v = strtol(arg, &end, 10);
     if (errno || end == arg || *end || v < 1 || v > 256) {
-        cli_error(cmd, "--jobs %s : un nombre entre 1 et 256 est attendu", arg);
+        cli_msg(cmd, "--jobs %s : un nombre entre 1 et 256 est attendu", arg);
         return false;
     }
     *jobs = (int)v;
@@ -81,15 +143,18 @@ int main(int argc, char **argv)
         printf("spie %s\n", SPIE_VERSION);
         return 0;
     }
-    if (!strcmp(cmd, "run"))
-        return spie_cmd_run(argc - 1, argv + 1);
-    if (!strcmp(cmd, "check"))
-        return spie_cmd_check(argc - 1, argv + 1);
-    if (!strcmp(cmd, "verify"))
-        return spie_cmd_verify(argc - 1, argv + 1);
+    int (*batch)(int, char **) = !strcmp(cmd, "run")      ? spie_cmd_run
+                                 : !strcmp(cmd, "check")  ? spie_cmd_check
+                                 : !strcmp(cmd, "verify") ? spie_cmd_verify
+                                                          : NULL;
+    if (batch) {
+        cli_catch_signals();
+        int st = batch(argc - 1, argv + 1);
+        return cli_stop_status() ? cli_stop_status() : st;
+    }
     if (!strcmp(cmd, "sample"))
         return spie_cmd_sample(argc - 1, argv + 1);
-    fprintf(stderr, "spie: commande inconnue « %s »\n", cmd);
+    cli_msg("", "commande inconnue « %s »", cmd);
     usage(stderr);
     return 2;
 }

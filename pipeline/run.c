@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pipeline_int.h"
 #include "spie/aggregate.h"
@@ -18,6 +19,7 @@
 #include "spie/publish.h"
 #include "spie/quality.h"
 #include "spie/rejects.h"
+#include "spie/util.h"
 #include "spie/workbook.h"
 
 typedef struct run_state {
@@ -42,12 +44,44 @@ typedef struct run_state {
 
 static spie_rc no_memory(run_state *s) { return spie_fail(s->err, SPIE_E_MEMORY, NULL, 0, "mémoire insuffisante"); }
 
+/* SPIE_E_CANCELLED (err filled) when the caller asked to stop, else SPIE_OK. */
+static spie_rc cancelled(run_state *s)
+{
+    if (s->o->cancel && *s->o->cancel)
+        return spie_fail(s->err, SPIE_E_CANCELLED, NULL, 0, "interrompu : rien n'est publié");
+    return SPIE_OK;
+}
+
 /* A file of the staging folder is complete (the test hook counts them). */
 static void file_done(run_state *s)
 {
     s->files_done++;
     if (s->o->hooks && s->o->hooks->file_done)
         s->o->hooks->file_done(s->o->hooks->ctx, s->files_done);
+}
+
+/* --out and --inbox must not hold each other: the next run would list its own outputs and
+ * lock as inbox entries (and reruns would no longer be byte-identical), or publishing
+ * would replace extracts. */
+static spie_rc check_folders(run_state *s)
+{
+    char *in = spie_path_resolve(s->o->inbox), *out = spie_path_resolve(s->o->out);
+    spie_rc rc = SPIE_OK;
+    if (!in)
+        rc = spie_fail_errno(s->err, SPIE_E_INPUT, errno, s->o->inbox, "boîte de dépôt illisible");
+    else if (!out)
+        rc = spie_fail_errno(s->err, SPIE_E_OUTPUT, errno, s->o->out, "dossier de sortie inaccessible");
+    else if (spie_path_is_within(out, in))
+        rc = spie_fail(s->err, SPIE_E_USAGE, s->o->out, 0,
+                       "le dossier de sortie est la boîte de dépôt ou s'y trouve (%s) : choisir un --out hors de --inbox",
+                       s->o->inbox);
+    else if (spie_path_is_within(in, out))
+        rc = spie_fail(s->err, SPIE_E_USAGE, s->o->inbox, 0,
+                       "la boîte de dépôt est dans le dossier de sortie (%s) : choisir un --out qui ne la contient pas",
+                       s->o->out);
+    free(in);
+    free(out);
+    return rc;
 }
 
 /* The territories table and its SHA-256, then the plan: before anything is written. */
@@ -97,12 +131,15 @@ static spie_rc read_territories(run_state *s)
     }
     s->cfg = (spie_batch_cfg){.inbox = o->inbox, .plan = &s->plan, .terr = &s->terr, .params = o->params,
                               .rejects = spie_rejects_file_sink(s->rejects), .jobs = o->jobs, .fold = o->compute,
-                              .log = o->observer.territory_done, .log_ctx = o->observer.ctx, .hashes = s->hashes};
+                              .log = o->observer.territory_done, .log_ctx = o->observer.ctx, .hashes = s->hashes,
+                              .cancel = o->cancel};
     char msg[256];
     spie_batch_status bs = spie_batch_run(&s->cfg, &s->batch, msg, sizeof msg);
     spie_rc rc = SPIE_OK;
     if (bs == SPIE_BATCH_E_WRITE)
         rc = spie_fail(s->err, SPIE_E_OUTPUT, path, 0, "%s", msg);
+    else if (bs == SPIE_BATCH_CANCELLED)
+        rc = cancelled(s);
     else if (bs != SPIE_BATCH_OK)
         rc = spie_fail(s->err, bs == SPIE_BATCH_E_MEMORY ? SPIE_E_MEMORY : SPIE_E_INTERNAL, NULL, 0, "%s", msg);
     else {
@@ -186,8 +223,9 @@ static spie_rc write_figures(run_state *s)
                                .inputs = s->digests, .n_inputs = s->n_digests};
     char msg[512];
     bool child_fails = o->hooks && o->hooks->workbook_writer_fails;
-    if ((e = spie_pipeline_write_workbooks(spie_publish_staging(s->pub), &wbi, o->jobs, child_fails, msg, sizeof msg)))
-        return spie_fail(s->err, SPIE_E_OUTPUT, NULL, 0, "%s", msg);
+    if ((e = spie_pipeline_write_workbooks(spie_publish_staging(s->pub), &wbi, o->jobs, child_fails, o->cancel, msg,
+                                           sizeof msg)))
+        return e == ECANCELED ? cancelled(s) : spie_fail(s->err, SPIE_E_OUTPUT, NULL, 0, "%s", msg);
     return SPIE_OK;
 }
 
@@ -209,20 +247,46 @@ static spie_rc write_manifest(run_state *s)
     return SPIE_OK;
 }
 
+/* What <out>/<P> may hold for this run to replace it (the publication guard): a folder
+ * published by spie (its manifest reads back), and, for spie check, not a publication of
+ * spie run, whose workbooks and indicators a check would throw away. */
+static spie_rc guard_check(void *ctx, const char *final, const struct stat *st, spie_error *err)
+{
+    const run_state *s = ctx;
+    if (!S_ISDIR(st->st_mode))
+        return spie_fail(err, SPIE_E_OUTPUT, final, 0,
+                         "n'est pas un dossier publié par spie : laissé en place, rien n'est écrit");
+    spie_error me = {0};
+    json_t *m = spie_manifest_load(final, &me);
+    if (!m)
+        return spie_fail(err, SPIE_E_OUTPUT, final, 0,
+                         "n'est pas un dossier publié par spie (%s) : laissé en place, rien n'est écrit", me.msg);
+    bool was_run = !strcmp(json_string_value(json_object_get(m, "commande")), "run");
+    json_decref(m);
+    if (!s->o->compute && was_run)
+        return spie_fail(err, SPIE_E_USAGE, final, 0,
+                         "tient la publication de spie run, que spie check remplacerait par le seul rapport de "
+                         "qualité : rien n'est écrit (donner un autre --out à spie check)");
+    return SPIE_OK;
+}
+
 /* Everything after the plan, into the staging folder, then the swap. */
 static spie_rc publish_all(run_state *s)
 {
-    if (!(s->pub = spie_publish_begin(s->o->out, s->period, s->err)))
+    spie_publish_guard guard = {.check = guard_check, .ctx = s};
+    if (!(s->pub = spie_publish_begin(s->o->out, s->period, &guard, s->err)))
         return s->err->rc;
     spie_rc rc = read_territories(s);
     if (!rc) {
         check_hashes(s);
         rc = write_quality(s);
     }
-    if (!rc && s->o->compute)
+    if (!rc && s->o->compute && !(rc = cancelled(s)))
         rc = write_figures(s);
-    if (!rc)
+    if (!rc && !(rc = cancelled(s)))
         rc = write_manifest(s);
+    if (!rc)
+        rc = cancelled(s);
     if (rc) {
         spie_publish_abort(s->pub);
         s->pub = NULL;
@@ -269,7 +333,9 @@ spie_rc spie_run(const spie_run_opts *opts, spie_run_report *report, spie_error 
     if (opts->period < SPIE_PERIOD_MIN || opts->period > SPIE_PERIOD_MAX)
         return spie_fail(err, SPIE_E_USAGE, NULL, 0, "période %s : un mois entre 2020-01 et 2099-12 est attendu",
                          s.period);
-    spie_rc rc = load_inputs(&s);
+    spie_rc rc = check_folders(&s);
+    if (!rc)
+        rc = load_inputs(&s);
     if (!rc)
         rc = publish_all(&s);
     if (!rc && s.batch_done && data_errors_of(&s))

@@ -21,6 +21,11 @@ static void child_writes(int fd, const char *dir, spie_workbook_input *wbi, pid_
 {
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
         _exit(EIO); /* the parent is gone: nothing to write for */
+    /* A stop request (Ctrl-C to the process group, SIGTERM) ends this writer at once: the
+     * parent removes the staging folder. */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
     char cmsg[512] = "";
     wbi->part = 1;
     wbi->parts = 2;
@@ -50,18 +55,28 @@ static size_t read_message(int fd, char *buf, size_t size)
     return got;
 }
 
-int spie_pipeline_write_workbooks(const char *dir, spie_workbook_input *wbi, int jobs, bool child_fails, char *msg,
-                                  size_t msg_size)
+static bool stop_asked(const volatile sig_atomic_t *cancel) { return cancel && *cancel; }
+
+/* Alone: every workbook in this process. */
+static int write_alone(const char *dir, spie_workbook_input *wbi, const volatile sig_atomic_t *cancel, char *msg,
+                       size_t msg_size)
+{
+    int e = spie_workbooks_write(dir, wbi, msg, msg_size);
+    return !e && stop_asked(cancel) ? ECANCELED : e;
+}
+
+int spie_pipeline_write_workbooks(const char *dir, spie_workbook_input *wbi, int jobs, bool child_fails,
+                                  const volatile sig_atomic_t *cancel, char *msg, size_t msg_size)
 {
     int fd[2];
     if (jobs < 2 || pipe(fd) != 0)
-        return spie_workbooks_write(dir, wbi, msg, msg_size);
+        return write_alone(dir, wbi, cancel, msg, msg_size);
     const pid_t parent = getpid();
     const pid_t pid = fork();
     if (pid < 0) {
         close(fd[0]);
         close(fd[1]);
-        return spie_workbooks_write(dir, wbi, msg, msg_size);
+        return write_alone(dir, wbi, cancel, msg, msg_size);
     }
     if (pid == 0) {
         close(fd[0]);
@@ -72,6 +87,8 @@ int spie_pipeline_write_workbooks(const char *dir, spie_workbook_input *wbi, int
     wbi->parts = 2;
     int e = spie_workbooks_write(dir, wbi, msg, msg_size);
     wbi->parts = 0;
+    if (stop_asked(cancel) || e)
+        kill(pid, SIGKILL); /* its share is of no use now */
     char cmsg[512];
     size_t got = read_message(fd[0], cmsg, sizeof cmsg);
     close(fd[0]);
@@ -80,6 +97,8 @@ int spie_pipeline_write_workbooks(const char *dir, spie_workbook_input *wbi, int
     while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
         ;
     int ce = w < 0 ? ECHILD : WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
+    if (stop_asked(cancel))
+        return ECANCELED;
     if (e)
         return e;
     if (ce)

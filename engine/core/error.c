@@ -9,7 +9,7 @@
 const char *spie_rc_str(spie_rc rc)
 {
     static const char *const words[SPIE_RC_COUNT] = {
-        "ok", "mémoire insuffisante", "erreur d'usage", "entrée inutilisable", "écriture impossible", "erreur interne"};
+        "ok", "mémoire insuffisante", "erreur d'usage", "entrée inutilisable", "écriture impossible", "erreur interne", "interrompu"};
     return (unsigned)rc < SPIE_RC_COUNT ? words[rc] : "erreur inconnue";
 }
 

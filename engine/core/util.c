@@ -96,3 +96,45 @@ void spie_dir_list_free(char **v, size_t n)
         free(v[i]);
     free(v);
 }
+
+char *spie_path_resolve(const char *path)
+{
+    char *r = realpath(path, NULL);
+    if (r || errno != ENOENT)
+        return r;
+    /* Not there (yet): resolve the folder above, then append the last component. */
+    char *copy = strdup(path);
+    if (!copy)
+        return NULL;
+    size_t n = strlen(copy);
+    while (n > 1 && copy[n - 1] == '/')
+        copy[--n] = 0;
+    char *slash = strrchr(copy, '/');
+    const char *last = slash ? slash + 1 : copy;
+    char *parent = slash ? (slash == copy ? strdup("/") : strndup(copy, (size_t)(slash - copy))) : strdup(".");
+    char *rp = parent ? spie_path_resolve(parent) : NULL;
+    char *out = NULL;
+    if (rp && (!strcmp(last, ".") || !*last))
+        out = rp, rp = NULL;
+    else if (rp && !strcmp(last, "..")) {
+        char *s2 = strrchr(rp, '/');
+        if (s2 && s2 != rp)
+            *s2 = 0;
+        else if (s2)
+            s2[1] = 0;
+        out = rp, rp = NULL;
+    } else if (rp)
+        out = spie_path_join(strcmp(rp, "/") ? rp : "", last);
+    free(rp);
+    free(parent);
+    free(copy);
+    return out;
+}
+
+bool spie_path_is_within(const char *inner, const char *outer)
+{
+    size_t n = strlen(outer);
+    if (n == 1 && outer[0] == '/')
+        return true;
+    return strncmp(inner, outer, n) == 0 && (inner[n] == 0 || inner[n] == '/');
+}

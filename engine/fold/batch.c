@@ -97,6 +97,10 @@ static void *worker(void *arg)
     }
     for (;;) {
         pthread_mutex_lock(&sh->lock);
+        if (cfg->cancel && *cfg->cancel && sh->status == SPIE_BATCH_OK) {
+            sh->status = SPIE_BATCH_CANCELLED;
+            snprintf(sh->msg, sizeof sh->msg, "interrompu");
+        }
         bool stop = sh->status != SPIE_BATCH_OK || sh->next >= sh->n_groups;
         size_t gi = stop ? 0 : sh->order[sh->next++];
         pthread_mutex_unlock(&sh->lock);

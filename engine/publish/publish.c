@@ -1,3 +1,6 @@
+/* Atomic publication of a period's folder (include/spie/publish.h): the lock of the
+ * output folder, the staging folder, the swap, and the removal of what killed runs left.
+ * It moves and removes folders under <out> only, and never reads their files. */
 #include "spie/publish.h"
 
 #include <dirent.h>
@@ -18,7 +21,6 @@ struct spie_publish {
     char *staging;
     int lock_fd;
 };
-
 
 int spie_rmtree(const char *path)
 {
@@ -95,7 +97,36 @@ static void free_pub(spie_publish *p)
     free(p);
 }
 
-spie_publish *spie_publish_begin(const char *out, const char *name, spie_error *err)
+/* Removes every staging folder a killed run left in out (".<name>.partiel", of any period:
+ * the lock is held, so no other run is writing one), and the folders an interrupted run
+ * was removing (".<name>.partiel.abandon"). 0 or an errno value. */
+static int remove_leftovers(const char *out, char **bad)
+{
+    char **names;
+    size_t n;
+    int rc = spie_dir_list(out, &names, &n);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const char *s = names[i];
+        size_t len = strlen(s);
+        bool staging = s[0] == '.' && ((len > 9 && !strcmp(s + len - 8, ".partiel")) ||
+                                       (len > 17 && !strcmp(s + len - 16, ".partiel.abandon")));
+        if (!staging)
+            continue;
+        char *path = spie_path_join(out, s);
+        rc = path ? spie_rmtree(path) : ENOMEM;
+        if (rc)
+            *bad = path;
+        else
+            free(path);
+    }
+    spie_dir_list_free(names, n);
+    return rc;
+}
+
+spie_publish *spie_publish_begin(const char *out, const char *name, const spie_publish_guard *guard,
+                                 spie_error *err)
 {
     spie_publish *p = calloc(1, sizeof *p);
     char *lock = NULL;
@@ -125,14 +156,20 @@ spie_publish *spie_publish_begin(const char *out, const char *name, spie_error *
         goto out_fail;
     }
     if (flock(p->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-        spie_fail(err, SPIE_E_OUTPUT, out, 0, "un autre traitement écrit déjà dans ce dossier");
+        spie_fail(err, SPIE_E_OUTPUT, out, 0,
+                  "un autre traitement écrit déjà dans ce dossier, ou une vérification le lit (verrou %s)", lock);
         err->errnum = errno;
         goto out_fail;
     }
-    if ((rc = spie_rmtree(p->staging))) {
-        spie_fail_errno(err, SPIE_E_OUTPUT, rc, p->staging, "suppression impossible");
+    char *bad = NULL;
+    if ((rc = remove_leftovers(out, &bad))) {
+        spie_fail_errno(err, SPIE_E_OUTPUT, rc, bad ? bad : out, "suppression impossible");
+        free(bad);
         goto out_fail;
     }
+    struct stat st;
+    if (guard && lstat(p->final, &st) == 0 && guard->check(guard->ctx, p->final, &st, err) != SPIE_OK)
+        goto out_fail;
     if (mkdir(p->staging, 0755) != 0) {
         spie_fail_errno(err, SPIE_E_OUTPUT, errno, p->staging, "%s", "");
         goto out_fail;
@@ -245,6 +282,30 @@ spie_rc spie_publish_commit(spie_publish *p, spie_error *err)
         spie_rmtree(p->staging);
     free_pub(p);
     return SPIE_OK;
+}
+
+const char *spie_publish_final(const spie_publish *p) { return p->final; }
+
+int spie_publish_lock_shared(const char *out, bool wait, int *fd_out)
+{
+    *fd_out = -1;
+    char *lock = spie_path_join(out, ".spie.lock");
+    if (!lock)
+        return ENOMEM;
+    int fd = open(lock, O_RDONLY | O_CLOEXEC);
+    free(lock);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : errno; /* never published by spie here: nothing to wait for */
+    int rc;
+    while ((rc = flock(fd, LOCK_SH | (wait ? 0 : LOCK_NB))) != 0 && errno == EINTR)
+        ;
+    if (rc != 0) {
+        int e = errno;
+        close(fd);
+        return e;
+    }
+    *fd_out = fd;
+    return 0;
 }
 
 void spie_publish_abort(spie_publish *p)

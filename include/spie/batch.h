@@ -9,6 +9,8 @@
 #ifndef SPIE_BATCH_H
 #define SPIE_BATCH_H
 
+#include <signal.h>
+
 #include "spie/acc.h"
 #include "spie/manifest.h"
 #include "spie/reading.h"
@@ -44,6 +46,7 @@ typedef struct spie_batch_cfg {
     bool fold;                /* compute the accumulators (spie run), not only read (spie check) */
     spie_batch_log_fn log;
     void *log_ctx;
+    const volatile sig_atomic_t *cancel; /* optional: non-zero asks the workers to stop */
     spie_input_hash *hashes;  /* optional, one per plan entry: SHA-256 of each selected file,
                                  computed by the worker that read it (spie_manifest_hash_range) */
 } spie_batch_cfg;
@@ -70,7 +73,8 @@ typedef enum spie_batch_status {
     SPIE_BATCH_OK = 0,
     SPIE_BATCH_E_MEMORY,
     SPIE_BATCH_E_WRITE, /* the rejects could not be written */
-    SPIE_BATCH_E_THREAD
+    SPIE_BATCH_E_THREAD,
+    SPIE_BATCH_CANCELLED /* *cfg->cancel was set: the workers stopped between territories */
 } spie_batch_status;
 
 /* Runs the stage. On failure *msg says why (French); the batch is released. */

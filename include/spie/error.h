@@ -22,11 +22,12 @@ typedef enum spie_rc {
     SPIE_E_INPUT,    /* an input (inbox, table, manifest) cannot be used as it is */
     SPIE_E_OUTPUT,   /* an output could not be written (disk full, permissions) */
     SPIE_E_INTERNAL, /* a computation failed in a way that is a bug */
+    SPIE_E_CANCELLED, /* the caller asked to stop (a signal): nothing was published */
     SPIE_RC_COUNT
 } spie_rc;
 
 /* "ok", "mémoire insuffisante", "erreur d'usage", "entrée inutilisable", "écriture
- * impossible", "erreur interne". */
+ * impossible", "erreur interne", "interrompu". */
 const char *spie_rc_str(spie_rc rc);
 
 typedef struct spie_error {

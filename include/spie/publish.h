@@ -9,7 +9,8 @@
  * tmpfs do); elsewhere commit fails (EINVAL) rather than publish non-atomically.
  *
  * One batch at a time per output folder: an exclusive lock on <out>/.spie.lock is held
- * from begin to commit/abort. A staging folder left by a killed run is removed at begin. */
+ * from begin to commit/abort (spie verify takes it shared). The staging folders that
+ * killed runs left in <out>, of any period, are removed at begin. */
 #ifndef SPIE_PUBLISH_H
 #define SPIE_PUBLISH_H
 
@@ -18,10 +19,25 @@
 
 typedef struct spie_publish spie_publish;
 
-/* Creates <out> and its parents if needed, takes the lock, makes a fresh staging folder.
- * name must be a plain file name (no '/', not starting with '.': SPIE_E_USAGE otherwise).
- * NULL with *err filled on failure (SPIE_E_OUTPUT, SPIE_E_MEMORY). */
-spie_publish *spie_publish_begin(const char *out, const char *name, spie_error *err);
+#include <sys/stat.h>
+
+/* What may be replaced: called under the lock when <out>/<name> exists (st from lstat),
+ * before anything is written. Returns SPIE_OK to go on, or fills err and returns the
+ * reason to stop (then nothing is written and <out>/<name> is left as it is). */
+typedef struct spie_publish_guard {
+    spie_rc (*check)(void *ctx, const char *final, const struct stat *st, spie_error *err);
+    void *ctx;
+} spie_publish_guard;
+
+/* Creates <out> and its parents if needed, takes the lock, removes what killed runs left,
+ * asks the guard (may be NULL) about an existing <out>/<name>, makes a fresh staging
+ * folder. name must be a plain file name (no '/', not starting with '.': SPIE_E_USAGE
+ * otherwise). NULL with *err filled on failure (SPIE_E_OUTPUT, SPIE_E_MEMORY, or the
+ * guard's). */
+spie_publish *spie_publish_begin(const char *out, const char *name, const spie_publish_guard *guard,
+                                 spie_error *err);
+/* <out>/<name>, the folder the commit replaces. */
+const char *spie_publish_final(const spie_publish *p);
 /* The staging folder, where the files are to be written. */
 const char *spie_publish_staging(const spie_publish *p);
 /* A path inside the staging folder (malloc'd), or NULL. */
@@ -31,6 +47,12 @@ char *spie_publish_path(const spie_publish *p, const char *file);
 spie_rc spie_publish_commit(spie_publish *p, spie_error *err);
 /* Removes the staging folder; frees p. Accepts NULL. */
 void spie_publish_abort(spie_publish *p);
+
+/* Takes the output folder's lock in shared mode, for a reader (spie verify): no batch can
+ * publish in out while it is held, and a batch that is publishing is waited for (wait) or
+ * reported (EWOULDBLOCK). *fd_out is the descriptor to close to release it, -1 when out
+ * has no lock file (no batch ever published there). 0 or an errno value. */
+int spie_publish_lock_shared(const char *out, bool wait, int *fd_out);
 
 /* Removes a folder tree without following symbolic links. 0 or an errno value. */
 int spie_rmtree(const char *path);

@@ -50,6 +50,10 @@ typedef struct spie_run_opts {
     const spie_params *params;    /* in force: defaults, configuration, --no-secret */
     int jobs;                     /* >= 1 */
     spie_run_observer observer;
+    /* Optional: when it becomes non-zero (a signal handler sets it), the batch stops at
+     * the next territory or stage, removes its staging folder and returns
+     * SPIE_E_CANCELLED; the previous publication is left as it was. */
+    const volatile sig_atomic_t *cancel;
     const spie_run_hooks *hooks;  /* NULL in production */
 } spie_run_opts;
 
@@ -73,7 +77,8 @@ spie_entry_problems spie_entry_problems_of(const spie_plan_entry *e, const spie_
 /* Runs the batch. SPIE_OK when the folder is published (report->data_errors says whether
  * the data had errors); otherwise nothing new is published, the previous folder is intact
  * and err says why: SPIE_E_USAGE or SPIE_E_INPUT before anything was written (the
- * territories table, the inbox), SPIE_E_OUTPUT, SPIE_E_MEMORY or SPIE_E_INTERNAL after. */
+ * territories table, the inbox), SPIE_E_OUTPUT, SPIE_E_MEMORY or SPIE_E_INTERNAL after,
+ * SPIE_E_CANCELLED when opts->cancel was set. */
 spie_rc spie_run(const spie_run_opts *opts, spie_run_report *report, spie_error *err);
 
 #endif

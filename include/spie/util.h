@@ -19,4 +19,11 @@ char *spie_path_join(const char *a, const char *b);
 int spie_dir_list(const char *dir, char ***names, size_t *count);
 void spie_dir_list_free(char **names, size_t count);
 
+/* The absolute path of path with every symbolic link, "." and ".." resolved, also when
+ * its last components do not exist yet (the folder above is resolved, then the rest
+ * appended). malloc'd; NULL with errno set when even the existing part cannot be. */
+char *spie_path_resolve(const char *path);
+/* Whether the resolved path inner is outer or inside it. */
+bool spie_path_is_within(const char *inner, const char *outer);
+
 #endif

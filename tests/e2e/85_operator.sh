@@ -36,4 +36,96 @@ is "--territories FIFO with no writer: refused at once (exit 2), no wait" "$?" 2
 ok_if "the message names the FIFO and says why" grep -q "fifo.csv: n'est pas un fichier ordinaire" "$TAP_TMP/err"
 ok_if "nothing written" test ! -e "$TAP_TMP/ff"
 
+# --- spie check never throws away a run's outputs ---
+P=2023-06
+OUT=$TAP_TMP/pub
+"$SPIE" run --period $P --inbox "$INBOX" --territories "$TERR" --out "$OUT" --quiet 2>/dev/null
+snap() { (cd "$1" && find . -type f -printf '%P\n' | LC_ALL=C sort | xargs sha256sum) 2>/dev/null; }
+BEFORE=$(snap "$OUT/$P")
+"$SPIE" check --period $P --inbox "$INBOX" --territories "$TERR" --out "$OUT" --quiet 2>"$TAP_TMP/err"
+is "spie check on a folder published by spie run: refused (exit 2)" "$?" 2
+ok_if "the message names the folder" grep -q "$OUT/$P: tient la publication de spie run" "$TAP_TMP/err"
+is "the run's workbooks and indicators are all still there" "$(snap "$OUT/$P")" "$BEFORE"
+ok_if "no staging folder left" test -z "$(find "$OUT" -maxdepth 1 -name '.*partiel*')"
+# A check's own folder is replaced by a check or a run, as before.
+"$SPIE" check --period $P --inbox "$INBOX" --territories "$TERR" --out "$TAP_TMP/chk2" --quiet 2>/dev/null
+"$SPIE" check --period $P --inbox "$INBOX" --territories "$TERR" --out "$TAP_TMP/chk2" --quiet 2>/dev/null
+is "spie check over a check's folder: done (exit 1, the demo's late territory)" "$?" 1
+"$SPIE" run --period $P --inbox "$INBOX" --territories "$TERR" --out "$TAP_TMP/chk2" --quiet 2>/dev/null
+is "spie run over a check's folder: done" "$?" 1
+ok_if "and its workbooks are there" test -s "$TAP_TMP/chk2/$P/SPIE_${P}_national.xlsx"
+
+# --- anything at OUT/<P> that spie did not publish is left alone (exit 3) ---
+for kind in file fifo folder link; do
+    O=$TAP_TMP/alien-$kind
+    mkdir -p "$O"
+    case $kind in
+    file) echo "notes de l'opérateur" >"$O/$P" ;;
+    fifo) mkfifo "$O/$P" ;;
+    folder) mkdir "$O/$P" && echo x >"$O/$P/mes-notes.txt" ;;
+    link) ln -s /etc "$O/$P" ;;
+    esac
+    timeout 60 "$SPIE" run --period $P --inbox "$INBOX" --territories "$TERR" --out "$O" --quiet 2>"$TAP_TMP/err"
+    is "a $kind at OUT/$P: exit 3" "$?" 3
+    ok_if "a $kind at OUT/$P: the message names it" grep -q "$O/$P: n'est pas un dossier publié par spie" "$TAP_TMP/err"
+    case $kind in
+    file) is "the operator's file is intact" "$(cat "$O/$P")" "notes de l'opérateur" ;;
+    fifo) ok_if "the FIFO is still a FIFO" test -p "$O/$P" ;;
+    folder) is "the operator's folder is intact" "$(ls "$O/$P")" "mes-notes.txt" ;;
+    link) ok_if "the link is still a link" test -L "$O/$P" ;;
+    esac
+done
+
+# --- --out and --inbox must not hold each other ---
+IN2=$TAP_TMP/box
+mkdir -p "$IN2" && cp "$INBOX"/* "$IN2"/
+for case in "$IN2|inside" "$IN2/sorties|inside" "$IN2/../box/sorties|inside"; do
+    o=${case%|*}
+    "$SPIE" run --period $P --inbox "$IN2" --territories "$TERR" --out "$o" --quiet 2>"$TAP_TMP/err"
+    is "--out $o (the inbox or inside it): usage error (exit 2)" "$?" 2
+    ok_if "the message says why" grep -q "dans la boîte de dépôt\|est la boîte de dépôt" "$TAP_TMP/err"
+done
+ok_if "nothing was written into the inbox" test -z "$(find "$IN2" -name 'sorties' -o -name '.spie.lock' -o -name "$P")"
+"$SPIE" run --period $P --inbox "$IN2" --territories "$TERR" --out "$TAP_TMP" --quiet 2>"$TAP_TMP/err"
+is "--inbox inside --out: usage error (exit 2)" "$?" 2
+
+# --- file names reach the log escaped: one message, one line ---
+IN3=$TAP_TMP/box3
+mkdir -p "$IN3" && cp "$INBOX"/* "$IN3"/
+touch "$IN3/$(printf 'x\nspie run: FAKE LOG LINE\033[31m.csv')"
+touch "$IN3/$(printf 'caf\xe9.csv')"
+"$SPIE" run --period $P --inbox "$IN3" --territories "$TERR" --out "$TAP_TMP/out3" 2>"$TAP_TMP/err"
+is "a name with a newline: no forged log line" "$(grep -c '^spie run: FAKE' "$TAP_TMP/err")" 0
+ok_if "the newline and the escape sequence are shown as \\x0A and \\x1B" grep -q 'x\\x0Aspie run: FAKE LOG LINE\\x1B\[31m.csv' "$TAP_TMP/err"
+ok_if "a name that is not UTF-8 is shown with \\xE9" grep -q 'caf\\xE9.csv' "$TAP_TMP/err"
+is "no raw escape byte reaches standard error" "$(tr -d -c '\033' <"$TAP_TMP/err" | wc -c)" 0
+
+# --- spie verify waits for a batch that is publishing (the folder's lock, shared) ---
+"$SPIE" run --period $P --inbox "$INBOX" --territories "$TERR" --out "$TAP_TMP/ver" --quiet 2>/dev/null
+( flock -x 9; sleep 2 ) 9>"$TAP_TMP/ver/.spie.lock" &
+holder=$!
+sleep 0.3
+t0=$(date +%s%N)
+"$SPIE" verify "$TAP_TMP/ver/$P" 2>"$TAP_TMP/err"
+st=$?
+t1=$(date +%s%N)
+wait $holder
+is "spie verify while a batch holds the folder: conforme (exit 0)" "$st" 0
+ok_if "it said it waits for the batch" grep -q "attente de sa fin" "$TAP_TMP/err"
+ok_if "and it did wait (>= 1 s)" test $(( (t1 - t0) / 1000000 )) -ge 1000
+( flock -s 9; sleep 2 ) 9>"$TAP_TMP/ver/.spie.lock" &
+holder=$!
+sleep 0.3
+"$SPIE" run --period $P --inbox "$INBOX" --territories "$TERR" --out "$TAP_TMP/ver" --quiet 2>"$TAP_TMP/err"
+is "a batch while spie verify reads the folder: refused at once (exit 3)" "$?" 3
+ok_if "the message says a verification may be reading it" grep -q "une vérification le lit" "$TAP_TMP/err"
+wait $holder
+
+# --- a tampered manifest period reaches no far calendar through verify --recompute ---
+cp -r "$TAP_TMP/ver/$P" "$TAP_TMP/tamper"
+sed -i 's/"periode": "2023-06"/"periode": "9999-12"/' "$TAP_TMP/tamper/manifest.json"
+"$SPIE" verify "$TAP_TMP/tamper" --inbox "$INBOX" --recompute --territories "$TERR" 2>"$TAP_TMP/err"
+is "verify --recompute of a manifest whose period is 9999-12: usage error (exit 2)" "$?" 2
+ok_if "the message names the accepted range" grep -q "2020-01 et 2099-12" "$TAP_TMP/err"
+
 done_testing
