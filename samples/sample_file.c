@@ -2,11 +2,13 @@
  * one and renamed only when complete, so an interrupted run never leaves a partial extract
  * under a real name. gzip output is deterministic: zlib's deflate with windowBits 31, a gzip
  * header with mtime 0 and OS byte 3 (set explicitly, not zlib's build-time default), a
- * fixed level. Every write, deflate, fflush and fclose result is checked. */
-#include "spie/sample.h"
+ * fixed level. Every write, deflate, fflush and fclose result is checked.
+ *
+ * May not: look at what it writes (bytes in, bytes out), or leave a file under its final
+ * name before it is complete. */
+#include "sample_int.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,19 +31,6 @@ struct spie_sample_file {
     size_t len, cap;
 };
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void seterr(spie_sample_error *err, const char *fmt, ...)
-{
-    if (!err)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    va_end(ap);
-}
-
 static char *join(const char *dir, const char *prefix, const char *name, const char *suffix)
 {
     size_t n = strlen(dir) + strlen(prefix) + strlen(name) + strlen(suffix) + 2;
@@ -54,7 +43,7 @@ static char *join(const char *dir, const char *prefix, const char *name, const c
 static bool put_out(spie_sample_file *f, const void *p, size_t n, spie_sample_error *err)
 {
     if (n && fwrite(p, 1, n, f->fp) != n) {
-        seterr(err, "écriture impossible de %s : %s", f->tmp_path, strerror(errno));
+        spie_smp_seterr(err, "écriture impossible de %s : %s", f->tmp_path, strerror(errno));
         return false;
     }
     return true;
@@ -72,7 +61,7 @@ static bool emit(spie_sample_file *f, const char *p, size_t n, int mode, spie_sa
         f->zs.avail_out = ZOUT_BYTES;
         int rc = deflate(&f->zs, mode);
         if (rc == Z_STREAM_ERROR) {
-            seterr(err, "compression impossible de %s", f->tmp_path);
+            spie_smp_seterr(err, "compression impossible de %s", f->tmp_path);
             return false;
         }
         if (!put_out(f, f->zout, ZOUT_BYTES - f->zs.avail_out, err))
@@ -93,7 +82,7 @@ static bool start_member(spie_sample_file *f, spie_sample_error *err)
     f->hdr.os = 3;
     f->hdr.time = 0;
     if (deflateSetHeader(&f->zs, &f->hdr) != Z_OK) {
-        seterr(err, "compression impossible de %s", f->tmp_path);
+        spie_smp_seterr(err, "compression impossible de %s", f->tmp_path);
         return false;
     }
     return true;
@@ -104,7 +93,7 @@ spie_sample_file *spie_sample_file_open(const char *dir, const char *name, bool 
 {
     spie_sample_file *f = calloc(1, sizeof *f);
     if (!f) {
-        seterr(err, "mémoire insuffisante");
+        spie_smp_seterr(err, "mémoire insuffisante");
         return NULL;
     }
     f->gzip = gzip;
@@ -114,12 +103,12 @@ spie_sample_file *spie_sample_file_open(const char *dir, const char *name, bool 
     f->buf = malloc(f->cap);
     f->zout = gzip ? malloc(ZOUT_BYTES) : NULL;
     if (!f->final_path || !f->tmp_path || !f->buf || (gzip && !f->zout)) {
-        seterr(err, "mémoire insuffisante");
+        spie_smp_seterr(err, "mémoire insuffisante");
         goto out_free;
     }
     if (gzip) {
         if (deflateInit2(&f->zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-            seterr(err, "compression impossible de %s", name);
+            spie_smp_seterr(err, "compression impossible de %s", name);
             goto out_free;
         }
         f->zs_ready = true;
@@ -128,7 +117,7 @@ spie_sample_file *spie_sample_file_open(const char *dir, const char *name, bool 
     }
     f->fp = fopen(f->tmp_path, "wb");
     if (!f->fp) {
-        seterr(err, "création impossible de %s : %s", f->tmp_path, strerror(errno));
+        spie_smp_seterr(err, "création impossible de %s : %s", f->tmp_path, strerror(errno));
         goto out_free;
     }
     return f;
@@ -153,7 +142,7 @@ bool spie_sample_file_write(spie_sample_file *f, const void *data, size_t n, spi
         if (n > f->cap) {
             char *nb = realloc(f->buf, n);
             if (!nb) {
-                seterr(err, "mémoire insuffisante");
+                spie_smp_seterr(err, "mémoire insuffisante");
                 return false;
             }
             f->buf = nb;
@@ -168,7 +157,7 @@ bool spie_sample_file_write(spie_sample_file *f, const void *data, size_t n, spi
 bool spie_sample_file_new_member(spie_sample_file *f, size_t keep_tail, spie_sample_error *err)
 {
     if (!f->gzip || keep_tail > f->len) {
-        seterr(err, "coupure de membre gzip impossible dans %s", f->tmp_path);
+        spie_smp_seterr(err, "coupure de membre gzip impossible dans %s", f->tmp_path);
         return false;
     }
     size_t head = f->len - keep_tail;
@@ -177,7 +166,7 @@ bool spie_sample_file_new_member(spie_sample_file *f, size_t keep_tail, spie_sam
     memmove(f->buf, f->buf + head, keep_tail);
     f->len = keep_tail;
     if (deflateReset(&f->zs) != Z_OK) {
-        seterr(err, "compression impossible de %s", f->tmp_path);
+        spie_smp_seterr(err, "compression impossible de %s", f->tmp_path);
         return false;
     }
     return start_member(f, err);
@@ -199,21 +188,21 @@ bool spie_sample_file_close(spie_sample_file *f, uint64_t *size, spie_sample_err
     bool ok = emit(f, f->buf, f->len, f->gzip ? Z_FINISH : Z_NO_FLUSH, err);
     f->len = 0;
     if (ok && fflush(f->fp) != 0) {
-        seterr(err, "écriture impossible de %s : %s", f->tmp_path, strerror(errno));
+        spie_smp_seterr(err, "écriture impossible de %s : %s", f->tmp_path, strerror(errno));
         ok = false;
     }
     long end = ok ? ftell(f->fp) : -1;
     if (ok && end < 0) {
-        seterr(err, "écriture impossible de %s : %s", f->tmp_path, strerror(errno));
+        spie_smp_seterr(err, "écriture impossible de %s : %s", f->tmp_path, strerror(errno));
         ok = false;
     }
     if (fclose(f->fp) != 0 && ok) {
-        seterr(err, "écriture impossible de %s : %s", f->tmp_path, strerror(errno));
+        spie_smp_seterr(err, "écriture impossible de %s : %s", f->tmp_path, strerror(errno));
         ok = false;
     }
     f->fp = NULL;
     if (ok && rename(f->tmp_path, f->final_path) != 0) {
-        seterr(err, "renommage impossible vers %s : %s", f->final_path, strerror(errno));
+        spie_smp_seterr(err, "renommage impossible vers %s : %s", f->final_path, strerror(errno));
         ok = false;
     }
     if (!ok)

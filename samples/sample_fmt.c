@@ -1,6 +1,8 @@
 /* Locale-free formatting of amounts for the synthetic extracts: the plain form the
  * territories' information systems write ("1234.56") and the French spreadsheet forms
- * ("1 234,56" with a space or U+00A0 between thousands). */
+ * ("1 234,56" with a space or U+00A0 between thousands).
+ *
+ * May not: use the locale (the same cents give the same bytes everywhere) or allocate. */
 #include "spie/sample.h"
 
 #include <string.h>

@@ -6,7 +6,9 @@
  * across territories in proportion to population x months of activity (largest remainder,
  * so the total is exact), then across each territory's months in proportion to a monthly
  * activity curve (a six-month ramp-up after the territory's start, a seasonal dip in
- * August and December, slow growth over the years). */
+ * August and December, slow growth over the years).
+ *
+ * May not: draw a random number or write a file (it reads the territories table only). */
 #include "spie/sample.h"
 
 #include <math.h>

@@ -1,7 +1,10 @@
 /* Size weights of the départements for the synthetic samples: approximate populations,
  * INSEE 2020 legal populations in thousands, rounded. Illustrative only: the sample uses
  * them to make entries grow with a territory's size, nothing else. "69" is the whole
- * Rhône (Métropole de Lyon included). Sorted by code (byte order). */
+ * Rhône (Métropole de Lyon included). Sorted by code (byte order).
+ *
+ * May not: serve as reference data: the engine never reads it, and no published figure
+ * depends on it. */
 #include "spie/sample.h"
 
 #include <string.h>

@@ -20,11 +20,9 @@ cp "$DATA"/inbox/*.csv "$INBOX"/
 gzip -n "$INBOX"/spie_11_*.csv
 
 # The statistical secret (indicators.md §7) would mask the unit costs over fewer than 5
-# entrants: when the binary knows --no-secret, the figures are checked without it.
-NOSECRET=()
-if "$SPIE" run --help 2>/dev/null | grep -q -- '--no-secret'; then
-    NOSECRET=(--no-secret)
-fi
+# entrants: the figures are checked without it (--no-secret).
+help_lists run --no-secret
+NOSECRET=(--no-secret)
 
 run() { # period inbox out
     "$SPIE" run --period "$1" --inbox "$2" --out "$3" --territories "$TERR" --quiet \
@@ -280,35 +278,32 @@ nd "$F4" national FR projection_mois_epuisement 12
 # over 2021-04 .. 2021-08 (x = 1..5) gives c0 = 1 345 300.05, c1 = 2 873 700, yhat =
 # 21 461 200.05, t = qt(0.95, 3) = 2.353363434801824 (R), interval [20 889 108.9998,
 # 22 033 291.1002]; V is reached at x = 6.49: month 7 = 2021-10.
-if "$SPIE" run --help 2>/dev/null | grep -q -- '--config'; then
-    CFG=$TAP_TMP/budget.ini
-    printf '[enveloppe]\nmontant = 20 000 000,00\ndebut = 2021-03\nfin = 2021-10\n\n[projection]\nmois = 5\n\n[intervalles]\nniveau = 0.90\n' >"$CFG"
-    OUT5=$TAP_TMP/res5
-    "$SPIE" run --period "$P" --inbox "$INBOX" --out "$OUT5" --territories "$TERR" --quiet --config "$CFG" \
-        ${NOSECRET[@]+"${NOSECRET[@]}"} 2>"$TAP_TMP/stderr"
-    is "spie run --config exits 0" "$?" 0
-    F5=$TAP_TMP/flat5
-    flat "$OUT5/$P/indicateurs_$P.csv" "$F5"
-    money "$F5" national FR enveloppe 20000000.00
-    is "the series start at the configured window's start" \
-        "$(get "$F5" 'departement|31|ensemble||paye_etat_mois_2021-02') $(get "$F5" 'national|FR|ensemble||paye_enveloppe_mois_2021-02')" \
-        "MISSING MISSING"
-    money "$F5" departement 31 paye_etat_cumul_2021-03 3199750.75   # 2020, January and February included
-    money "$F5" national FR paye_enveloppe_cumul_2021-03 2000000.00  # January and February out
-    money "$F5" national FR paye_enveloppe_cumul_2021-08 15834000.05
-    money "$F5" national FR reste_enveloppe 4165999.95
-    is "part_enveloppe_allouee = 38 000 000 / 20 000 000" "$(get "$F5" 'national|FR|ensemble||part_enveloppe_allouee')" "1.9||||ok"
-    is "part_enveloppe_engagee = 2 501 234.56 / 20 000 000" "$(get "$F5" 'national|FR|ensemble||part_enveloppe_engagee')" \
-        "$(python3 -c 'print(repr(250123456 / 2000000000))')||||ok"
-    is "projection over the last 5 months at 90 %" "$(get "$F5" 'national|FR|ensemble||projection_paye_fin')" \
-        "21461200.05|20889109.00|22033291.10|5|ok"
-    r=$(get "$F5" 'national|FR|ensemble||projection_part_enveloppe')
-    is "projection_part_enveloppe = 21 461 200.05 / 20 000 000" \
-        "$(python3 -c "g = '${r%%|*}'; print('ok' if g and abs(float(g) - 1.0730600025) < 1e-12 else g)")|${r#*|}" "ok|||5|ok"
-    is "projection_mois_epuisement = 2021-10 (the window's last month)" \
-        "$(get "$F5" 'national|FR|ensemble||projection_mois_epuisement')" "2021-10|||5|ok"
-else
-    tap_result 0 "# SKIP spie run has no --config"
-fi
+help_lists run --config
+CFG=$TAP_TMP/budget.ini
+printf '[enveloppe]\nmontant = 20 000 000,00\ndebut = 2021-03\nfin = 2021-10\n\n[projection]\nmois = 5\n\n[intervalles]\nniveau = 0.90\n' >"$CFG"
+OUT5=$TAP_TMP/res5
+"$SPIE" run --period "$P" --inbox "$INBOX" --out "$OUT5" --territories "$TERR" --quiet --config "$CFG" \
+    ${NOSECRET[@]+"${NOSECRET[@]}"} 2>"$TAP_TMP/stderr"
+is "spie run --config exits 0" "$?" 0
+F5=$TAP_TMP/flat5
+flat "$OUT5/$P/indicateurs_$P.csv" "$F5"
+money "$F5" national FR enveloppe 20000000.00
+is "the series start at the configured window's start" \
+    "$(get "$F5" 'departement|31|ensemble||paye_etat_mois_2021-02') $(get "$F5" 'national|FR|ensemble||paye_enveloppe_mois_2021-02')" \
+    "MISSING MISSING"
+money "$F5" departement 31 paye_etat_cumul_2021-03 3199750.75   # 2020, January and February included
+money "$F5" national FR paye_enveloppe_cumul_2021-03 2000000.00  # January and February out
+money "$F5" national FR paye_enveloppe_cumul_2021-08 15834000.05
+money "$F5" national FR reste_enveloppe 4165999.95
+is "part_enveloppe_allouee = 38 000 000 / 20 000 000" "$(get "$F5" 'national|FR|ensemble||part_enveloppe_allouee')" "1.9||||ok"
+is "part_enveloppe_engagee = 2 501 234.56 / 20 000 000" "$(get "$F5" 'national|FR|ensemble||part_enveloppe_engagee')" \
+    "$(python3 -c 'print(repr(250123456 / 2000000000))')||||ok"
+is "projection over the last 5 months at 90 %" "$(get "$F5" 'national|FR|ensemble||projection_paye_fin')" \
+    "21461200.05|20889109.00|22033291.10|5|ok"
+r=$(get "$F5" 'national|FR|ensemble||projection_part_enveloppe')
+is "projection_part_enveloppe = 21 461 200.05 / 20 000 000" \
+    "$(python3 -c "g = '${r%%|*}'; print('ok' if g and abs(float(g) - 1.0730600025) < 1e-12 else g)")|${r#*|}" "ok|||5|ok"
+is "projection_mois_epuisement = 2021-10 (the window's last month)" \
+    "$(get "$F5" 'national|FR|ensemble||projection_mois_epuisement')" "2021-10|||5|ok"
 
 done_testing

@@ -1,6 +1,7 @@
 # A tiny TAP producer for the end-to-end tests (sourced by tests/e2e/*.sh).
 #   ok_if "description" command...     runs the command; ok when it exits 0
 #   is "description" got expected      string equality
+#   help_lists COMMAND OPTION          ok when `spie COMMAND --help` names OPTION
 #   done_testing                       prints the plan, exits 1 if anything failed
 # $SPIE is the binary under test (set by make); $TESTBUILD the build folder.
 set -u
@@ -39,6 +40,15 @@ is() {
         tap_result 1 "$1"
         printf '#   got:      %s\n#   expected: %s\n' "$2" "$3" | head -n 40
     fi
+}
+
+# An option a test relies on is checked here, as a test of its own: when it disappears from
+# --help the test fails, it does not quietly check less.
+help_has() { # command option
+    "$SPIE" "$1" --help 2>&1 | grep -qw -- "$2"
+}
+help_lists() { # command option
+    ok_if "spie $1 --help lists $2" help_has "$1" "$2"
 }
 
 done_testing() {
