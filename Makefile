@@ -25,7 +25,7 @@ LDFLAGS := $(SAN)
 
 DEBIAN_PACKAGES := build-essential clang libcsv-dev libgsl-dev libxlsxwriter-dev libisal-dev zlib1g-dev \
                    libcmocka-dev libjansson-dev libinih-dev libssl-dev pkg-config \
-                   python3 python3-openpyxl perl
+                   python3 python3-openpyxl perl mandoc groff-base
 
 # Library code: engine/ (minus the command line in engine/cli/), reports/, samples/.
 LIB_SRC  := $(wildcard engine/*.c) $(wildcard reports/*.c) $(wildcard samples/*.c)
