@@ -218,6 +218,24 @@ uninstall:
 	  [ ! -d $(DESTDIR)$$d ] || rmdir --ignore-fail-on-non-empty $(DESTDIR)$$d; \
 	done
 
+# The Debian package (debian/): dpkg-buildpackage -us -uc -b in a copy of the source tree
+# under $(DEB_DIR), so that neither this tree's build folders nor its parent folder are
+# touched; the .deb, .changes and .buildinfo land in $(DEB_DIR), the build's output in
+# $(DEB_DIR)/build.log (printed if the build fails). The build tools are installed as make
+# deps installs the libraries. DEB_BUILD_OPTIONS is passed on (nocheck skips the demo check
+# of debian/rules).
+DEB_DIR   ?= build/deb
+DEB_TOOLS := debhelper dpkg-dev fakeroot
+DEB_SRC    = $(DEB_DIR)/spie-$(SPIE_VERSION)
+deb:
+	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(DEBIAN_PACKAGES) $(DEB_TOOLS)"
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
+	tar -cf - --exclude=./.git --exclude=./build --exclude='./build-*' --exclude=./out --exclude=./bench/cache . | \
+	  tar -xf - -C $(DEB_SRC)
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b -jauto >../build.log 2>&1 || { cat ../build.log; exit 1; }
+	rm -rf $(DEB_SRC)
+	@echo "deb: $$(ls $(DEB_DIR)/spie_*.deb) (output of the build in $(DEB_DIR)/build.log)"
+
 clean:
 	rm -rf build build-asan build-fuzz build-clang
 
