@@ -104,7 +104,8 @@ WRAP=$D/usr/lib/spie/spie-mensuel
 SPIE_BIN=$BIN SPIE_INBOX=inbox SPIE_OUT=mensuel SPIE_TERRITORIES=$SHARE/demo/territoires.csv SPIE_CONFIG= \
     SPIE_JOBS=2 SPIE_OPTIONS="--quiet" "$WRAP" 2023-06 2>err
 is "spie-mensuel 2023-06: exit 1, as spie run" "$?" 1
-ok_if "spie-mensuel logs the period and the command" grep -q '^spie-mensuel: période 2023-06 : .* --quiet' err
+ok_if "spie-mensuel logs the period and the command" grep -q '^spie-mensuel: période 2023-06 : .* --quiet$' err
+ok_if "spie-mensuel logs the outcome" grep -q '^spie-mensuel: période 2023-06 : code de sortie 1 (fait, avec des erreurs' err
 ok_if "spie-mensuel 2023-06: the same bytes as spie run" diff -r mensuel/2023-06 sorties/2023-06
 y=$(date +%Y)
 m=$((10#$(date +%m) - 1))
