@@ -101,7 +101,7 @@ is "without --territories: the built-in table, the installed copy's SHA-256" "$s
 
 # ---------------------------------------------------------------- the monthly wrapper
 WRAP=$D/usr/lib/spie/spie-mensuel
-SPIE_BIN=$BIN SPIE_INBOX=inbox SPIE_OUT=mensuel SPIE_TERRITORIES=$SHARE/demo/territoires.csv SPIE_CONFIG= \
+SPIE_BIN=$BIN SPIE_INBOX=inbox SPIE_OUT=mensuel SPIE_TERRITORIES=$SHARE/demo/territoires.csv SPIE_CONFIG='' \
     SPIE_JOBS=2 SPIE_OPTIONS="--quiet" "$WRAP" 2023-06 2>err
 is "spie-mensuel 2023-06: exit 1, as spie run" "$?" 1
 ok_if "spie-mensuel logs the period and the command" grep -q '^spie-mensuel: période 2023-06 : .* --quiet$' err
