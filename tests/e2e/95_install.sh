@@ -66,6 +66,8 @@ ok_if "spie.1 carries the version" grep -q "\"spie $("$SPIE" --version | cut -d'
 ok_if "the unit starts the installed wrapper" \
     grep -q '^ExecStart=/usr/lib/spie/spie-mensuel$' "$D/usr/lib/systemd/system/spie-mensuel.service"
 ok_if "the wrapper runs the installed binary" grep -q 'SPIE_BIN:-/usr/bin/spie}' "$D/usr/lib/spie/spie-mensuel"
+is "the Debian package's version (debian/changelog) is the binary's" \
+    "$(sed -n '1s/^spie (\([^)]*\)).*/\1/p' "$SRCDIR/debian/changelog")" "$("$SPIE" --version | cut -d' ' -f2)"
 
 # ------------------------------------------- the installed binary, away from the sources
 BIN=$D/usr/bin/spie
