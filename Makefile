@@ -5,9 +5,11 @@
 #   make test       unit tests (cmocka, TAP) + end-to-end tests, summarised by prove
 #   make asan       the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make deps       install the Debian -dev packages (as root) or print the apt-get line
+#   make install    install under PREFIX (default /usr/local), DESTDIR honoured; make uninstall
+#   make deb        the Debian package, in build/deb/ (debian/, docs/exploitation.md)
 #   make clean
 #
-# Variables: CC (gcc or clang), WERROR=1 (CI), BUILD (build folder).
+# Variables: CC (gcc or clang), WERROR=1 (CI), BUILD (build folder), PREFIX, DESTDIR.
 
 CC      ?= cc
 BUILD   ?= build
@@ -21,11 +23,11 @@ SAN     ?=
 CFLAGS  := -std=c11 $(OPT) $(WARN) $(SAN) $(EXTRA_CFLAGS)
 CPPFLAGS:= -D_GNU_SOURCE -Iinclude -MMD -MP
 LDLIBS  := -lcsv -lgsl -lgslcblas -lxlsxwriter -lisal -lz -ljansson -linih -lcrypto -lpthread -lm
-LDFLAGS := $(SAN)
+LDFLAGS := $(SAN) $(EXTRA_LDFLAGS)
 
 DEBIAN_PACKAGES := build-essential clang libcsv-dev libgsl-dev libxlsxwriter-dev libisal-dev zlib1g-dev \
                    libcmocka-dev libjansson-dev libinih-dev libssl-dev pkg-config \
-                   python3 python3-openpyxl perl
+                   python3 python3-openpyxl perl mandoc groff-base
 
 # Library code: engine/ (every stage), reports/ (renderers), pipeline/ (the batch as a
 # library call), samples/ (the generator). The command line, cli/, is the only code that
@@ -41,7 +43,7 @@ E2E      := $(sort $(wildcard tests/e2e/*.sh))
 # The house rules (README, "Layout and dependency rules"), checked on the objects.
 LAYERS   := tests/layers/check_layers.sh
 
-.PHONY: all run test asan deps clean unit e2e bench check-office fuzz
+.PHONY: all run test asan deps clean unit e2e bench check-office fuzz install uninstall deb
 .SECONDARY:
 all: $(BUILD)/spie
 
@@ -170,6 +172,86 @@ check-office: $(BUILD)/spie
 	done; \
 	echo "check-office: $$n workbooks, $$([ $$fail = 0 ] && echo 'all converted' || echo 'FAILURES')"; \
 	[ $$n -gt 0 ] && [ $$fail = 0 ]
+
+# Installation (GNU and FHS conventions; README "Installing on a server"). Nothing is
+# written outside $(DESTDIR). The binary does not read these files: the default
+# territories table it uses is compiled in; the installed copy is for operators to read
+# and copy, and spie --help names the folder it finds beside the binary. Paths in the man
+# pages, the wrapper, the units and the example of /etc/default/spie are filled in here.
+PREFIX         ?= /usr/local
+BINDIR         ?= $(PREFIX)/bin
+DATAROOTDIR    ?= $(PREFIX)/share
+DATADIR        ?= $(DATAROOTDIR)/spie
+MANDIR         ?= $(DATAROOTDIR)/man
+DOCDIR         ?= $(DATAROOTDIR)/doc/spie
+LIBEXECDIR     ?= $(PREFIX)/lib/spie
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR    ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR    ?= $(PREFIX)/lib/tmpfiles.d
+INSTALL        ?= install
+MANPAGES  := $(sort $(wildcard man/*.1))
+DEMO      := $(sort $(wildcard samples/demo/inbox/*))
+DEMO_SIDE := samples/demo/territoires.csv samples/demo/defauts.csv samples/demo/fichiers.csv
+DOCS      := $(sort $(wildcard docs/*.md))
+SUBST      = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \
+               -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' -e 's|@VERSION@|$(SPIE_VERSION)|g'
+SPIE_VERSION := $(shell sed -n 's/.*define SPIE_VERSION "\(.*\)"/\1/p' include/spie/version.h)
+
+install: $(BUILD)/spie
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/demo/inbox $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR)/samples $(DESTDIR)$(LIBEXECDIR) \
+	  $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
+	$(INSTALL) -m 755 $(BUILD)/spie $(DESTDIR)$(BINDIR)/spie
+	$(INSTALL) -m 644 samples/territoires-defaut.csv samples/spie.ini.exemple $(DESTDIR)$(DATADIR)/
+	$(INSTALL) -m 644 $(DEMO_SIDE) $(DESTDIR)$(DATADIR)/demo/
+	$(INSTALL) -m 644 $(DEMO) $(DESTDIR)$(DATADIR)/demo/inbox/
+	$(SUBST) dist/spie.default >$(DESTDIR)$(DATADIR)/spie.default && chmod 644 $(DESTDIR)$(DATADIR)/spie.default
+	for m in $(MANPAGES); do \
+	  $(SUBST) $$m >$(DESTDIR)$(MANDIR)/man1/$${m#man/} && chmod 644 $(DESTDIR)$(MANDIR)/man1/$${m#man/} || exit 1; \
+	done
+	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/
+	$(INSTALL) -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/docs/
+	$(INSTALL) -m 644 samples/README.md samples/README-territoires.md $(DESTDIR)$(DOCDIR)/samples/
+	$(SUBST) dist/spie-mensuel.in >$(DESTDIR)$(LIBEXECDIR)/spie-mensuel && chmod 755 $(DESTDIR)$(LIBEXECDIR)/spie-mensuel
+	$(SUBST) dist/spie-mensuel.service.in >$(DESTDIR)$(SYSTEMDUNITDIR)/spie-mensuel.service && \
+	  chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/spie-mensuel.service
+	$(INSTALL) -m 644 dist/spie-mensuel.timer $(DESTDIR)$(SYSTEMDUNITDIR)/
+	$(INSTALL) -m 644 dist/sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/spie.conf
+	$(INSTALL) -m 644 dist/tmpfiles.conf $(DESTDIR)$(TMPFILESDIR)/spie.conf
+
+# Removes what install wrote, then the folders of spie's own that are left empty.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/spie $(DESTDIR)$(LIBEXECDIR)/spie-mensuel \
+	  $(addprefix $(DESTDIR)$(DATADIR)/,territoires-defaut.csv spie.ini.exemple spie.default) \
+	  $(addprefix $(DESTDIR)$(DATADIR)/demo/,$(notdir $(DEMO_SIDE))) \
+	  $(addprefix $(DESTDIR)$(DATADIR)/demo/inbox/,$(notdir $(DEMO))) \
+	  $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MANPAGES))) \
+	  $(DESTDIR)$(DOCDIR)/README.md $(addprefix $(DESTDIR)$(DOCDIR)/docs/,$(notdir $(DOCS))) \
+	  $(addprefix $(DESTDIR)$(DOCDIR)/samples/,README.md README-territoires.md) \
+	  $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,spie-mensuel.service spie-mensuel.timer) \
+	  $(DESTDIR)$(SYSUSERSDIR)/spie.conf $(DESTDIR)$(TMPFILESDIR)/spie.conf
+	for d in $(DATADIR)/demo/inbox $(DATADIR)/demo $(DATADIR) $(DOCDIR)/docs $(DOCDIR)/samples $(DOCDIR) \
+	  $(LIBEXECDIR); do \
+	  [ ! -d $(DESTDIR)$$d ] || rmdir --ignore-fail-on-non-empty $(DESTDIR)$$d; \
+	done
+
+# The Debian package (debian/): dpkg-buildpackage -us -uc -b in a copy of the source tree
+# under $(DEB_DIR), so that neither this tree's build folders nor its parent folder are
+# touched; the .deb, .changes and .buildinfo land in $(DEB_DIR), the build's output in
+# $(DEB_DIR)/build.log (printed if the build fails). The build tools are installed as make
+# deps installs the libraries. DEB_BUILD_OPTIONS is passed on (nocheck skips the demo check
+# of debian/rules).
+DEB_DIR   ?= build/deb
+DEB_TOOLS := debhelper dpkg-dev fakeroot
+DEB_SRC    = $(DEB_DIR)/spie-$(SPIE_VERSION)
+deb:
+	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(DEBIAN_PACKAGES) $(DEB_TOOLS)"
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
+	tar -cf - --exclude=./.git --exclude=./build --exclude='./build-*' --exclude=./out --exclude=./bench/cache . | \
+	  tar -xf - -C $(DEB_SRC)
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b -jauto >../build.log 2>&1 || { cat ../build.log; exit 1; }
+	rm -rf $(DEB_SRC)
+	@echo "deb: $$(ls $(DEB_DIR)/spie_*.deb) (output of the build in $(DEB_DIR)/build.log)"
 
 clean:
 	rm -rf build build-asan build-fuzz build-clang

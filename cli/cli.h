@@ -16,6 +16,11 @@ int spie_cmd_run(int argc, char **argv);
 int spie_cmd_sample(int argc, char **argv);
 int spie_cmd_verify(int argc, char **argv);
 
+/* The folder of the files shipped with spie (the default territories table's copy, the
+ * example configuration, the demo inbox) found beside the binary, in buf; NULL when none
+ * is (datadir.c). */
+const char *cli_datadir(char *buf, size_t size);
+
 /* "spie <cmd>: message" on standard error, one line written at once. Control characters
  * and bytes that are not UTF-8 (from file names, extract text) are shown as \xNN, so a
  * name cannot forge a log line or send escape sequences to the terminal. */

@@ -31,15 +31,15 @@ static void usage(FILE *f, bool run)
               "\n"
               "Le traitement mensuel : sélectionne les extraits de la période (le plus récent mois\n"
               "<= période pour chaque territoire et chaque type), les contrôle, calcule les indicateurs\n"
-              "et publie d'un bloc dans DOSSIER/AAAA-MM/ : indicateurs_AAAA-MM.csv,\n"
-              "qualite_AAAA-MM.csv et rejets_AAAA-MM.csv.gz.\n",
+              "et publie d'un bloc dans DOSSIER/AAAA-MM/ : indicateurs_AAAA-MM.csv, les classeurs\n"
+              "SPIE_AAAA-MM_*.xlsx, qualite_AAAA-MM.csv, rejets_AAAA-MM.csv.gz et manifest.json.\n",
               f);
     else
         fputs("Usage: spie check --period AAAA-MM --inbox DOSSIER --out DOSSIER [options]\n"
               "\n"
               "Lit et contrôle les extraits retenus pour la période, sans calculer d'indicateur, et\n"
-              "publie dans DOSSIER/AAAA-MM/ le rapport de qualité qualite_AAAA-MM.csv et les lignes\n"
-              "rejetées rejets_AAAA-MM.csv.gz.\n",
+              "publie dans DOSSIER/AAAA-MM/ le rapport de qualité qualite_AAAA-MM.csv, les lignes\n"
+              "rejetées rejets_AAAA-MM.csv.gz et le manifeste manifest.json.\n",
               f);
     fputs("\n"
           "Options :\n"

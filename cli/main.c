@@ -121,8 +121,26 @@ static void usage(FILE *f)
           "  verify  vérifie le dossier d'une période d'après son manifeste (et --recompute : le refait)\n"
           "  sample  écrit une boîte de dépôt synthétique (données fictives)\n"
           "\n"
-          "spie <commande> --help décrit les options d'une commande ; spie --version donne la version.\n",
+          "spie <commande> --help décrit les options d'une commande.\n"
+          "\n"
+          "Options :\n"
+          "  -h, --help  cette aide\n"
+          "  --version   la version du programme\n"
+          "\n"
+          "Code de sortie : celui de la commande (spie <commande> --help) ; 2 commande absente ou inconnue.\n",
           f);
+    /* The shipped files, where they are found (README "Installing on a server"). */
+    char dir[4096];
+    if (cli_datadir(dir, sizeof dir))
+        fprintf(f,
+                "\n"
+                "Fichiers livrés, dans %s/ :\n"
+                "  territoires-defaut.csv  copie de la table des territoires par défaut (celle que spie\n"
+                "                          utilise est intégrée au programme : ce fichier est à lire ou copier)\n"
+                "  spie.ini.exemple        exemple de fichier de configuration\n"
+                "  demo/                   boîte de dépôt de démonstration et sa table des territoires\n",
+                dir);
+    fputs("\nPages de manuel : spie(1), spie-run(1), spie-check(1), spie-verify(1), spie-sample(1).\n", f);
 }
 
 int main(int argc, char **argv)
