@@ -146,7 +146,7 @@ bench: all
 	bash bench/bench.sh
 
 # LibreOffice (headless) opens and converts every workbook of two runs, the demo inbox and
-# tests/data/run (outputs.md §6: the workbooks open with no repair prompt); a workbook that
+# tests/data/run (docs/sorties.md §6: the workbooks open with no repair prompt); a workbook that
 # does not convert, or a conversion that says "error", fails the target. Slow (a minute or
 # more), so not part of make test. LibreOffice is not in DEBIAN_PACKAGES: installed here
 # when run as root, otherwise the apt-get line is printed.

@@ -1,6 +1,6 @@
 /* The command line: the only code of the project that prints and exits. Each sub-command
  * takes its own argv (argv[0] is the sub-command name) and returns the exit status of
- * outputs.md §1: 0 done, 1 done with data errors, 2 usage or configuration error, 3 the
+ * docs/sorties.md §1: 0 done, 1 done with data errors, 2 usage or configuration error, 3 the
  * outputs could not be written. */
 #ifndef SPIE_CLI_H
 #define SPIE_CLI_H

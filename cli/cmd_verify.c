@@ -1,5 +1,5 @@
 /* spie verify DIR [--inbox DIR] [--recompute] ...: checks a period's output folder against
- * its manifest.json (outputs.md §1, §3): every output file's size and SHA-256, no file
+ * its manifest.json (docs/sorties.md §1, §3): every output file's size and SHA-256, no file
  * that the manifest does not list; with --inbox every input file's size and SHA-256; with
  * --recompute the batch run again, into a temporary folder, with the parameters the
  * manifest records (or --config), and every file compared byte by byte. Each difference

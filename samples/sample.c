@@ -3,7 +3,7 @@
  * movements, and last the dirt) and write its cumulative monthly extracts, then the NAT
  * budget, then the side files. Also the public entry points and the seeds.
  *
- * Realism (ref/README.md): entries follow the plan (population x activity curve); the
+ * Realism (docs/references.md): entries follow the plan (population x activity curve); the
  * orientation comes after a lognormal delay averaging 60-90 days depending on the territory
  * (shorter for later entrants), the contract about 50 days after the orientation (gamma);
  * about a third of the persons return to activity within 12 months (more for young people

@@ -2,7 +2,7 @@
  * are defective and of what (drawn from the territory's stream after all the valid data),
  * and what each defect looks like once written (a valid row's fields, spoiled).
  *
- * Each injected row fails exactly one rule of extracts.md §6, and no earlier one, and
+ * Each injected row fails exactly one rule of docs/format-extraits.md §6, and no earlier one, and
  * causes no cascade:
  *   - beneficiaires defects are on extra "ghost" rows whose id has no steps, except DOUBLON
  *     (a second row for a valid id, after the first one);

@@ -29,7 +29,7 @@
 #include "spie/date.h"
 #include "spie/sample.h"
 
-/* ---- codes of the extract format (extracts.md §3-§6) ------------------------------------ */
+/* ---- codes of the extract format (docs/format-extraits.md §3-§6) ------------------------------------ */
 
 enum { PUB_RSA = 0, PUB_JEUNE, PUB_DE, PUB_TH, PUB_N };
 enum { ST_ORIENTATION = 0, ST_DIAGNOSTIC, ST_CONTRAT, ST_SOLUTION, ST_REPRISE, ST_SUIVI, ST_SORTIE, ST_N };
@@ -189,7 +189,7 @@ spie_sample_status spie_smp_gen_dirt(gen *g);
 
 /* ---- sample_rows.c ---------------------------------------------------------------------- */
 
-/* How a territory's files are written (extracts.md §2). */
+/* How a territory's files are written (docs/format-extraits.md §2). */
 typedef struct style {
     char sep;
     bool crlf, bom, fr_dates, fr_amounts, quote_all, upper_header;

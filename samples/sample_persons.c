@@ -1,7 +1,7 @@
 /* Persons and their journeys: for one territory, the persons who enter in each month of
  * the plan (entry day, public, sex, birth year) and the steps of their journeys
  * (orientation, diagnostic, contracts, solutions, returns to activity, follow-ups, exits),
- * drawn from the territory's stream with the magnitudes of ref/README.md.
+ * drawn from the territory's stream with the magnitudes of docs/references.md.
  *
  * May not: write or format anything, draw the dirt (a person's formatting varieties are
  * drawn here whatever --clean says, and kept only when the sample is dirty, so the valid
@@ -185,7 +185,7 @@ static void journey_return(gen *g, const person *p, uint32_t pid, step_row *buf,
     *sortie_type_out = sortie_type;
 }
 
-/* One person's journey (ref/README.md magnitudes). Steps are never before the entry; rows
+/* One person's journey (docs/references.md magnitudes). Steps are never before the entry; rows
  * with the same (step, date, type) are merged so that no valid row is a DOUBLON. */
 static void person_steps(gen *g, const person *p, uint32_t pid, step_row *buf, size_t *n)
 {

@@ -1,6 +1,6 @@
 /* Rows as text: one record (a person, a step, a budget line) as one line of an extract, in
  * the style of its territory's files (separator, line end, date and amount forms, quoting,
- * column order, upper-case header), with the codes of extracts.md §3-§5 and the ids of the
+ * column order, upper-case header), with the codes of docs/format-extraits.md §3-§5 and the ids of the
  * territory. A defective row is first built valid, then spoiled by sample_dirt.c.
  *
  * May not: draw anything (every choice comes from the record or the style), decide which

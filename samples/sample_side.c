@@ -93,7 +93,7 @@ static int cmp_fact(const void *a, const void *b)
     return c ? c : strcmp(x->text, y->text);
 }
 
-/* territoires.csv: the table used (extracts.md §7). */
+/* territoires.csv: the table used (docs/format-extraits.md §7). */
 static spie_sample_status write_territoires(const wctx *w, const char *out_dir, text *t)
 {
     const spie_sample_plan *p = w->plan;
@@ -112,7 +112,7 @@ static spie_sample_status write_territoires(const wctx *w, const char *out_dir, 
     return write_text(out_dir, "territoires.csv", t, w->err);
 }
 
-/* defauts.csv: every file, every reason, in the order of extracts.md §6 (recs sorted). */
+/* defauts.csv: every file, every reason, in the order of docs/format-extraits.md §6 (recs sorted). */
 static spie_sample_status write_defauts(const wctx *w, const char *out_dir, text *t)
 {
     t->n = 0;

@@ -1,4 +1,4 @@
-/* Field parsers and the text layer (see spie/fields.h, extracts.md §2).
+/* Field parsers and the text layer (see spie/fields.h, docs/format-extraits.md §2).
  *
  * Workload: tens of millions of fields per batch, each a few bytes long. So: hand-written
  * digit loops over the bytes (no sscanf, strtol or strtod, which also follow the locale),

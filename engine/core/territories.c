@@ -1,4 +1,4 @@
-/* The programme's territories table (extracts.md §7, text layer of §2).
+/* The programme's territories table (docs/format-extraits.md §7, text layer of §2).
  *
  * Grammar: UTF-8 CSV, optional BOM, LF, CRLF or lone CR line endings, separator ';' or ','
  * chosen from the header line (count of ';' against ','; a tie means ','), RFC 4180 quotes
@@ -40,7 +40,7 @@ const char *spie_wave_code(spie_wave w)
     return (unsigned)w < SPIE_WAVE_COUNT ? wave_codes[w] : "";
 }
 
-/* Start of each wave (ref/README.md): the experimentations of March 2020, the laureates of
+/* Start of each wave (docs/references.md): the experimentations of March 2020, the laureates of
  * the first call announced in April 2021 (start May 2021), those of the second call
  * announced early 2022 (start February 2022). */
 spie_month spie_wave_start(spie_wave w)
@@ -59,7 +59,7 @@ spie_month spie_wave_start(spie_wave w)
 }
 
 /* The default table: samples/territoires-defaut.csv, byte for byte (a unit test checks it).
- * Départements and waves as published (ref/README.md); allocations illustrative (see
+ * Départements and waves as published (docs/references.md); allocations illustrative (see
  * samples/README-territoires.md). */
 static const char default_csv[] =
     "departement,vague,allocation_etat\n"
@@ -298,7 +298,7 @@ static void do_row(parse_ctx *c)
         set_error(c, line, "département manquant");
         return;
     }
-    /* A code is case-insensitive (extracts.md §2): "2a" is 2A. */
+    /* A code is case-insensitive (docs/format-extraits.md §2): "2a" is 2A. */
     const spie_dept *dept = NULL;
     if (code.n <= 3) {
         char up[4];

@@ -1,4 +1,4 @@
-/* Statistics of indicators.md from day-indexed histograms; number formatting of §8.
+/* Statistics of docs/methodologie.md from day-indexed histograms; number formatting of §8.
  *
  * Every statistic reads the histogram directly: the k-th smallest delay (0-based) is the
  * day d with cum(d-1) <= k < cum(d), so nothing is expanded and memory does not depend on

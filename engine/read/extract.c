@@ -62,7 +62,7 @@ void spie_budget_release(spie_budget *b)
     b->count = b->cap = 0;
 }
 
-/* ---- columns of each kind (extracts.md §3-§5) ---------------------------------------- */
+/* ---- columns of each kind (docs/format-extraits.md §3-§5) ---------------------------------------- */
 
 typedef struct colspec {
     const char *name;
@@ -791,7 +791,7 @@ static void reject_pending(reader *r, const pending *e, spie_reason why, int col
     r->rawn = rawn;
 }
 
-/* The rules of extracts.md §6 that need the person, in their order. */
+/* The rules of docs/format-extraits.md §6 that need the person, in their order. */
 static void etapes_judge(reader *r, pending *e)
 {
     spie_persons *ps = r->job->persons;
@@ -995,7 +995,7 @@ static void process_header(reader *r)
         while (c < r->ncols_spec && !name_equal(f, r->cols[c].name))
             c++;
         if (c == r->ncols_spec) {
-            /* extracts.md §2: a column named twice makes the file unusable, known or not. */
+            /* docs/format-extraits.md §2: a column named twice makes the file unusable, known or not. */
             for (size_t k = 0; f.n && k < h; k++)
                 if (same_name(f, spie_trim(field_at(r, k)))) {
                     char shown[3 * 64 + 8];
@@ -1108,7 +1108,7 @@ static void csv_feed(reader *r, const char *p, size_t n)
 }
 
 /* ---- quote normalisation ----------------------------------------------------------------
- * extracts.md §2 wants: a quote inside an unquoted field is a literal character, and
+ * docs/format-extraits.md §2 wants: a quote inside an unquoted field is a literal character, and
  * characters after a closing quote are appended to the field ("B2"x -> B2x). libcsv (non
  * strict) takes the first as the spec says but, on the second, goes back into quoted mode
  * and swallows the following separators and lines. So the bytes pass through this small

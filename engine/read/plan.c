@@ -1,4 +1,4 @@
-/* Inbox planning (extracts.md §1; the rows of the quality report, outputs.md §5).
+/* Inbox planning (docs/format-extraits.md §1; the rows of the quality report, docs/sorties.md §5).
  *
  * One pass over the inbox directory. Every entry is examined with
  * fstatat(AT_SYMLINK_NOFOLLOW) relative to the open directory: nothing is opened or

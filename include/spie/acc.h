@@ -1,4 +1,4 @@
-/* Accumulators of the person-based indicators (indicators.md §1-§5) for one group of
+/* Accumulators of the person-based indicators (docs/methodologie.md §1-§5) for one group of
  * beneficiaries: counts, and day-indexed histograms of completed delays, censoring times
  * and times to a return to activity. Adding two accumulators is exact and
  * order-independent, so a territory's accumulators merge into its region, the nation and
@@ -56,7 +56,7 @@ void spie_acc_add(spie_acc *dst, const spie_acc *src);
 /* Folds one person. */
 void spie_acc_fold(spie_acc *a, const spie_fold_ctx *c, const spie_person *p);
 
-/* Breakdowns of indicators.md §5. */
+/* Breakdowns of docs/methodologie.md §5. */
 typedef enum spie_breakdown {
     SPIE_BD_ENSEMBLE = 0,
     SPIE_BD_PUBLIC,

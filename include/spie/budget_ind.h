@@ -1,4 +1,4 @@
-/* Budget indicators against the envelope (indicators.md §6, §9): exact int64-cent sums of
+/* Budget indicators against the envelope (docs/methodologie.md §6, §9): exact int64-cent sums of
  * the territories' State lines per territory, region, wave and nation, co-financing per
  * financer, the NAT lines apart, the envelope's shares and series, the least-squares
  * projection to the end of the window, and the unit costs. */

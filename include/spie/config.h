@@ -1,5 +1,5 @@
 /* The configuration file (docs/configuration.md): an INI file, parsed with inih, that
- * sets the parameters of the methodology (indicators.md §0) over their defaults.
+ * sets the parameters of the methodology (docs/methodologie.md §0) over their defaults.
  *
  *   [enveloppe]   montant = 80 000 000,00   debut = 2021-01   fin = 2023-12
  *   [reprise]     horizons = 3, 6, 12

@@ -31,7 +31,7 @@ void spie_day_to_ymd(spie_day day, int *y, int *m, int *d);
 
 /* Same day-of-month h months later (h may be negative), clamped to the last day of the
  * target month: 2021-01-31 + 1 = 2021-02-28, 2020-01-31 + 1 = 2020-02-29,
- * 2021-03-31 - 1 = 2021-02-28 (indicators.md §0). Returns SPIE_NO_DAY when day is not in
+ * 2021-03-31 - 1 = 2021-02-28 (docs/methodologie.md §0). Returns SPIE_NO_DAY when day is not in
  * the supported range or the result would not be. */
 spie_day spie_add_months(spie_day day, int h);
 

@@ -1,5 +1,5 @@
 /* Reading one extract file: bytes (source.h) -> lines -> libcsv -> header matching ->
- * typed fields -> the row rules of extracts.md §6, in that order. Every data row is
+ * typed fields -> the row rules of docs/format-extraits.md §6, in that order. Every data row is
  * accepted or rejected with one reason; accepted rows go into the territory's stores
  * (persons, budget lines), rejected ones to a reject sink with the physical line number
  * in the decompressed file (header = line 1 when no empty line precedes it).
@@ -43,7 +43,7 @@ const char *spie_reason_label(spie_reason r); /* "nombre de champs incorrect" */
 #define SPIE_COLUMNS_MAX 1024u       /* fields in one record */
 #define SPIE_REJECT_RAW_MAX 500u     /* characters of the raw line kept in the rejects */
 
-/* Financers of extracts.md §5 (POLE_EMPLOI is read as FRANCE_TRAVAIL). */
+/* Financers of docs/format-extraits.md §5 (POLE_EMPLOI is read as FRANCE_TRAVAIL). */
 typedef enum spie_financer {
     SPIE_FIN_ETAT = 0,
     SPIE_FIN_DEPARTEMENT,

@@ -1,4 +1,4 @@
-/* Field types of the extracts (extracts.md §2 "Field types"). Each parser takes the
+/* Field types of the extracts (docs/format-extraits.md §2 "Field types"). Each parser takes the
  * field as bytes (already trimmed, already UTF-8) and returns true with the parsed value
  * when the field is in one of the accepted forms, false otherwise (and then leaves *out
  * untouched). No locale is used: the same bytes give the same value under any
@@ -27,7 +27,7 @@ bool spie_parse_month(spie_str f, spie_month *out);
  * Space, U+00A0 and U+202F (UTF-8) are thousands separators. No '+', no exponent, no
  * NaN; beyond int64 cents is invalid.
  *
- * Choices where extracts.md is silent:
+ * Choices where docs/format-extraits.md is silent:
  * - the '-' must be the first byte and be followed by a digit ("- 12" is invalid);
  * - a thousands separator stands alone between two digits of the integer part: none
  *   first or last, none next to the decimal separator, no two in a row ("1  234",

@@ -1,7 +1,7 @@
 /* From accumulators to publication rows: every person-based indicator of
- * indicators.md §1-§5 for one group (national, a region, a département, a wave), with the
- * names, values, intervals, `effectif` and status of outputs.md §4 and the edge cases of
- * indicators.md §9. */
+ * docs/methodologie.md §1-§5 for one group (national, a region, a département, a wave), with the
+ * names, values, intervals, `effectif` and status of docs/sorties.md §4 and the edge cases of
+ * docs/methodologie.md §9. */
 #ifndef SPIE_INDICATORS_H
 #define SPIE_INDICATORS_H
 

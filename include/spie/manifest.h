@@ -1,4 +1,4 @@
-/* manifest.json (outputs.md §3): what a batch read, with which parameters, and what it
+/* manifest.json (docs/sorties.md §3): what a batch read, with which parameters, and what it
  * wrote; and its verification (spie verify).
  *
  * The manifest is built with jansson and dumped with JSON_INDENT(2) | JSON_SORT_KEYS and a

@@ -1,4 +1,4 @@
-/* Parameters of the methodology (indicators.md §0) with their defaults. The
+/* Parameters of the methodology (docs/methodologie.md §0) with their defaults. The
  * configuration file (when given) overrides them; every value in force is echoed in the
  * outputs. */
 #ifndef SPIE_PARAMS_H

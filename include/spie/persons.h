@@ -10,7 +10,7 @@
 
 #include "spie/common.h"
 
-/* Steps of extracts.md §4 in the order of its table. */
+/* Steps of docs/format-extraits.md §4 in the order of its table. */
 typedef enum spie_step {
     SPIE_STEP_ORIENTATION = 0,
     SPIE_STEP_DIAGNOSTIC,
@@ -25,8 +25,8 @@ typedef enum spie_step {
 typedef enum spie_public { SPIE_PUBLIC_RSA = 0, SPIE_PUBLIC_JEUNE, SPIE_PUBLIC_DE, SPIE_PUBLIC_TH, SPIE_PUBLIC_COUNT } spie_public;
 typedef enum spie_sex { SPIE_SEX_F = 0, SPIE_SEX_M, SPIE_SEX_UNKNOWN, SPIE_SEX_COUNT } spie_sex;
 
-/* Type lists of extracts.md §4, in the order of its table (that order breaks ties
- * between rows of the same earliest day, indicators.md §9). */
+/* Type lists of docs/format-extraits.md §4, in the order of its table (that order breaks ties
+ * between rows of the same earliest day, docs/methodologie.md §9). */
 enum { SPIE_ORIENT_TYPES = 3, SPIE_SOLUTION_TYPES = 9, SPIE_REPRISE_TYPES = 4, SPIE_SORTIE_TYPES = 4 };
 extern const char *const spie_step_codes[SPIE_STEP_COUNT];
 extern const char *const spie_orientation_type_codes[SPIE_ORIENT_TYPES];
@@ -82,7 +82,7 @@ long spie_persons_find_hashed(spie_persons *p, const char *id, size_t n, uint64_
 long spie_persons_add(spie_persons *p, const char *id, size_t n);
 
 /* Folds one accepted step row into the person: keeps the earliest day of each step and
- * the type rules of indicators.md §9 (type = index in the step's list, SPIE_NO_TYPE for
+ * the type rules of docs/methodologie.md §9 (type = index in the step's list, SPIE_NO_TYPE for
  * none). */
 void spie_person_add_step(spie_person *pr, spie_step s, unsigned type, spie_day day);
 

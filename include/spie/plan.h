@@ -1,4 +1,4 @@
-/* Inbox planning (extracts.md §1): scan the inbox once, pick for each programme territory
+/* Inbox planning (docs/format-extraits.md §1): scan the inbox once, pick for each programme territory
  * and kind the file with the latest month M <= P, and list every other entry of the inbox
  * with the reason it is not used. Nothing is opened here except the directory itself:
  * entries are examined with lstat, never followed. */

@@ -1,4 +1,4 @@
-/* Atomic publication of a period's output folder (outputs.md §2): everything is written
+/* Atomic publication of a period's output folder (docs/sorties.md §2): everything is written
  * into a staging folder beside the destination (<out>/.<name>.partiel); commit fsyncs every
  * file in it (whatever its writer did) and the folder, swaps it with <out>/<name> in one
  * step (renameat2 RENAME_EXCHANGE, or rename when there is no previous result), fsyncs

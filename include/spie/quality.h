@@ -1,4 +1,4 @@
-/* The data-quality report qualite_<P>.csv (outputs.md §5), rendered from the plan and
+/* The data-quality report qualite_<P>.csv (docs/sorties.md §5), rendered from the plan and
  * the reading results. */
 #ifndef SPIE_QUALITY_H
 #define SPIE_QUALITY_H

@@ -1,7 +1,7 @@
 /* Reading a territory: its beneficiaires, then its etapes (which need the persons), then
  * its budget, as the plan selected them. The stores hold only what a usable file gave:
  * when beneficiaires is unusable or missing the persons are cleared before etapes is read
- * (so every etapes row is BENEFICIAIRE_INCONNU, indicators.md §9), and a territory's
+ * (so every etapes row is BENEFICIAIRE_INCONNU, docs/methodologie.md §9), and a territory's
  * person-based data count only when both files are usable. */
 #ifndef SPIE_READING_H
 #define SPIE_READING_H

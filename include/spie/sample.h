@@ -1,12 +1,12 @@
-/* The synthetic-inbox generator (`spie sample`, outputs.md §1; extracts.md is the format).
+/* The synthetic-inbox generator (`spie sample`, docs/sorties.md §1; docs/format-extraits.md is the format).
  *
  * spie_sample_write() writes, under an output folder DIR:
  *   DIR/inbox/          the extracts: spie_<DEPT>_<YYYY-MM>_<kind>.csv.gz (a few .csv), the
  *                       three kinds for every territory and every month from the territory's
  *                       wave start to --until (cumulative), and the NAT budget;
- *   DIR/territoires.csv the territories table used (extracts.md §7);
+ *   DIR/territoires.csv the territories table used (docs/format-extraits.md §7);
  *   DIR/defauts.csv     `fichier,code,nombre`: for every file written and every reason code
- *                       of extracts.md §6 (in the order of its table), the number of rows of
+ *                       of docs/format-extraits.md §6 (in the order of its table), the number of rows of
  *                       that file that `spie check` must reject for that reason (zeros
  *                       included; all zeros with --clean);
  *   DIR/fichiers.csv    `fichier,particularite`: file-level facts in French (French-style
@@ -50,7 +50,7 @@ typedef struct spie_sample_options {
     unsigned history;   /* 0: every month; N: only the last N monthly extracts per territory */
     bool clean;         /* no dirt: no rejected row, no empty line, every file ',' LF ISO gzip */
     const char *territories; /* NULL: the shipped table (samples/territoires-defaut.csv); else a
-                              * territories table file (extracts.md §7, spie_territories_load):
+                              * territories table file (docs/format-extraits.md §7, spie_territories_load):
                               * the sample's territories are that table's (not owned) */
 } spie_sample_options;
 

@@ -1,4 +1,4 @@
-/* The statistical secret (indicators.md §7), applied once to the publication table from
+/* The statistical secret (docs/methodologie.md §7), applied once to the publication table from
  * which the CSV and the workbooks are rendered.
  *
  * Primary: a count of persons 1 <= n < k; a statistic over fewer than k persons; a rate

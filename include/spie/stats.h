@@ -1,4 +1,4 @@
-/* Statistics of indicators.md (§1 delays, §3 Kaplan–Meier, §4 intervals, §6 projection)
+/* Statistics of docs/methodologie.md (§1 delays, §3 Kaplan–Meier, §4 intervals, §6 projection)
  * and the number rules of §8 (locale-free formatting of doubles and euro cents).
  *
  * Inputs are day-indexed histograms: counts[d] = number of persons whose delay (or event,

@@ -1,5 +1,5 @@
 /* The publication table: one figure per row, as indicateurs_<P>.csv lists them
- * (outputs.md §4). The statistical secret marks this table once, and both the CSV and the
+ * (docs/sorties.md §4). The statistical secret marks this table once, and both the CSV and the
  * workbooks are rendered from it, so they cannot disagree. */
 #ifndef SPIE_TABLE_H
 #define SPIE_TABLE_H
@@ -27,7 +27,7 @@ typedef enum spie_value_kind {
     SPIE_VK_TEXT      /* a short text ("2023-04") */
 } spie_value_kind;
 
-/* What a figure is, for the statistical secret (indicators.md §7). */
+/* What a figure is, for the statistical secret (docs/methodologie.md §7). */
 typedef enum spie_role {
     SPIE_ROLE_NONE = 0, /* not about persons (money, shares of money, territory counts) */
     SPIE_ROLE_COUNT,    /* a count of persons: secret when 1 <= n < k */

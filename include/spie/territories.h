@@ -1,4 +1,4 @@
-/* The programme's territories (extracts.md §7): département, wave, State allocation.
+/* The programme's territories (docs/format-extraits.md §7): département, wave, State allocation.
  * Read from the programme office's CSV (--territories FILE), or the default shipped with
  * the project (built from the published lists; allocations illustrative). */
 #ifndef SPIE_TERRITORIES_H
@@ -25,7 +25,7 @@ typedef struct spie_territories {
 } spie_territories;
 
 /* Parses a territories table (UTF-8 CSV, ',' or ';', header
- * departement,vague,allocation_etat, matched as extracts.md §2 says). Any error (unknown
+ * departement,vague,allocation_etat, matched as docs/format-extraits.md §2 says). Any error (unknown
  * département, unknown wave, an empty, malformed or negative amount, a département twice,
  * missing column) fails the whole table: returns SPIE_E_INPUT and fills *err (line 0: the
  * file as a whole; msg French, without the file name, which err->file leaves empty). A

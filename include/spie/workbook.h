@@ -1,4 +1,4 @@
-/* The workbooks (outputs.md §6): SPIE_<P>_national.xlsx and one
+/* The workbooks (docs/sorties.md §6): SPIE_<P>_national.xlsx and one
  * SPIE_<P>_R<code>_<slug>.xlsx per region with at least one programme territory, in
  * French, rendered with libxlsxwriter from the same publication table as
  * indicateurs_<P>.csv (so every figure is the same), plus the quality results and the

@@ -1,4 +1,4 @@
-/* The workbooks (outputs.md §6): which files, in which order, with which properties; and
+/* The workbooks (docs/sorties.md §6): which files, in which order, with which properties; and
  * the cell writers the sheets share. Every figure comes from the publication table that
  * indicateurs_<P>.csv is printed from, looked up by its key, so a cell and its CSV row
  * cannot disagree: counts are written as the same integer, reals as the same double

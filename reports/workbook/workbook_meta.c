@@ -1,6 +1,6 @@
-/* The Qualité des données and Méthodologie sheets (outputs.md §6): what was read, from
+/* The Qualité des données and Méthodologie sheets (docs/sorties.md §6): what was read, from
  * the plan and the reading results (the rows of qualite_<P>.csv for the workbook's
- * territories), and how the figures are defined (indicators.md restated in French, with
+ * territories), and how the figures are defined (docs/methodologie.md restated in French, with
  * the parameter values in force). File names and motifs are extract text: written as
  * text, never as a formula. */
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* The four tables of figures: Parcours, Délais, Reprise d'activité, Budget (outputs.md §6).
+/* The four tables of figures: Parcours, Délais, Reprise d'activité, Budget (docs/sorties.md §6).
  * Each has a main table, one row per unit of the workbook (its own level first, then in
  * the national workbook the regions and the waves, then the départements), with frozen
  * header and filters; breakdowns and series follow below it. Every cell is one figure of

@@ -1,4 +1,4 @@
-/* The Synthèse sheet (outputs.md §6): title, reference date, the key figures of the
+/* The Synthèse sheet (docs/sorties.md §6): title, reference date, the key figures of the
  * workbook's level, and three charts that read their data from cells of the sheet (the
  * "Données des graphiques" blocks under the key figures):
  *   1. State paid, cumulative per month, against the State allocation (line);

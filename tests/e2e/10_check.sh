@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# spie check (outputs.md §1, §5): exit statuses, the golden inbox of tests/data/check/
+# spie check (docs/sorties.md §1, §5): exit statuses, the golden inbox of tests/data/check/
 # (qualite_<P>.csv and the rejects compared byte for byte with files written by hand),
 # messages naming file:line, reruns byte-identical, and the reconciliation
 # lues = acceptees + rejetees on every ok row.
@@ -38,7 +38,7 @@ is "stray argument: exit 2" "$(st check "$EMPTY" "$TAP_TMP/o" --territories "$TE
 is "inbox that does not exist: exit 2" "$(st check "$TAP_TMP/nowhere" "$TAP_TMP/o" --territories "$TERR1")" 2
 ok_if "nothing written on usage errors" test ! -e "$TAP_TMP/o"
 
-# A bad territories table stops with 2 and names file:line (extracts.md §7).
+# A bad territories table stops with 2 and names file:line (docs/format-extraits.md §7).
 badterr() { # name line content...: writes the table, runs, checks 2 and FILE:LINE
     local name=$1 line=$2
     shift 2
@@ -91,7 +91,7 @@ ok_if "clean: reconciliation on every ok row" reconciled "$TAP_TMP/c0/$P/qualite
 ok_if "only the outputs of spie check in the period folder" \
     test "$(ls -A "$TAP_TMP/c0/$P" | sort | tr '\n' ' ')" = "manifest.json qualite_$P.csv rejets_$P.csv.gz "
 
-# Rejected rows above the alert rate (5 % by default, params.h): outputs.md §1 gives 1.
+# Rejected rows above the alert rate (5 % by default, params.h): docs/sorties.md §1 gives 1.
 RATE=$TAP_TMP/rate
 mkdir -p "$RATE"
 cp "$CLEAN"/* "$RATE"/

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# spie check on inboxes built here (extracts.md §1, §6; outputs.md §5): entries that are
+# spie check on inboxes built here (docs/format-extraits.md §1, §6; docs/sorties.md §5): entries that are
 # ignored (bad names, symbolic link, directory, FIFO named like an extract), unusable
 # gzip files (cut, trailing bytes, not gzip, empty) with the byte offset, NUL padding and
 # several members, missing, late and not-retained files, no fall-back to an older month,
@@ -82,7 +82,7 @@ ok_if "the symlink's target was not touched" test "$(cat "$TAP_TMP/outside/real.
 
 # ------------------------------------------------------------------- gzip trouble
 # A beneficiaires cut in the middle: unusable, with the offset; every etapes row is
-# then BENEFICIAIRE_INCONNU (indicators.md §9).
+# then BENEFICIAIRE_INCONNU (docs/methodologie.md §9).
 IN=$(new_inbox cut)
 printf "$BENEF" | gzip -n >"$TAP_TMP/full.gz"
 SIZE=$(wc -c <"$TAP_TMP/full.gz")
@@ -207,7 +207,7 @@ ok_if "header without public: the motif names the column" \
     sh -c "awk 'index(\$0, \"_beneficiaires.csv.gz\")' '$Q' | grep -q 'public'"
 is "header without public: exit 1" "$STATUS" 1
 
-# The NAT budget: missing is no error (indicators.md §9), unusable is.
+# The NAT budget: missing is no error (docs/methodologie.md §9), unusable is.
 IN=$(new_inbox natbad)
 printf 'pas du gzip' >"$IN/spie_NAT_${P}_budget.csv.gz"
 run "$IN" natbad

@@ -1,8 +1,8 @@
 #!/bin/bash
 # spie run on a small hand-built inbox (tests/data/run/, worked out by hand in its
-# README.md): the key person-based figures of indicateurs_<P>.csv (indicators.md §1-§5,
+# README.md): the key person-based figures of indicateurs_<P>.csv (docs/methodologie.md §1-§5,
 # §9; Wilson intervals recomputed here from the formula of §4), the CSV's header and
-# order (outputs.md §4), determinism (--jobs 1 and 4, a rerun, a decimal-comma locale),
+# order (docs/sorties.md §4), determinism (--jobs 1 and 4, a rerun, a decimal-comma locale),
 # a territory without its etapes extract (§9), and spie check.
 . "$(dirname "$0")/lib/tap.sh"
 
@@ -17,7 +17,7 @@ mkdir -p "$INBOX"
 cp "$DATA"/inbox/*.csv "$INBOX"/
 gzip -n "$INBOX"/spie_11_*.csv
 
-# The statistical secret (indicators.md §7) would mask these small counts: the figures are
+# The statistical secret (docs/methodologie.md §7) would mask these small counts: the figures are
 # checked without it (--no-secret).
 help_lists run --no-secret
 NOSECRET=(--no-secret)
@@ -85,7 +85,7 @@ D1=$OUT1/$P
 CSV=$D1/indicateurs_$P.csv
 ok_if "indicateurs_$P.csv, qualite_$P.csv and rejets_$P.csv.gz are written" \
     test -s "$CSV" -a -s "$D1/qualite_$P.csv" -a -s "$D1/rejets_$P.csv.gz"
-is "the CSV header is outputs.md §4's" "$(head -n 1 "$CSV")" \
+is "the CSV header is docs/sorties.md §4's" "$(head -n 1 "$CSV")" \
     "niveau,code,libelle,ventilation,modalite,indicateur,valeur,ic_bas,ic_haut,effectif,statut"
 
 python3 - "$CSV" >"$TAP_TMP/keys.tsv" <<'EOF'
@@ -114,7 +114,7 @@ with open(sys.argv[1], newline='', encoding='utf-8') as f:
             bad.append('%d: %d fields' % (i, len(row))); continue
         v, lo, hi, eff, st = row[6:11]
         if row[5] == 'projection_mois_epuisement' and re.match(r'^[0-9]{4}-[0-9]{2}$', v):
-            v = ''  # the one text value (outputs.md §4)
+            v = ''  # the one text value (docs/sorties.md §4)
         for x in (v, lo, hi):
             if x and not num.match(x):
                 bad.append('%d: bad number %r' % (i, x))
@@ -297,7 +297,7 @@ else
     tap_result 0 "# SKIP no decimal-comma locale available"
 fi
 
-# ---- a territory without its etapes extract (indicators.md §9) ------------------------------
+# ---- a territory without its etapes extract (docs/methodologie.md §9) ------------------------------
 INBOX2=$TAP_TMP/inbox2
 mkdir -p "$INBOX2"
 cp "$INBOX"/* "$INBOX2"/

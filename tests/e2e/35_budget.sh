@@ -5,7 +5,7 @@
 # (POLE_EMPLOI = FRANCE_TRAVAIL); the NAT lines apart; the envelope and its series; the
 # least-squares projection (values computed independently: exact rational arithmetic,
 # t = qt(0.975, 6) of R); unit costs; then the same inbox without NAT (no territorial
-# figure moves), with 11's budget file unusable (indicators.md §9), and for a period
+# figure moves), with 11's budget file unusable (docs/methodologie.md §9), and for a period
 # after the envelope window's end.
 . "$(dirname "$0")/lib/tap.sh"
 
@@ -19,7 +19,7 @@ mkdir -p "$INBOX"
 cp "$DATA"/inbox/*.csv "$INBOX"/
 gzip -n "$INBOX"/spie_11_*.csv
 
-# The statistical secret (indicators.md §7) would mask the unit costs over fewer than 5
+# The statistical secret (docs/methodologie.md §7) would mask the unit costs over fewer than 5
 # entrants: the figures are checked without it (--no-secret).
 help_lists run --no-secret
 NOSECRET=(--no-secret)

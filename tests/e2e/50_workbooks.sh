@@ -1,5 +1,5 @@
 #!/bin/bash
-# The workbooks of spie run (outputs.md §2, §6), read back with openpyxl (Debian
+# The workbooks of spie run (docs/sorties.md §2, §6), read back with openpyxl (Debian
 # python3-openpyxl) and by unzipping their XML parts, on the hand-built inbox of
 # tests/data/run (plus entries whose names look like formulas) and on the demo inbox:
 # - the files: SPIE_<P>_national.xlsx and one SPIE_<P>_R<code>_<slug>.xlsx per region with

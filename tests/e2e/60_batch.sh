@@ -1,5 +1,5 @@
 #!/bin/bash
-# The batch the programme office can trust (outputs.md §1-§3): manifest.json (every file
+# The batch the programme office can trust (docs/sorties.md §1-§3): manifest.json (every file
 # read and written, with its SHA-256, every parameter), reruns byte-identical, atomic
 # publication (a kill after N files or at a random moment, a read-only or full output
 # file system: the previous result stays whole, no partial file, exit 3), spie verify
@@ -78,7 +78,7 @@ if pa['enveloppe']['montant_centimes'] != 8000000000 or pa['reprise']['horizons'
 if tmp in text or '"/' in text: problems.append('an absolute path')
 print('ok' if not problems else '; '.join(problems))
 EOF
-is "the manifest describes every input, every output, every parameter (outputs.md §3)" "$(cat "$TAP_TMP/mcheck")" ok
+is "the manifest describes every input, every output, every parameter (docs/sorties.md §3)" "$(cat "$TAP_TMP/mcheck")" ok
 
 # ---- reruns -------------------------------------------------------------------------------
 run "$TAP_TMP/out2" --jobs 1

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The statistical secret on the demo inbox (indicators.md §7, outputs.md §4, the lines of
+# The statistical secret on the demo inbox (docs/methodologie.md §7, docs/sorties.md §4, the lines of
 # include/spie/secret.h): spie run with the secret and with --no-secret, then, over the
 # whole indicateurs_<P>.csv:
 #   - a masked row (statut s) has valeur, ic_bas, ic_haut and effectif empty;
@@ -323,9 +323,9 @@ else
     tap_result 1 "k = 11: indicateurs_$P.csv written"
 fi
 
-# "Diffusion restreinte" (indicators.md §7): in the manifest and on every sheet of the
+# "Diffusion restreinte" (docs/methodologie.md §7): in the manifest and on every sheet of the
 # workbooks; never in a run with the secret. The manifest also records whether the secret
-# was applied, and k (outputs.md §3).
+# was applied, and k (docs/sorties.md §3).
 MARK='Diffusion restreinte'
 manifest() { # file applied(true|false) k
     python3 - "$@" <<'PY'

@@ -19,7 +19,7 @@
  *                    at its ((byte 1 & 3) + 1)-th call
  *          bits 6-7  period P: 2021-06, 2022-06, 0001-01, 9999-12
  *
- * Invariants (outputs.md §5 and extract.h): the reader returns true (memory does not run
+ * Invariants (docs/sorties.md §5 and extract.h): the reader returns true (memory does not run
  * out here); sum of by_reason = rows_rejected; a usable file has rows_read = accepted +
  * rejected and its stores hold exactly the accepted rows; an unusable file has 0 accepted
  * and a motif; the motif is NUL-terminated valid UTF-8 without control characters (it

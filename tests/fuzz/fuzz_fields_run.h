@@ -1,5 +1,5 @@
 /* One fuzz input through one field parser of spie/fields.h, checked against a reference
- * written here independently from the contract (extracts.md §2 "Field types", Unicode
+ * written here independently from the contract (docs/format-extraits.md §2 "Field types", Unicode
  * Table 3-7, the Windows-1252 code page) rather than from engine/core/fields.c. Shared by the
  * libFuzzer target tests/fuzz/fuzz_fields.c and tests/unit/test_hostile.c (replay of the
  * corpus and of tests/fuzz/regressions/fuzz_fields/).
@@ -120,7 +120,7 @@ static size_t ff_sep(const unsigned char *s, size_t n, size_t i, bool comma)
     return 0;
 }
 
-/* The amount grammar of extracts.md §2 as a token scan: [-] digits (sep digits)*
+/* The amount grammar of docs/format-extraits.md §2 as a token scan: [-] digits (sep digits)*
  * [dec d [d]]; the value in 128 bits, then the int64 range. */
 static bool ff_amount_ref(const unsigned char *s, size_t n, int64_t *out)
 {
@@ -271,7 +271,7 @@ static void ff_utf8(const unsigned char *s, size_t n)
 static void ff_cp1252(const unsigned char *s, size_t n)
 {
     /* unicode.org MAPPINGS/VENDORS/MICSFT/WINDOWS/CP1252.TXT, 0x80..0x9F; the five
-     * undefined bytes as the C1 control of the same number (extracts.md §2). */
+     * undefined bytes as the C1 control of the same number (docs/format-extraits.md §2). */
     static const unsigned long high[32] = {
         0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
         0x2039, 0x0152, 0x8D, 0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,

@@ -1,9 +1,9 @@
 /* Unit tests of engine/figures/budget_ind.c (spie_budget_rows): the budget indicators of
- * indicators.md §6, §8, §9 and outputs.md §4.
+ * docs/methodologie.md §6, §8, §9 and docs/sorties.md §4.
  *
  * Every test builds a spie_batch by hand (include/spie/batch.h): a small territories
  * table parsed with spie_territories_parse, budget lines whose amounts are parsed with
- * spie_parse_amount from the forms of extracts.md §2, one spie_cube per territory holding
+ * spie_parse_amount from the forms of docs/format-extraits.md §2, one spie_cube per territory holding
  * only the ensemble counts that the unit costs read (entrants, with_return), and the
  * usability flags. It calls spie_budget_rows and looks the rows up in the table. Every
  * expected figure is worked out by hand in the comments; the projection is recomputed here
@@ -255,7 +255,7 @@ static size_t count_prefix(const fx *f, spie_level lv, const char *code, const c
     return n;
 }
 
-/* The budget rows every group has (outputs.md §4), series aside. */
+/* The budget rows every group has (docs/sorties.md §4), series aside. */
 static const char *const group_names[] = {
     "allocation_etat",  "engage_etat",       "paye_etat",
     "taux_engagement",  "taux_consommation", "cofinancement_departement",
@@ -343,7 +343,7 @@ static ols ols_ref(const long double *x, const long double *y, size_t n, long do
     return o;
 }
 
-/* Half away from zero, as indicators.md §8 rounds derived amounts. */
+/* Half away from zero, as docs/methodologie.md §8 rounds derived amounts. */
 static spie_cents round_cents_ld(long double euros)
 {
     return (spie_cents)llroundl(euros * 100.0L);
@@ -387,7 +387,7 @@ static void check_exhaustion(const fx *f, const char *want, int64_t points)
 
 /* ---- sums -------------------------------------------------------------------------------- */
 
-/* Exact cent sums over amounts in every accepted form (extracts.md §2), per territory,
+/* Exact cent sums over amounts in every accepted form (docs/format-extraits.md §2), per territory,
  * region, wave and nation; the CSV prints money with exactly two decimals and an empty
  * effectif. */
 static void test_sums_every_amount_form(void **state)

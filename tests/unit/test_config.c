@@ -1,4 +1,4 @@
-/* Tests of the configuration file (spie/config.h): the defaults of indicators.md §0 when
+/* Tests of the configuration file (spie/config.h): the defaults of docs/methodologie.md §0 when
  * nothing is set, every key of every section, the delay pairs (changed, added, replaced),
  * the locale-free decimals (compared with the C compiler's own conversion of the same
  * literal, which C11 §6.4.4.2 requires correctly rounded on an IEEE machine), and every
@@ -55,7 +55,7 @@ static void assert_params_equal(const spie_params *a, const spie_params *b)
     assert_true(a->reject_alert_rate == b->reject_alert_rate);
 }
 
-/* An empty file, comments and blank lines leave the defaults of indicators.md §0. */
+/* An empty file, comments and blank lines leave the defaults of docs/methodologie.md §0. */
 static void test_defaults(void **state)
 {
     (void)state;

@@ -216,8 +216,8 @@ static void test_add_months_table(void **state)
     static const struct {
         int y, m, d, h, ey, em, ed;
     } cases[] = {
-        {2021, 1, 31, 1, 2021, 2, 28},   /* indicators.md §0 */
-        {2020, 1, 31, 1, 2020, 2, 29},   /* indicators.md §0, leap year */
+        {2021, 1, 31, 1, 2021, 2, 28},   /* docs/methodologie.md §0 */
+        {2020, 1, 31, 1, 2020, 2, 29},   /* docs/methodologie.md §0, leap year */
         {2020, 2, 29, 12, 2021, 2, 28},  /* leap day, next year clamps */
         {2021, 3, 31, -1, 2021, 2, 28},  /* backwards, clamped */
         {2020, 3, 31, -1, 2020, 2, 29},

@@ -1,4 +1,4 @@
-/* Tests of the reading layer (spie/extract.h) against extracts.md §2-§6 and outputs.md §5:
+/* Tests of the reading layer (spie/extract.h) against docs/format-extraits.md §2-§6 and docs/sorties.md §5:
  * the row rules of each kind (every reason, the order of the rules, the column and the
  * physical line reported), the text layer (BOM, separator, line ends, empty lines,
  * quoting, header matching, Windows-1252, size caps), gzip at the file level, and the
@@ -77,7 +77,7 @@ static size_t utf8_chars(const char *s, size_t n)
 static int sink_fn(void *ctx, const spie_reject *rj)
 {
     sink *s = ctx;
-    /* outputs.md §5: the raw line, at most 500 characters, written as UTF-8. */
+    /* docs/sorties.md §5: the raw line, at most 500 characters, written as UTF-8. */
     assert_non_null(rj->raw);
     assert_true(spie_utf8_valid(rj->raw, rj->raw_len));
     assert_true(utf8_chars(rj->raw, rj->raw_len) <= 500);
@@ -128,7 +128,7 @@ static void run_free(run *r)
     free(r);
 }
 
-/* The reconciliation of extracts.md §6 and outputs.md §5, on every input. */
+/* The reconciliation of docs/format-extraits.md §6 and docs/sorties.md §5, on every input. */
 static void check_invariants(const run *r)
 {
     const spie_file_report *rep = &r->rep;
@@ -292,7 +292,7 @@ static void run_cases(spie_kind kind, const char *header, const rcase *cases, si
 static void test_reason_codes_and_labels(void **state)
 {
     (void)state;
-    /* extracts.md §6, in the order of its table. */
+    /* docs/format-extraits.md §6, in the order of its table. */
     static const char *const want[SPIE_R_COUNT][2] = {
         {"NB_CHAMPS", "nombre de champs incorrect"},
         {"CHAMP_MANQUANT", "champ obligatoire vide"},
@@ -530,7 +530,7 @@ static void test_etapes_rules(void **state)
     run_cases(SPIE_KIND_ETAPES, HE, etapes_cases, SPIE_ARRAY_LEN(etapes_cases), true);
 }
 
-/* The type column absent: every REPRISE is TYPE_MANQUANT (extracts.md §4); the others
+/* The type column absent: every REPRISE is TYPE_MANQUANT (docs/format-extraits.md §4); the others
  * are accepted. */
 static void test_etapes_type_column_absent(void **state)
 {
@@ -666,7 +666,7 @@ static void test_etapes_rows_in_flight(void **state)
     free(text);
 }
 
-/* An empty person store (unusable beneficiaires, indicators.md §9): every row is
+/* An empty person store (unusable beneficiaires, docs/methodologie.md §9): every row is
  * BENEFICIAIRE_INCONNU, whatever else it would be after that rule. */
 static void test_etapes_without_persons(void **state)
 {
@@ -750,7 +750,7 @@ static void test_budget_rules(void **state)
     run_cases(SPIE_KIND_BUDGET, HG, budget_cases, SPIE_ARRAY_LEN(budget_cases), false);
 }
 
-/* Amounts as integer cents (extracts.md §2 "amount"), and financers as read. */
+/* Amounts as integer cents (docs/format-extraits.md §2 "amount"), and financers as read. */
 typedef struct amount_case {
     const char *text; /* the montant_engage field, as written in a ';' file */
     spie_cents cents;
@@ -971,7 +971,7 @@ static void test_empty_lines(void **state)
     run_free(r);
 }
 
-/* A line of separators only is a row (extracts.md §2). */
+/* A line of separators only is a row (docs/format-extraits.md §2). */
 static void test_separator_only_rows(void **state)
 {
     (void)state;
@@ -1167,7 +1167,7 @@ static void test_header_matching(void **state)
     run_free(r);
 }
 
-/* "A column named twice makes the whole file unusable" (extracts.md §2) says nothing
+/* "A column named twice makes the whole file unusable" (docs/format-extraits.md §2) says nothing
  * about the column being one of the spec's: an unknown column named twice is a column
  * named twice. */
 static void test_header_unknown_column_twice(void **state)
@@ -1197,7 +1197,7 @@ static void test_unknown_column_utf8_name(void **state)
     assert_non_null(strstr(motif, "libell\xC3\xA9_court"));
 }
 
-/* Characters after a closing quote are appended to the field (extracts.md §2): a tab
+/* Characters after a closing quote are appended to the field (docs/format-extraits.md §2): a tab
  * stays a tab. "a"<TAB>b is a<TAB>b, the same libellé as the unquoted a<TAB>b: DOUBLON. */
 static void test_tab_after_closing_quote(void **state)
 {
@@ -1243,7 +1243,7 @@ static void test_windows_1252(void **state)
 }
 
 /* The raw content of a reject that mixes a Windows-1252 field and a UTF-8 field: each
- * field as it reads (extracts.md §2 transcodes a field that is not valid UTF-8, not the
+ * field as it reads (docs/format-extraits.md §2 transcodes a field that is not valid UTF-8, not the
  * line), so the UTF-8 "café" must not become "cafÃ©". */
 static void test_reject_raw_mixed_encodings(void **state)
 {

@@ -1,5 +1,5 @@
 /* Unit tests of spie/fields.h: every accepted and rejected form of each field type
- * (extracts.md §2), strict UTF-8, Windows-1252 transcoding, and amounts under a
+ * (docs/format-extraits.md §2), strict UTF-8, Windows-1252 transcoding, and amounts under a
  * decimal-comma locale.
  *
  * Every parser call goes through a heap copy of exactly n bytes with no terminator, so
@@ -190,7 +190,7 @@ static const struct {
     bytes in;
     spie_cents cents;
 } amount_good[] = {
-    /* extracts.md §2 examples */
+    /* docs/format-extraits.md §2 examples */
     {B("1234.5"), 123450},
     {B("1234,50"), 123450},
     {B("1 234,50"), 123450},
@@ -644,7 +644,7 @@ static void test_cp1252(void **state)
     (void)state;
     /* 0x80..0x9F: generated with Python 3 bytes([b]).decode("cp1252").encode("utf-8")
      * (which follows unicode.org CP1252.TXT); the five bytes Python rejects as undefined
-     * are the C1 controls by extracts.md §2. */
+     * are the C1 controls by docs/format-extraits.md §2. */
     static const struct {
         unsigned char byte;
         const char *utf8;

@@ -10,7 +10,7 @@
  *   valid UTF-8, each reject is valid UTF-8 of at most 500 characters), plus the
  *   differential checks of modes 2 and 3 (gzip members, read boundaries).
  * - Each crashing input found by the fuzzers, with the outcome the contract asks for
- *   (extracts.md §2, outputs.md §5), written out by hand here.
+ *   (docs/format-extraits.md §2, docs/sorties.md §5), written out by hand here.
  * - A decompression bomb in memory stops at the record cap: the reader does not inflate
  *   the gigabyte.
  *
@@ -156,7 +156,7 @@ static void read_free(one_read *o)
 
 /* regressions/fuzz_extract/dup-column-name-not-utf8: a column named twice whose name is
  * not UTF-8 and holds control bytes. The motif quoted the raw bytes, so qualite_<P>.csv
- * (UTF-8 by outputs.md §5) got invalid UTF-8 and NULs. Now the name is shown as the
+ * (UTF-8 by docs/sorties.md §5) got invalid UTF-8 and NULs. Now the name is shown as the
  * unknown columns are: Windows-1252 transcoded, controls as '?'. */
 static void test_duplicate_column_name_not_utf8(void **state)
 {
@@ -201,7 +201,7 @@ static void test_header_of_separators_only(void **state)
     assert_false(o.rep.usable);
     assert_string_equal(o.rep.motif, "ligne 1 : colonne obligatoire « id_beneficiaire » absente de l'en-tête");
     read_free(&o);
-    /* The same record as a data row is a row (extracts.md §2), CHAMP_MANQUANT. */
+    /* The same record as a data row is a row (docs/format-extraits.md §2), CHAMP_MANQUANT. */
     static const char rows[] = "id_beneficiaire;date_entree;public\n;;\n";
     read_mem(&o, SPIE_KIND_BENEFICIAIRES, false, rows, sizeof rows - 1);
     assert_true(o.rep.usable);
@@ -271,7 +271,7 @@ static void test_nul_bytes(void **state)
 }
 
 /* Impossible dates and amounts of issue 10, one row each: every one a row reject with its
- * reason (extracts.md §2 field types), the file usable. */
+ * reason (docs/format-extraits.md §2 field types), the file usable. */
 static void test_impossible_values(void **state)
 {
     (void)state;
@@ -303,7 +303,7 @@ static void test_impossible_values(void **state)
     read_free(&o);
 }
 
-/* Invalid UTF-8 in every field: each field is taken as Windows-1252 (extracts.md §2), so
+/* Invalid UTF-8 in every field: each field is taken as Windows-1252 (docs/format-extraits.md §2), so
  * nothing is lost and the report says the file needed it. */
 static void test_invalid_utf8_everywhere(void **state)
 {

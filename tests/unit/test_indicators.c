@@ -1,13 +1,13 @@
 /* Unit tests of the person-based indicators: engine/fold/acc.c (folding persons into
  * accumulators and cubes, adding cubes) and engine/figures/indicators.c (the rows of the
- * publication table), against indicators.md §1-§5 and §9 and outputs.md §4.
+ * publication table), against docs/methodologie.md §1-§5 and §9 and docs/sorties.md §4.
  *
  * Every test builds spie_person records by hand (the record the reading stage fills),
  * folds them for a period P, produces the rows of one group and checks the figures
  * against values worked out by hand in the comments. Reference values from R are quoted
  * where they help (survival::survfit for Kaplan–Meier medians, quantile() type 7,
  * prop.test(x, n, correct = FALSE)$conf.int for the Wilson score interval); the Wilson
- * bounds are also recomputed here from the formula of indicators.md §4 in long double.
+ * bounds are also recomputed here from the formula of docs/methodologie.md §4 in long double.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -127,7 +127,7 @@ static bool row_exists(const spie_table *t, spie_breakdown bd, const char *mod, 
     return false;
 }
 
-/* A count of outputs.md §4: valeur = effectif = the count, status ok. */
+/* A count of docs/sorties.md §4: valeur = effectif = the count, status ok. */
 static void check_count_in(const spie_table *t, spie_breakdown bd, const char *mod, const char *ind, int64_t v)
 {
     const spie_figure *f = row_of(t, bd, mod, ind);
@@ -172,7 +172,7 @@ static void check_nd_in(const spie_table *t, spie_breakdown bd, const char *mod,
                  mod, ind, f->status, f->has_effectif ? "" : "(none) ", (long long)f->effectif, (long long)eff);
 }
 
-/* The Wilson score interval of indicators.md §4, written out here in long double. */
+/* The Wilson score interval of docs/methodologie.md §4, written out here in long double. */
 static void wilson_ref(uint64_t x, uint64_t n, double *lo, double *hi)
 {
     const long double z = gsl_cdf_ugaussian_Pinv(0.975);
@@ -229,7 +229,7 @@ static const char *const delay_stat_suffixes[] = {"moyenne", "ecart_type", "min"
 
 enum { NAME_LEN = 48, MAX_NAMES = 200 };
 
-/* Every indicator name of one cell with the default parameters (outputs.md §4). */
+/* Every indicator name of one cell with the default parameters (docs/sorties.md §4). */
 static size_t cell_names(char names[][NAME_LEN])
 {
     size_t n = 0;
@@ -289,7 +289,7 @@ static void check_cell_complete(const spie_table *t, spie_breakdown bd, const ch
  * Completed delays 10, 20, 20, 50: mean 25, sd sqrt(((-15)^2 + 2 * (-5)^2 + 25^2) / 3) =
  * sqrt(300); R quantile(c(10,20,20,50), c(.25,.5,.75,.9)) = 17.5 20 27.5 41.
  * part_cible (target 30): every F(A) + 30 <= D, so the denominator is the 6 persons (p4,
- * who exited before reaching the target, included: indicators.md §9); 3 within 30 days
+ * who exited before reaching the target, included: docs/methodologie.md §9); 3 within 30 days
  * (10, 20, 20): 3/6, R prop.test(3, 6, correct = FALSE)$conf.int = 0.1876163 0.8123837. */
 static size_t set_km(spie_person *ps)
 {
@@ -363,7 +363,7 @@ static void test_km_ties_and_midpoint(void **state)
 /* Kaplan–Meier median at a 0.5 plateau with no later event: not reached (nd).
  * D_ORIENT, P = 2021-12, entries 2021-06-01: events at 10 and 20, censorings at 30 (exit)
  * and 213 (D). t=10: S = 3/4; t=20: S = 3/4 * 2/3 = 0.5 (floating point: 0.5 within
- * 1e-9), and no event follows: nd (indicators.md §3). The same with S falling just below
+ * 1e-9), and no event follows: nd (docs/methodologie.md §3). The same with S falling just below
  * 0.5 (a third event at 20) gives 20. */
 static void test_km_plateau_to_the_end(void **state)
 {
@@ -899,7 +899,7 @@ static void test_unavailable_group(void **state)
     fx_release(&f);
 }
 
-/* ---- outputs.md §4: the effectif of every kind of row ---------------------------------- */
+/* ---- docs/sorties.md §4: the effectif of every kind of row ---------------------------------- */
 
 static int64_t cell_value(const spie_table *t, const spie_figure *r, const char *name)
 {
@@ -1124,7 +1124,7 @@ static void test_merge_is_exact(void **state)
     fx_release(&f);
 }
 
-/* ---- the CSV rendering of a few rows (outputs.md §4, indicators.md §8) ------------------ */
+/* ---- the CSV rendering of a few rows (docs/sorties.md §4, docs/methodologie.md §8) ------------------ */
 
 static bool has_line(const char *text, const char *line)
 {

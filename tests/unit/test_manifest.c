@@ -1,7 +1,7 @@
 /* Tests of manifest.json and its verification (spie/manifest.h): SHA-256 against the
  * test vectors of FIPS 180-2 (appendix B: "abc", the 448-bit message, a million "a",
  * this one streamed from a file across several 64 KiB blocks) and the empty string; the
- * manifest's structure (outputs.md §3) on a small inbox; its determinism (the same
+ * manifest's structure (docs/sorties.md §3) on a small inbox; its determinism (the same
  * inputs give the same bytes, with no absolute path); the parameters written and read
  * back; and verification: one changed byte in an output or in an input is found and
  * named, so is a file missing or not listed, and a folder compared with a recomputation. */

@@ -1,7 +1,7 @@
 /* Tests of the person store (spie/persons.h): ids found again among many, clear and
  * reuse, the initial record, and the folding rules of spie_person_add_step
- * (indicators.md §0 and §9: earliest day of each step; for REPRISE and SORTIE the type of
- * the earliest row, ties broken by the order of extracts.md §4's type table, a typed
+ * (docs/methodologie.md §0 and §9: earliest day of each step; for REPRISE and SORTIE the type of
+ * the earliest row, ties broken by the order of docs/format-extraits.md §4's type table, a typed
  * SORTIE beating an untyped one on the same day; the first durable return counts only
  * EMPLOI_DURABLE and CREATION_ENTREPRISE; the solution types seen as bits). */
 #include <setjmp.h>
@@ -19,7 +19,7 @@
 
 enum { N_MANY = 100000 };
 
-/* Reprise types in the order of extracts.md §4. */
+/* Reprise types in the order of docs/format-extraits.md §4. */
 enum { R_DURABLE = 0, R_TEMPORAIRE = 1, R_FORMATION_QUALIFIANTE = 2, R_CREATION = 3 };
 /* Sortie types. */
 enum { S_DEMENAGEMENT = 0, S_FIN_DROITS = 1, S_ABANDON = 2, S_AUTRE = 3 };
@@ -41,7 +41,7 @@ static void make_id(unsigned i, char *buf, size_t cap, size_t *len)
 static void test_code_lists(void **state)
 {
     (void)state;
-    /* extracts.md §4, in the order of its tables. */
+    /* docs/format-extraits.md §4, in the order of its tables. */
     static const char *const steps[] = {"ORIENTATION", "DIAGNOSTIC", "CONTRAT", "SOLUTION", "REPRISE", "SUIVI", "SORTIE"};
     for (int s = 0; s < SPIE_STEP_COUNT; s++)
         assert_string_equal(spie_step_codes[s], steps[s]);

@@ -1,5 +1,5 @@
-/* Unit tests of engine/read/plan.c: file names and inbox selection (extracts.md §1), the rows
- * the quality report is rendered from (outputs.md §5). Inboxes are built in temporary
+/* Unit tests of engine/read/plan.c: file names and inbox selection (docs/format-extraits.md §1), the rows
+ * the quality report is rendered from (docs/sorties.md §5). Inboxes are built in temporary
  * directories. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -209,7 +209,7 @@ static void test_format_amount(void **state)
         size_t n = spie_sample_format_amount(cases[i].c, cases[i].st, b);
         assert_string_equal(b, cases[i].want);
         assert_int_equal(n, strlen(cases[i].want));
-        /* What the generator writes must read back as the same cents (extracts.md §2). */
+        /* What the generator writes must read back as the same cents (docs/format-extraits.md §2). */
         spie_cents back = 0;
         assert_true(spie_parse_amount((spie_str){b, n}, &back));
         assert_true(back == cases[i].c);
@@ -377,7 +377,7 @@ static void test_plan_demo(void **state)
 
 /* A mid-size national territory generated in memory: about 7.4 step rows per person (the
  * national scale's 15 million for 2 million), about a third back to activity within 12
- * months (ref/README.md). */
+ * months (docs/references.md). */
 static void test_count_national_territory(void **state)
 {
     (void)state;
@@ -516,7 +516,7 @@ static void test_file_set(void **state)
     assert_non_null(strstr(facts, "en retard de 1 mois"));
     free(facts);
 
-    /* defauts.csv: 14 rows per file, in the order of extracts.md §6. */
+    /* defauts.csv: 14 rows per file, in the order of docs/format-extraits.md §6. */
     char *def = read_in(dir, "defauts.csv", &n);
     assert_true(starts_with(def, "fichier,code,nombre\n"));
     size_t rows = 0;
@@ -615,7 +615,7 @@ static void test_cumulative(void **state)
     free(dir);
 }
 
-/* The dirt: every reason of extracts.md §6 somewhere in the last files, the French-style
+/* The dirt: every reason of docs/format-extraits.md §6 somewhere in the last files, the French-style
  * territory, the two-member gzip file, the plain .csv, empty lines. */
 static void test_dirt(void **state)
 {

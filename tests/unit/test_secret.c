@@ -1,5 +1,5 @@
 /* Unit tests of the statistical secret: engine/figures/secret.c (spie_secret_apply), against
- * indicators.md §7, outputs.md §4 (statut s: valeur, interval and effectif empty) and the
+ * docs/methodologie.md §7, docs/sorties.md §4 (statut s: valeur, interval and effectif empty) and the
  * lines listed in the header comment of include/spie/secret.h.
  *
  * Every test builds a publication table by hand with spie_table_push (the rows
@@ -158,7 +158,7 @@ static spie_figure *get(const spie_table *t, spie_level lv, const char *code, sp
 
 static spie_figure *nat(const spie_table *t, const char *ind) { return get(t, NAT, "FR", ENS, "", ind); }
 
-/* A masked figure (indicators.md §7, outputs.md §4): status s, no interval, no effectif. */
+/* A masked figure (docs/methodologie.md §7, docs/sorties.md §4): status s, no interval, no effectif. */
 static void assert_masked(const spie_figure *f)
 {
     if (f->status != SPIE_STATUS_SECRET || f->has_ci || f->has_effectif)
@@ -278,7 +278,7 @@ static eq delay_eq(const spie_table *t, spie_level lv, const char *code, spie_br
 
 /* ---- primary: counts -------------------------------------------------------------------- */
 
-/* Counts 0, 1, k-1, k, k+1 of one cell (k = 5, the default of indicators.md §0): 0 is shown
+/* Counts 0, 1, k-1, k, k+1 of one cell (k = 5, the default of docs/methodologie.md §0): 0 is shown
  * ("Zero is shown as 0"), 1 and 4 are s, 5 and 6 shown. No line joins them (none is a
  * reprise_, sortie_ or delai_ count), so nothing is masked in secondary. */
 static void test_count_primary_k5(void **state)
@@ -778,7 +778,7 @@ static void test_department_lines_by_region(void **state)
 
 /* ---- what is left of a masked row ------------------------------------------------------- */
 
-/* outputs.md §4: a masked row is written with valeur, ic_bas, ic_haut and effectif empty
+/* docs/sorties.md §4: a masked row is written with valeur, ic_bas, ic_haut and effectif empty
  * and statut s; a shown row whose effectif was hidden keeps its value; the totals are
  * written as they were. Checked on the CSV the engine writes from the table. */
 static void test_masked_rows_in_csv(void **state)

@@ -1,4 +1,4 @@
-/* Unit tests of engine/core/territories.c: the territories table (extracts.md §7 and §2). */
+/* Unit tests of engine/core/territories.c: the territories table (docs/format-extraits.md §7 and §2). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -201,7 +201,7 @@ static void test_errors(void **state)
     expect_error(WITH_HEADER("2A,AMI2,1\n2a,AMI2,1\n"), 3, "département 2A en double");
     expect_error(WITH_HEADER("31,AMI2,1\n59,EXP2020\n"), 3, "nombre de champs incorrect : 2 au lieu de 3");
     expect_error(WITH_HEADER("31,AMI2,1,\n"), 2, "nombre de champs incorrect : 4 au lieu de 3");
-    /* A line of separators only is a row (extracts.md §2). */
+    /* A line of separators only is a row (docs/format-extraits.md §2). */
     expect_error(WITH_HEADER(",,\n"), 2, "département manquant");
 #undef WITH_HEADER
 

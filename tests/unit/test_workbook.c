@@ -1,4 +1,4 @@
-/* Tests of the workbooks (spie/workbook.h, outputs.md §6) on a small publication table
+/* Tests of the workbooks (spie/workbook.h, docs/sorties.md §6) on a small publication table
  * built by hand, with territories in two regions (Occitanie: 11, 31; Bretagne: 29):
  * - the file names (national and one per region with a territory, slugs of geo.c) and
  *   nothing else;
