@@ -5,6 +5,7 @@
 #ifndef SPIE_CLI_H
 #define SPIE_CLI_H
 
+#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 
@@ -33,6 +34,11 @@ void cli_msg(const char *cmd, const char *fmt, ...)
 /* An error record as one line: "spie <cmd>: <file>:<line>: <msg>" (file and line when
  * the record has them). */
 void cli_print_error(const char *cmd, const spie_error *e);
+
+/* Long options written in full and given once each: getopt_long alone accepts "--per"
+ * for "--period" and takes the last of two "--period". A monthly script must mean exactly
+ * what it says, so both are refused (message printed, false). */
+bool cli_options_exact(const char *cmd, int argc, char **argv, const struct option *opts);
 
 /* The number of worker threads by default: the cores online, at most 64. */
 int cli_default_jobs(void);

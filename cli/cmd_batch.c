@@ -192,6 +192,10 @@ static bool parse(int argc, char **argv, opts *o, int *status)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c;
+    if (!cli_options_exact(o->cmd, argc, argv, lopts)) {
+        *status = 2;
+        return false;
+    }
     optind = 1;
     o->jobs = cli_default_jobs();
     while ((c = getopt_long(argc, argv, "", lopts, NULL)) != -1) {

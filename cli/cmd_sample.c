@@ -75,6 +75,8 @@ int spie_cmd_sample(int argc, char **argv)
     const char *out = NULL;
     uint64_t v;
     int c;
+    if (!cli_options_exact("sample", argc, argv, longopts))
+        return 2;
     optind = 0; /* restart getopt: argv is the sub-command's own vector */
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {

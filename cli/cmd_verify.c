@@ -62,8 +62,10 @@ static bool parse(int argc, char **argv, vopts *o, int *status)
         {"jobs", required_argument, NULL, 'j'},   {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     int c;
-    optind = 1;
     *status = 2;
+    if (!cli_options_exact("verify", argc, argv, lopts))
+        return false;
+    optind = 1;
     while ((c = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
         switch (c) {
         case 'i': o->inbox = optarg; break;

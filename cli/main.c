@@ -92,6 +92,35 @@ const volatile sig_atomic_t *cli_stop_flag(void) { return &stop_signal; }
 
 int cli_stop_status(void) { return stop_signal ? 128 + (int)stop_signal : 0; }
 
+bool cli_options_exact(const char *cmd, int argc, char **argv, const struct option *opts)
+{
+    unsigned seen[64] = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--"))
+            break;
+        if (a[0] != '-' || a[1] != '-')
+            continue;
+        size_t n = strcspn(a + 2, "=");
+        int k = 0;
+        for (; opts[k].name; k++)
+            if (strlen(opts[k].name) == n && !strncmp(opts[k].name, a + 2, n))
+                break;
+        if (!opts[k].name) {
+            cli_msg(cmd, "option inconnue « %.*s » : les options s'écrivent en entier (spie %s --help)",
+                    (int)(n + 2), a, cmd);
+            return false;
+        }
+        if (k < 64 && seen[k]++) {
+            cli_msg(cmd, "--%s est donnée deux fois : un traitement doit dire exactement ce qu'il fait", opts[k].name);
+            return false;
+        }
+        if (opts[k].has_arg == required_argument && !strchr(a, '='))
+            i++; /* its value, which may start with "--" */
+    }
+    return true;
+}
+
 int cli_default_jobs(void)
 {
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);

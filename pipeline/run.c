@@ -183,6 +183,23 @@ static void check_hashes(run_state *s)
     }
 }
 
+/* The rejected rows counted but not written (beyond the cap per file) are said in the
+ * file's motif, in the quality report and the manifest. */
+static void note_dropped_rejects(run_state *s)
+{
+    for (size_t i = 0; i < s->plan.n_entries; i++) {
+        const char *file = s->plan.entries[i].file;
+        uint64_t n = file ? spie_rejects_file_dropped(s->rejects, file) : 0;
+        if (!n)
+            continue;
+        spie_file_report *r = &s->batch.results[i].rep;
+        size_t len = strlen(r->motif);
+        snprintf(r->motif + len, sizeof r->motif - len,
+                 "%s%llu lignes rejetées au-delà des %u premières : comptées ici, non écrites dans rejets_%s.csv.gz",
+                 len ? " ; " : "", (unsigned long long)n, SPIE_REJECTS_MAX_PER_FILE, s->period);
+    }
+}
+
 static spie_rc write_quality(run_state *s)
 {
     char *path = staged(s, "qualite", ".csv");
@@ -279,6 +296,7 @@ static spie_rc publish_all(run_state *s)
     spie_rc rc = read_territories(s);
     if (!rc) {
         check_hashes(s);
+        note_dropped_rejects(s);
         rc = write_quality(s);
     }
     if (!rc && s->o->compute && !(rc = cancelled(s)))

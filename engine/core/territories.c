@@ -8,7 +8,9 @@
  * column order is free, unknown columns are ignored, a name given twice is an error. Every
  * field is trimmed. The département and the wave are codes (case-insensitive, stored in
  * INSEE's spelling: "2a" is 2A, "1" is not 01); the allocation is an amount of §2
- * (spie_parse_amount) that must not be empty or negative.
+ * (spie_parse_amount) that must not be empty, negative or absurd (above
+ * SPIE_ALLOCATION_MAX: a typo of a few digits would otherwise overflow the sums of its
+ * région and silently make them nd).
  *
  * Any error fails the whole table with the physical line (1-based, counting every line of
  * the file, blank ones and the ones inside quoted fields included) where the offending row
@@ -351,6 +353,11 @@ static void do_row(parse_ctx *c)
     }
     if (cents < 0) {
         set_error(c, line, "allocation_etat négative : « %s »", tmp);
+        return;
+    }
+    if (cents > SPIE_ALLOCATION_MAX) {
+        set_error(c, line, "allocation_etat absurde : « %s » (au plus 10 000 000 000,00 €, 125 fois l'enveloppe)",
+                  tmp);
         return;
     }
 

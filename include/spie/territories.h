@@ -19,6 +19,10 @@ typedef struct spie_territory {
     spie_cents allocation; /* State grant, cents, >= 0 */
 } spie_territory;
 
+/* The largest allocation a table may give one territory: ten billion euros, 125 times
+ * the whole envelope. Beyond it the table is refused (a typo, not a budget). */
+#define SPIE_ALLOCATION_MAX ((spie_cents)1000000000000) /* cents */
+
 typedef struct spie_territories {
     spie_territory *items; /* sorted by département code (byte order) */
     size_t count;

@@ -183,6 +183,17 @@ static void test_errors(void **state)
     char buf[512];
 
 #define WITH_HEADER(rows) (snprintf(buf, sizeof buf, "%s%s", h, rows), buf)
+    /* An absurd allocation (a typo of a few digits) is refused with its line, not summed
+     * into an overflowing région; the largest accepted is ten billion euros. */
+    expect_error(WITH_HEADER("31,AMI2,1\n59,AMI1,10000000000000\n"), 3, "allocation_etat absurde");
+    expect_error(WITH_HEADER("31,AMI2,\"10 000 000 000,01\"\n"), 2, "allocation_etat absurde");
+    {
+        spie_territories t;
+        spie_error err;
+        assert_true(parse(WITH_HEADER("31,AMI2,\"10 000 000 000,00\"\n"), &t, &err));
+        assert_int_equal(t.items[0].allocation, SPIE_ALLOCATION_MAX);
+        spie_territories_free(&t);
+    }
     expect_error(WITH_HEADER("31,AMI2,1\n975,AMI2,1\n"), 3, "département inconnu : « 975 »");
     expect_error(WITH_HEADER("1,AMI2,1\n"), 2, "département inconnu : « 1 »");
     expect_error(WITH_HEADER("31,AMI2,1\n,AMI2,1\n"), 3, "département manquant");
