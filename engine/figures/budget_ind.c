@@ -1,3 +1,9 @@
+/* The budget rows of the publication table (include/spie/budget_ind.h): exact int64-cent
+ * sums per territory, région, vague and the nation, the envelope, the NAT lines and the
+ * projection; each row gets its identity in the catalogue (family BUDGET) and its name.
+ *
+ * It may not print, render or apply the secret. Money stays in cents until a share or the
+ * projection needs a double. */
 #include "spie/budget_ind.h"
 
 #include <stdio.h>
@@ -6,7 +12,6 @@
 
 #include "spie/date.h"
 #include "spie/geo.h"
-#include "spie/util.h"
 #include "spie/stats.h"
 
 /* Sums of one group over its budget-included territories. */
@@ -30,26 +35,29 @@ typedef struct ctx {
     spie_month first;     /* first month of the series (window start) */
     size_t n_months;      /* months from first to P (0 when P < first) */
     bool oom;
+    bool bad_id;
 } ctx;
 
-static spie_figure *row(ctx *c, spie_level lv, const char *code, const char *lib, const char *name)
+static spie_figure *row(ctx *c, spie_level lv, const char *code, const char *lib, spie_ind_id id)
 {
     spie_figure *f = spie_table_push(c->t);
     if (!f) {
         c->oom = true;
         return NULL;
     }
+    f->id = id;
     f->level = (uint8_t)lv;
     f->breakdown = 0;
     snprintf(f->code, sizeof f->code, "%s", code);
-    snprintf(f->indicator, sizeof f->indicator, "%s", name);
+    if (!spie_ind_name(id, c->params, f->indicator, sizeof f->indicator))
+        c->bad_id = true; /* a bug: an identity the catalogue does not know */
     f->libelle = lib;
     return f;
 }
 
-static void cents_row(ctx *c, spie_level lv, const char *code, const char *lib, const char *name, bool ok, spie_cents v)
+static void cents_row(ctx *c, spie_level lv, const char *code, const char *lib, spie_ind_id id, bool ok, spie_cents v)
 {
-    spie_figure *f = row(c, lv, code, lib, name);
+    spie_figure *f = row(c, lv, code, lib, id);
     if (!f)
         return;
     if (ok) {
@@ -60,10 +68,10 @@ static void cents_row(ctx *c, spie_level lv, const char *code, const char *lib, 
     }
 }
 
-static void share_row(ctx *c, spie_level lv, const char *code, const char *lib, const char *name, bool ok,
+static void share_row(ctx *c, spie_level lv, const char *code, const char *lib, spie_ind_id id, bool ok,
                       spie_cents num, spie_cents den)
 {
-    spie_figure *f = row(c, lv, code, lib, name);
+    spie_figure *f = row(c, lv, code, lib, id);
     if (!f)
         return;
     if (ok && den != 0) {
@@ -74,10 +82,10 @@ static void share_row(ctx *c, spie_level lv, const char *code, const char *lib, 
     }
 }
 
-static void cost_row(ctx *c, spie_level lv, const char *code, const char *lib, const char *name, bool any,
+static void cost_row(ctx *c, spie_level lv, const char *code, const char *lib, spie_ind_id id, bool any,
                      spie_cents paid, uint64_t divisor)
 {
-    spie_figure *f = row(c, lv, code, lib, name);
+    spie_figure *f = row(c, lv, code, lib, id);
     if (!f)
         return;
     if (!any) {
@@ -86,7 +94,6 @@ static void cost_row(ctx *c, spie_level lv, const char *code, const char *lib, c
     }
     f->has_effectif = true;
     f->effectif = (int64_t)divisor;
-    f->role = SPIE_ROLE_STAT;
     spie_cents v;
     if (spie_cents_div_round(paid, (int64_t)divisor, &v) == SPIE_STAT_OK) {
         f->kind = SPIE_VK_CENTS;
@@ -95,6 +102,8 @@ static void cost_row(ctx *c, spie_level lv, const char *code, const char *lib, c
         f->status = SPIE_STATUS_ND;
     }
 }
+
+#define ID(ind) spie_id(SPIE_IND_##ind, 0)
 
 /* *acc += v, exactly; on overflow *acc is left as it was and *ovf is set. */
 static void add_c(spie_cents *acc, spie_cents v, bool *ovf)
@@ -109,7 +118,6 @@ static void add_c(spie_cents *acc, spie_cents v, bool *ovf)
 /* The rows every level has (territory, region, wave, nation). */
 static void group_rows(ctx *c, spie_level lv, const char *code, const char *lib, const money *mm)
 {
-    char name[48], low[24], mon[8];
     /* A group whose sums overflowed publishes its money as nd (its allocation too). */
     money ovf_copy;
     const money *m = mm;
@@ -119,17 +127,14 @@ static void group_rows(ctx *c, spie_level lv, const char *code, const char *lib,
         ovf_copy.any_both = false;
         m = &ovf_copy;
     }
-    cents_row(c, lv, code, lib, "allocation_etat", (lv == SPIE_LEVEL_DEPARTEMENT && !mm->overflow) || m->any,
+    cents_row(c, lv, code, lib, ID(ALLOCATION_ETAT), (lv == SPIE_LEVEL_DEPARTEMENT && !mm->overflow) || m->any,
               m->allocation);
-    cents_row(c, lv, code, lib, "engage_etat", m->any, m->engaged);
-    cents_row(c, lv, code, lib, "paye_etat", m->any, m->paid);
-    share_row(c, lv, code, lib, "taux_engagement", m->any, m->engaged, m->allocation);
-    share_row(c, lv, code, lib, "taux_consommation", m->any, m->paid, m->allocation);
-    for (int f = SPIE_FIN_DEPARTEMENT; f < SPIE_FIN_COUNT; f++) {
-        spie_ascii_lower(low, sizeof low, spie_financer_codes[f]);
-        snprintf(name, sizeof name, "cofinancement_%s", low);
-        cents_row(c, lv, code, lib, name, m->any, m->cofin[f]);
-    }
+    cents_row(c, lv, code, lib, ID(ENGAGE_ETAT), m->any, m->engaged);
+    cents_row(c, lv, code, lib, ID(PAYE_ETAT), m->any, m->paid);
+    share_row(c, lv, code, lib, ID(TAUX_ENGAGEMENT), m->any, m->engaged, m->allocation);
+    share_row(c, lv, code, lib, ID(TAUX_CONSOMMATION), m->any, m->paid, m->allocation);
+    for (int f = SPIE_FIN_DEPARTEMENT; f < SPIE_FIN_COUNT; f++)
+        cents_row(c, lv, code, lib, spie_id(SPIE_IND_COFINANCEMENT, f), m->any, m->cofin[f]);
     /* Series from the window's start to P; the cumulative starts with every earlier month:
      * paid = (paid before the series) + the months of the series, sums checked for
      * overflow, so these subtractions and additions are exact. */
@@ -137,16 +142,14 @@ static void group_rows(ctx *c, spie_level lv, const char *code, const char *lib,
     for (size_t i = 0; i < c->n_months && m->any; i++)
         cum -= m->paid_month[i];
     for (size_t i = 0; i < c->n_months; i++) {
-        spie_month_format(c->first + (spie_month)i, mon);
-        snprintf(name, sizeof name, "paye_etat_mois_%s", mon);
-        cents_row(c, lv, code, lib, name, m->any, m->paid_month[i]);
+        spie_month mon = c->first + (spie_month)i;
+        cents_row(c, lv, code, lib, spie_id(SPIE_IND_PAYE_ETAT_MOIS, mon), m->any, m->paid_month[i]);
         if (m->any)
             cum += m->paid_month[i];
-        snprintf(name, sizeof name, "paye_etat_cumul_%s", mon);
-        cents_row(c, lv, code, lib, name, m->any, cum);
+        cents_row(c, lv, code, lib, spie_id(SPIE_IND_PAYE_ETAT_CUMUL, mon), m->any, cum);
     }
-    cost_row(c, lv, code, lib, "cout_par_entrant", m->any_both, m->paid_both, m->entrants_both);
-    cost_row(c, lv, code, lib, "cout_par_reprise", m->any_both, m->paid_both, m->returns_both);
+    cost_row(c, lv, code, lib, ID(COUT_PAR_ENTRANT), m->any_both, m->paid_both, m->entrants_both);
+    cost_row(c, lv, code, lib, ID(COUT_PAR_REPRISE), m->any_both, m->paid_both, m->returns_both);
 }
 
 static void add_lines(money *m, const spie_budget *bud, const ctx *c)
@@ -206,9 +209,9 @@ static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *t
                 add_c(&nat_paid, l->paid, &nat_ovf);
             }
         }
-    cents_row(c, lv, code, lib, "engage_etat_national", b->nat_ok && !nat_ovf, nat_eng);
-    cents_row(c, lv, code, lib, "paye_etat_national", b->nat_ok && !nat_ovf, nat_paid);
-    cents_row(c, lv, code, lib, "enveloppe", true, p->envelope);
+    cents_row(c, lv, code, lib, ID(ENGAGE_ETAT_NATIONAL), b->nat_ok && !nat_ovf, nat_eng);
+    cents_row(c, lv, code, lib, ID(PAYE_ETAT_NATIONAL), b->nat_ok && !nat_ovf, nat_paid);
+    cents_row(c, lv, code, lib, ID(ENVELOPPE), true, p->envelope);
 
     /* State money inside the window: territories included for budget, and NAT. */
     spie_month wend = c->period < p->window_end ? c->period : p->window_end;
@@ -238,11 +241,10 @@ static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *t
     }
     spie_cents rest = p->envelope;
     add_c(&rest, -w_paid, &ovf);
-    share_row(c, lv, code, lib, "part_enveloppe_allouee", !ovf, alloc_all, p->envelope);
-    share_row(c, lv, code, lib, "part_enveloppe_engagee", !ovf, w_eng, p->envelope);
-    share_row(c, lv, code, lib, "part_enveloppe_payee", !ovf, w_paid, p->envelope);
-    cents_row(c, lv, code, lib, "reste_enveloppe", !ovf, rest);
-    char name[48], mon[8];
+    share_row(c, lv, code, lib, ID(PART_ENVELOPPE_ALLOUEE), !ovf, alloc_all, p->envelope);
+    share_row(c, lv, code, lib, ID(PART_ENVELOPPE_ENGAGEE), !ovf, w_eng, p->envelope);
+    share_row(c, lv, code, lib, ID(PART_ENVELOPPE_PAYEE), !ovf, w_paid, p->envelope);
+    cents_row(c, lv, code, lib, ID(RESTE_ENVELOPPE), !ovf, rest);
     spie_cents cum = 0;
     double *ys = calloc(nw ? nw : 1, sizeof *ys);
     if (!ys) {
@@ -251,13 +253,11 @@ static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *t
         return;
     }
     for (size_t i = 0; i < nw; i++) {
-        spie_month_format(p->window_start + (spie_month)i, mon);
-        snprintf(name, sizeof name, "paye_enveloppe_mois_%s", mon);
-        cents_row(c, lv, code, lib, name, !ovf, wpaid[i]);
+        spie_month mon = p->window_start + (spie_month)i;
+        cents_row(c, lv, code, lib, spie_id(SPIE_IND_PAYE_ENVELOPPE_MOIS, mon), !ovf, wpaid[i]);
         add_c(&cum, wpaid[i], &ovf);
         ys[i] = (double)cum / 100.0;
-        snprintf(name, sizeof name, "paye_enveloppe_cumul_%s", mon);
-        cents_row(c, lv, code, lib, name, !ovf, cum);
+        cents_row(c, lv, code, lib, spie_id(SPIE_IND_PAYE_ENVELOPPE_CUMUL, mon), !ovf, cum);
     }
 
     /* Projection: the last K months up to min(P, window end), at least 3 points. */
@@ -281,7 +281,7 @@ static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *t
             snprintf(msg, msg_size, "projection : %s", spie_stat_strerror(st));
         free(xs);
     }
-    spie_figure *f = row(c, lv, code, lib, "projection_paye_fin");
+    spie_figure *f = row(c, lv, code, lib, ID(PROJECTION_PAYE_FIN));
     if (f) {
         f->has_effectif = true;
         f->effectif = (int64_t)k;
@@ -296,7 +296,7 @@ static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *t
             f->status = SPIE_STATUS_ND;
         }
     }
-    f = row(c, lv, code, lib, "projection_part_enveloppe");
+    f = row(c, lv, code, lib, ID(PROJECTION_PART_ENVELOPPE));
     if (f) {
         f->has_effectif = true;
         f->effectif = (int64_t)k;
@@ -307,7 +307,7 @@ static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *t
             f->status = SPIE_STATUS_ND;
         }
     }
-    f = row(c, lv, code, lib, "projection_mois_epuisement");
+    f = row(c, lv, code, lib, ID(PROJECTION_MOIS_EPUISEMENT));
     if (f) {
         f->has_effectif = true;
         f->effectif = (int64_t)k;
@@ -391,5 +391,7 @@ bool spie_budget_rows(spie_table *t, const spie_batch *b, const spie_territories
     free(regions);
     if (c.oom && msg_size)
         snprintf(msg, msg_size, "mémoire insuffisante");
-    return ok && !c.oom && !(msg_size && msg[0]);
+    else if (c.bad_id && msg_size)
+        snprintf(msg, msg_size, "budget : indicateur inconnu du catalogue");
+    return ok && !c.oom && !c.bad_id && !(msg_size && msg[0]);
 }
