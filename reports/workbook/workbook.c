@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,36 +27,77 @@
 
 /* ---- lookups ------------------------------------------------------------------------ */
 
-const spie_figure *spie_wb_find(const spie_wb *w, spie_level level, const char *code, spie_breakdown bd,
-                                const char *modality, const char *indicator)
+static void record_missing(spie_wb *w, spie_level level, const char *code, spie_breakdown bd, const char *modality,
+                           spie_ind_id id, const char *name)
+{
+    if (w->missing[0])
+        return;
+    const spie_ind_def *d = spie_ind_def_of(id.ind);
+    if (!name)
+        snprintf(w->missing, sizeof w->missing, "identité inconnue du catalogue : indicateur %s, paramètre %ld",
+                 d ? d->id : "?", (long)id.arg);
+    else
+        snprintf(w->missing, sizeof w->missing, "figure absente de la table : %s %s %s%s%s %s",
+                 spie_level_names[level], code, spie_breakdown_names[bd], modality[0] ? " " : "", modality, name);
+}
+
+/* The row of the sorted table, NULL when absent (or when the identity is unknown: then
+ * *unknown is set). */
+static const spie_figure *lookup(const spie_wb *w, spie_level level, const char *code, spie_breakdown bd,
+                                 const char *modality, spie_ind_id id, char name[SPIE_IND_NAME_MAX], bool *unknown)
 {
     const spie_table *t = w->in->table;
-    if (!t->n)
+    *unknown = !spie_ind_name(id, w->in->params, name, SPIE_IND_NAME_MAX);
+    if (*unknown || !t->n)
         return NULL;
     spie_figure key;
     memset(&key, 0, sizeof key);
     key.level = (uint8_t)level;
     key.breakdown = (uint8_t)bd;
     /* A key longer than the table's fields cannot be in the table. */
-    if (strlen(code) >= sizeof key.code || strlen(modality) >= sizeof key.modality ||
-        strlen(indicator) >= sizeof key.indicator)
+    if (strlen(code) >= sizeof key.code || strlen(modality) >= sizeof key.modality)
         return NULL;
     memcpy(key.code, code, strlen(code) + 1);
     memcpy(key.modality, modality, strlen(modality) + 1);
-    memcpy(key.indicator, indicator, strlen(indicator) + 1);
-    return bsearch(&key, t->rows, t->n, sizeof *t->rows, spie_figure_cmp);
+    memcpy(key.indicator, name, strlen(name) + 1);
+    const spie_figure *f = bsearch(&key, t->rows, t->n, sizeof *t->rows, spie_figure_cmp);
+    return f && spie_id_eq(f->id, id) ? f : NULL; /* a row whose identity is not its name's is not it */
 }
 
-const spie_figure *spie_wb_unit_fig(const spie_wb *w, const spie_wb_unit *u, const char *fmt, ...)
+const spie_figure *spie_wb_get(spie_wb *w, spie_level level, const char *code, spie_breakdown bd,
+                               const char *modality, spie_ind_id id)
 {
-    char name[64];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(name, sizeof name, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof name)
-        return NULL;
-    return spie_wb_find(w, u->level, u->code, SPIE_BD_ENSEMBLE, "", name);
+    char name[SPIE_IND_NAME_MAX];
+    bool unknown;
+    const spie_figure *f = lookup(w, level, code, bd, modality, id, name, &unknown);
+    if (!f)
+        record_missing(w, level, code, bd, modality, id, unknown ? NULL : name);
+    return f;
+}
+
+const spie_figure *spie_wb_fig(spie_wb *w, const spie_wb_unit *u, spie_ind_id id)
+{
+    return spie_wb_get(w, u->level, u->code, SPIE_BD_ENSEMBLE, "", id);
+}
+
+bool spie_wb_has(spie_wb *w, spie_level level, const char *code, spie_breakdown bd, const char *modality,
+                 spie_ind_id id)
+{
+    char name[SPIE_IND_NAME_MAX];
+    bool unknown;
+    const spie_figure *f = lookup(w, level, code, bd, modality, id, name, &unknown);
+    if (unknown)
+        record_missing(w, level, code, bd, modality, id, NULL);
+    return f != NULL;
+}
+
+lxw_format *spie_wb_unit_format(const spie_wb *w, spie_ind_id id)
+{
+    switch (spie_ind_unit(id)) {
+    case SPIE_UNIT_SHARE: return w->f.pct;
+    case SPIE_UNIT_DAYS: return w->f.days;
+    default: return NULL;
+    }
 }
 
 /* ---- cell writers ----------------------------------------------------------------- */
@@ -178,7 +218,7 @@ void spie_wb_interval(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, c
     if (!f || !ws)
         return;
     if (f->status != SPIE_STATUS_OK) {
-        if (spie_wb_has_interval(f->indicator)) {
+        if (spie_ind_has_interval(f->id)) {
             mark(w, ws, r, c, (spie_status)f->status);
             mark(w, ws, r, c + 1, (spie_status)f->status);
         }
@@ -188,14 +228,6 @@ void spie_wb_interval(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, c
         return;
     spie_wb_bound(w, ws, r, c, f, false, fmt);
     spie_wb_bound(w, ws, r, c + 1, f, true, fmt);
-}
-
-bool spie_wb_has_interval(const char *indicator)
-{
-    size_t n = strlen(indicator);
-    static const char part[] = "_part_cible";
-    return strncmp(indicator, "taux_reprise_", 13) == 0 || strcmp(indicator, "projection_paye_fin") == 0 ||
-           (n >= sizeof part - 1 && strcmp(indicator + n - (sizeof part - 1), part) == 0);
 }
 
 void spie_wb_effectif(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_figure *f)
@@ -454,7 +486,7 @@ size_t spie_wb_modalities(const spie_wb *w, spie_breakdown bd, const char **mods
         for (size_t i = 0; i < t->n && n < max; i++) {
             const spie_figure *f = &t->rows[i];
             if (f->level != u->level || f->breakdown != SPIE_BD_COHORTE || strcmp(f->code, u->code) != 0 ||
-                strcmp(f->indicator, "entrants") != 0)
+                f->id.ind != SPIE_IND_ENTRANTS)
                 continue;
             mods[n++] = f->modality;
         }
@@ -670,6 +702,9 @@ static int write_one(const spie_workbook_input *in, const spie_region *region, c
     if (w.oom) {
         snprintf(msg, msg_size, "%s : mémoire insuffisante", name);
         ret = ENOMEM;
+    } else if (w.missing[0]) {
+        snprintf(msg, msg_size, "%s : %s", name, w.missing);
+        ret = EINVAL;
     } else if (w.err != LXW_NO_ERROR) {
         snprintf(msg, msg_size, "%s : écriture du classeur impossible (libxlsxwriter : %s)", name,
                  lxw_strerror(w.err));

@@ -44,19 +44,28 @@ typedef struct spie_wb {
     char ref_text[16];           /* "30/06/2022" */
     lxw_error err;               /* first libxlsxwriter error, LXW_NO_ERROR if none */
     bool oom;                    /* an allocation failed */
+    char missing[200];           /* the first figure looked up and not found: a bug */
 } spie_wb;
 
 /* ---- lookups (workbook.c) --------------------------------------------------------- */
 
-/* The figure (level, code, breakdown, modality, indicator) of the sorted table, or NULL. */
-const spie_figure *spie_wb_find(const spie_wb *w, spie_level level, const char *code, spie_breakdown bd,
-                                const char *modality, const char *indicator);
-/* Same for a unit's ensemble row, the indicator name given as printf format. */
-const spie_figure *spie_wb_unit_fig(const spie_wb *w, const spie_wb_unit *u, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+/* Figures are looked up by identity (spie/catalogue.h). A figure that the table lacks, or
+ * an identity the catalogue does not know, is recorded in w->missing (the first one) and
+ * fails the workbook: never a silently empty cell. */
+
+/* The figure (level, code, breakdown, modality, id) of the sorted table, or NULL (then
+ * recorded in w->missing). */
+const spie_figure *spie_wb_get(spie_wb *w, spie_level level, const char *code, spie_breakdown bd,
+                               const char *modality, spie_ind_id id);
+/* The same for a unit's ensemble row. */
+const spie_figure *spie_wb_fig(spie_wb *w, const spie_wb_unit *u, spie_ind_id id);
+/* Whether the table has that figure, for rows that exist only sometimes (a group's
+ * breakdowns): an absent figure is not recorded, an unknown identity is. */
+bool spie_wb_has(spie_wb *w, spie_level level, const char *code, spie_breakdown bd, const char *modality,
+                 spie_ind_id id);
+/* The number format of an indicator's reals and bounds: pct for shares, days for days,
+ * NULL (the writer's default) otherwise. */
+lxw_format *spie_wb_unit_format(const spie_wb *w, spie_ind_id id);
 
 /* ---- cell writers (workbook.c); errors are kept in w->err ------------------------- */
 
@@ -70,15 +79,13 @@ void spie_wb_number(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, dou
  * count format, money in euros, text as text, a real with real_fmt. NULL writes nothing. */
 void spie_wb_value(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_figure *f,
                    lxw_format *real_fmt);
-/* Its interval in (r, c) and (r, c + 1): both bounds, "s"/"nd", or nothing. */
+/* Its interval in (r, c) and (r, c + 1): both bounds, or nothing; "s"/"nd" when it is
+ * not ok and its indicator has an interval (the catalogue's SPIE_IF_INTERVAL). */
 void spie_wb_interval(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_figure *f,
                       lxw_format *fmt);
 /* One bound of an ok figure with an interval (money rounded to the cent, as the CSV). */
 void spie_wb_bound(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_figure *f, bool hi,
                    lxw_format *fmt);
-/* Whether an indicator is published with an interval (rates, shares within target, the
- * projection): its bounds show "s"/"nd" too when it is not ok. */
-bool spie_wb_has_interval(const char *indicator);
 /* Its effectif, or nothing. */
 void spie_wb_effectif(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_figure *f);
 /* A calendar day as a date cell (dd/mm/yyyy unless fmt says otherwise). */
@@ -118,12 +125,9 @@ bool spie_wb_fr_figure(char *buf, size_t size, const spie_figure *f, bool pct);
 
 /* ---- labels (workbook_labels.c) ----------------------------------------------------- */
 
-const char *spie_wb_type_label(const char *code);      /* "EMPLOI_DURABLE" -> "emploi durable" */
 const char *spie_wb_endpoint_label(spie_endpoint ep);  /* "orientation" */
 const char *spie_wb_modality_label(spie_breakdown bd, const char *modality);
 const char *spie_wb_breakdown_label(spie_breakdown bd);
-/* Lower-case copy of an upper-case code ("D_ORIENT" -> "d_orient"). */
-void spie_wb_lower(char *dst, size_t n, const char *src);
 
 /* ---- sheets ------------------------------------------------------------------------- */
 

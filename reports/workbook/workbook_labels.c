@@ -1,6 +1,6 @@
-/* French labels of the workbooks: step types, delay end points, breakdowns and their
- * modalities (the wording of docs/dictionnaire.md). A code the tables do not know is
- * shown as it is, so a configuration that adds a code still gets a readable column. */
+/* French labels of the workbooks: delay end points, breakdowns and their modalities (the
+ * wording of docs/dictionnaire.md; the indicators' labels are the catalogue's). A code the
+ * tables do not know is shown as it is. */
 #include <string.h>
 
 #include "workbook_int.h"
@@ -16,32 +16,6 @@ static const char *lookup(const label *l, size_t n, const char *code)
         if (strcmp(l[i].code, code) == 0)
             return l[i].text;
     return code;
-}
-
-const char *spie_wb_type_label(const char *code)
-{
-    static const label types[] = {
-        /* SOLUTION */
-        {"FORMATION", "formation"},
-        {"IMMERSION", "immersion en entreprise"},
-        {"EMPLOI_AIDE", "emploi aidé"},
-        {"CREATION", "accompagnement à la création d'activité"},
-        {"LOGEMENT", "logement"},
-        {"SANTE", "santé"},
-        {"MOBILITE", "mobilité"},
-        {"GARDE_ENFANTS", "garde d'enfants"},
-        /* REPRISE */
-        {"EMPLOI_DURABLE", "emploi durable"},
-        {"EMPLOI_TEMPORAIRE", "emploi temporaire"},
-        {"FORMATION_QUALIFIANTE", "formation qualifiante"},
-        {"CREATION_ENTREPRISE", "création d'entreprise"},
-        /* SORTIE */
-        {"DEMENAGEMENT", "déménagement"},
-        {"FIN_DROITS", "fin des droits"},
-        {"ABANDON", "abandon"},
-        {"AUTRE", "autre"},
-    };
-    return lookup(types, SPIE_ARRAY_LEN(types), code);
 }
 
 const char *spie_wb_endpoint_label(spie_endpoint ep)
@@ -80,14 +54,4 @@ const char *spie_wb_modality_label(spie_breakdown bd, const char *modality)
     case SPIE_BD_AGE: return lookup(ages, SPIE_ARRAY_LEN(ages), modality);
     default: return modality; /* cohorts: "2021-T3" */
     }
-}
-
-void spie_wb_lower(char *dst, size_t n, const char *src)
-{
-    size_t i = 0;
-    if (!n)
-        return;
-    for (; src[i] && i + 1 < n; i++)
-        dst[i] = (src[i] >= 'A' && src[i] <= 'Z') ? (char)(src[i] - 'A' + 'a') : src[i];
-    dst[i] = 0;
 }

@@ -14,7 +14,7 @@ typedef enum col_what { COL_VALUE = 0, COL_LO, COL_HI, COL_EFFECTIF } col_what;
 
 typedef struct col {
     char label[112];
-    char ind[48];
+    spie_ind_id id;
     col_what what;
     lxw_format *fmt; /* for reals and bounds */
     double width;
@@ -27,27 +27,35 @@ typedef struct cols {
     size_t n;
 } cols;
 
-static col *add(cols *cs, const char *label, const char *ind, col_what what, lxw_format *fmt, double width)
+/* A column of figure id, headed by label (the catalogue's label when NULL). */
+static col *add(spie_wb *w, cols *cs, const char *label, spie_ind_id id, col_what what, lxw_format *fmt,
+                double width)
 {
     if (cs->n == MAX_COLS)
         return NULL;
     col *c = &cs->c[cs->n++];
-    snprintf(c->label, sizeof c->label, "%s", label);
-    snprintf(c->ind, sizeof c->ind, "%s", ind);
+    const spie_ind_def *d = spie_ind_def_of(id.ind);
+    if (label)
+        snprintf(c->label, sizeof c->label, "%s", label);
+    else if (spie_ind_label(id, w->in->params, c->label, sizeof c->label))
+        ;
+    else if (d && !strchr(d->label, '<')) /* a label without the parameter: no pair is needed */
+        snprintf(c->label, sizeof c->label, "%s", d->label);
+    else
+        spie_wb_has(w, SPIE_LEVEL_NATIONAL, "FR", SPIE_BD_ENSEMBLE, "", id); /* records the unknown identity */
+    c->id = id;
     c->what = what;
     c->fmt = fmt;
     c->width = width;
     return c;
 }
 
-/* A rate with its interval: value, lower, upper (and the effectif when asked). */
-static void add_rate(cols *cs, const char *label, const char *ind, lxw_format *pct, const char *eff_label)
+/* A rate with its interval: value (its catalogue label), lower, upper. */
+static void add_rate(spie_wb *w, cols *cs, spie_ind_id id, lxw_format *pct)
 {
-    add(cs, label, ind, COL_VALUE, pct, 12);
-    add(cs, "Borne basse", ind, COL_LO, pct, 10);
-    add(cs, "Borne haute", ind, COL_HI, pct, 10);
-    if (eff_label)
-        add(cs, eff_label, ind, COL_EFFECTIF, NULL, 11);
+    add(w, cs, NULL, id, COL_VALUE, pct, 12);
+    add(w, cs, "Borne basse", id, COL_LO, pct, 10);
+    add(w, cs, "Borne haute", id, COL_HI, pct, 10);
 }
 
 static void bound(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_figure *f, bool hi,
@@ -69,7 +77,7 @@ static void fig_cells(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c0, 
 {
     for (size_t i = 0; i < cs->n; i++) {
         const col *c = &cs->c[i];
-        const spie_figure *f = spie_wb_find(w, lv, code, bd, mod, c->ind);
+        const spie_figure *f = spie_wb_get(w, lv, code, bd, mod, c->id);
         lxw_col_t cc = (lxw_col_t)(c0 + i);
         switch (c->what) {
         case COL_VALUE: spie_wb_value(w, ws, r, cc, f, c->fmt); break;
@@ -129,7 +137,7 @@ static lxw_row_t breakdown_table(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, con
         size_t n = spie_wb_modalities(w, bds[b], mods, SPIE_ARRAY_LEN(mods));
         for (size_t m = 0; m < n; m++) {
             /* A group without an included territory has no breakdown rows at all. */
-            if (!spie_wb_find(w, u->level, u->code, bds[b], mods[m], cs->c[0].ind))
+            if (!spie_wb_has(w, u->level, u->code, bds[b], mods[m], cs->c[0].id))
                 continue;
             spie_wb_text(w, ws, r, 0, spie_wb_breakdown_label(bds[b]), w->f.text);
             spie_wb_text(w, ws, r, 1, mods[m], w->f.text);
@@ -146,28 +154,20 @@ static lxw_row_t breakdown_table(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, con
 
 /* ---- Parcours ------------------------------------------------------------------------ */
 
-static void typed_cols(cols *cs, const char *prefix, const char *label_prefix, const char *const *codes, size_t n)
+static void activity_cols(spie_wb *w, cols *cs)
 {
-    for (size_t i = 0; i < n; i++) {
-        char low[32], ind[48], label[112];
-        spie_wb_lower(low, sizeof low, codes[i]);
-        snprintf(ind, sizeof ind, "%s_%s", prefix, low);
-        snprintf(label, sizeof label, "%s : %s", label_prefix, spie_wb_type_label(codes[i]));
-        add(cs, label, ind, COL_VALUE, NULL, 13);
-    }
-}
-
-static void activity_cols(cols *cs)
-{
-    add(cs, "Entrants", "entrants", COL_VALUE, NULL, 11);
-    add(cs, "Entrés dans le mois", "entrants_mois", COL_VALUE, NULL, 11);
-    add(cs, "En parcours à la date de référence", "en_parcours", COL_VALUE, NULL, 13);
-    add(cs, "Avec au moins une solution", "avec_solution", COL_VALUE, NULL, 12);
-    typed_cols(cs, "solution", "Solution", spie_solution_type_codes, SPIE_SOLUTION_TYPES);
-    add(cs, "Avec une reprise d'activité", "avec_reprise", COL_VALUE, NULL, 12);
-    typed_cols(cs, "reprise", "Première reprise", spie_reprise_type_codes, SPIE_REPRISE_TYPES);
-    add(cs, "Sorties du programme", "sorties", COL_VALUE, NULL, 11);
-    typed_cols(cs, "sortie", "Motif de sortie", spie_sortie_type_codes, SPIE_SORTIE_TYPES);
+    add(w, cs, NULL, spie_id(SPIE_IND_ENTRANTS, 0), COL_VALUE, NULL, 11);
+    add(w, cs, NULL, spie_id(SPIE_IND_ENTRANTS_MOIS, 0), COL_VALUE, NULL, 11);
+    add(w, cs, NULL, spie_id(SPIE_IND_EN_PARCOURS, 0), COL_VALUE, NULL, 13);
+    add(w, cs, NULL, spie_id(SPIE_IND_AVEC_SOLUTION, 0), COL_VALUE, NULL, 12);
+    for (int i = 0; i < SPIE_SOLUTION_TYPES; i++)
+        add(w, cs, NULL, spie_id(SPIE_IND_SOLUTION, i), COL_VALUE, NULL, 13);
+    add(w, cs, NULL, spie_id(SPIE_IND_AVEC_REPRISE, 0), COL_VALUE, NULL, 12);
+    for (int i = 0; i < SPIE_REPRISE_TYPES; i++)
+        add(w, cs, NULL, spie_id(SPIE_IND_REPRISE, i), COL_VALUE, NULL, 13);
+    add(w, cs, NULL, spie_id(SPIE_IND_SORTIES, 0), COL_VALUE, NULL, 11);
+    for (int i = 0; i < SPIE_SORTIE_TYPES; i++)
+        add(w, cs, NULL, spie_id(SPIE_IND_SORTIE, i), COL_VALUE, NULL, 13);
 }
 
 void spie_wb_sheet_parcours(spie_wb *w)
@@ -178,8 +178,8 @@ void spie_wb_sheet_parcours(spie_wb *w)
     char title[200], lecture[400], a[40], b[40];
     snprintf(title, sizeof title, "Parcours des bénéficiaires : %s, %s", spie_wb_scope(w), w->period_words);
     const spie_wb_unit *u0 = &w->units[0];
-    if (spie_wb_fr_figure(a, sizeof a, spie_wb_unit_fig(w, u0, "entrants"), false) &&
-        spie_wb_fr_figure(b, sizeof b, spie_wb_unit_fig(w, u0, "en_parcours"), false))
+    if (spie_wb_fr_figure(a, sizeof a, spie_wb_fig(w, u0, spie_id(SPIE_IND_ENTRANTS, 0)), false) &&
+        spie_wb_fr_figure(b, sizeof b, spie_wb_fig(w, u0, spie_id(SPIE_IND_EN_PARCOURS, 0)), false))
         snprintf(lecture, sizeof lecture,
                  "Lecture : au %s, %s bénéficiaires sont entrés dans le parcours (%s) ; %s n'en sont pas sortis.",
                  w->ref_text, a, spie_wb_scope(w), b);
@@ -195,7 +195,7 @@ void spie_wb_sheet_parcours(spie_wb *w)
              w->ref_text, spie_wb_scope(w));
     lxw_row_t r = spie_wb_head(w, ws, title, champ, lecture);
     cols cs = {.n = 0};
-    activity_cols(&cs);
+    activity_cols(w, &cs);
     r = unit_table(w, ws, r, &cs) + 2;
     static const spie_breakdown bds[] = {SPIE_BD_PUBLIC, SPIE_BD_SEXE, SPIE_BD_AGE, SPIE_BD_COHORTE};
     char t2[200];
@@ -205,33 +205,32 @@ void spie_wb_sheet_parcours(spie_wb *w)
 
 /* ---- Délais --------------------------------------------------------------------------- */
 
-static void delay_cols(cols *cs, const char *c)
+/* The columns of pair i: its figures with their catalogue labels, the effectifs and bounds. */
+static void delay_cols(spie_wb *w, cols *cs, int i)
 {
-    char ind[48];
-#define D(label, suffix, what, fmt, width)                                                                          \
-    do {                                                                                                           \
-        snprintf(ind, sizeof ind, "delai_%s_%s", c, suffix);                                                       \
-        add(cs, label, ind, what, fmt, width);                                                                     \
-    } while (0)
-    D("Population (étape de départ atteinte)", "population", COL_VALUE, NULL, 12);
-    D("Délais terminés", "termines", COL_VALUE, NULL, 10);
-    D("Délais en cours (censurés)", "censures", COL_VALUE, NULL, 10);
-    D("Paires incohérentes (B avant A)", "incoherents", COL_VALUE, NULL, 11);
-    D("Moyenne (jours)", "moyenne", COL_VALUE, NULL, 10);
-    D("Écart-type (jours)", "ecart_type", COL_VALUE, NULL, 10);
-    D("Minimum (jours)", "min", COL_VALUE, NULL, 9);
-    D("1er quartile (jours)", "p25", COL_VALUE, NULL, 9);
-    D("Médiane (jours)", "mediane", COL_VALUE, NULL, 9);
-    D("3e quartile (jours)", "p75", COL_VALUE, NULL, 9);
-    D("9e décile (jours)", "p90", COL_VALUE, NULL, 9);
-    D("Maximum (jours)", "max", COL_VALUE, NULL, 9);
-    D("Médiane de Kaplan–Meier (jours, délais en cours compris)", "km_mediane", COL_VALUE, NULL, 14);
-    D("Effectif Kaplan–Meier", "km_mediane", COL_EFFECTIF, NULL, 11);
-    D("Part atteinte dans la cible", "part_cible", COL_VALUE, NULL, 11);
-    D("Borne basse", "part_cible", COL_LO, NULL, 10);
-    D("Borne haute", "part_cible", COL_HI, NULL, 10);
-    D("Effectif de la part (dénominateur)", "part_cible", COL_EFFECTIF, NULL, 12);
+#define D(label, ind, what, width) add(w, cs, label, spie_id(SPIE_IND_DELAI_##ind, i), what, NULL, width)
+    D(NULL, POPULATION, COL_VALUE, 12);
+    D(NULL, TERMINES, COL_VALUE, 10);
+    D(NULL, CENSURES, COL_VALUE, 10);
+    D(NULL, INCOHERENTS, COL_VALUE, 11);
+    D(NULL, MOYENNE, COL_VALUE, 10);
+    D(NULL, ECART_TYPE, COL_VALUE, 10);
+    D(NULL, MIN, COL_VALUE, 9);
+    D(NULL, P25, COL_VALUE, 9);
+    D(NULL, MEDIANE, COL_VALUE, 9);
+    D(NULL, P75, COL_VALUE, 9);
+    D(NULL, P90, COL_VALUE, 9);
+    D(NULL, MAX, COL_VALUE, 9);
+    D(NULL, KM_MEDIANE, COL_VALUE, 14);
+    D("Effectif Kaplan–Meier", KM_MEDIANE, COL_EFFECTIF, 11);
+    D(NULL, PART_CIBLE, COL_VALUE, 11);
+    D("Borne basse", PART_CIBLE, COL_LO, 10);
+    D("Borne haute", PART_CIBLE, COL_HI, 10);
+    D("Effectif de la part (dénominateur)", PART_CIBLE, COL_EFFECTIF, 12);
 #undef D
+    /* reals here are days, with one decimal; the share is a percentage */
+    for (size_t k = 0; k < cs->n; k++)
+        cs->c[k].fmt = spie_ind_unit(cs->c[k].id) == SPIE_UNIT_SHARE ? w->f.pct : w->f.days;
 }
 
 void spie_wb_sheet_delais(spie_wb *w)
@@ -250,11 +249,10 @@ void spie_wb_sheet_delais(spie_wb *w)
     char km[40], part[40];
     if (kp >= 0) {
         const spie_pair *pr = &p->pairs[kp];
-        char low[24];
-        spie_wb_lower(low, sizeof low, pr->code);
-        bool ok_km = spie_wb_fr_figure(km, sizeof km, spie_wb_unit_fig(w, &w->units[0], "delai_%s_km_mediane", low), false);
+        bool ok_km = spie_wb_fr_figure(km, sizeof km, spie_wb_fig(w, &w->units[0], spie_id(SPIE_IND_DELAI_KM_MEDIANE, kp)),
+                                       false);
         bool ok_part = spie_wb_fr_figure(part, sizeof part,
-                                         spie_wb_unit_fig(w, &w->units[0], "delai_%s_part_cible", low), true);
+                                         spie_wb_fig(w, &w->units[0], spie_id(SPIE_IND_DELAI_PART_CIBLE, kp)), true);
         if (ok_km && ok_part)
             snprintf(lecture, sizeof lecture,
                      "Lecture : %s, la moitié des bénéficiaires atteignent l'étape « %s » %s jours au plus après "
@@ -278,24 +276,19 @@ void spie_wb_sheet_delais(spie_wb *w)
     spie_wb_header_row(w, ws, r, 0, heads, 7);
     spie_wb_widths(w, ws, 0, widths, 7);
     cols cs = {.n = 0};
-    delay_cols(&cs, "x");
+    delay_cols(w, &cs, 0); /* the headers (and the columns' count) are those of every pair */
     col_headers(w, ws, r, 7, &cs);
     r++;
     for (size_t i = 0; i < p->n_pairs; i++) {
         const spie_pair *pr = &p->pairs[i];
-        char low[24];
-        spie_wb_lower(low, sizeof low, pr->code);
         cs.n = 0;
-        delay_cols(&cs, low);
+        delay_cols(w, &cs, (int)i);
         for (size_t u = 0; u < w->n_units; u++, r++) {
             spie_wb_text(w, ws, r, 0, pr->code, w->f.text);
             spie_wb_text(w, ws, r, 1, spie_wb_endpoint_label(pr->from), w->f.text);
             spie_wb_text(w, ws, r, 2, spie_wb_endpoint_label(pr->to), w->f.text);
             spie_wb_number(w, ws, r, 3, pr->target, w->f.count);
             spie_wb_unit_cells(w, ws, r, 4, &w->units[u]);
-            /* reals here are days, with one decimal */
-            for (size_t k = 0; k < cs.n; k++)
-                cs.c[k].fmt = strstr(cs.c[k].ind, "part_cible") ? w->f.pct : w->f.days;
             fig_cells(w, ws, r, 7, w->units[u].level, w->units[u].code, SPIE_BD_ENSEMBLE, "", &cs);
         }
     }
@@ -309,22 +302,18 @@ static void return_cols(spie_wb *w, cols *cs, bool with_entrants)
 {
     const spie_params *p = w->in->params;
     if (with_entrants) {
-        add(cs, "Entrants", "entrants", COL_VALUE, NULL, 11);
-        add(cs, "Avec une reprise d'activité", "avec_reprise", COL_VALUE, NULL, 12);
+        add(w, cs, NULL, spie_id(SPIE_IND_ENTRANTS, 0), COL_VALUE, NULL, 11);
+        add(w, cs, NULL, spie_id(SPIE_IND_AVEC_REPRISE, 0), COL_VALUE, NULL, 12);
     }
     for (size_t i = 0; i < p->n_horizons; i++) {
         int h = p->horizons[i];
-        char ind[48], label[112];
-        snprintf(ind, sizeof ind, "taux_reprise_%dm", h);
-        snprintf(label, sizeof label, "Taux de reprise d'activité à %d mois", h);
-        add_rate(cs, label, ind, w->f.pct, NULL);
+        char label[112];
+        add_rate(w, cs, spie_id(SPIE_IND_TAUX_REPRISE, h), w->f.pct);
         snprintf(label, sizeof label, "Éligibles à %d mois (entrés depuis %d mois au moins)", h, h);
-        add(cs, label, ind, COL_EFFECTIF, NULL, 12);
-        snprintf(ind, sizeof ind, "taux_reprise_durable_%dm", h);
-        snprintf(label, sizeof label, "Taux de reprise durable à %d mois", h);
-        add_rate(cs, label, ind, w->f.pct, NULL);
+        add(w, cs, label, spie_id(SPIE_IND_TAUX_REPRISE, h), COL_EFFECTIF, NULL, 12);
+        add_rate(w, cs, spie_id(SPIE_IND_TAUX_REPRISE_DURABLE, h), w->f.pct);
     }
-    add(cs, "Médiane de Kaplan–Meier du délai de reprise (jours)", "reprise_km_mediane", COL_VALUE, w->f.days, 14);
+    add(w, cs, NULL, spie_id(SPIE_IND_REPRISE_KM_MEDIANE, 0), COL_VALUE, w->f.days, 14);
 }
 
 void spie_wb_sheet_reprise(spie_wb *w)
@@ -340,8 +329,8 @@ void spie_wb_sheet_reprise(spie_wb *w)
              "utilisables.",
              spie_wb_scope(w));
     int kh = spie_wb_key_horizon(w);
-    const spie_figure *f = kh >= 0 ? spie_wb_unit_fig(w, &w->units[0], "taux_reprise_%dm", w->in->params->horizons[kh])
-                                   : NULL;
+    const spie_figure *f =
+        kh >= 0 ? spie_wb_fig(w, &w->units[0], spie_id(SPIE_IND_TAUX_REPRISE, w->in->params->horizons[kh])) : NULL;
     if (f && spie_wb_fr_figure(a, sizeof a, f, true) && f->has_effectif) {
         char lv[40];
         spie_wb_fr_int(n, sizeof n, f->effectif);
@@ -390,8 +379,8 @@ void spie_wb_sheet_reprise(spie_wb *w)
     for (unsigned t = 0; t <= 720; t += 30, r++) {
         spie_wb_number(w, ws, r, 0, t, w->f.count);
         for (size_t u = 0; u < w->n_units; u++)
-            spie_wb_value(w, ws, r, (lxw_col_t)(3 + u), spie_wb_unit_fig(w, &w->units[u], "reprise_incidence_j%u", t),
-                          w->f.pct);
+            spie_wb_value(w, ws, r, (lxw_col_t)(3 + u),
+                          spie_wb_fig(w, &w->units[u], spie_id(SPIE_IND_REPRISE_INCIDENCE, (int32_t)t)), w->f.pct);
     }
 }
 
@@ -399,42 +388,28 @@ void spie_wb_sheet_reprise(spie_wb *w)
 
 static void budget_cols(spie_wb *w, cols *cs)
 {
-    add(cs, "Allocation de l'État", "allocation_etat", COL_VALUE, NULL, 15);
-    add(cs, "Engagé par l'État", "engage_etat", COL_VALUE, NULL, 15);
-    add(cs, "Payé par l'État", "paye_etat", COL_VALUE, NULL, 15);
-    add(cs, "Taux d'engagement (engagé / allocation)", "taux_engagement", COL_VALUE, w->f.pct, 12);
-    add(cs, "Taux de consommation (payé / allocation)", "taux_consommation", COL_VALUE, w->f.pct, 12);
-    for (int f = SPIE_FIN_DEPARTEMENT; f < SPIE_FIN_COUNT; f++) {
-        static const char *const names[SPIE_FIN_COUNT] = {"État", "département", "France Travail", "CAF",
-                                                          "autres financeurs"};
-        char low[32], ind[48], label[112];
-        spie_wb_lower(low, sizeof low, spie_financer_codes[f]);
-        snprintf(ind, sizeof ind, "cofinancement_%s", low);
-        snprintf(label, sizeof label, "Cofinancement payé : %s", names[f]);
-        add(cs, label, ind, COL_VALUE, NULL, 14);
-    }
-    add(cs, "Coût par entrant (payé État / entrants)", "cout_par_entrant", COL_VALUE, NULL, 12);
-    add(cs, "Entrants (diviseur)", "cout_par_entrant", COL_EFFECTIF, NULL, 10);
-    add(cs, "Coût par reprise d'activité", "cout_par_reprise", COL_VALUE, NULL, 12);
-    add(cs, "Bénéficiaires avec reprise (diviseur)", "cout_par_reprise", COL_EFFECTIF, NULL, 11);
+#define B(ind) spie_id(SPIE_IND_##ind, 0)
+    add(w, cs, NULL, B(ALLOCATION_ETAT), COL_VALUE, NULL, 15);
+    add(w, cs, NULL, B(ENGAGE_ETAT), COL_VALUE, NULL, 15);
+    add(w, cs, NULL, B(PAYE_ETAT), COL_VALUE, NULL, 15);
+    add(w, cs, NULL, B(TAUX_ENGAGEMENT), COL_VALUE, w->f.pct, 12);
+    add(w, cs, NULL, B(TAUX_CONSOMMATION), COL_VALUE, w->f.pct, 12);
+    for (int f = SPIE_FIN_DEPARTEMENT; f < SPIE_FIN_COUNT; f++)
+        add(w, cs, NULL, spie_id(SPIE_IND_COFINANCEMENT, f), COL_VALUE, NULL, 14);
+    add(w, cs, NULL, B(COUT_PAR_ENTRANT), COL_VALUE, NULL, 12);
+    add(w, cs, "Entrants (diviseur)", B(COUT_PAR_ENTRANT), COL_EFFECTIF, NULL, 10);
+    add(w, cs, NULL, B(COUT_PAR_REPRISE), COL_VALUE, NULL, 12);
+    add(w, cs, "Bénéficiaires avec reprise (diviseur)", B(COUT_PAR_REPRISE), COL_EFFECTIF, NULL, 11);
+#undef B
 }
 
 static lxw_row_t envelope_table(spie_wb *w, lxw_worksheet *ws, lxw_row_t r)
 {
-    static const struct {
-        const char *ind, *label;
-        bool pct;
-    } rows[] = {
-        {"enveloppe", "Enveloppe nationale de l'État", false},
-        {"part_enveloppe_allouee", "Part de l'enveloppe allouée aux territoires", true},
-        {"part_enveloppe_engagee", "Part de l'enveloppe engagée (territoires et NAT, dans la fenêtre)", true},
-        {"part_enveloppe_payee", "Part de l'enveloppe payée (territoires et NAT, dans la fenêtre)", true},
-        {"reste_enveloppe", "Reste de l'enveloppe (enveloppe − payé dans la fenêtre)", false},
-        {"engage_etat_national", "Frais nationaux de fonctionnement (NAT) : engagé par l'État", false},
-        {"paye_etat_national", "Frais nationaux de fonctionnement (NAT) : payé par l'État", false},
-        {"projection_paye_fin", "Projection du payé cumulé à la fin de la fenêtre (intervalle de prédiction)", false},
-        {"projection_part_enveloppe", "Projection : part de l'enveloppe payée à la fin de la fenêtre", true},
-        {"projection_mois_epuisement", "Projection : mois où l'enveloppe serait épuisée", false},
+    static const spie_ind rows[] = {
+        SPIE_IND_ENVELOPPE,          SPIE_IND_PART_ENVELOPPE_ALLOUEE,    SPIE_IND_PART_ENVELOPPE_ENGAGEE,
+        SPIE_IND_PART_ENVELOPPE_PAYEE, SPIE_IND_RESTE_ENVELOPPE,         SPIE_IND_ENGAGE_ETAT_NATIONAL,
+        SPIE_IND_PAYE_ETAT_NATIONAL, SPIE_IND_PROJECTION_PAYE_FIN,       SPIE_IND_PROJECTION_PART_ENVELOPPE,
+        SPIE_IND_PROJECTION_MOIS_EPUISEMENT,
     };
     static const char *const heads[5] = {"Indicateur", "Valeur", "Borne basse", "Borne haute",
                                          "Effectif (mois de l'ajustement)"};
@@ -447,10 +422,14 @@ static lxw_row_t envelope_table(spie_wb *w, lxw_worksheet *ws, lxw_row_t r)
     spie_wb_header_row(w, ws, r, 3, heads + 1, 4);
     r++;
     for (size_t i = 0; i < SPIE_ARRAY_LEN(rows); i++, r++) {
-        const spie_figure *f = spie_wb_unit_fig(w, &w->units[0], "%s", rows[i].ind);
-        spie_wb_text(w, ws, r, 0, rows[i].label, w->f.text);
-        spie_wb_value(w, ws, r, 3, f, rows[i].pct ? w->f.pct : w->f.real);
-        spie_wb_interval(w, ws, r, 4, f, rows[i].pct ? w->f.pct : w->f.money);
+        spie_ind_id id = spie_id(rows[i], 0);
+        const spie_figure *f = spie_wb_fig(w, &w->units[0], id);
+        bool pct = spie_ind_unit(id) == SPIE_UNIT_SHARE;
+        char label[160];
+        spie_ind_label(id, w->in->params, label, sizeof label);
+        spie_wb_text(w, ws, r, 0, label, w->f.text);
+        spie_wb_value(w, ws, r, 3, f, pct ? w->f.pct : w->f.real);
+        spie_wb_interval(w, ws, r, 4, f, pct ? w->f.pct : w->f.money);
         spie_wb_effectif(w, ws, r, 6, f);
     }
     return r + 1;
@@ -469,8 +448,8 @@ void spie_wb_sheet_budget(spie_wb *w)
              "programme (%s) dont l'extrait budget est utilisable ; seules les lignes du financeur ÉTAT sont de "
              "l'argent de l'État ; les frais nationaux (NAT) n'entrent dans aucun total territorial.",
              w->period_words, spie_wb_scope(w));
-    if (spie_wb_fr_figure(a, sizeof a, spie_wb_unit_fig(w, &w->units[0], "paye_etat"), false) &&
-        spie_wb_fr_figure(b, sizeof b, spie_wb_unit_fig(w, &w->units[0], "taux_consommation"), true))
+    if (spie_wb_fr_figure(a, sizeof a, spie_wb_fig(w, &w->units[0], spie_id(SPIE_IND_PAYE_ETAT, 0)), false) &&
+        spie_wb_fr_figure(b, sizeof b, spie_wb_fig(w, &w->units[0], spie_id(SPIE_IND_TAUX_CONSOMMATION, 0)), true))
         snprintf(lecture, sizeof lecture,
                  "Lecture : au %s, l'État a payé %s aux territoires pris en compte (%s), soit %s de leur allocation.",
                  w->ref_text, a, spie_wb_scope(w), b);
@@ -516,18 +495,21 @@ void spie_wb_sheet_budget(spie_wb *w)
         spie_wb_check(w, worksheet_set_column(ws, (lxw_col_t)(3 + cs.n), (lxw_col_t)(c - 1), 15, NULL));
     r++;
     for (spie_month m = first; m <= w->period; m++, r++) {
-        char mon[8];
-        spie_month_format(m, mon);
         spie_wb_day(w, ws, r, 0, spie_month_first_day(m), w->f.month);
         c = 3;
         if (!w->region) {
-            spie_wb_value(w, ws, r, c, spie_wb_unit_fig(w, &w->units[0], "paye_enveloppe_mois_%s", mon), NULL);
-            spie_wb_value(w, ws, r, c + 1, spie_wb_unit_fig(w, &w->units[0], "paye_enveloppe_cumul_%s", mon), NULL);
+            /* the envelope's series stops at the window's end: later months stay empty */
+            if (m <= p->window_end) {
+                spie_wb_value(w, ws, r, c, spie_wb_fig(w, &w->units[0], spie_id(SPIE_IND_PAYE_ENVELOPPE_MOIS, m)),
+                              NULL);
+                spie_wb_value(w, ws, r, c + 1,
+                              spie_wb_fig(w, &w->units[0], spie_id(SPIE_IND_PAYE_ENVELOPPE_CUMUL, m)), NULL);
+            }
             c += 2;
         }
         for (size_t u = 0; u < w->n_units; u++, c += 2) {
-            spie_wb_value(w, ws, r, c, spie_wb_unit_fig(w, &w->units[u], "paye_etat_mois_%s", mon), NULL);
-            spie_wb_value(w, ws, r, c + 1, spie_wb_unit_fig(w, &w->units[u], "paye_etat_cumul_%s", mon), NULL);
+            spie_wb_value(w, ws, r, c, spie_wb_fig(w, &w->units[u], spie_id(SPIE_IND_PAYE_ETAT_MOIS, m)), NULL);
+            spie_wb_value(w, ws, r, c + 1, spie_wb_fig(w, &w->units[u], spie_id(SPIE_IND_PAYE_ETAT_CUMUL, m)), NULL);
         }
     }
 }

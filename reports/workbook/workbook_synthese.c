@@ -16,77 +16,69 @@
 #include "spie/date.h"
 #include "workbook_int.h"
 
-enum { K_COUNT = 0, K_PCT, K_DAYS, K_MONEY };
-
 typedef struct key_row {
-    char ind[48];
+    spie_ind_id id;
     char label[160];
-    int kind;
 } key_row;
 
-static void key(key_row *rows, size_t *n, size_t max, int kind, const char *ind, const char *label)
+/* A key figure: its label here when given, else its catalogue label. */
+static void key(const spie_wb *w, key_row *rows, size_t *n, size_t max, spie_ind_id id, const char *label)
 {
     if (*n == max)
         return;
-    snprintf(rows[*n].ind, sizeof rows[*n].ind, "%s", ind);
-    snprintf(rows[*n].label, sizeof rows[*n].label, "%s", label);
-    rows[*n].kind = kind;
+    rows[*n].id = id;
+    if (label)
+        snprintf(rows[*n].label, sizeof rows[*n].label, "%s", label);
+    else
+        spie_ind_label(id, w->in->params, rows[*n].label, sizeof rows[*n].label);
     (*n)++;
 }
+
+#define ID(ind) spie_id(SPIE_IND_##ind, 0)
 
 static size_t key_rows(const spie_wb *w, key_row *rows, size_t max)
 {
     const spie_params *p = w->in->params;
     size_t n = 0;
-    char ind[48], label[160];
-    key(rows, &n, max, K_COUNT, "territoires_attendus", "Territoires du programme");
-    key(rows, &n, max, K_COUNT, "territoires_inclus",
-        "Territoires pris en compte (extraits bénéficiaires et étapes utilisables)");
-    key(rows, &n, max, K_COUNT, "territoires_inclus_budget",
-        "Territoires pris en compte pour le budget (extrait budget utilisable)");
-    key(rows, &n, max, K_COUNT, "entrants", "Bénéficiaires entrés dans le parcours");
-    key(rows, &n, max, K_COUNT, "entrants_mois", "dont entrés dans le mois");
+    char label[160];
+    key(w, rows, &n, max, ID(TERRITOIRES_ATTENDUS), NULL);
+    key(w, rows, &n, max, ID(TERRITOIRES_INCLUS), NULL);
+    key(w, rows, &n, max, ID(TERRITOIRES_INCLUS_BUDGET), NULL);
+    key(w, rows, &n, max, ID(ENTRANTS), "Bénéficiaires entrés dans le parcours");
+    key(w, rows, &n, max, ID(ENTRANTS_MOIS), "dont entrés dans le mois");
     snprintf(label, sizeof label, "En parcours au %s (aucune sortie)", w->ref_text);
-    key(rows, &n, max, K_COUNT, "en_parcours", label);
-    key(rows, &n, max, K_COUNT, "avec_reprise", "Bénéficiaires avec une reprise d'activité");
+    key(w, rows, &n, max, ID(EN_PARCOURS), label);
+    key(w, rows, &n, max, ID(AVEC_REPRISE), "Bénéficiaires avec une reprise d'activité");
     int kh = spie_wb_key_horizon(w);
     if (kh >= 0) {
         int h = p->horizons[kh];
-        snprintf(ind, sizeof ind, "taux_reprise_%dm", h);
-        snprintf(label, sizeof label, "Taux de reprise d'activité à %d mois", h);
-        key(rows, &n, max, K_PCT, ind, label);
-        snprintf(ind, sizeof ind, "taux_reprise_durable_%dm", h);
+        key(w, rows, &n, max, spie_id(SPIE_IND_TAUX_REPRISE, h), NULL);
         snprintf(label, sizeof label, "Taux de reprise durable (emploi durable, création d'entreprise) à %d mois", h);
-        key(rows, &n, max, K_PCT, ind, label);
+        key(w, rows, &n, max, spie_id(SPIE_IND_TAUX_REPRISE_DURABLE, h), label);
     }
     int kp = spie_wb_key_pair(w);
     if (kp >= 0) {
         const spie_pair *pr = &p->pairs[kp];
-        char low[24];
-        spie_wb_lower(low, sizeof low, pr->code);
-        snprintf(ind, sizeof ind, "delai_%s_km_mediane", low);
         snprintf(label, sizeof label, "Délai de l'%s à l'%s (%s) : médiane de Kaplan–Meier (jours)",
                  spie_wb_endpoint_label(pr->from), spie_wb_endpoint_label(pr->to), pr->code);
         if (pr->from != SPIE_EP_ENTREE || pr->to != SPIE_EP_ORIENTATION)
             snprintf(label, sizeof label, "Délai %s (%s → %s) : médiane de Kaplan–Meier (jours)", pr->code,
                      spie_wb_endpoint_label(pr->from), spie_wb_endpoint_label(pr->to));
-        key(rows, &n, max, K_DAYS, ind, label);
-        snprintf(ind, sizeof ind, "delai_%s_part_cible", low);
+        key(w, rows, &n, max, spie_id(SPIE_IND_DELAI_KM_MEDIANE, kp), label);
         snprintf(label, sizeof label, "Délai %s : part atteinte dans la cible de %d jours", pr->code, pr->target);
-        key(rows, &n, max, K_PCT, ind, label);
+        key(w, rows, &n, max, spie_id(SPIE_IND_DELAI_PART_CIBLE, kp), label);
     }
-    key(rows, &n, max, K_DAYS, "reprise_km_mediane",
+    key(w, rows, &n, max, ID(REPRISE_KM_MEDIANE),
         "Délai de l'entrée à la reprise d'activité : médiane de Kaplan–Meier (jours)");
-    key(rows, &n, max, K_MONEY, "allocation_etat", "Allocation de l'État");
-    key(rows, &n, max, K_MONEY, "paye_etat", "Payé par l'État");
-    key(rows, &n, max, K_PCT, "taux_consommation", "Payé par l'État / allocation de l'État");
+    key(w, rows, &n, max, ID(ALLOCATION_ETAT), NULL);
+    key(w, rows, &n, max, ID(PAYE_ETAT), NULL);
+    key(w, rows, &n, max, ID(TAUX_CONSOMMATION), "Payé par l'État / allocation de l'État");
     if (!w->region) {
-        key(rows, &n, max, K_MONEY, "enveloppe", "Enveloppe nationale de l'État");
-        key(rows, &n, max, K_PCT, "part_enveloppe_payee", "Part de l'enveloppe payée (territoires et NAT)");
-        key(rows, &n, max, K_MONEY, "reste_enveloppe", "Reste de l'enveloppe");
-        key(rows, &n, max, K_MONEY, "projection_paye_fin",
-            "Projection du payé cumulé à la fin de la fenêtre (intervalle de prédiction)");
-        key(rows, &n, max, K_COUNT, "projection_mois_epuisement", "Projection : mois d'épuisement de l'enveloppe");
+        key(w, rows, &n, max, ID(ENVELOPPE), NULL);
+        key(w, rows, &n, max, ID(PART_ENVELOPPE_PAYEE), "Part de l'enveloppe payée (territoires et NAT)");
+        key(w, rows, &n, max, ID(RESTE_ENVELOPPE), "Reste de l'enveloppe");
+        key(w, rows, &n, max, ID(PROJECTION_PAYE_FIN), NULL);
+        key(w, rows, &n, max, ID(PROJECTION_MOIS_EPUISEMENT), "Projection : mois d'épuisement de l'enveloppe");
     }
     return n;
 }
@@ -164,8 +156,8 @@ void spie_wb_sheet_synthese(spie_wb *w)
              "utilisable.",
              w->ref_text, spie_wb_scope(w));
     int kh = spie_wb_key_horizon(w);
-    const spie_figure *rate = kh >= 0 ? spie_wb_unit_fig(w, u0, "taux_reprise_%dm", p->horizons[kh]) : NULL;
-    if (spie_wb_fr_figure(a, sizeof a, spie_wb_unit_fig(w, u0, "entrants"), false) &&
+    const spie_figure *rate = kh >= 0 ? spie_wb_fig(w, u0, spie_id(SPIE_IND_TAUX_REPRISE, p->horizons[kh])) : NULL;
+    if (spie_wb_fr_figure(a, sizeof a, spie_wb_fig(w, u0, ID(ENTRANTS)), false) &&
         spie_wb_fr_figure(b, sizeof b, rate, true))
         snprintf(lecture, sizeof lecture,
                  "Lecture : au %s, %s bénéficiaires sont entrés dans le parcours (%s) ; %s de ceux qui sont entrés "
@@ -193,13 +185,15 @@ void spie_wb_sheet_synthese(spie_wb *w)
     key_row rows[32];
     size_t n = key_rows(w, rows, SPIE_ARRAY_LEN(rows));
     for (size_t i = 0; i < n; i++, r++) {
-        const spie_figure *f = spie_wb_unit_fig(w, u0, "%s", rows[i].ind);
-        lxw_format *fmt = rows[i].kind == K_PCT ? w->f.pct : rows[i].kind == K_DAYS ? w->f.days : NULL;
+        const spie_figure *f = spie_wb_fig(w, u0, rows[i].id);
+        lxw_format *fmt = spie_wb_unit_format(w, rows[i].id);
+        char name[SPIE_IND_NAME_MAX];
+        spie_ind_name(rows[i].id, p, name, sizeof name);
         spie_wb_text(w, ws, r, 0, rows[i].label, w->f.text);
         spie_wb_value(w, ws, r, 1, f, fmt);
         spie_wb_interval(w, ws, r, 2, f, fmt);
         spie_wb_effectif(w, ws, r, 4, f);
-        spie_wb_text(w, ws, r, 5, rows[i].ind, w->f.text);
+        spie_wb_text(w, ws, r, 5, name, w->f.text);
     }
     worksheet_freeze_panes(ws, hdr + 1, 0);
     spie_wb_check(w, worksheet_autofilter(ws, hdr, 0, r - 1, 5));
@@ -216,11 +210,9 @@ void spie_wb_sheet_synthese(spie_wb *w)
     spie_wb_header_row(w, ws, r, 0, h1, 4);
     r++;
     lxw_row_t d1 = r;
-    const spie_figure *alloc = spie_wb_unit_fig(w, u0, "allocation_etat");
+    const spie_figure *alloc = spie_wb_fig(w, u0, ID(ALLOCATION_ETAT));
     for (spie_month m = p->window_start; m <= w->period; m++, r++) {
-        char mon[8];
-        spie_month_format(m, mon);
-        const spie_figure *f = spie_wb_unit_fig(w, u0, "paye_etat_cumul_%s", mon);
+        const spie_figure *f = spie_wb_fig(w, u0, spie_id(SPIE_IND_PAYE_ETAT_CUMUL, m));
         spie_wb_day(w, ws, r, 0, spie_month_first_day(m), w->f.month);
         chart_cell(w, ws, r, 1, 3, f, fig_number(f), w->f.money);
         if (alloc && alloc->status == SPIE_STATUS_OK)
@@ -258,7 +250,7 @@ void spie_wb_sheet_synthese(spie_wb *w)
     lxw_row_t d2 = r;
     for (size_t u = w->first_dept; kh >= 0 && u < w->n_units; u++, r++) {
         const spie_wb_unit *un = &w->units[u];
-        const spie_figure *f = spie_wb_unit_fig(w, un, "taux_reprise_%dm", h);
+        const spie_figure *f = spie_wb_fig(w, un, spie_id(SPIE_IND_TAUX_REPRISE, h));
         char nm[80];
         snprintf(nm, sizeof nm, "%s (%s)", un->name, un->code);
         spie_wb_text(w, ws, r, 0, nm, w->f.text);
@@ -317,7 +309,7 @@ void spie_wb_sheet_synthese(spie_wb *w)
     r++;
     lxw_row_t d3 = r;
     for (unsigned t = 0; t <= 720; t += 30, r++) {
-        const spie_figure *f = spie_wb_unit_fig(w, u0, "reprise_incidence_j%u", t);
+        const spie_figure *f = spie_wb_fig(w, u0, spie_id(SPIE_IND_REPRISE_INCIDENCE, (int32_t)t));
         spie_wb_number(w, ws, r, 0, t, w->f.count);
         chart_cell(w, ws, r, 1, 3, f, f ? f->real : 0, w->f.pct);
         spie_wb_effectif(w, ws, r, 2, f);
