@@ -6,6 +6,7 @@
 
 #include "spie/acc.h"
 #include "spie/csvw.h"
+#include "spie/numfmt.h"
 #include "spie/stats.h"
 
 static void real_field(spie_csvw *w, double v)

@@ -21,7 +21,7 @@
 
 #include "spie/date.h"
 #include "spie/fields.h"
-#include "spie/stats.h"
+#include "spie/numfmt.h"
 
 #define MAX_FILE (1u << 20) /* a configuration file is a few hundred bytes */
 #define MAX_SECTIONS 64     /* [delai.*] sections kept */

@@ -1,4 +1,6 @@
-/* Statistics of indicators.md from day-indexed histograms; number formatting of §8.
+/* Statistics of indicators.md from day-indexed histograms, and the exact money arithmetic
+ * of §8 (rounding to the cent). It may not format a number for an output (numfmt.c does),
+ * print, or depend on the locale.
  *
  * Every statistic reads the histogram directly: the k-th smallest delay (0-based) is the
  * day d with cum(d-1) <= k < cum(d), so nothing is expanded and memory does not depend on
@@ -17,18 +19,11 @@
  *  - Kaplan–Meier multiplies by (n_t - d_t) / n_t (integer subtraction, one rounding per
  *    factor); 1 - d_t/n_t would round twice. The median compares S with 0.5 with the
  *    tolerance of §3.
- *  - Clopper–Pearson does NOT call gsl_cdf_beta_Pinv (see beta_tail_root).
- *  - Doubles are formatted through snprintf("%.*e") for the digits only (the decimal
- *    point the locale puts there is skipped) and checked by strtod_l in a private "C"
- *    locale, so LC_NUMERIC never matters. The shortest length is found by trying 16
- *    and 15 digits first (most figures are ratios that need 16 or 17), then a binary
- *    search below 15; by trying every length at powers of two. */
+ *  - Clopper–Pearson does NOT call gsl_cdf_beta_Pinv (see beta_tail_root). */
 #include "spie/stats.h"
 
 #include <float.h>
-#include <locale.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -465,215 +460,7 @@ spie_stat_status spie_projection_exhaustion(const spie_projection *p, int64_t x_
     return SPIE_STAT_OK;
 }
 
-/* ---- number formatting ------------------------------------------------------------- */
-
-static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
-static locale_t c_locale = (locale_t)0; /* created once, kept for the process */
-
-static void c_locale_init(void)
-{
-    c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-}
-
-/* Correctly rounded significant digits of a > 0 (finite) with `prec` digits, from
- * snprintf("%.*e"): digits[0 .. prec-1] and the decimal exponent. The decimal point that
- * the current locale puts after the first digit (any bytes) is skipped. */
-static bool sci_digits(double a, int prec, char *digits, int *e10)
-{
-    char tmp[64];
-    const int w = snprintf(tmp, sizeof tmp, "%.*e", prec - 1, a);
-    if (w <= 0 || (size_t)w >= sizeof tmp)
-        return false;
-
-    const char *s = tmp;
-    int k = 0;
-    if (*s < '0' || *s > '9')
-        return false;
-    digits[k++] = *s++;
-    if (prec > 1) {
-        while (*s != '\0' && (*s < '0' || *s > '9') && *s != 'e')
-            s++; /* the locale's decimal point, one or more bytes */
-        while (k < prec && *s >= '0' && *s <= '9')
-            digits[k++] = *s++;
-    }
-    if (k != prec || *s != 'e')
-        return false;
-    s++;
-    const bool neg = *s == '-';
-    if (*s == '-' || *s == '+')
-        s++;
-    int e = 0;
-    if (*s < '0' || *s > '9')
-        return false;
-    while (*s >= '0' && *s <= '9')
-        e = e * 10 + (*s++ - '0'); /* at most 3 digits for a double */
-    if (*s != '\0')
-        return false;
-    *e10 = neg ? -e : e;
-    return true;
-}
-
-/* digits[0 .. nd-1] x 10^(e10 - nd + 1), written in the plain or exponent form. */
-static size_t render_decimal(bool negative, const char *digits, int nd, int e10, char *buf)
-{
-    size_t k = 0;
-
-    if (negative)
-        buf[k++] = '-';
-    if (e10 >= -4 && e10 <= 15) {
-        if (e10 >= 0) {
-            for (int i = 0; i <= e10; i++)
-                buf[k++] = i < nd ? digits[i] : '0';
-            if (nd > e10 + 1) {
-                buf[k++] = '.';
-                for (int i = e10 + 1; i < nd; i++)
-                    buf[k++] = digits[i];
-            }
-        } else {
-            buf[k++] = '0';
-            buf[k++] = '.';
-            for (int i = 0; i < -e10 - 1; i++)
-                buf[k++] = '0';
-            for (int i = 0; i < nd; i++)
-                buf[k++] = digits[i];
-        }
-    } else {
-        buf[k++] = digits[0];
-        if (nd > 1) {
-            buf[k++] = '.';
-            for (int i = 1; i < nd; i++)
-                buf[k++] = digits[i];
-        }
-        buf[k++] = 'e';
-        buf[k++] = e10 < 0 ? '-' : '+';
-        const int e = e10 < 0 ? -e10 : e10;
-        if (e >= 100)
-            buf[k++] = (char)('0' + e / 100);
-        buf[k++] = (char)('0' + e / 10 % 10); /* at least two digits, as %e writes */
-        buf[k++] = (char)('0' + e % 10);
-    }
-    buf[k] = '\0';
-    return k;
-}
-
-/* 1 when the nd-digit correctly rounded form of a > 0 reads back to a, 0 when not, -1 on
- * a formatting failure; digits and *e10 receive that form. */
-static int probe_digits(double a, int nd, char *digits, int *e10)
-{
-    char sci[40];
-    size_t k = 0;
-
-    if (!sci_digits(a, nd, digits, e10))
-        return -1;
-    sci[k++] = digits[0]; /* "d.ddde-XX", read back in the C locale */
-    sci[k++] = '.';
-    for (int i = 1; i < nd; i++)
-        sci[k++] = digits[i];
-    const int w = snprintf(sci + k, sizeof sci - k, "e%d", *e10);
-    if (w <= 0 || (size_t)w >= sizeof sci - k)
-        return -1;
-    return strtod_l(sci, NULL, c_locale) == a;
-}
-
-size_t spie_format_double(double v, char buf[SPIE_NUM_BUF])
-{
-    char digits[17];
-    int e10 = 0, nd, r;
-
-    buf[0] = '\0';
-    if (!isfinite(v))
-        return 0;
-    if (v == 0.0) {
-        buf[0] = '0';
-        buf[1] = '\0';
-        return 1;
-    }
-    if (pthread_once(&c_locale_once, c_locale_init) != 0 || c_locale == (locale_t)0)
-        return 0;
-
-    const double a = fabs(v);
-    int exp2;
-    if (frexp(a, &exp2) == 0.5) {
-        /* A power of two: the doubles around it are not evenly spaced, so "nd digits read
-         * back" need not hold for every nd above the shortest. Try them in order. */
-        for (nd = 1; nd <= 17; nd++) {
-            if ((r = probe_digits(a, nd, digits, &e10)) < 0)
-                return 0;
-            if (r == 1)
-                break;
-        }
-        if (nd > 17)
-            return 0; /* cannot happen: 17 digits always read back */
-    } else {
-        /* Elsewhere the rounding interval of a is symmetric, and the correctly rounded
-         * (nd + 1)-digit form is at least as close as the nd-digit one: once a length reads
-         * back, every longer one does. Binary search for the shortest (17 always works). */
-        char tried[17];
-        int lo = 1, hi = 17, tried_e10 = 0;
-        bool have_hi = false; /* digits of length hi are in tried[] */
-        /* Most figures are ratios that need 16 or 17 digits: 16, then 15, are tried first,
-         * which settles them in two probes; shorter ones go on with the search below 15. */
-        static const int first_tries[2] = {16, 15};
-        for (int t = 0; t < 2; t++) {
-            const int len = first_tries[t];
-            if ((r = probe_digits(a, len, tried, &tried_e10)) < 0)
-                return 0;
-            if (r == 0) {
-                lo = len + 1;
-                break;
-            }
-            hi = len;
-            memcpy(digits, tried, (size_t)len);
-            e10 = tried_e10;
-            have_hi = true;
-        }
-        while (lo < hi) {
-            const int mid = (lo + hi) / 2;
-            if ((r = probe_digits(a, mid, tried, &tried_e10)) < 0)
-                return 0;
-            if (r == 1) {
-                hi = mid;
-                memcpy(digits, tried, (size_t)mid);
-                e10 = tried_e10;
-                have_hi = true;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        nd = hi;
-        if (!have_hi && probe_digits(a, nd, digits, &e10) != 1)
-            return 0;
-    }
-    while (nd > 1 && digits[nd - 1] == '0')
-        nd--;
-    return render_decimal(v < 0.0, digits, nd, e10, buf);
-}
-
-size_t spie_format_cents(spie_cents cents, char buf[SPIE_NUM_BUF])
-{
-    char rev[24];
-    size_t r = 0, k = 0;
-    uint64_t mag = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-
-    rev[r++] = (char)('0' + mag % 10);
-    mag /= 10;
-    rev[r++] = (char)('0' + mag % 10);
-    mag /= 10;
-    do {
-        rev[r++] = (char)('0' + mag % 10);
-        mag /= 10;
-    } while (mag > 0);
-
-    if (cents < 0)
-        buf[k++] = '-';
-    while (r > 2)
-        buf[k++] = rev[--r];
-    buf[k++] = '.';
-    buf[k++] = rev[1];
-    buf[k++] = rev[0];
-    buf[k] = '\0';
-    return k;
-}
+/* ---- exact money arithmetic (§8) ---------------------------------------------------- */
 
 spie_stat_status spie_round_cents(double euros, spie_cents *out)
 {

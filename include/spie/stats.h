@@ -1,5 +1,6 @@
 /* Statistics of indicators.md (§1 delays, §3 Kaplan–Meier, §4 intervals, §6 projection)
- * and the number rules of §8 (locale-free formatting of doubles and euro cents).
+ * and the exact money arithmetic of §8 (rounding to the cent; the formatting of numbers
+ * is spie/numfmt.h).
  *
  * Inputs are day-indexed histograms: counts[d] = number of persons whose delay (or event,
  * or censoring) is d whole days, d = 0 .. len-1. Histograms merge exactly by addition, so
@@ -150,24 +151,7 @@ spie_stat_status spie_projection_fit(const double *x, const double *y, size_t n,
 spie_stat_status spie_projection_exhaustion(const spie_projection *p, int64_t x_from,
                                             int64_t x_end, double v, int64_t *x_out);
 
-/* ---- §8 Number formatting (CSV) ------------------------------------------------- */
-
-/* Size of the buffers of the formatters below, NUL included. */
-#define SPIE_NUM_BUF 32
-
-/* The shortest correctly rounded decimal form (1 to 17 significant digits) that reads
- * back to the same double, with '.' as the decimal point whatever the locale. Plain
- * decimal notation ("1234.5", "0.000125") when that form's decimal exponent is in
- * -4 .. 15 (so for every 1e-4 <= |v| < 1e16), otherwise an exponent written as C's %g
- * writes it ("1e+16", "2.5e-05"): R, Python and spreadsheet readers take both, and the
- * plain form is easier to read. Zero (either sign) is "0". Thread-safe. Returns the
- * length written (> 0), or 0 with buf = "" when v is NaN or infinite (callers publish
- * nd; 0 also on an internal failure to create the "C" locale object). */
-size_t spie_format_double(double v, char buf[SPIE_NUM_BUF]);
-
-/* Euro cents as euros with exactly two decimals: -123456 -> "-1234.56", 5 -> "0.05".
- * Every int64 value is accepted. Returns the length written. */
-size_t spie_format_cents(spie_cents cents, char buf[SPIE_NUM_BUF]);
+/* ---- §8 Exact money arithmetic (number formatting: spie/numfmt.h) ----------------- */
 
 /* euros -> cents, rounding the exact product euros * 100 half away from zero (the double
  * 1.005 is below 1.005, so it gives 100). SPIE_STAT_E_ARG when euros is not finite,

@@ -1,4 +1,4 @@
-/* Unit tests of engine/figures/stats.c: delay statistics from histograms (against GSL on the
+/* Unit tests of engine/figures/stats.c and engine/figures/numfmt.c: delay statistics from histograms (against GSL on the
  * expanded data), Kaplan–Meier (hand-worked cases and R's survival::survfit on the aml
  * data), Wilson and Clopper–Pearson intervals (R references and an independent binomial
  * tail computation), the projection of §6 (closed-form OLS computed here in long double),
@@ -23,6 +23,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "spie/numfmt.h"
 #include "spie/stats.h"
 #include "testutil.h"
 
