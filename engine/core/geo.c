@@ -175,6 +175,15 @@ const spie_region *spie_region_find(const char *code, size_t n)
     return NULL;
 }
 
+size_t spie_region_index(const spie_region *r)
+{
+    size_t n = SPIE_ARRAY_LEN(regions);
+    for (size_t i = 0; i < n; i++)
+        if (r == &regions[i])
+            return i;
+    return n;
+}
+
 size_t spie_dept_count(void)
 {
     return SPIE_ARRAY_LEN(depts);

@@ -193,12 +193,9 @@ static bool money_init(money *m, size_t n_months)
     return m->paid_month != NULL;
 }
 
-/* The envelope, the NAT lines and the projection (nation only). */
-static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *terr, char *msg, size_t msg_size)
+/* The NAT lines apart and the envelope itself (nation only). */
+static void nat_rows(ctx *c, const spie_batch *b)
 {
-    const spie_params *p = c->params;
-    const spie_level lv = SPIE_LEVEL_NATIONAL;
-    const char *code = "FR", *lib = "France";
     spie_cents nat_eng = 0, nat_paid = 0;
     bool nat_ovf = false;
     if (b->nat_ok)
@@ -209,22 +206,31 @@ static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *t
                 add_c(&nat_paid, l->paid, &nat_ovf);
             }
         }
-    cents_row(c, lv, code, lib, ID(ENGAGE_ETAT_NATIONAL), b->nat_ok && !nat_ovf, nat_eng);
-    cents_row(c, lv, code, lib, ID(PAYE_ETAT_NATIONAL), b->nat_ok && !nat_ovf, nat_paid);
-    cents_row(c, lv, code, lib, ID(ENVELOPPE), true, p->envelope);
+    cents_row(c, SPIE_LEVEL_NATIONAL, "FR", "France", ID(ENGAGE_ETAT_NATIONAL), b->nat_ok && !nat_ovf, nat_eng);
+    cents_row(c, SPIE_LEVEL_NATIONAL, "FR", "France", ID(PAYE_ETAT_NATIONAL), b->nat_ok && !nat_ovf, nat_paid);
+    cents_row(c, SPIE_LEVEL_NATIONAL, "FR", "France", ID(ENVELOPPE), true, c->params->envelope);
+}
 
-    /* State money inside the window: territories included for budget, and NAT. */
+/* State money inside the envelope's window, up to min(P, window end): territories
+ * included for budget, and NAT. */
+typedef struct window {
+    size_t nw;            /* months of the window up to min(P, window end) */
+    spie_cents *paid;     /* paid per month of the window */
+    spie_cents engaged_sum, paid_sum, alloc_all;
+    bool ovf;             /* a sum overflowed: the envelope's figures are nd */
+} window;
+
+/* Fills *wd (wd->paid allocated: false when memory runs out). */
+static bool window_sums(const ctx *c, const spie_batch *b, const spie_territories *terr, window *wd)
+{
+    const spie_params *p = c->params;
     spie_month wend = c->period < p->window_end ? c->period : p->window_end;
-    size_t nw = wend >= p->window_start ? (size_t)(wend - p->window_start) + 1 : 0;
-    spie_cents *wpaid = calloc(nw ? nw : 1, sizeof *wpaid);
-    if (!wpaid) {
-        c->oom = true;
-        return;
-    }
-    spie_cents w_eng = 0, w_paid = 0, alloc_all = 0;
-    bool ovf = false;
+    memset(wd, 0, sizeof *wd);
+    wd->nw = wend >= p->window_start ? (size_t)(wend - p->window_start) + 1 : 0;
+    if (!(wd->paid = calloc(wd->nw ? wd->nw : 1, sizeof *wd->paid)))
+        return false;
     for (size_t i = 0; i < terr->count; i++)
-        add_c(&alloc_all, terr->items[i].allocation, &ovf);
+        add_c(&wd->alloc_all, terr->items[i].allocation, &wd->ovf);
     for (size_t i = 0; i <= terr->count; i++) {
         const spie_budget *bud = i < terr->count ? (b->budget_ok[i] ? &b->budgets[i] : NULL)
                                                  : (b->nat_ok ? &b->nat_budget : NULL);
@@ -234,64 +240,80 @@ static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *t
             const spie_budget_line *l = &bud->lines[k];
             if (l->financer != SPIE_FIN_ETAT || l->month < p->window_start || l->month > wend)
                 continue;
-            add_c(&w_eng, l->engaged, &ovf);
-            add_c(&w_paid, l->paid, &ovf);
-            add_c(&wpaid[l->month - p->window_start], l->paid, &ovf);
+            add_c(&wd->engaged_sum, l->engaged, &wd->ovf);
+            add_c(&wd->paid_sum, l->paid, &wd->ovf);
+            add_c(&wd->paid[l->month - p->window_start], l->paid, &wd->ovf);
         }
     }
-    spie_cents rest = p->envelope;
-    add_c(&rest, -w_paid, &ovf);
-    share_row(c, lv, code, lib, ID(PART_ENVELOPPE_ALLOUEE), !ovf, alloc_all, p->envelope);
-    share_row(c, lv, code, lib, ID(PART_ENVELOPPE_ENGAGEE), !ovf, w_eng, p->envelope);
-    share_row(c, lv, code, lib, ID(PART_ENVELOPPE_PAYEE), !ovf, w_paid, p->envelope);
-    cents_row(c, lv, code, lib, ID(RESTE_ENVELOPPE), !ovf, rest);
-    spie_cents cum = 0;
-    double *ys = calloc(nw ? nw : 1, sizeof *ys);
-    if (!ys) {
-        free(wpaid);
-        c->oom = true;
-        return;
-    }
-    for (size_t i = 0; i < nw; i++) {
-        spie_month mon = p->window_start + (spie_month)i;
-        cents_row(c, lv, code, lib, spie_id(SPIE_IND_PAYE_ENVELOPPE_MOIS, mon), !ovf, wpaid[i]);
-        add_c(&cum, wpaid[i], &ovf);
-        ys[i] = (double)cum / 100.0;
-        cents_row(c, lv, code, lib, spie_id(SPIE_IND_PAYE_ENVELOPPE_CUMUL, mon), !ovf, cum);
-    }
+    return true;
+}
 
-    /* Projection: the last K months up to min(P, window end), at least 3 points. */
-    size_t k = nw < (size_t)p->projection_months ? nw : (size_t)p->projection_months;
-    spie_projection pr;
-    memset(&pr, 0, sizeof pr);
-    spie_stat_status st = SPIE_STAT_NA;
+/* The envelope's shares, rest and monthly series; ys[i] receives the cumulative paid of
+ * month i in euros (the projection's points). A cumulative sum that overflows makes the
+ * rest of the series nd (wd->ovf). */
+static void window_rows(ctx *c, window *wd, double *ys)
+{
+    const spie_params *p = c->params;
+    const spie_level lv = SPIE_LEVEL_NATIONAL;
+    const char *code = "FR", *lib = "France";
+    spie_cents rest = p->envelope;
+    add_c(&rest, -wd->paid_sum, &wd->ovf);
+    share_row(c, lv, code, lib, ID(PART_ENVELOPPE_ALLOUEE), !wd->ovf, wd->alloc_all, p->envelope);
+    share_row(c, lv, code, lib, ID(PART_ENVELOPPE_ENGAGEE), !wd->ovf, wd->engaged_sum, p->envelope);
+    share_row(c, lv, code, lib, ID(PART_ENVELOPPE_PAYEE), !wd->ovf, wd->paid_sum, p->envelope);
+    cents_row(c, lv, code, lib, ID(RESTE_ENVELOPPE), !wd->ovf, rest);
+    spie_cents cum = 0;
+    for (size_t i = 0; i < wd->nw; i++) {
+        spie_month mon = p->window_start + (spie_month)i;
+        cents_row(c, lv, code, lib, spie_id(SPIE_IND_PAYE_ENVELOPPE_MOIS, mon), !wd->ovf, wd->paid[i]);
+        add_c(&cum, wd->paid[i], &wd->ovf);
+        ys[i] = (double)cum / 100.0;
+        cents_row(c, lv, code, lib, spie_id(SPIE_IND_PAYE_ENVELOPPE_CUMUL, mon), !wd->ovf, cum);
+    }
+}
+
+/* The least-squares fit over the last K months up to min(P, window end), at least 3
+ * points: *k receives the number of points. SPIE_STAT_NA without enough points or after
+ * an overflow; a failure of the fit is said in msg. false when memory runs out. */
+static bool projection_fit(ctx *c, const window *wd, const double *ys, spie_projection *pr, size_t *k,
+                           spie_stat_status *st, char *msg, size_t msg_size)
+{
+    const spie_params *p = c->params;
+    *k = wd->nw < (size_t)p->projection_months ? wd->nw : (size_t)p->projection_months;
+    memset(pr, 0, sizeof *pr);
+    *st = SPIE_STAT_NA;
+    if (*k < 3 || wd->ovf)
+        return true;
+    double *xs = malloc(*k * sizeof *xs);
+    if (!xs)
+        return false;
+    for (size_t i = 0; i < *k; i++)
+        xs[i] = (double)(wd->nw - *k + i);
     double x_e = (double)(p->window_end - p->window_start);
-    double *xs = k >= 3 && !ovf ? malloc(k * sizeof *xs) : NULL;
-    if (k >= 3 && !ovf && !xs) {
-        free(ys);
-        free(wpaid);
-        c->oom = true;
-        return;
-    }
-    if (xs) {
-        for (size_t i = 0; i < k; i++)
-            xs[i] = (double)(nw - k + i);
-        st = spie_projection_fit(xs, ys + (nw - k), k, x_e, p->level, &pr);
-        if (st != SPIE_STAT_OK && st != SPIE_STAT_NA && msg_size && !msg[0])
-            snprintf(msg, msg_size, "projection : %s", spie_stat_strerror(st));
-        free(xs);
-    }
+    *st = spie_projection_fit(xs, ys + (wd->nw - *k), *k, x_e, p->level, pr);
+    if (*st != SPIE_STAT_OK && *st != SPIE_STAT_NA && msg_size && !msg[0])
+        snprintf(msg, msg_size, "projection : %s", spie_stat_strerror(*st));
+    free(xs);
+    return true;
+}
+
+/* The three projection rows, each with the number of points as effectif. */
+static void projection_rows(ctx *c, const window *wd, const spie_projection *pr, size_t k, spie_stat_status st)
+{
+    const spie_params *p = c->params;
+    const spie_level lv = SPIE_LEVEL_NATIONAL;
+    const char *code = "FR", *lib = "France";
     spie_figure *f = row(c, lv, code, lib, ID(PROJECTION_PAYE_FIN));
     if (f) {
         f->has_effectif = true;
         f->effectif = (int64_t)k;
         spie_cents v;
-        if (st == SPIE_STAT_OK && spie_round_cents(pr.yhat, &v) == SPIE_STAT_OK) {
+        if (st == SPIE_STAT_OK && spie_round_cents(pr->yhat, &v) == SPIE_STAT_OK) {
             f->kind = SPIE_VK_CENTS;
             f->ival = v;
             f->has_ci = true;
-            f->lo = pr.lower;
-            f->hi = pr.upper;
+            f->lo = pr->lower;
+            f->hi = pr->upper;
         } else {
             f->status = SPIE_STATUS_ND;
         }
@@ -302,7 +324,7 @@ static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *t
         f->effectif = (int64_t)k;
         if (st == SPIE_STAT_OK && p->envelope != 0) {
             f->kind = SPIE_VK_REAL;
-            f->real = pr.yhat / ((double)p->envelope / 100.0);
+            f->real = pr->yhat / ((double)p->envelope / 100.0);
         } else {
             f->status = SPIE_STATUS_ND;
         }
@@ -312,8 +334,9 @@ static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *t
         f->has_effectif = true;
         f->effectif = (int64_t)k;
         int64_t xr;
+        int64_t x_e = (int64_t)(p->window_end - p->window_start);
         if (st == SPIE_STAT_OK && c->period <= p->window_end &&
-            spie_projection_exhaustion(&pr, (int64_t)(nw - 1), (int64_t)x_e, (double)p->envelope / 100.0, &xr) ==
+            spie_projection_exhaustion(pr, (int64_t)(wd->nw - 1), x_e, (double)p->envelope / 100.0, &xr) ==
                 SPIE_STAT_OK) {
             f->kind = SPIE_VK_TEXT;
             spie_month_format(p->window_start + (spie_month)xr, f->text);
@@ -321,8 +344,49 @@ static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *t
             f->status = SPIE_STATUS_ND;
         }
     }
+}
+
+/* The envelope, the NAT lines and the projection (nation only). */
+static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *terr, char *msg, size_t msg_size)
+{
+    nat_rows(c, b);
+    window wd;
+    if (!window_sums(c, b, terr, &wd)) {
+        c->oom = true;
+        return;
+    }
+    double *ys = calloc(wd.nw ? wd.nw : 1, sizeof *ys);
+    spie_projection pr;
+    size_t k;
+    spie_stat_status st;
+    if (!ys) {
+        c->oom = true;
+    } else {
+        window_rows(c, &wd, ys);
+        if (projection_fit(c, &wd, ys, &pr, &k, &st, msg, msg_size))
+            projection_rows(c, &wd, &pr, k, st);
+        else
+            c->oom = true;
+    }
     free(ys);
-    free(wpaid);
+    free(wd.paid);
+}
+
+/* The money of territory i (tr) into m, whose paid_month is reused. m->overflow is not
+ * reset: once set it stays for the territories that follow (as it always has). */
+static void territory_money(const ctx *c, const spie_batch *b, const spie_territory *tr, size_t i, money *m)
+{
+    memset(m->cofin, 0, sizeof m->cofin);
+    memset(m->paid_month, 0, (c->n_months ? c->n_months : 1) * sizeof *m->paid_month);
+    m->engaged = m->paid = 0;
+    m->allocation = tr->allocation;
+    m->any = b->budget_ok[i];
+    m->any_both = b->budget_ok[i] && b->persons_ok[i];
+    if (m->any)
+        add_lines(m, &b->budgets[i], c);
+    m->paid_both = m->any_both ? m->paid : 0;
+    m->entrants_both = m->any_both ? b->dept[i].cells[0].entrants : 0;
+    m->returns_both = m->any_both ? b->dept[i].cells[0].with_return : 0;
 }
 
 bool spie_budget_rows(spie_table *t, const spie_batch *b, const spie_territories *terr, const spie_params *params,
@@ -345,33 +409,19 @@ bool spie_budget_rows(spie_table *t, const spie_batch *b, const spie_territories
     bool region_has[64] = {false};
     for (size_t i = 0; ok && i < terr->count; i++) {
         const spie_territory *tr = &terr->items[i];
-        money *m = &terr_m;
-        memset(m->cofin, 0, sizeof m->cofin);
-        memset(m->paid_month, 0, (c.n_months ? c.n_months : 1) * sizeof *m->paid_month);
-        m->engaged = m->paid = 0;
-        m->allocation = tr->allocation;
-        m->any = b->budget_ok[i];
-        m->any_both = b->budget_ok[i] && b->persons_ok[i];
-        if (m->any)
-            add_lines(m, &b->budgets[i], &c);
-        m->paid_both = m->any_both ? m->paid : 0;
-        m->entrants_both = m->any_both ? b->dept[i].cells[0].entrants : 0;
-        m->returns_both = m->any_both ? b->dept[i].cells[0].with_return : 0;
-        group_rows(&c, SPIE_LEVEL_DEPARTEMENT, tr->dept->code, tr->dept->name, m);
-        if (!m->any) {
-            /* out of the budget aggregates; its allocation too (§9) */
+        territory_money(&c, b, tr, i, &terr_m);
+        group_rows(&c, SPIE_LEVEL_DEPARTEMENT, tr->dept->code, tr->dept->name, &terr_m);
+        size_t ri = spie_region_index(spie_dept_region(tr->dept));
+        bool in_table = ri < nr && ri < 64;
+        if (in_table)
+            region_has[ri] = true;
+        if (!terr_m.any) /* out of the budget aggregates; its allocation too (§9) */
             continue;
-        }
-        add_money(&nat, m, c.n_months);
-        add_money(&waves[tr->wave], m, c.n_months);
-        for (size_t r = 0; r < nr && r < 64; r++)
-            if (strcmp(spie_region_at(r)->code, tr->dept->region_code) == 0)
-                add_money(&regions[r], m, c.n_months);
+        add_money(&nat, &terr_m, c.n_months);
+        add_money(&waves[tr->wave], &terr_m, c.n_months);
+        if (in_table)
+            add_money(&regions[ri], &terr_m, c.n_months);
     }
-    for (size_t i = 0; ok && i < terr->count; i++)
-        for (size_t r = 0; r < nr && r < 64; r++)
-            if (strcmp(spie_region_at(r)->code, terr->items[i].dept->region_code) == 0)
-                region_has[r] = true;
     for (size_t r = 0; ok && r < nr && r < 64; r++)
         if (region_has[r])
             group_rows(&c, SPIE_LEVEL_REGION, spie_region_at(r)->code, spie_region_at(r)->name, &regions[r]);

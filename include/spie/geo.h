@@ -21,6 +21,9 @@ typedef struct spie_dept {
 size_t spie_region_count(void);
 const spie_region *spie_region_at(size_t i); /* sorted by code (byte order) */
 const spie_region *spie_region_find(const char *code, size_t n);
+/* The index i of a région of the table (spie_region_at(i) == r); spie_region_count() for
+ * NULL or a région not of the table. */
+size_t spie_region_index(const spie_region *r);
 
 size_t spie_dept_count(void);
 const spie_dept *spie_dept_at(size_t i); /* sorted by code (byte order) */
