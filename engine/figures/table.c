@@ -1,5 +1,8 @@
-/* The publication table (include/spie/table.h): rows, their order, their release. The
- * renderers (reports/) turn it into the CSV and the workbooks. */
+/* The publication table (include/spie/table.h): rows, their order, their release, and
+ * which groups publish an indicator (the catalogue's scope). The renderers (reports/) turn
+ * it into the CSV and the workbooks.
+ *
+ * It may not compute, mask or render a figure. */
 #include "spie/table.h"
 
 #include <errno.h>
