@@ -50,8 +50,8 @@ void spie_wb_sheet_delais(spie_wb *w)
     char km[40], part[40];
     if (kp >= 0) {
         const spie_pair *pr = &p->pairs[kp];
-        bool ok_km = spie_wb_fr_figure(km, sizeof km, spie_wb_fig(w, &w->units[0], spie_id(SPIE_IND_DELAI_KM_MEDIANE, kp)),
-                                       false);
+        const spie_figure *fkm = spie_wb_fig(w, &w->units[0], spie_id(SPIE_IND_DELAI_KM_MEDIANE, kp));
+        bool ok_km = spie_wb_fr_figure(km, sizeof km, fkm, false);
         bool ok_part = spie_wb_fr_figure(part, sizeof part,
                                          spie_wb_fig(w, &w->units[0], spie_id(SPIE_IND_DELAI_PART_CIBLE, kp)), true);
         if (ok_km && ok_part)

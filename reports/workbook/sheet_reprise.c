@@ -31,7 +31,8 @@ static void lecture_text(spie_wb *w, char *buf, size_t size)
 {
     const spie_params *p = w->in->params;
     int kh = spie_wb_key_horizon(w);
-    const spie_figure *f = kh >= 0 ? spie_wb_fig(w, &w->units[0], spie_id(SPIE_IND_TAUX_REPRISE, p->horizons[kh])) : NULL;
+    const spie_figure *f =
+        kh >= 0 ? spie_wb_fig(w, &w->units[0], spie_id(SPIE_IND_TAUX_REPRISE, p->horizons[kh])) : NULL;
     char a[40], n[40], lv[40];
     if (f && spie_wb_fr_figure(a, sizeof a, f, true) && f->has_effectif) {
         spie_wb_fr_int(n, sizeof n, f->effectif);
@@ -68,9 +69,10 @@ static void incidence_table(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, size_t m
     r++;
     for (int32_t t = 0; t <= SPIE_INCIDENCE_LAST; t += SPIE_INCIDENCE_STEP, r++) {
         spie_wb_number(w, ws, r, 0, t, w->f.count);
-        for (size_t u = 0; u < w->n_units; u++)
-            spie_wb_value(w, ws, r, (lxw_col_t)(3 + u), spie_wb_fig(w, &w->units[u], spie_id(SPIE_IND_REPRISE_INCIDENCE, t)),
-                          w->f.pct);
+        for (size_t u = 0; u < w->n_units; u++) {
+            const spie_figure *f = spie_wb_fig(w, &w->units[u], spie_id(SPIE_IND_REPRISE_INCIDENCE, t));
+            spie_wb_value(w, ws, r, (lxw_col_t)(3 + u), f, w->f.pct);
+        }
     }
 }
 

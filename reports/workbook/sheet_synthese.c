@@ -318,7 +318,8 @@ static lxw_row_t chart_rates(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_row
 /* 3. Cumulative incidence of a return to activity: data from row r, chart at row at. */
 static void chart_incidence(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_row_t at)
 {
-    spie_wb_text(w, ws, r++, 0, "Graphique 3 : incidence cumulée de la reprise d'activité selon les jours depuis l'entrée",
+    spie_wb_text(w, ws, r++, 0,
+                 "Graphique 3 : incidence cumulée de la reprise d'activité selon les jours depuis l'entrée",
                  w->f.subtitle);
     static const char *const h3[4] = {"Jours depuis l'entrée", "Incidence cumulée", "Effectif (entrants)", "Note"};
     spie_wb_header_row(w, ws, r, 0, h3, 4);

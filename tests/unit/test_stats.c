@@ -1,8 +1,8 @@
-/* Unit tests of engine/figures/stats.c and engine/figures/numfmt.c: delay statistics from histograms (against GSL on the
- * expanded data), Kaplan–Meier (hand-worked cases and R's survival::survfit on the aml
- * data), Wilson and Clopper–Pearson intervals (R references and an independent binomial
- * tail computation), the projection of §6 (closed-form OLS computed here in long double),
- * and the locale-free number formatters. */
+/* Unit tests of engine/figures/stats.c and engine/figures/numfmt.c: delay statistics from
+ * histograms (against GSL on the expanded data), Kaplan–Meier (hand-worked cases and R's
+ * survival::survfit on the aml data), Wilson and Clopper–Pearson intervals (R references
+ * and an independent binomial tail computation), the projection of §6 (closed-form OLS
+ * computed here in long double), and the locale-free number formatters. */
 #include <fcntl.h>
 #include <float.h>
 #include <locale.h>
