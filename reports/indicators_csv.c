@@ -1,11 +1,15 @@
 /* indicateurs_<P>.csv (docs/sorties.md §4): the publication table, one figure per row,
- * in the table's order. Numbers are printed by the project's locale-free formatters. */
+ * in the table's order. Numbers are printed by the project's locale-free formatters
+ * (numfmt.c).
+ *
+ * It may not compute, mask or reorder a figure: it prints the table as it is. */
 #include "spie/indicators_csv.h"
 
 #include <errno.h>
 
 #include "spie/acc.h"
 #include "spie/csvw.h"
+#include "spie/numfmt.h"
 #include "spie/stats.h"
 
 static void real_field(spie_csvw *w, double v)

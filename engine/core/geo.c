@@ -175,6 +175,15 @@ const spie_region *spie_region_find(const char *code, size_t n)
     return NULL;
 }
 
+size_t spie_region_index(const spie_region *r)
+{
+    size_t n = SPIE_ARRAY_LEN(regions);
+    for (size_t i = 0; i < n; i++)
+        if (r == &regions[i])
+            return i;
+    return n;
+}
+
 size_t spie_dept_count(void)
 {
     return SPIE_ARRAY_LEN(depts);
@@ -208,10 +217,4 @@ const spie_region *spie_dept_region(const spie_dept *d)
     if (!d)
         return NULL;
     return spie_region_find(d->region_code, strlen(d->region_code));
-}
-
-size_t spie_dept_region_index(const spie_dept *d)
-{
-    const spie_region *r = spie_dept_region(d);
-    return r ? (size_t)(r - spie_region_at(0)) : SIZE_MAX;
 }

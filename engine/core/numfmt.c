@@ -1,21 +1,20 @@
-/* Locale-free number formatting for the machine-readable outputs (include/spie/numfmt.h,
- * docs/methodologie.md §8): the shortest decimal that reads back to the same double, and
- * euro cents with two decimals. snprintf runs under a "C" locale object created once, so
- * the process's locale never reaches a number. It formats into buffers and never prints. */
+/* Number formatting of docs/methodologie.md §8 (include/spie/numfmt.h): doubles in their
+ * shortest correctly rounded decimal form and euro cents with two decimals, with '.'
+ * whatever the locale. It may not compute a figure or round money (stats.c does).
+ *
+ * Doubles are formatted through snprintf("%.*e") for the digits only (the decimal point
+ * the locale puts there is skipped) and checked by strtod_l in a private "C" locale, so
+ * LC_NUMERIC never matters. The shortest length is found by trying 16 and 15 digits first
+ * (most figures are ratios that need 16 or 17), then a binary search below 15; by trying
+ * every length at powers of two. */
 #include "spie/numfmt.h"
 
-#include <float.h>
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <gsl/gsl_cdf.h>
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_fit.h>
-#include <gsl/gsl_math.h>
-#include <gsl/gsl_roots.h>
 
 static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
 static locale_t c_locale = (locale_t)0; /* created once, kept for the process */

@@ -18,7 +18,7 @@ spie_group_counts spie_region_counts(const spie_batch *b, const spie_territories
 {
     spie_group_counts c = {0};
     for (size_t i = 0; i < terr->count; i++)
-        if (spie_dept_region_index(terr->items[i].dept) == r)
+        if (spie_region_index(spie_dept_region(terr->items[i].dept)) == r)
             count(&c, b, i);
     return c;
 }

@@ -1,3 +1,9 @@
+/* The budget rows of the publication table (include/spie/budget_ind.h): exact int64-cent
+ * sums per territory, région, vague and the nation, the envelope, the NAT lines and the
+ * projection; each row gets its identity in the catalogue (family BUDGET) and its name.
+ *
+ * It may not print, render or apply the secret. Money stays in cents until a share or the
+ * projection needs a double. */
 #include "spie/budget_ind.h"
 
 #include <stdio.h>
@@ -6,7 +12,6 @@
 
 #include "spie/date.h"
 #include "spie/geo.h"
-#include "spie/util.h"
 #include "spie/stats.h"
 
 /* Sums of one group over its budget-included territories. */
@@ -30,26 +35,29 @@ typedef struct ctx {
     spie_month first;     /* first month of the series (window start) */
     size_t n_months;      /* months from first to P (0 when P < first) */
     bool oom;
+    bool bad_id;
 } ctx;
 
-static spie_figure *row(ctx *c, spie_level lv, const char *code, const char *lib, const char *name)
+static spie_figure *row(ctx *c, spie_level lv, const char *code, const char *lib, spie_ind_id id)
 {
     spie_figure *f = spie_table_push(c->t);
     if (!f) {
         c->oom = true;
         return NULL;
     }
+    f->id = id;
     f->level = (uint8_t)lv;
     f->breakdown = 0;
     snprintf(f->code, sizeof f->code, "%s", code);
-    snprintf(f->indicator, sizeof f->indicator, "%s", name);
+    if (!spie_ind_name(id, c->params, f->indicator, sizeof f->indicator))
+        c->bad_id = true; /* a bug: an identity the catalogue does not know */
     f->libelle = lib;
     return f;
 }
 
-static void cents_row(ctx *c, spie_level lv, const char *code, const char *lib, const char *name, bool ok, spie_cents v)
+static void cents_row(ctx *c, spie_level lv, const char *code, const char *lib, spie_ind_id id, bool ok, spie_cents v)
 {
-    spie_figure *f = row(c, lv, code, lib, name);
+    spie_figure *f = row(c, lv, code, lib, id);
     if (!f)
         return;
     if (ok) {
@@ -60,10 +68,10 @@ static void cents_row(ctx *c, spie_level lv, const char *code, const char *lib, 
     }
 }
 
-static void share_row(ctx *c, spie_level lv, const char *code, const char *lib, const char *name, bool ok,
+static void share_row(ctx *c, spie_level lv, const char *code, const char *lib, spie_ind_id id, bool ok,
                       spie_cents num, spie_cents den)
 {
-    spie_figure *f = row(c, lv, code, lib, name);
+    spie_figure *f = row(c, lv, code, lib, id);
     if (!f)
         return;
     if (ok && den != 0) {
@@ -74,10 +82,10 @@ static void share_row(ctx *c, spie_level lv, const char *code, const char *lib, 
     }
 }
 
-static void cost_row(ctx *c, spie_level lv, const char *code, const char *lib, const char *name, bool any,
+static void cost_row(ctx *c, spie_level lv, const char *code, const char *lib, spie_ind_id id, bool any,
                      spie_cents paid, uint64_t divisor)
 {
-    spie_figure *f = row(c, lv, code, lib, name);
+    spie_figure *f = row(c, lv, code, lib, id);
     if (!f)
         return;
     if (!any) {
@@ -86,7 +94,6 @@ static void cost_row(ctx *c, spie_level lv, const char *code, const char *lib, c
     }
     f->has_effectif = true;
     f->effectif = (int64_t)divisor;
-    f->role = SPIE_ROLE_STAT;
     spie_cents v;
     if (spie_cents_div_round(paid, (int64_t)divisor, &v) == SPIE_STAT_OK) {
         f->kind = SPIE_VK_CENTS;
@@ -95,6 +102,8 @@ static void cost_row(ctx *c, spie_level lv, const char *code, const char *lib, c
         f->status = SPIE_STATUS_ND;
     }
 }
+
+#define ID(ind) spie_id(SPIE_IND_##ind, 0)
 
 /* *acc += v, exactly; on overflow *acc is left as it was and *ovf is set. */
 static void add_c(spie_cents *acc, spie_cents v, bool *ovf)
@@ -109,7 +118,6 @@ static void add_c(spie_cents *acc, spie_cents v, bool *ovf)
 /* The rows every level has (territory, region, wave, nation). */
 static void group_rows(ctx *c, spie_level lv, const char *code, const char *lib, const money *mm)
 {
-    char name[48], low[24], mon[8];
     /* A group whose sums overflowed publishes its money as nd (its allocation too). */
     money ovf_copy;
     const money *m = mm;
@@ -119,17 +127,14 @@ static void group_rows(ctx *c, spie_level lv, const char *code, const char *lib,
         ovf_copy.any_both = false;
         m = &ovf_copy;
     }
-    cents_row(c, lv, code, lib, "allocation_etat", (lv == SPIE_LEVEL_DEPARTEMENT && !mm->overflow) || m->any,
+    cents_row(c, lv, code, lib, ID(ALLOCATION_ETAT), (lv == SPIE_LEVEL_DEPARTEMENT && !mm->overflow) || m->any,
               m->allocation);
-    cents_row(c, lv, code, lib, "engage_etat", m->any, m->engaged);
-    cents_row(c, lv, code, lib, "paye_etat", m->any, m->paid);
-    share_row(c, lv, code, lib, "taux_engagement", m->any, m->engaged, m->allocation);
-    share_row(c, lv, code, lib, "taux_consommation", m->any, m->paid, m->allocation);
-    for (int f = SPIE_FIN_DEPARTEMENT; f < SPIE_FIN_COUNT; f++) {
-        spie_ascii_lower(low, sizeof low, spie_financer_codes[f]);
-        snprintf(name, sizeof name, "cofinancement_%s", low);
-        cents_row(c, lv, code, lib, name, m->any, m->cofin[f]);
-    }
+    cents_row(c, lv, code, lib, ID(ENGAGE_ETAT), m->any, m->engaged);
+    cents_row(c, lv, code, lib, ID(PAYE_ETAT), m->any, m->paid);
+    share_row(c, lv, code, lib, ID(TAUX_ENGAGEMENT), m->any, m->engaged, m->allocation);
+    share_row(c, lv, code, lib, ID(TAUX_CONSOMMATION), m->any, m->paid, m->allocation);
+    for (int f = SPIE_FIN_DEPARTEMENT; f < SPIE_FIN_COUNT; f++)
+        cents_row(c, lv, code, lib, spie_id(SPIE_IND_COFINANCEMENT, f), m->any, m->cofin[f]);
     /* Series from the window's start to P; the cumulative starts with every earlier month:
      * paid = (paid before the series) + the months of the series, sums checked for
      * overflow, so these subtractions and additions are exact. */
@@ -137,16 +142,14 @@ static void group_rows(ctx *c, spie_level lv, const char *code, const char *lib,
     for (size_t i = 0; i < c->n_months && m->any; i++)
         cum -= m->paid_month[i];
     for (size_t i = 0; i < c->n_months; i++) {
-        spie_month_format(c->first + (spie_month)i, mon);
-        snprintf(name, sizeof name, "paye_etat_mois_%s", mon);
-        cents_row(c, lv, code, lib, name, m->any, m->paid_month[i]);
+        spie_month mon = c->first + (spie_month)i;
+        cents_row(c, lv, code, lib, spie_id(SPIE_IND_PAYE_ETAT_MOIS, mon), m->any, m->paid_month[i]);
         if (m->any)
             cum += m->paid_month[i];
-        snprintf(name, sizeof name, "paye_etat_cumul_%s", mon);
-        cents_row(c, lv, code, lib, name, m->any, cum);
+        cents_row(c, lv, code, lib, spie_id(SPIE_IND_PAYE_ETAT_CUMUL, mon), m->any, cum);
     }
-    cost_row(c, lv, code, lib, "cout_par_entrant", m->any_both, m->paid_both, m->entrants_both);
-    cost_row(c, lv, code, lib, "cout_par_reprise", m->any_both, m->paid_both, m->returns_both);
+    cost_row(c, lv, code, lib, ID(COUT_PAR_ENTRANT), m->any_both, m->paid_both, m->entrants_both);
+    cost_row(c, lv, code, lib, ID(COUT_PAR_REPRISE), m->any_both, m->paid_both, m->returns_both);
 }
 
 static void add_lines(money *m, const spie_budget *bud, const ctx *c)
@@ -190,12 +193,9 @@ static bool money_init(money *m, size_t n_months)
     return m->paid_month != NULL;
 }
 
-/* The envelope, the NAT lines and the projection (nation only). */
-static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *terr, char *msg, size_t msg_size)
+/* The NAT lines apart and the envelope itself (nation only). */
+static void nat_rows(ctx *c, const spie_batch *b)
 {
-    const spie_params *p = c->params;
-    const spie_level lv = SPIE_LEVEL_NATIONAL;
-    const char *code = "FR", *lib = "France";
     spie_cents nat_eng = 0, nat_paid = 0;
     bool nat_ovf = false;
     if (b->nat_ok)
@@ -206,22 +206,31 @@ static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *t
                 add_c(&nat_paid, l->paid, &nat_ovf);
             }
         }
-    cents_row(c, lv, code, lib, "engage_etat_national", b->nat_ok && !nat_ovf, nat_eng);
-    cents_row(c, lv, code, lib, "paye_etat_national", b->nat_ok && !nat_ovf, nat_paid);
-    cents_row(c, lv, code, lib, "enveloppe", true, p->envelope);
+    cents_row(c, SPIE_LEVEL_NATIONAL, "FR", "France", ID(ENGAGE_ETAT_NATIONAL), b->nat_ok && !nat_ovf, nat_eng);
+    cents_row(c, SPIE_LEVEL_NATIONAL, "FR", "France", ID(PAYE_ETAT_NATIONAL), b->nat_ok && !nat_ovf, nat_paid);
+    cents_row(c, SPIE_LEVEL_NATIONAL, "FR", "France", ID(ENVELOPPE), true, c->params->envelope);
+}
 
-    /* State money inside the window: territories included for budget, and NAT. */
+/* State money inside the envelope's window, up to min(P, window end): territories
+ * included for budget, and NAT. */
+typedef struct window {
+    size_t nw;            /* months of the window up to min(P, window end) */
+    spie_cents *paid;     /* paid per month of the window */
+    spie_cents engaged_sum, paid_sum, alloc_all;
+    bool ovf;             /* a sum overflowed: the envelope's figures are nd */
+} window;
+
+/* Fills *wd (wd->paid allocated: false when memory runs out). */
+static bool window_sums(const ctx *c, const spie_batch *b, const spie_territories *terr, window *wd)
+{
+    const spie_params *p = c->params;
     spie_month wend = c->period < p->window_end ? c->period : p->window_end;
-    size_t nw = wend >= p->window_start ? (size_t)(wend - p->window_start) + 1 : 0;
-    spie_cents *wpaid = calloc(nw ? nw : 1, sizeof *wpaid);
-    if (!wpaid) {
-        c->oom = true;
-        return;
-    }
-    spie_cents w_eng = 0, w_paid = 0, alloc_all = 0;
-    bool ovf = false;
+    memset(wd, 0, sizeof *wd);
+    wd->nw = wend >= p->window_start ? (size_t)(wend - p->window_start) + 1 : 0;
+    if (!(wd->paid = calloc(wd->nw ? wd->nw : 1, sizeof *wd->paid)))
+        return false;
     for (size_t i = 0; i < terr->count; i++)
-        add_c(&alloc_all, terr->items[i].allocation, &ovf);
+        add_c(&wd->alloc_all, terr->items[i].allocation, &wd->ovf);
     for (size_t i = 0; i <= terr->count; i++) {
         const spie_budget *bud = i < terr->count ? (b->budget_ok[i] ? &b->budgets[i] : NULL)
                                                  : (b->nat_ok ? &b->nat_budget : NULL);
@@ -231,89 +240,103 @@ static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *t
             const spie_budget_line *l = &bud->lines[k];
             if (l->financer != SPIE_FIN_ETAT || l->month < p->window_start || l->month > wend)
                 continue;
-            add_c(&w_eng, l->engaged, &ovf);
-            add_c(&w_paid, l->paid, &ovf);
-            add_c(&wpaid[l->month - p->window_start], l->paid, &ovf);
+            add_c(&wd->engaged_sum, l->engaged, &wd->ovf);
+            add_c(&wd->paid_sum, l->paid, &wd->ovf);
+            add_c(&wd->paid[l->month - p->window_start], l->paid, &wd->ovf);
         }
     }
-    spie_cents rest = p->envelope;
-    add_c(&rest, -w_paid, &ovf);
-    share_row(c, lv, code, lib, "part_enveloppe_allouee", !ovf, alloc_all, p->envelope);
-    share_row(c, lv, code, lib, "part_enveloppe_engagee", !ovf, w_eng, p->envelope);
-    share_row(c, lv, code, lib, "part_enveloppe_payee", !ovf, w_paid, p->envelope);
-    cents_row(c, lv, code, lib, "reste_enveloppe", !ovf, rest);
-    char name[48], mon[8];
-    spie_cents cum = 0;
-    double *ys = calloc(nw ? nw : 1, sizeof *ys);
-    if (!ys) {
-        free(wpaid);
-        c->oom = true;
-        return;
-    }
-    for (size_t i = 0; i < nw; i++) {
-        spie_month_format(p->window_start + (spie_month)i, mon);
-        snprintf(name, sizeof name, "paye_enveloppe_mois_%s", mon);
-        cents_row(c, lv, code, lib, name, !ovf, wpaid[i]);
-        add_c(&cum, wpaid[i], &ovf);
-        ys[i] = (double)cum / 100.0;
-        snprintf(name, sizeof name, "paye_enveloppe_cumul_%s", mon);
-        cents_row(c, lv, code, lib, name, !ovf, cum);
-    }
+    return true;
+}
 
-    /* Projection: the last K months up to min(P, window end), at least 3 points. */
-    size_t k = nw < (size_t)p->projection_months ? nw : (size_t)p->projection_months;
-    spie_projection pr;
-    memset(&pr, 0, sizeof pr);
-    spie_stat_status st = SPIE_STAT_NA;
+/* The envelope's shares, rest and monthly series; ys[i] receives the cumulative paid of
+ * month i in euros (the projection's points). A cumulative sum that overflows makes the
+ * rest of the series nd (wd->ovf). */
+static void window_rows(ctx *c, window *wd, double *ys)
+{
+    const spie_params *p = c->params;
+    const spie_level lv = SPIE_LEVEL_NATIONAL;
+    const char *code = "FR", *lib = "France";
+    spie_cents rest = p->envelope;
+    add_c(&rest, -wd->paid_sum, &wd->ovf);
+    share_row(c, lv, code, lib, ID(PART_ENVELOPPE_ALLOUEE), !wd->ovf, wd->alloc_all, p->envelope);
+    share_row(c, lv, code, lib, ID(PART_ENVELOPPE_ENGAGEE), !wd->ovf, wd->engaged_sum, p->envelope);
+    share_row(c, lv, code, lib, ID(PART_ENVELOPPE_PAYEE), !wd->ovf, wd->paid_sum, p->envelope);
+    cents_row(c, lv, code, lib, ID(RESTE_ENVELOPPE), !wd->ovf, rest);
+    spie_cents cum = 0;
+    for (size_t i = 0; i < wd->nw; i++) {
+        spie_month mon = p->window_start + (spie_month)i;
+        cents_row(c, lv, code, lib, spie_id(SPIE_IND_PAYE_ENVELOPPE_MOIS, mon), !wd->ovf, wd->paid[i]);
+        add_c(&cum, wd->paid[i], &wd->ovf);
+        ys[i] = (double)cum / 100.0;
+        cents_row(c, lv, code, lib, spie_id(SPIE_IND_PAYE_ENVELOPPE_CUMUL, mon), !wd->ovf, cum);
+    }
+}
+
+/* The least-squares fit over the last K months up to min(P, window end), at least 3
+ * points: *k receives the number of points. SPIE_STAT_NA without enough points or after
+ * an overflow; a failure of the fit is said in msg. false when memory runs out. */
+static bool projection_fit(ctx *c, const window *wd, const double *ys, spie_projection *pr, size_t *k,
+                           spie_stat_status *st, char *msg, size_t msg_size)
+{
+    const spie_params *p = c->params;
+    *k = wd->nw < (size_t)p->projection_months ? wd->nw : (size_t)p->projection_months;
+    memset(pr, 0, sizeof *pr);
+    *st = SPIE_STAT_NA;
+    if (*k < 3 || wd->ovf)
+        return true;
+    double *xs = malloc(*k * sizeof *xs);
+    if (!xs)
+        return false;
+    for (size_t i = 0; i < *k; i++)
+        xs[i] = (double)(wd->nw - *k + i);
     double x_e = (double)(p->window_end - p->window_start);
-    double *xs = k >= 3 && !ovf ? malloc(k * sizeof *xs) : NULL;
-    if (k >= 3 && !ovf && !xs) {
-        free(ys);
-        free(wpaid);
-        c->oom = true;
-        return;
-    }
-    if (xs) {
-        for (size_t i = 0; i < k; i++)
-            xs[i] = (double)(nw - k + i);
-        st = spie_projection_fit(xs, ys + (nw - k), k, x_e, p->level, &pr);
-        if (st != SPIE_STAT_OK && st != SPIE_STAT_NA && msg_size && !msg[0])
-            snprintf(msg, msg_size, "projection : %s", spie_stat_strerror(st));
-        free(xs);
-    }
-    spie_figure *f = row(c, lv, code, lib, "projection_paye_fin");
+    *st = spie_projection_fit(xs, ys + (wd->nw - *k), *k, x_e, p->level, pr);
+    if (*st != SPIE_STAT_OK && *st != SPIE_STAT_NA && msg_size && !msg[0])
+        snprintf(msg, msg_size, "projection : %s", spie_stat_strerror(*st));
+    free(xs);
+    return true;
+}
+
+/* The three projection rows, each with the number of points as effectif. */
+static void projection_rows(ctx *c, const window *wd, const spie_projection *pr, size_t k, spie_stat_status st)
+{
+    const spie_params *p = c->params;
+    const spie_level lv = SPIE_LEVEL_NATIONAL;
+    const char *code = "FR", *lib = "France";
+    spie_figure *f = row(c, lv, code, lib, ID(PROJECTION_PAYE_FIN));
     if (f) {
         f->has_effectif = true;
         f->effectif = (int64_t)k;
         spie_cents v;
-        if (st == SPIE_STAT_OK && spie_round_cents(pr.yhat, &v) == SPIE_STAT_OK) {
+        if (st == SPIE_STAT_OK && spie_round_cents(pr->yhat, &v) == SPIE_STAT_OK) {
             f->kind = SPIE_VK_CENTS;
             f->ival = v;
             f->has_ci = true;
-            f->lo = pr.lower;
-            f->hi = pr.upper;
+            f->lo = pr->lower;
+            f->hi = pr->upper;
         } else {
             f->status = SPIE_STATUS_ND;
         }
     }
-    f = row(c, lv, code, lib, "projection_part_enveloppe");
+    f = row(c, lv, code, lib, ID(PROJECTION_PART_ENVELOPPE));
     if (f) {
         f->has_effectif = true;
         f->effectif = (int64_t)k;
         if (st == SPIE_STAT_OK && p->envelope != 0) {
             f->kind = SPIE_VK_REAL;
-            f->real = pr.yhat / ((double)p->envelope / 100.0);
+            f->real = pr->yhat / ((double)p->envelope / 100.0);
         } else {
             f->status = SPIE_STATUS_ND;
         }
     }
-    f = row(c, lv, code, lib, "projection_mois_epuisement");
+    f = row(c, lv, code, lib, ID(PROJECTION_MOIS_EPUISEMENT));
     if (f) {
         f->has_effectif = true;
         f->effectif = (int64_t)k;
         int64_t xr;
+        int64_t x_e = (int64_t)(p->window_end - p->window_start);
         if (st == SPIE_STAT_OK && c->period <= p->window_end &&
-            spie_projection_exhaustion(&pr, (int64_t)(nw - 1), (int64_t)x_e, (double)p->envelope / 100.0, &xr) ==
+            spie_projection_exhaustion(pr, (int64_t)(wd->nw - 1), x_e, (double)p->envelope / 100.0, &xr) ==
                 SPIE_STAT_OK) {
             f->kind = SPIE_VK_TEXT;
             spie_month_format(p->window_start + (spie_month)xr, f->text);
@@ -321,8 +344,49 @@ static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *t
             f->status = SPIE_STATUS_ND;
         }
     }
+}
+
+/* The envelope, the NAT lines and the projection (nation only). */
+static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *terr, char *msg, size_t msg_size)
+{
+    nat_rows(c, b);
+    window wd;
+    if (!window_sums(c, b, terr, &wd)) {
+        c->oom = true;
+        return;
+    }
+    double *ys = calloc(wd.nw ? wd.nw : 1, sizeof *ys);
+    spie_projection pr;
+    size_t k;
+    spie_stat_status st;
+    if (!ys) {
+        c->oom = true;
+    } else {
+        window_rows(c, &wd, ys);
+        if (projection_fit(c, &wd, ys, &pr, &k, &st, msg, msg_size))
+            projection_rows(c, &wd, &pr, k, st);
+        else
+            c->oom = true;
+    }
     free(ys);
-    free(wpaid);
+    free(wd.paid);
+}
+
+/* The money of territory i (tr) into m, whose paid_month is reused. m->overflow is not
+ * reset: once set it stays for the territories that follow (as it always has). */
+static void territory_money(const ctx *c, const spie_batch *b, const spie_territory *tr, size_t i, money *m)
+{
+    memset(m->cofin, 0, sizeof m->cofin);
+    memset(m->paid_month, 0, (c->n_months ? c->n_months : 1) * sizeof *m->paid_month);
+    m->engaged = m->paid = 0;
+    m->allocation = tr->allocation;
+    m->any = b->budget_ok[i];
+    m->any_both = b->budget_ok[i] && b->persons_ok[i];
+    if (m->any)
+        add_lines(m, &b->budgets[i], c);
+    m->paid_both = m->any_both ? m->paid : 0;
+    m->entrants_both = m->any_both ? b->dept[i].cells[0].entrants : 0;
+    m->returns_both = m->any_both ? b->dept[i].cells[0].with_return : 0;
 }
 
 bool spie_budget_rows(spie_table *t, const spie_batch *b, const spie_territories *terr, const spie_params *params,
@@ -345,33 +409,19 @@ bool spie_budget_rows(spie_table *t, const spie_batch *b, const spie_territories
     bool region_has[64] = {false};
     for (size_t i = 0; ok && i < terr->count; i++) {
         const spie_territory *tr = &terr->items[i];
-        money *m = &terr_m;
-        memset(m->cofin, 0, sizeof m->cofin);
-        memset(m->paid_month, 0, (c.n_months ? c.n_months : 1) * sizeof *m->paid_month);
-        m->engaged = m->paid = 0;
-        m->allocation = tr->allocation;
-        m->any = b->budget_ok[i];
-        m->any_both = b->budget_ok[i] && b->persons_ok[i];
-        if (m->any)
-            add_lines(m, &b->budgets[i], &c);
-        m->paid_both = m->any_both ? m->paid : 0;
-        m->entrants_both = m->any_both ? b->dept[i].cells[0].entrants : 0;
-        m->returns_both = m->any_both ? b->dept[i].cells[0].with_return : 0;
-        group_rows(&c, SPIE_LEVEL_DEPARTEMENT, tr->dept->code, tr->dept->name, m);
-        if (!m->any) {
-            /* out of the budget aggregates; its allocation too (§9) */
+        territory_money(&c, b, tr, i, &terr_m);
+        group_rows(&c, SPIE_LEVEL_DEPARTEMENT, tr->dept->code, tr->dept->name, &terr_m);
+        size_t ri = spie_region_index(spie_dept_region(tr->dept));
+        bool in_table = ri < nr && ri < 64;
+        if (in_table)
+            region_has[ri] = true;
+        if (!terr_m.any) /* out of the budget aggregates; its allocation too (§9) */
             continue;
-        }
-        add_money(&nat, m, c.n_months);
-        add_money(&waves[tr->wave], m, c.n_months);
-        for (size_t r = 0; r < nr && r < 64; r++)
-            if (strcmp(spie_region_at(r)->code, tr->dept->region_code) == 0)
-                add_money(&regions[r], m, c.n_months);
+        add_money(&nat, &terr_m, c.n_months);
+        add_money(&waves[tr->wave], &terr_m, c.n_months);
+        if (in_table)
+            add_money(&regions[ri], &terr_m, c.n_months);
     }
-    for (size_t i = 0; ok && i < terr->count; i++)
-        for (size_t r = 0; r < nr && r < 64; r++)
-            if (strcmp(spie_region_at(r)->code, terr->items[i].dept->region_code) == 0)
-                region_has[r] = true;
     for (size_t r = 0; ok && r < nr && r < 64; r++)
         if (region_has[r])
             group_rows(&c, SPIE_LEVEL_REGION, spie_region_at(r)->code, spie_region_at(r)->name, &regions[r]);
@@ -391,5 +441,7 @@ bool spie_budget_rows(spie_table *t, const spie_batch *b, const spie_territories
     free(regions);
     if (c.oom && msg_size)
         snprintf(msg, msg_size, "mémoire insuffisante");
-    return ok && !c.oom && !(msg_size && msg[0]);
+    else if (c.bad_id && msg_size)
+        snprintf(msg, msg_size, "budget : indicateur inconnu du catalogue");
+    return ok && !c.oom && !c.bad_id && !(msg_size && msg[0]);
 }

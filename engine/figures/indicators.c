@@ -1,9 +1,14 @@
+/* The person-based rows of the publication table (include/spie/indicators.h): for one
+ * group, every indicator of the catalogue's families ACTIVITE, DELAI and REPRISE, and the
+ * territory counts, computed from the group's accumulators with the statistics of stats.c.
+ * Each row gets its identity; its name is the catalogue's.
+ *
+ * It may not print, render or apply the secret (secret.c does, on the whole table). */
 #include "spie/indicators.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "spie/util.h"
 #include "spie/stats.h"
 
 typedef struct emitter {
@@ -12,25 +17,36 @@ typedef struct emitter {
     spie_breakdown bd;
     const char *modality;
     bool available;
-    bool person_counts; /* counts are of persons (false for the territory counts) */
     const spie_params *params;
     bool oom;
     char *err;
     size_t err_size;
 } emitter;
 
-static spie_figure *row(emitter *e, const char *name)
+/* The first error of the group, when none is kept yet. */
+static void fail(emitter *e, const char *name, const char *what)
+{
+    if (e->err_size && !e->err[0])
+        snprintf(e->err, e->err_size, "%s %s %s : %s", spie_level_names[e->g->level], e->g->code, name, what);
+}
+
+static spie_figure *row(emitter *e, spie_ind_id id)
 {
     spie_figure *f = spie_table_push(e->t);
     if (!f) {
         e->oom = true;
         return NULL;
     }
+    f->id = id;
     f->level = (uint8_t)e->g->level;
     f->breakdown = (uint8_t)e->bd;
     snprintf(f->code, sizeof f->code, "%s", e->g->code);
     snprintf(f->modality, sizeof f->modality, "%s", e->modality);
-    snprintf(f->indicator, sizeof f->indicator, "%s", name);
+    if (!spie_ind_name(id, e->params, f->indicator, sizeof f->indicator)) {
+        char what[64];
+        snprintf(what, sizeof what, "indicateur %u (%ld) inconnu du catalogue", (unsigned)id.ind, (long)id.arg);
+        fail(e, "?", what);
+    }
     f->libelle = e->g->libelle;
     if (!e->available) {
         f->status = SPIE_STATUS_ND;
@@ -41,24 +57,22 @@ static spie_figure *row(emitter *e, const char *name)
 }
 
 /* A count whose effectif is itself. */
-static void count(emitter *e, const char *name, uint64_t v)
+static void count(emitter *e, spie_ind_id id, uint64_t v)
 {
-    spie_figure *f = row(e, name);
+    spie_figure *f = row(e, id);
     if (!f || !e->available)
         return;
     f->kind = SPIE_VK_COUNT;
     f->ival = (int64_t)v;
     f->has_effectif = true;
     f->effectif = (int64_t)v;
-    f->role = e->person_counts ? SPIE_ROLE_COUNT : SPIE_ROLE_NONE;
 }
 
-static void real(emitter *e, const char *name, spie_stat_status st, double v, uint64_t effectif)
+static void real(emitter *e, spie_ind_id id, spie_stat_status st, double v, uint64_t effectif)
 {
-    spie_figure *f = row(e, name);
+    spie_figure *f = row(e, id);
     if (!f || !e->available)
         return;
-    f->role = SPIE_ROLE_STAT;
     f->has_effectif = true;
     f->effectif = (int64_t)effectif;
     if (st == SPIE_STAT_OK) {
@@ -66,18 +80,16 @@ static void real(emitter *e, const char *name, spie_stat_status st, double v, ui
         f->real = v;
     } else {
         f->status = SPIE_STATUS_ND;
-        if (st != SPIE_STAT_NA && st != SPIE_STAT_NOT_REACHED && e->err_size && !e->err[0])
-            snprintf(e->err, e->err_size, "%s %s %s : %s", spie_level_names[e->g->level], e->g->code, name,
-                     spie_stat_strerror(st));
+        if (st != SPIE_STAT_NA && st != SPIE_STAT_NOT_REACHED)
+            fail(e, f->indicator, spie_stat_strerror(st));
     }
 }
 
-static void days(emitter *e, const char *name, bool ok, uint64_t v, uint64_t effectif)
+static void days(emitter *e, spie_ind_id id, bool ok, uint64_t v, uint64_t effectif)
 {
-    spie_figure *f = row(e, name);
+    spie_figure *f = row(e, id);
     if (!f || !e->available)
         return;
-    f->role = SPIE_ROLE_STAT;
     f->has_effectif = true;
     f->effectif = (int64_t)effectif;
     if (ok) {
@@ -88,12 +100,11 @@ static void days(emitter *e, const char *name, bool ok, uint64_t v, uint64_t eff
     }
 }
 
-static void rate(emitter *e, const char *name, uint64_t x, uint64_t n)
+static void rate(emitter *e, spie_ind_id id, uint64_t x, uint64_t n)
 {
-    spie_figure *f = row(e, name);
+    spie_figure *f = row(e, id);
     if (!f || !e->available)
         return;
-    f->role = SPIE_ROLE_RATE;
     f->num = (int64_t)x;
     f->has_effectif = true;
     f->effectif = (int64_t)n;
@@ -106,9 +117,7 @@ static void rate(emitter *e, const char *name, uint64_t x, uint64_t n)
                                                      : spie_wilson(x, n, e->params->level, &iv);
     if (st != SPIE_STAT_OK) {
         f->status = SPIE_STATUS_ND;
-        if (e->err_size && !e->err[0])
-            snprintf(e->err, e->err_size, "%s %s %s : %s", spie_level_names[e->g->level], e->g->code, name,
-                     spie_stat_strerror(st));
+        fail(e, f->indicator, spie_stat_strerror(st));
         return;
     }
     f->kind = SPIE_VK_REAL;
@@ -118,90 +127,88 @@ static void rate(emitter *e, const char *name, uint64_t x, uint64_t n)
     f->hi = iv.upper;
 }
 
-static void cell_rows(emitter *e, const spie_acc *a)
+/* The counts of §4, then the delays of §5 and the returns of §6 of one cell. */
+static void activity_rows(emitter *e, const spie_acc *a)
+{
+    count(e, spie_id(SPIE_IND_ENTRANTS, 0), a->entrants);
+    count(e, spie_id(SPIE_IND_ENTRANTS_MOIS, 0), a->entrants_month);
+    count(e, spie_id(SPIE_IND_EN_PARCOURS, 0), a->in_journey);
+    count(e, spie_id(SPIE_IND_AVEC_SOLUTION, 0), a->with_solution);
+    for (int i = 0; i < SPIE_SOLUTION_TYPES; i++)
+        count(e, spie_id(SPIE_IND_SOLUTION, i), a->solution[i]);
+    count(e, spie_id(SPIE_IND_AVEC_REPRISE, 0), a->with_return);
+    for (int i = 0; i < SPIE_REPRISE_TYPES; i++)
+        count(e, spie_id(SPIE_IND_REPRISE, i), a->first_return[i]);
+    count(e, spie_id(SPIE_IND_SORTIES, 0), a->exits);
+    for (int i = 0; i < SPIE_SORTIE_TYPES; i++)
+        count(e, spie_id(SPIE_IND_SORTIE, i), a->exit_type[i]);
+}
+
+static void delay_rows(emitter *e, const spie_acc *a, int pair)
+{
+    const spie_delay_acc *d = &a->delay[pair];
+#define ID(ind) spie_id(SPIE_IND_DELAI_##ind, pair)
+    count(e, ID(POPULATION), d->population);
+    count(e, ID(TERMINES), d->completed);
+    count(e, ID(CENSURES), d->censored);
+    count(e, ID(INCOHERENTS), d->inverted);
+    spie_delay_stats ds;
+    spie_stat_status st = e->available ? spie_delay_stats_compute(d->done, a->len, &ds) : SPIE_STAT_NA;
+    bool ok = st == SPIE_STAT_OK;
+    uint64_t n = d->completed;
+    real(e, ID(MOYENNE), st, ds.mean, n);
+    real(e, ID(ECART_TYPE), ok && ds.has_sd ? SPIE_STAT_OK : SPIE_STAT_NA, ds.sd, n);
+    days(e, ID(MIN), ok, ds.min, n);
+    real(e, ID(P25), st, ds.p25, n);
+    real(e, ID(MEDIANE), st, ds.median, n);
+    real(e, ID(P75), st, ds.p75, n);
+    real(e, ID(P90), st, ds.p90, n);
+    days(e, ID(MAX), ok, ds.max, n);
+    spie_km_summary km;
+    memset(&km, 0, sizeof km);
+    km.median_status = SPIE_STAT_NA;
+    if (e->available && spie_km_summarise(d->done, d->cens, a->len, &km) != SPIE_STAT_OK)
+        km.median_status = SPIE_STAT_E_OVERFLOW;
+    real(e, ID(KM_MEDIANE), km.median_status, km.median, d->population - d->inverted);
+    rate(e, ID(PART_CIBLE), d->target_num, d->target_den);
+#undef ID
+}
+
+static void return_rows(emitter *e, const spie_acc *a)
 {
     const spie_params *p = e->params;
-    char name[64], low[32];
-
-    count(e, "entrants", a->entrants);
-    count(e, "entrants_mois", a->entrants_month);
-    count(e, "en_parcours", a->in_journey);
-    count(e, "avec_solution", a->with_solution);
-    for (int i = 0; i < SPIE_SOLUTION_TYPES; i++) {
-        spie_ascii_lower(low, sizeof low, spie_solution_type_codes[i]);
-        snprintf(name, sizeof name, "solution_%s", low);
-        count(e, name, a->solution[i]);
-    }
-    count(e, "avec_reprise", a->with_return);
-    for (int i = 0; i < SPIE_REPRISE_TYPES; i++) {
-        spie_ascii_lower(low, sizeof low, spie_reprise_type_codes[i]);
-        snprintf(name, sizeof name, "reprise_%s", low);
-        count(e, name, a->first_return[i]);
-    }
-    count(e, "sorties", a->exits);
-    for (int i = 0; i < SPIE_SORTIE_TYPES; i++) {
-        spie_ascii_lower(low, sizeof low, spie_sortie_type_codes[i]);
-        snprintf(name, sizeof name, "sortie_%s", low);
-        count(e, name, a->exit_type[i]);
-    }
-
-    for (size_t i = 0; i < p->n_pairs; i++) {
-        const spie_delay_acc *d = &a->delay[i];
-        char c[24];
-        spie_ascii_lower(c, sizeof c, p->pairs[i].code);
-#define DNAME(suffix) (snprintf(name, sizeof name, "delai_%s_%s", c, suffix), name)
-        count(e, DNAME("population"), d->population);
-        count(e, DNAME("termines"), d->completed);
-        count(e, DNAME("censures"), d->censored);
-        count(e, DNAME("incoherents"), d->inverted);
-        spie_delay_stats ds;
-        spie_stat_status st = e->available ? spie_delay_stats_compute(d->done, a->len, &ds) : SPIE_STAT_NA;
-        bool ok = st == SPIE_STAT_OK;
-        uint64_t n = d->completed;
-        real(e, DNAME("moyenne"), st, ds.mean, n);
-        real(e, DNAME("ecart_type"), ok && ds.has_sd ? SPIE_STAT_OK : SPIE_STAT_NA, ds.sd, n);
-        days(e, DNAME("min"), ok, ds.min, n);
-        real(e, DNAME("p25"), st, ds.p25, n);
-        real(e, DNAME("mediane"), st, ds.median, n);
-        real(e, DNAME("p75"), st, ds.p75, n);
-        real(e, DNAME("p90"), st, ds.p90, n);
-        days(e, DNAME("max"), ok, ds.max, n);
-        spie_km_summary km;
-        memset(&km, 0, sizeof km);
-        km.median_status = SPIE_STAT_NA;
-        if (e->available && spie_km_summarise(d->done, d->cens, a->len, &km) != SPIE_STAT_OK)
-            km.median_status = SPIE_STAT_E_OVERFLOW;
-        real(e, DNAME("km_mediane"), km.median_status, km.median, d->population - d->inverted);
-        rate(e, DNAME("part_cible"), d->target_num, d->target_den);
-#undef DNAME
-    }
-
     for (size_t i = 0; i < p->n_horizons; i++) {
-        snprintf(name, sizeof name, "taux_reprise_%dm", p->horizons[i]);
-        rate(e, name, a->horizon[i].success, a->horizon[i].eligible);
-        snprintf(name, sizeof name, "taux_reprise_durable_%dm", p->horizons[i]);
-        rate(e, name, a->horizon[i].durable_success, a->horizon[i].eligible);
+        rate(e, spie_id(SPIE_IND_TAUX_REPRISE, p->horizons[i]), a->horizon[i].success, a->horizon[i].eligible);
+        rate(e, spie_id(SPIE_IND_TAUX_REPRISE_DURABLE, p->horizons[i]), a->horizon[i].durable_success,
+             a->horizon[i].eligible);
     }
-
-    for (uint64_t t = 0; t <= 720; t += 30) {
+    for (int32_t t = 0; t <= SPIE_INCIDENCE_LAST; t += SPIE_INCIDENCE_STEP) {
         double ci = 0;
-        spie_stat_status st = e->available ? spie_km_incidence(a->inc_events, a->inc_cens, a->len, t, &ci) : SPIE_STAT_NA;
-        snprintf(name, sizeof name, "reprise_incidence_j%llu", (unsigned long long)t);
-        real(e, name, st, ci, a->entrants);
+        spie_stat_status st =
+            e->available ? spie_km_incidence(a->inc_events, a->inc_cens, a->len, (uint64_t)t, &ci) : SPIE_STAT_NA;
+        real(e, spie_id(SPIE_IND_REPRISE_INCIDENCE, t), st, ci, a->entrants);
     }
     spie_km_summary km;
     memset(&km, 0, sizeof km);
     km.median_status = SPIE_STAT_NA;
     if (e->available && spie_km_summarise(a->inc_events, a->inc_cens, a->len, &km) != SPIE_STAT_OK)
         km.median_status = SPIE_STAT_E_OVERFLOW;
-    real(e, "reprise_km_mediane", km.median_status, km.median, a->entrants);
+    real(e, spie_id(SPIE_IND_REPRISE_KM_MEDIANE, 0), km.median_status, km.median, a->entrants);
+}
+
+static void cell_rows(emitter *e, const spie_acc *a)
+{
+    activity_rows(e, a);
+    for (size_t i = 0; i < e->params->n_pairs; i++)
+        delay_rows(e, a, (int)i);
+    return_rows(e, a);
 }
 
 bool spie_indicators_rows(spie_table *t, const spie_group_id *g, const spie_cube *cube, bool available,
                           const spie_params *params, char *err, size_t err_size)
 {
     emitter e = {.t = t, .g = g, .bd = SPIE_BD_ENSEMBLE, .modality = "", .available = available,
-                 .person_counts = true, .params = params, .err = err, .err_size = err_size};
+                 .params = params, .err = err, .err_size = err_size};
     if (err_size)
         err[0] = 0;
     cell_rows(&e, &cube->cells[0]);
@@ -235,8 +242,8 @@ bool spie_indicators_territory_counts(spie_table *t, const spie_group_id *g, uin
                                       uint64_t included_budget)
 {
     emitter e = {.t = t, .g = g, .bd = SPIE_BD_ENSEMBLE, .modality = "", .available = true};
-    count(&e, "territoires_attendus", expected);
-    count(&e, "territoires_inclus", included);
-    count(&e, "territoires_inclus_budget", included_budget);
+    count(&e, spie_id(SPIE_IND_TERRITOIRES_ATTENDUS, 0), expected);
+    count(&e, spie_id(SPIE_IND_TERRITOIRES_INCLUS, 0), included);
+    count(&e, spie_id(SPIE_IND_TERRITOIRES_INCLUS_BUDGET, 0), included_budget);
     return !e.oom;
 }

@@ -1,6 +1,12 @@
+/* The statistical secret on the publication table (include/spie/secret.h): primary
+ * masking by each figure's rule in the catalogue, secondary masking along the lines of
+ * counts that add up to a total, then the effectifs that would give a masked count away.
+ * Figures are told apart by their identity (spie_ind_id), never by their names.
+ *
+ * It may not change a value, an identity or the order of the table: only statuses and the
+ * has_ci / has_effectif flags move, and only towards s / hidden. */
 #include "spie/secret.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,14 +15,25 @@
 #include "spie/geo.h"
 #include "spie/territories.h"
 
+static const spie_ind_def *def_of(const spie_figure *f)
+{
+    return spie_ind_def_of(f->id.ind);
+}
+
+static spie_rule rule_of(const spie_figure *f)
+{
+    const spie_ind_def *d = def_of(f);
+    return d ? d->rule : SPIE_RULE_NONE;
+}
+
 static bool primary(const spie_figure *f, int64_t k)
 {
     if (f->status != SPIE_STATUS_OK)
         return false;
-    switch (f->role) {
-    case SPIE_ROLE_COUNT: return f->ival >= 1 && f->ival < k;
-    case SPIE_ROLE_STAT: return f->has_effectif && f->effectif < k;
-    case SPIE_ROLE_RATE: {
+    switch (rule_of(f)) {
+    case SPIE_RULE_COUNT: return f->ival >= 1 && f->ival < k;
+    case SPIE_RULE_STAT: return f->has_effectif && f->effectif < k;
+    case SPIE_RULE_RATE: {
         int64_t n = f->effectif, x = f->num;
         return n < k || (x >= 1 && x < k) || (n - x >= 1 && n - x < k);
     }
@@ -31,9 +48,54 @@ static void mask(spie_figure *f)
     f->has_effectif = false;
 }
 
+/* A line: a set of published counts that add up to a published total. Its kind:
+ *   'B' the modalities of a breakdown of a national or regional count (total: ensemble);
+ *   'D' a delay pair's termines, censures, incoherents in a cell (total: population);
+ *   'G' the départements of a région (total: the région's ensemble);
+ *   'R' the régions of the nation, breakdown by breakdown (total: the nation);
+ *   'T' the types of the first return or of the first exit in a cell (total: avec_reprise,
+ *       sorties);
+ *   'V' the départements of a wave (total: the wave); 'W' the waves of the nation.
+ * The fields a kind does not use stay zero. */
+typedef struct line_key {
+    char kind;
+    uint8_t level;      /* B, D, T */
+    uint8_t breakdown;  /* B, D, R, T */
+    uint8_t part;       /* D, T: spie_part */
+    char code[8];       /* B, D, T: the group; G: the région; V: the wave */
+    char modality[12];  /* D, R, T */
+    spie_ind_id id;     /* B, G, R, V, W: the count; D: {0, the pair} */
+} line_key;
+
+/* The order in which the lines are visited matters only between lines that share a cell
+ * (a visit may mask a cell that a later line then sees). Lines are visited kind by kind in
+ * the order B, D, G, R, T, V, W; within a kind, the only lines that share a cell are the
+ * breakdown lines of one total, visited breakdown by breakdown. */
+static int cmp_key(const line_key *x, const line_key *y)
+{
+    int c;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    if (x->level != y->level)
+        return x->level < y->level ? -1 : 1;
+    if ((c = strcmp(x->code, y->code)))
+        return c;
+    if (x->breakdown != y->breakdown)
+        return x->breakdown < y->breakdown ? -1 : 1;
+    if ((c = strcmp(x->modality, y->modality)))
+        return c;
+    if (x->part != y->part)
+        return x->part < y->part ? -1 : 1;
+    if (x->id.ind != y->id.ind)
+        return x->id.ind < y->id.ind ? -1 : 1;
+    if (x->id.arg != y->id.arg)
+        return x->id.arg < y->id.arg ? -1 : 1;
+    return 0;
+}
+
 /* A cell of a line: the line's key, the row, and whether it is the line's total. */
 typedef struct member {
-    char key[96];
+    line_key key;
     size_t row;
     bool total;
 } member;
@@ -41,7 +103,7 @@ typedef struct member {
 static int cmp_member(const void *a, const void *b)
 {
     const member *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
+    int c = cmp_key(&x->key, &y->key);
     if (c)
         return c;
     return x->row < y->row ? -1 : x->row > y->row;
@@ -53,13 +115,15 @@ typedef struct members {
     bool oom;
 } members;
 
-static void add(members *m, size_t row, bool total, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
+static line_key key(char kind)
+{
+    line_key k;
+    memset(&k, 0, sizeof k);
+    k.kind = kind;
+    return k;
+}
 
-static void add(members *m, size_t row, bool total, const char *fmt, ...)
+static void add(members *m, size_t row, bool total, const line_key *k)
 {
     if (m->oom)
         return;
@@ -74,78 +138,87 @@ static void add(members *m, size_t row, bool total, const char *fmt, ...)
         m->cap = nc;
     }
     member *e = &m->v[m->n++];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(e->key, sizeof e->key, fmt, ap);
-    va_end(ap);
+    e->key = *k;
     e->row = row;
     e->total = total;
 }
 
-static bool starts(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
-
-static const char *wave_of(const spie_territories *terr, const char *dept)
+/* A line of one count across groups: kind, the group field it needs, the count. */
+static void add_across(members *m, size_t row, bool total, char kind, const char *code, const spie_figure *f)
 {
-    if (!terr)
-        return NULL;
-    const spie_territory *t = spie_territories_find(terr, dept, strlen(dept));
-    return t ? spie_wave_code(t->wave) : NULL;
+    line_key k = key(kind);
+    snprintf(k.code, sizeof k.code, "%s", code);
+    k.id = f->id;
+    if (kind == 'R') {
+        k.breakdown = f->breakdown;
+        snprintf(k.modality, sizeof k.modality, "%s", f->modality);
+    }
+    add(m, row, total, &k);
 }
 
-/* The lines a count row belongs to, as a cell or as the total. Every line is a set of
- * published counts that add up to a published total. */
+/* The région and the wave of a département of the table (no wave without terr). */
+static void dept_groups(const spie_territories *terr, const char *code, const char **region, const char **wave)
+{
+    const spie_territory *t = terr ? spie_territories_find(terr, code, strlen(code)) : NULL;
+    const spie_dept *d = t ? t->dept : spie_dept_find(code, strlen(code));
+    *region = d ? d->region_code : NULL;
+    *wave = t ? spie_wave_code(t->wave) : NULL;
+}
+
+/* The lines a count row belongs to, as a cell or as the total. */
 static void lines_of(members *m, const spie_figure *f, size_t i, const spie_territories *terr)
 {
-    const char *ind = f->indicator;
+    const spie_ind_def *d = def_of(f);
     bool ens = f->breakdown == SPIE_BD_ENSEMBLE;
+    line_key k = key('B');
+    k.level = f->level;
+    snprintf(k.code, sizeof k.code, "%s", f->code);
+    k.id = f->id;
     switch (f->level) {
     case SPIE_LEVEL_NATIONAL:
     case SPIE_LEVEL_REGION:
-        /* the modalities of a breakdown add up to the ensemble */
-        if (ens)
-            for (int b = SPIE_BD_PUBLIC; b < SPIE_BD_COUNT; b++)
-                add(m, i, true, "B|%d|%s|%d|%s", f->level, f->code, b, ind);
-        else
-            add(m, i, false, "B|%d|%s|%d|%s", f->level, f->code, f->breakdown, ind);
+        /* the modalities of a breakdown add up to the ensemble, the total of one line
+         * per breakdown */
+        for (int b = SPIE_BD_PUBLIC; b < SPIE_BD_COUNT; b++) {
+            if (!ens && b != f->breakdown)
+                continue;
+            k.breakdown = (uint8_t)b;
+            add(m, i, ens, &k);
+        }
         /* the régions add up to the nation, breakdown by breakdown */
-        add(m, i, f->level == SPIE_LEVEL_NATIONAL, "R|%d|%s|%s", f->breakdown, f->modality, ind);
+        add_across(m, i, f->level == SPIE_LEVEL_NATIONAL, 'R', "", f);
         if (f->level == SPIE_LEVEL_REGION && ens)
-            add(m, i, true, "G|%s|%s", f->code, ind);
+            add_across(m, i, true, 'G', f->code, f);
         if (f->level == SPIE_LEVEL_NATIONAL && ens)
-            add(m, i, true, "W|%s", ind);
+            add_across(m, i, true, 'W', "", f);
         break;
     case SPIE_LEVEL_DEPARTEMENT: {
         /* the départements add up to their région and to their wave */
-        const spie_dept *d = spie_dept_find(f->code, strlen(f->code));
-        if (d)
-            add(m, i, false, "G|%s|%s", d->region_code, ind);
-        const char *w = wave_of(terr, f->code);
-        if (w)
-            add(m, i, false, "V|%s|%s", w, ind);
+        const char *region, *wave;
+        dept_groups(terr, f->code, &region, &wave);
+        if (region)
+            add_across(m, i, false, 'G', region, f);
+        if (wave)
+            add_across(m, i, false, 'V', wave, f);
         break;
     }
     case SPIE_LEVEL_VAGUE:
-        add(m, i, false, "W|%s", ind);
-        add(m, i, true, "V|%s|%s", f->code, ind);
+        add_across(m, i, false, 'W', "", f);
+        add_across(m, i, true, 'V', f->code, f);
         break;
     default:
         break;
     }
     /* partitions inside a cell */
-    if (!strcmp(ind, "avec_reprise"))
-        add(m, i, true, "T|%d|%s|%d|%s|reprise", f->level, f->code, f->breakdown, f->modality);
-    else if (starts(ind, "reprise_") && !starts(ind, "reprise_incidence") && !starts(ind, "reprise_km"))
-        add(m, i, false, "T|%d|%s|%d|%s|reprise", f->level, f->code, f->breakdown, f->modality);
-    else if (!strcmp(ind, "sorties"))
-        add(m, i, true, "T|%d|%s|%d|%s|sortie", f->level, f->code, f->breakdown, f->modality);
-    else if (starts(ind, "sortie_"))
-        add(m, i, false, "T|%d|%s|%d|%s|sortie", f->level, f->code, f->breakdown, f->modality);
-    else if (starts(ind, "delai_")) {
-        const char *tail = strrchr(ind, '_');
-        if (tail && (!strcmp(tail, "_termines") || !strcmp(tail, "_censures") || !strcmp(tail, "_incoherents") ||
-                     !strcmp(tail, "_population")))
-            add(m, i, !strcmp(tail, "_population"), "D|%d|%s|%d|%s|%.*s", f->level, f->code, f->breakdown,
-                f->modality, (int)(tail - ind), ind);
+    if (d->part != SPIE_PART_NONE) {
+        line_key p = key(d->part == SPIE_PART_DELAI ? 'D' : 'T');
+        p.level = f->level;
+        p.breakdown = f->breakdown;
+        p.part = (uint8_t)d->part;
+        snprintf(p.code, sizeof p.code, "%s", f->code);
+        snprintf(p.modality, sizeof p.modality, "%s", f->modality);
+        p.id.arg = spie_part_per_arg(d->part) ? f->id.arg : 0;
+        add(m, i, (d->flags & SPIE_IF_TOTAL) != 0, &p);
     }
 }
 
@@ -157,7 +230,7 @@ static size_t secondary_pass(spie_table *t, const members *m)
     size_t added = 0;
     for (size_t a = 0; a < m->n;) {
         size_t b = a;
-        while (b < m->n && !strcmp(m->v[b].key, m->v[a].key))
+        while (b < m->n && !cmp_key(&m->v[b].key, &m->v[a].key))
             b++;
         size_t masked = 0, cells = 0;
         long best = -1, total = -1;
@@ -187,7 +260,17 @@ static size_t secondary_pass(spie_table *t, const members *m)
     return added;
 }
 
-/* Hides the effectif of figures of a cell that equals the true value of a masked count. */
+/* Whether o's effectif is made of the counts of m's partition (a delay's Kaplan–Meier
+ * median: population - incoherents = termines + censures). */
+static bool effectif_of_part(const spie_figure *o, const spie_figure *m)
+{
+    const spie_ind_def *od = def_of(o), *md = def_of(m);
+    return od && md && md->part != SPIE_PART_NONE && (od->flags & SPIE_IF_EFFECTIF_OF_PART) && od->part == md->part &&
+           (!spie_part_per_arg(md->part) || o->id.arg == m->id.arg);
+}
+
+/* Hides the effectif of figures of a cell that equals the true value of a masked count,
+ * or that is made of counts of a partition one of whose counts is masked. */
 static size_t hide_effectifs(spie_table *t)
 {
     size_t hidden = 0;
@@ -199,18 +282,13 @@ static size_t hide_effectifs(spie_table *t)
             b++;
         for (size_t i = a; i < b; i++) {
             const spie_figure *m = &t->rows[i];
-            if (m->role != SPIE_ROLE_COUNT || m->status != SPIE_STATUS_SECRET)
+            if (rule_of(m) != SPIE_RULE_COUNT || m->status != SPIE_STATUS_SECRET)
                 continue;
-            /* the effectif of a delay's Kaplan–Meier median is population - incoherents
-             * = termines + censures: hidden when any count of that delay is masked */
-            const char *tail = starts(m->indicator, "delai_") ? strrchr(m->indicator, '_') : NULL;
             for (size_t j = a; j < b; j++) {
                 spie_figure *o = &t->rows[j];
                 if (!o->has_effectif)
                     continue;
-                bool same_delay_km = tail && !strncmp(o->indicator, m->indicator, (size_t)(tail - m->indicator)) &&
-                                     !strcmp(o->indicator + (tail - m->indicator), "_km_mediane");
-                if (o->effectif == m->ival || same_delay_km) {
+                if (o->effectif == m->ival || effectif_of_part(o, m)) {
                     o->has_effectif = false;
                     hidden++;
                 }
@@ -226,7 +304,7 @@ bool spie_secret_apply(spie_table *t, int k, const spie_territories *terr, spie_
     spie_secret_counts c = {0, 0, 0};
     members m = {0};
     for (size_t i = 0; i < t->n; i++)
-        if (t->rows[i].role == SPIE_ROLE_COUNT)
+        if (rule_of(&t->rows[i]) == SPIE_RULE_COUNT)
             lines_of(&m, &t->rows[i], i, terr);
     if (m.oom) {
         free(m.v);

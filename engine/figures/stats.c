@@ -1,4 +1,6 @@
-/* Statistics of docs/methodologie.md from day-indexed histograms; number formatting of §8.
+/* Statistics of docs/methodologie.md from day-indexed histograms, and the exact money arithmetic
+ * of §8 (rounding to the cent). It may not format a number for an output (numfmt.c does),
+ * print, or depend on the locale.
  *
  * Every statistic reads the histogram directly: the k-th smallest delay (0-based) is the
  * day d with cum(d-1) <= k < cum(d), so nothing is expanded and memory does not depend on
@@ -17,18 +19,11 @@
  *  - Kaplan–Meier multiplies by (n_t - d_t) / n_t (integer subtraction, one rounding per
  *    factor); 1 - d_t/n_t would round twice. The median compares S with 0.5 with the
  *    tolerance of §3.
- *  - Clopper–Pearson does NOT call gsl_cdf_beta_Pinv (see beta_tail_root).
- *  - Doubles are formatted through snprintf("%.*e") for the digits only (the decimal
- *    point the locale puts there is skipped) and checked by strtod_l in a private "C"
- *    locale, so LC_NUMERIC never matters. The shortest length is found by trying 16
- *    and 15 digits first (most figures are ratios that need 16 or 17), then a binary
- *    search below 15; by trying every length at powers of two. */
+ *  - Clopper–Pearson does NOT call gsl_cdf_beta_Pinv (see beta_tail_root). */
 #include "spie/stats.h"
 
 #include <float.h>
-#include <locale.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -465,7 +460,7 @@ spie_stat_status spie_projection_exhaustion(const spie_projection *p, int64_t x_
     return SPIE_STAT_OK;
 }
 
-/* ---- money ------------------------------------------------------------------------ */
+/* ---- exact money arithmetic (§8) ---------------------------------------------------- */
 
 spie_stat_status spie_round_cents(double euros, spie_cents *out)
 {

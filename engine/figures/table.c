@@ -1,5 +1,8 @@
-/* The publication table (include/spie/table.h): rows, their order, their release. The
- * renderers (reports/) turn it into the CSV and the workbooks. */
+/* The publication table (include/spie/table.h): rows, their order, their release, and
+ * which groups publish an indicator (the catalogue's scope). The renderers (reports/) turn
+ * it into the CSV and the workbooks.
+ *
+ * It may not compute, mask or render a figure. */
 #include "spie/table.h"
 
 #include <errno.h>
@@ -10,6 +13,18 @@
 
 const char *const spie_level_names[SPIE_LEVEL_COUNT] = {"departement", "national", "region", "vague"};
 const char *const spie_status_names[3] = {"ok", "s", "nd"};
+
+bool spie_ind_published_at(unsigned ind, spie_level lv)
+{
+    const spie_ind_def *d = spie_ind_def_of(ind);
+    if (!d || (unsigned)lv >= SPIE_LEVEL_COUNT)
+        return false;
+    switch (d->scope) {
+    case SPIE_SCOPE_TERRITORIES: return lv != SPIE_LEVEL_DEPARTEMENT;
+    case SPIE_SCOPE_NATIONAL: return lv == SPIE_LEVEL_NATIONAL;
+    default: return true;
+    }
+}
 
 spie_figure *spie_table_push(spie_table *t)
 {

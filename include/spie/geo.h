@@ -21,6 +21,9 @@ typedef struct spie_dept {
 size_t spie_region_count(void);
 const spie_region *spie_region_at(size_t i); /* sorted by code (byte order) */
 const spie_region *spie_region_find(const char *code, size_t n);
+/* The index i of a région of the table (spie_region_at(i) == r); spie_region_count() for
+ * NULL or a région not of the table. */
+size_t spie_region_index(const spie_region *r);
 
 size_t spie_dept_count(void);
 const spie_dept *spie_dept_at(size_t i); /* sorted by code (byte order) */
@@ -28,8 +31,5 @@ const spie_dept *spie_dept_at(size_t i); /* sorted by code (byte order) */
 const spie_dept *spie_dept_find(const char *code, size_t n);
 /* The region of a département (never NULL for a table entry; NULL for NULL). */
 const spie_region *spie_dept_region(const spie_dept *d);
-/* The index of a département's region in spie_region_at's order (SIZE_MAX for NULL). The
- * one way to go from a territory to its région's accumulators or rows. */
-size_t spie_dept_region_index(const spie_dept *d);
 
 #endif

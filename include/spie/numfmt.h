@@ -1,5 +1,6 @@
-/* Number formatting of the machine-readable outputs (docs/methodologie.md §8), the same
- * whatever the locale. */
+/* Number formatting of docs/methodologie.md §8: what the CSV and the manifest print. Locale-free
+ * (the program never calls setlocale, and these routines do not depend on it anyway),
+ * thread-safe, nothing printed. Rounding money to the cent is arithmetic: spie/stats.h. */
 #ifndef SPIE_NUMFMT_H
 #define SPIE_NUMFMT_H
 

@@ -1,5 +1,6 @@
 /* Statistics of docs/methodologie.md (§1 delays, §3 Kaplan–Meier, §4 intervals, §6 projection)
- * and the number rules of §8 (locale-free formatting of doubles and euro cents).
+ * and the exact money arithmetic of §8 (rounding to the cent; the formatting of numbers
+ * is spie/numfmt.h).
  *
  * Inputs are day-indexed histograms: counts[d] = number of persons whose delay (or event,
  * or censoring) is d whole days, d = 0 .. len-1. Histograms merge exactly by addition, so
@@ -151,7 +152,7 @@ spie_stat_status spie_projection_fit(const double *x, const double *y, size_t n,
 spie_stat_status spie_projection_exhaustion(const spie_projection *p, int64_t x_from,
                                             int64_t x_end, double v, int64_t *x_out);
 
-/* ---- money --------------------------------------------------------------------- */
+/* ---- §8 Exact money arithmetic (number formatting: spie/numfmt.h) ----------------- */
 
 /* euros -> cents, rounding the exact product euros * 100 half away from zero (the double
  * 1.005 is below 1.005, so it gives 100). SPIE_STAT_E_ARG when euros is not finite,

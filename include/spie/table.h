@@ -1,9 +1,11 @@
 /* The publication table: one figure per row, as indicateurs_<P>.csv lists them
  * (docs/sorties.md §4). The statistical secret marks this table once, and both the CSV and the
- * workbooks are rendered from it, so they cannot disagree. */
+ * workbooks are rendered from it, so they cannot disagree. Each figure carries its
+ * identity in the indicator catalogue (spie/catalogue.h) and the name derived from it. */
 #ifndef SPIE_TABLE_H
 #define SPIE_TABLE_H
 
+#include "spie/catalogue.h"
 #include "spie/common.h"
 
 /* Levels in byte order of their names (the CSV's sort order). */
@@ -27,17 +29,9 @@ typedef enum spie_value_kind {
     SPIE_VK_TEXT      /* a short text ("2023-04") */
 } spie_value_kind;
 
-/* What a figure is, for the statistical secret (docs/methodologie.md §7). */
-typedef enum spie_role {
-    SPIE_ROLE_NONE = 0, /* not about persons (money, shares of money, territory counts) */
-    SPIE_ROLE_COUNT,    /* a count of persons: secret when 1 <= n < k */
-    SPIE_ROLE_STAT,     /* a statistic over `effectif` persons: secret when effectif < k */
-    SPIE_ROLE_RATE      /* num / effectif: secret when effectif, num or effectif - num is small */
-} spie_role;
-
 typedef struct spie_figure {
+    spie_ind_id id;         /* what it is (its secret rule, unit, interval: spie_ind_def_of) */
     uint8_t level;          /* spie_level */
-    uint8_t role;           /* spie_role */
     uint8_t breakdown;      /* spie_breakdown (acc.h) */
     uint8_t kind;           /* spie_value_kind */
     uint8_t status;         /* spie_status */
@@ -45,7 +39,7 @@ typedef struct spie_figure {
     bool has_effectif;
     char code[8];           /* "FR", region, département or wave code */
     char modality[12];      /* empty for ensemble */
-    char indicator[48];
+    char indicator[SPIE_IND_NAME_MAX]; /* spie_ind_name(id): the CSV's name, and the sort key */
     const char *libelle;    /* static: "France", a region's or département's name, a wave */
     int64_t ival;           /* COUNT or CENTS */
     double real;            /* REAL */
@@ -60,7 +54,10 @@ typedef struct spie_table {
     size_t n, cap;
 } spie_table;
 
-/* A new zeroed row at the end, or NULL when memory runs out. */
+/* Whether a group of level lv publishes the ensemble row of ind (the catalogue's scope). */
+bool spie_ind_published_at(unsigned ind, spie_level lv);
+
+/* A new zeroed row at the end (no identity yet), or NULL when memory runs out. */
 spie_figure *spie_table_push(spie_table *t);
 /* Sorts byte-wise on (niveau, code, ventilation, modalite, indicateur). */
 void spie_table_sort(spie_table *t);

@@ -1131,6 +1131,64 @@ static void test_projection_k_over_64(void **state)
     fx_free(f);
 }
 
+/* ---- the catalogue ------------------------------------------------------------------------ */
+
+/* Every group holds exactly the budget identities the catalogue says it publishes (the
+ * workbooks look them up), each named as the catalogue names it: with P inside the
+ * envelope's window, after its end (the territories' series go on, the envelope's stops)
+ * and before its start (no series). */
+static void check_groups_are_catalogue(const fx *f)
+{
+    spie_month period = f->b.fold.period;
+    for (size_t i = 0; i < f->table.n;) {
+        const spie_figure *a = &f->table.rows[i];
+        size_t j = i;
+        while (j < f->table.n && f->table.rows[j].level == a->level && strcmp(f->table.rows[j].code, a->code) == 0)
+            j++;
+        size_t expected = 0;
+        for (unsigned ind = SPIE_IND_NONE + 1; ind < SPIE_IND_COUNT; ind++) {
+            const spie_ind_def *d = spie_ind_def_of(ind);
+            if (d->family == SPIE_FAM_BUDGET && spie_ind_published_at(ind, (spie_level)a->level))
+                expected += spie_ind_args(ind, &f->params, period, NULL, 0);
+        }
+        if (j - i != expected)
+            fail_msg("%s %s: %zu budget rows, the catalogue has %zu", spie_level_names[a->level], a->code, j - i,
+                     expected);
+        for (size_t k = i; k < j; k++) {
+            const spie_figure *r = &f->table.rows[k];
+            char name[SPIE_IND_NAME_MAX];
+            const spie_ind_def *d = spie_ind_def_of(r->id.ind);
+            if (!d || d->family != SPIE_FAM_BUDGET || !spie_ind_published_at(r->id.ind, (spie_level)r->level) ||
+                !spie_ind_name(r->id, &f->params, name, sizeof name) || strcmp(name, r->indicator) != 0)
+                fail_msg("row %s: identity %u (%ld) is not its name's", r->indicator, r->id.ind, (long)r->id.arg);
+            /* a month series within its range */
+            int32_t args[128];
+            size_t na = spie_ind_args(r->id.ind, &f->params, period, args, 128), m = 0;
+            while (m < na && args[m] != r->id.arg)
+                m++;
+            if (m == na)
+                fail_msg("row %s: parameter outside the catalogue's values", r->indicator);
+        }
+        i = j;
+    }
+}
+
+static void test_rows_are_the_catalogue(void **state)
+{
+    (void)state;
+    static const char terr[] = "departement,vague,allocation_etat\n11,AMI1,20000\n31,AMI2,30000\n29,EXP2020,1\n";
+    static const char *const periods[] = {"2022-06", "2024-03", "2020-11"};
+    for (size_t i = 0; i < SPIE_ARRAY_LEN(periods); i++) {
+        fx *f = fx_new(terr, periods[i]);
+        etat(f, "31", "2021-01", "1 000,00", "600,00");
+        f->budget_ok[ti(f, "29")] = false;
+        fx_run(f);
+        spie_table_sort(&f->table);
+        check_groups_are_catalogue(f);
+        fx_free(f);
+    }
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -1155,6 +1213,7 @@ int main(void)
         cmocka_unit_test(test_projection_flat_and_falling),
         cmocka_unit_test(test_exhaustion_bounds),
         cmocka_unit_test(test_projection_k_over_64),
+        cmocka_unit_test(test_rows_are_the_catalogue),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

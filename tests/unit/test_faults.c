@@ -424,10 +424,11 @@ static void test_workbook_faults(void **state)
     f->has_ci = true;
     f->lo = 0.1;
     f->hi = 0.5;
-    spie_table_sort(&table);
 
     spie_plan plan = {0};
     assert_true(spie_month_from_ym(2021, 6, &plan.period));
+    /* the other figures the workbooks look up, as nd */
+    assert_true(tu_table_complete(&table, &terr, &params, plan.period));
     spie_plan_entry entries[4];
     spie_entry_result results[4];
     memset(entries, 0, sizeof entries);
@@ -445,8 +446,8 @@ static void test_workbook_faults(void **state)
     }
     /* Extract text that needs the writer's own allocations: not UTF-8 (transcoded). */
     snprintf(results[2].rep.motif, sizeof results[2].rep.motif, "colonnes inconnues ignorées : r\xe9gion");
-    spie_plan_other others[1] = {{.name = (char *)(uintptr_t) "caf\xe9=1+1.csv", .status = SPIE_OTHER_IGNORED,
-                                  .reason = "nom non conforme"}};
+    spie_plan_other others[1] = {
+        {.name = (char *)(uintptr_t) "caf\xe9=1+1.csv", .status = SPIE_OTHER_IGNORED, .reason = "nom non conforme"}};
     plan.entries = entries;
     plan.n_entries = 4;
     plan.others = others;

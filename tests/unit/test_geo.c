@@ -163,6 +163,21 @@ static void test_slugs(void **state)
     assert_string_equal(spie_region_find("44", 2)->slug, "grand-est");
 }
 
+/* A région's index in the table: what spie_region_at gives back; none for NULL or a
+ * région that is not the table's. */
+static void test_region_index(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < spie_region_count(); i++)
+        assert_int_equal(spie_region_index(spie_region_at(i)), i);
+    const spie_dept *d = spie_dept_find("31", 2);
+    assert_non_null(d);
+    assert_string_equal(spie_region_at(spie_region_index(spie_dept_region(d)))->code, "76");
+    assert_int_equal(spie_region_index(NULL), spie_region_count());
+    spie_region copy = *spie_region_at(0);
+    assert_int_equal(spie_region_index(&copy), spie_region_count());
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -174,6 +189,7 @@ int main(void)
         cmocka_unit_test(test_lookups),
         cmocka_unit_test(test_every_dept_has_region),
         cmocka_unit_test(test_slugs),
+        cmocka_unit_test(test_region_index),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

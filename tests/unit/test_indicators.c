@@ -1195,6 +1195,83 @@ static void test_csv_rendering(void **state)
     fx_release(&f);
 }
 
+/* ---- the catalogue ------------------------------------------------------------------------ */
+
+/* Each row's name is its identity's in the catalogue, and every cell of the group holds
+ * exactly the catalogue's person-based identities (the workbooks look them up), under the
+ * default parameters and under a configuration with other horizons and an added pair. */
+static void check_cells_are_catalogue(const fx *f)
+{
+    size_t expected = 0;
+    for (unsigned ind = SPIE_IND_NONE + 1; ind < SPIE_IND_COUNT; ind++)
+        if (spie_ind_def_of(ind)->scope == SPIE_SCOPE_PERSONS)
+            expected += spie_ind_args(ind, &f->params, 0, NULL, 0);
+    size_t cells = 0;
+    for (size_t i = 0; i < f->table.n;) {
+        const spie_figure *a = &f->table.rows[i];
+        size_t j = i;
+        while (j < f->table.n && f->table.rows[j].breakdown == a->breakdown &&
+               strcmp(f->table.rows[j].modality, a->modality) == 0)
+            j++;
+        if (j - i != expected)
+            fail_msg("cell %s/%s: %zu rows, the catalogue has %zu", spie_breakdown_names[a->breakdown], a->modality,
+                     j - i, expected);
+        for (size_t k = i; k < j; k++) {
+            const spie_figure *r = &f->table.rows[k];
+            char name[SPIE_IND_NAME_MAX];
+            const spie_ind_def *d = spie_ind_def_of(r->id.ind);
+            if (!d || d->scope != SPIE_SCOPE_PERSONS || !spie_ind_name(r->id, &f->params, name, sizeof name) ||
+                strcmp(name, r->indicator) != 0)
+                fail_msg("row %s: identity %u (%ld) is not its name's", r->indicator, r->id.ind, (long)r->id.arg);
+            for (size_t m = i; m < k; m++) /* each identity once */
+                assert_false(spie_id_eq(f->table.rows[m].id, r->id));
+        }
+        cells++;
+        i = j;
+    }
+    assert_true(cells > 10); /* ensemble, publics, sexes, ages, cohorts */
+}
+
+static void test_rows_are_the_catalogue(void **state)
+{
+    (void)state;
+    spie_person ps[3] = {mk(2021, 3, 2), mk(2021, 11, 20), mk(2022, 1, 5)};
+    ps[1].first[SPIE_STEP_ORIENTATION] = day(2021, 12, 1);
+    fx f;
+    fx_init(&f, 2022, 6, true);
+    fx_fold(&f, ps, 3);
+    fx_rows(&f, true);
+    spie_table_sort(&f.table);
+    check_cells_are_catalogue(&f);
+    fx_release(&f);
+
+    /* a configuration: horizons 1 and 24, a seventh pair */
+    memset(&f, 0, sizeof f);
+    spie_params_default(&f.params);
+    f.params.horizons[0] = 1;
+    f.params.horizons[1] = 24;
+    f.params.n_horizons = 2;
+    spie_pair *q = &f.params.pairs[f.params.n_pairs++];
+    memset(q, 0, sizeof *q);
+    snprintf(q->code, sizeof q->code, "D_DIAG_SUIVI");
+    q->from = SPIE_EP_DIAGNOSTIC;
+    q->to = SPIE_EP_SUIVI;
+    q->target = 60;
+    spie_month per;
+    assert_true(spie_month_from_ym(2022, 6, &per));
+    spie_fold_ctx_init(&f.ctx, &f.params, per);
+    assert_true(spie_cube_init(&f.cube, &f.ctx, true));
+    fx_fold(&f, ps, 3);
+    fx_rows(&f, true);
+    spie_table_sort(&f.table);
+    check_cells_are_catalogue(&f);
+    const spie_figure *r = row_of(&f.table, SPIE_BD_ENSEMBLE, "", "delai_d_diag_suivi_km_mediane");
+    assert_true(spie_id_eq(r->id, spie_id(SPIE_IND_DELAI_KM_MEDIANE, 6)));
+    r = row_of(&f.table, SPIE_BD_ENSEMBLE, "", "taux_reprise_durable_24m");
+    assert_true(spie_id_eq(r->id, spie_id(SPIE_IND_TAUX_REPRISE_DURABLE, 24)));
+    fx_release(&f);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -1212,6 +1289,7 @@ int main(void)
         cmocka_unit_test(test_effectif_rules),
         cmocka_unit_test(test_merge_is_exact),
         cmocka_unit_test(test_csv_rendering),
+        cmocka_unit_test(test_rows_are_the_catalogue),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

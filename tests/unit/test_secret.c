@@ -3,7 +3,8 @@
  * lines listed in the header comment of include/spie/secret.h.
  *
  * Every test builds a publication table by hand with spie_table_push (the rows
- * engine/figures/indicators.c and engine/figures/budget_ind.c would emit: role COUNT, STAT, RATE or NONE),
+ * engine/figures/indicators.c and engine/figures/budget_ind.c would emit, each with its
+ * identity in the catalogue, which gives its secret rule: COUNT, STAT, RATE or NONE),
  * sorts it, applies the secret and checks each figure's status, and what is left of its
  * value, interval and effectif. Where a test says that nothing can be recovered, it does
  * not trust the masking pattern alone: a small solver (recover() below) plays the reader
@@ -48,6 +49,10 @@ static spie_figure *push(spie_table *t, spie_level lv, const char *code, spie_br
     snprintf(f->code, sizeof f->code, "%s", code);
     snprintf(f->modality, sizeof f->modality, "%s", mod);
     snprintf(f->indicator, sizeof f->indicator, "%s", ind);
+    spie_params p;
+    spie_params_default(&p);
+    if (!spie_ind_parse(ind, &p, &f->id))
+        fail_msg("%s: not a name of the catalogue", ind);
     f->libelle = lv == NAT ? "France" : "lib";
     return f;
 }
@@ -57,7 +62,6 @@ static void cnt(spie_table *t, spie_level lv, const char *code, spie_breakdown b
                 int64_t v)
 {
     spie_figure *f = push(t, lv, code, bd, mod, ind);
-    f->role = SPIE_ROLE_COUNT;
     f->kind = SPIE_VK_COUNT;
     f->ival = v;
     f->has_effectif = true;
@@ -68,7 +72,6 @@ static void cnt(spie_table *t, spie_level lv, const char *code, spie_breakdown b
 static void rate(spie_table *t, const char *ind, int64_t x, int64_t n)
 {
     spie_figure *f = push(t, NAT, "FR", ENS, "", ind);
-    f->role = SPIE_ROLE_RATE;
     f->num = x;
     f->has_effectif = true;
     f->effectif = n;
@@ -87,18 +90,16 @@ static void rate(spie_table *t, const char *ind, int64_t x, int64_t n)
 static void stat(spie_table *t, spie_level lv, const char *code, const char *ind, double v, int64_t effectif)
 {
     spie_figure *f = push(t, lv, code, ENS, "", ind);
-    f->role = SPIE_ROLE_STAT;
     f->kind = SPIE_VK_REAL;
     f->real = v;
     f->has_effectif = true;
     f->effectif = effectif;
 }
 
-/* Money (budget_ind.c cents_row()): no role, no effectif. */
+/* Money (budget_ind.c cents_row()): rule NONE, no effectif. */
 static void money(spie_table *t, const char *ind, int64_t cents)
 {
     spie_figure *f = push(t, NAT, "FR", ENS, "", ind);
-    f->role = SPIE_ROLE_NONE;
     f->kind = SPIE_VK_CENTS;
     f->ival = cents;
 }
@@ -369,13 +370,17 @@ static void test_rate_primary(void **state)
         {"r_full_k", 5, 5, SPIE_STATUS_OK},          /* x = n = k */
         {"r_nd", 0, 0, SPIE_STATUS_ND},              /* no denominator: nd, not s */
     };
+    /* each case is a rate of its own: taux_reprise_<i + 1>m */
     spie_table t = {0};
-    for (size_t i = 0; i < SPIE_ARRAY_LEN(cases); i++)
-        rate(&t, cases[i].name, cases[i].x, cases[i].n);
+    char ind[SPIE_ARRAY_LEN(cases)][32];
+    for (size_t i = 0; i < SPIE_ARRAY_LEN(cases); i++) {
+        snprintf(ind[i], sizeof ind[i], "taux_reprise_%zum", i + 1);
+        rate(&t, ind[i], cases[i].x, cases[i].n);
+    }
     spie_secret_counts c = apply(&t, 5);
     size_t expect = 0;
     for (size_t i = 0; i < SPIE_ARRAY_LEN(cases); i++) {
-        const spie_figure *f = nat(&t, cases[i].name);
+        const spie_figure *f = nat(&t, ind[i]);
         if (f->status != cases[i].expect)
             fail_msg("%s (%lld / %lld): status %s, expected %s", cases[i].name, (long long)cases[i].x,
                      (long long)cases[i].n, spie_status_names[f->status], spie_status_names[cases[i].expect]);
@@ -399,29 +404,29 @@ static void test_rate_primary_k_argument(void **state)
 {
     (void)state;
     spie_table t = {0};
-    rate(&t, "a", 3, 20);
-    rate(&t, "b", 2, 20);
-    rate(&t, "c", 18, 20);
-    rate(&t, "d", 3, 3);
+    rate(&t, "taux_reprise_1m", 3, 20);
+    rate(&t, "taux_reprise_2m", 2, 20);
+    rate(&t, "taux_reprise_3m", 18, 20);
+    rate(&t, "taux_reprise_4m", 3, 3);
     apply(&t, 3);
-    assert_shown(nat(&t, "a"));
-    assert_masked(nat(&t, "b"));
-    assert_masked(nat(&t, "c"));
-    assert_shown(nat(&t, "d"));
+    assert_shown(nat(&t, "taux_reprise_1m"));
+    assert_masked(nat(&t, "taux_reprise_2m"));
+    assert_masked(nat(&t, "taux_reprise_3m"));
+    assert_shown(nat(&t, "taux_reprise_4m"));
     spie_table_release(&t);
 
     spie_table u = {0};
-    rate(&u, "a", 10, 40);
-    rate(&u, "b", 11, 22);
-    rate(&u, "c", 30, 40);
-    rate(&u, "d", 0, 10);
-    rate(&u, "e", 0, 11);
+    rate(&u, "taux_reprise_1m", 10, 40);
+    rate(&u, "taux_reprise_2m", 11, 22);
+    rate(&u, "taux_reprise_3m", 30, 40);
+    rate(&u, "taux_reprise_4m", 0, 10);
+    rate(&u, "taux_reprise_5m", 0, 11);
     apply(&u, 11);
-    assert_masked(nat(&u, "a"));
-    assert_shown(nat(&u, "b"));
-    assert_masked(nat(&u, "c")); /* complement 10 */
-    assert_masked(nat(&u, "d")); /* denominator 10 */
-    assert_shown(nat(&u, "e"));
+    assert_masked(nat(&u, "taux_reprise_1m"));
+    assert_shown(nat(&u, "taux_reprise_2m"));
+    assert_masked(nat(&u, "taux_reprise_3m")); /* complement 10 */
+    assert_masked(nat(&u, "taux_reprise_4m")); /* denominator 10 */
+    assert_shown(nat(&u, "taux_reprise_5m"));
     spie_table_release(&u);
 }
 
@@ -444,13 +449,11 @@ static void test_stat_primary(void **state)
     stat(&t, NAT, "FR", "reprise_incidence_j30", 0.25, 4);
     stat(&t, NAT, "FR", "reprise_incidence_j60", 0.5, 8);
     spie_figure *cost = push(&t, NAT, "FR", ENS, "", "cout_par_entrant"); /* budget_ind.c cost_row() */
-    cost->role = SPIE_ROLE_STAT;
     cost->kind = SPIE_VK_CENTS;
     cost->ival = 123456;
     cost->has_effectif = true;
     cost->effectif = 3;
     spie_figure *nd = push(&t, NAT, "FR", ENS, "", "delai_d_suivi_moyenne");
-    nd->role = SPIE_ROLE_STAT;
     nd->status = SPIE_STATUS_ND;
     nd->has_effectif = true;
     nd->effectif = 0;
@@ -472,7 +475,7 @@ static void test_stat_primary(void **state)
     spie_table_release(&t);
 }
 
-/* Money and other figures that are not about persons (role NONE: amounts, shares of
+/* Money and other figures that are not about persons (rule NONE: amounts, shares of
  * money, territory counts) are never masked, however small. */
 static void test_none_never_masked(void **state)
 {
@@ -685,7 +688,6 @@ static void test_secondary_cascade(void **state)
     stat(&t, DEP, "30", "delai_d_orient_moyenne", 12.5, 30);
     stat(&t, DEP, "30", "delai_d_orient_p75", 20, 30);
     spie_figure *pc = push(&t, DEP, "30", ENS, "", "delai_d_orient_part_cible");
-    pc->role = SPIE_ROLE_RATE;
     pc->kind = SPIE_VK_REAL;
     pc->num = 20;
     pc->effectif = 28;
@@ -793,7 +795,6 @@ static void test_masked_rows_in_csv(void **state)
     /* a statistic of the RSA cell over the 3 RSA entrants: s itself; and one over 7
      * persons in the DE cell whose entrants (7) are masked in secondary */
     spie_figure *f = push(&t, NAT, "FR", PUB, "DE", "reprise_km_mediane");
-    f->role = SPIE_ROLE_STAT;
     f->kind = SPIE_VK_COUNT;
     f->ival = 90;
     f->has_effectif = true;
@@ -859,7 +860,7 @@ static void test_values_never_change(void **state)
         assert_string_equal(a->code, b->code);
         assert_string_equal(a->modality, b->modality);
         assert_int_equal(a->level, b->level);
-        assert_int_equal(a->role, b->role);
+        assert_true(spie_id_eq(a->id, b->id));
         assert_int_equal(a->kind, b->kind);
         assert_int_equal(a->ival, b->ival);
         assert_true(a->real == b->real);

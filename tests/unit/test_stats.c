@@ -1,8 +1,8 @@
-/* Unit tests of engine/figures/stats.c: delay statistics from histograms (against GSL on the
- * expanded data), Kaplan–Meier (hand-worked cases and R's survival::survfit on the aml
- * data), Wilson and Clopper–Pearson intervals (R references and an independent binomial
- * tail computation), the projection of §6 (closed-form OLS computed here in long double),
- * and the locale-free number formatters. */
+/* Unit tests of engine/figures/stats.c and engine/figures/numfmt.c: delay statistics from
+ * histograms (against GSL on the expanded data), Kaplan–Meier (hand-worked cases and R's
+ * survival::survfit on the aml data), Wilson and Clopper–Pearson intervals (R references
+ * and an independent binomial tail computation), the projection of §6 (closed-form OLS
+ * computed here in long double), and the locale-free number formatters. */
 #include <fcntl.h>
 #include <float.h>
 #include <locale.h>
@@ -23,6 +23,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "spie/numfmt.h"
 #include "spie/stats.h"
 #include "testutil.h"
 

@@ -256,7 +256,9 @@ static int setup(void **state)
         f->kind = SPIE_VK_COUNT;
         f->ival = 6;
     }
-    spie_table_sort(t);
+    /* Every other figure the engine would publish, as nd (a figure a sheet looks up and
+     * does not find fails the workbook). */
+    assert_true(tu_table_complete(t, &fx->terr, &fx->params, fx->plan.period));
 
     /* The plan: a territory sends everything, one nothing, one is late; NAT is missing. */
     entry(fx, 0, &fx->items[0], "11", SPIE_KIND_BENEFICIAIRES, "spie_11_2022-06_beneficiaires.csv.gz");
@@ -587,6 +589,108 @@ static void test_errors(void **state)
     free(dir);
 }
 
+/* A figure a sheet looks up and the table lacks is an error that names it, not an empty
+ * cell: the workbook is not written. */
+static void test_missing_figure(void **state)
+{
+    fixture *fx = *state;
+    spie_table *t = &fx->table;
+    size_t k = 0;
+    while (k < t->n && !(t->rows[k].level == SPIE_LEVEL_DEPARTEMENT && strcmp(t->rows[k].code, "31") == 0 &&
+                         spie_id_eq(t->rows[k].id, spie_id(SPIE_IND_TAUX_REPRISE, 6))))
+        k++;
+    assert_true(k < t->n);
+    memmove(&t->rows[k], &t->rows[k + 1], (t->n - k - 1) * sizeof *t->rows);
+    t->n--;
+    char *dir = tu_mkdtemp();
+    assert_non_null(dir);
+    char msg[512];
+    assert_int_equal(spie_workbooks_write(dir, &fx->in, msg, sizeof msg), EINVAL);
+    assert_non_null(strstr(msg, "SPIE_2022-06_national.xlsx"));
+    assert_non_null(strstr(msg, "figure absente de la table : departement 31 ensemble taux_reprise_6m"));
+    char list[256];
+    list_dir(dir, list, sizeof list);
+    assert_string_equal(list, ""); /* no workbook with an empty cell */
+    assert_int_equal(tu_rmtree(dir), 0);
+    free(dir);
+}
+
+/* The lookups: an identity the catalogue does not know is recorded as such; a figure of a
+ * breakdown that may not exist is probed without being recorded. */
+static void test_lookups(void **state)
+{
+    fixture *fx = *state;
+    spie_wb w;
+    memset(&w, 0, sizeof w);
+    w.in = &fx->in;
+    spie_wb_unit u = {SPIE_LEVEL_NATIONAL, "FR", "France"};
+    const spie_figure *f = spie_wb_fig(&w, &u, spie_id(SPIE_IND_ENTRANTS, 0));
+    assert_non_null(f);
+    assert_int_equal(f->ival, 1234567);
+    assert_string_equal(w.missing, "");
+    assert_true(spie_wb_has(&w, SPIE_LEVEL_REGION, "76", SPIE_BD_PUBLIC, "RSA", spie_id(SPIE_IND_ENTRANTS, 0)));
+    assert_false(spie_wb_has(&w, SPIE_LEVEL_REGION, "76", SPIE_BD_PUBLIC, "TH", spie_id(SPIE_IND_ENTRANTS, 0)));
+    assert_string_equal(w.missing, "");
+    assert_null(spie_wb_fig(&w, &u, spie_id(SPIE_IND_DELAI_MOYENNE, 6))); /* six pairs: 0 .. 5 */
+    assert_string_equal(w.missing, "identité inconnue du catalogue : indicateur DELAI_MOYENNE, paramètre 6");
+    w.missing[0] = 0;
+    assert_false(spie_wb_has(&w, SPIE_LEVEL_NATIONAL, "FR", SPIE_BD_ENSEMBLE, "", spie_id(SPIE_IND_NONE, 0)));
+    assert_non_null(strstr(w.missing, "identité inconnue du catalogue"));
+    w.missing[0] = 0;
+    assert_null(spie_wb_fig(&w, &u, spie_id(SPIE_IND_TAUX_REPRISE, 7))); /* not a horizon in force */
+    assert_string_equal(w.missing, "figure absente de la table : national FR ensemble taux_reprise_7m");
+}
+
+/* Configurations whose tables differ: P after the envelope's window (its series stops,
+ * the territories' goes on), P before it, pairs replaced by one of the configuration's,
+ * no pair at all, other horizons. Each complete table gives its workbooks. */
+static void test_configurations(void **state)
+{
+    fixture *fx = *state;
+    static const struct {
+        int y, m;
+        int pairs;    /* -1: the defaults */
+        int horizon;  /* 0: the defaults */
+    } cases[] = {{2024, 3, -1, 0}, {2020, 9, -1, 0}, {2022, 6, 1, 0}, {2022, 6, 0, 0}, {2022, 6, -1, 9}};
+    for (size_t i = 0; i < SPIE_ARRAY_LEN(cases); i++) {
+        spie_params p;
+        spie_params_default(&p);
+        if (cases[i].pairs >= 0) {
+            p.n_pairs = (size_t)cases[i].pairs;
+            if (p.n_pairs)
+                snprintf(p.pairs[0].code, sizeof p.pairs[0].code, "D_AUTRE_PAIRE");
+        }
+        if (cases[i].horizon) {
+            p.horizons[0] = cases[i].horizon;
+            p.n_horizons = 1;
+        }
+        spie_table t = {0};
+        spie_figure *f = spie_table_push(&t);
+        assert_non_null(f);
+        f->level = SPIE_LEVEL_NATIONAL;
+        snprintf(f->code, sizeof f->code, "FR");
+        snprintf(f->indicator, sizeof f->indicator, "entrants");
+        f->libelle = "France";
+        f->kind = SPIE_VK_COUNT;
+        f->ival = 3;
+        spie_plan plan = fx->plan;
+        assert_true(spie_month_from_ym(cases[i].y, cases[i].m, &plan.period));
+        assert_true(tu_table_complete(&t, &fx->terr, &p, plan.period));
+        spie_workbook_input in = fx->in;
+        in.table = &t;
+        in.params = &p;
+        in.plan = &plan;
+        char *dir = tu_mkdtemp();
+        assert_non_null(dir);
+        char msg[512] = "";
+        if (spie_workbooks_write(dir, &in, msg, sizeof msg) != 0)
+            fail_msg("case %zu: %s", i, msg);
+        assert_int_equal(tu_rmtree(dir), 0);
+        free(dir);
+        spie_table_release(&t);
+    }
+}
+
 static void test_french_words(void **state)
 {
     (void)state;
@@ -629,6 +733,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_contents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_without_secret, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_figure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lookups, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_configurations, setup, teardown),
         cmocka_unit_test(test_french_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,9 @@
 #include "testutil.h"
 
+#include "spie/acc.h"
+#include "spie/table.h"
+#include "spie/territories.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -194,4 +198,83 @@ char *tu_src_path(const char *rel)
     if (p)
         snprintf(p, n, "%s/%s", root, rel);
     return p;
+}
+
+/* The row (level, code, bd, modality, id) of t, linear (test tables are small). */
+static bool has_row(const spie_table *t, size_t n, spie_level lv, const char *code, int bd, const char *mod,
+                    spie_ind_id id)
+{
+    for (size_t i = 0; i < n; i++) {
+        const spie_figure *f = &t->rows[i];
+        if (f->level == lv && f->breakdown == bd && spie_id_eq(f->id, id) && !strcmp(f->code, code) &&
+            !strcmp(f->modality, mod))
+            return true;
+    }
+    return false;
+}
+
+/* Adds, as nd, every figure of scope the cell (lv, code, bd, mod) lacks. */
+static bool complete_cell(spie_table *t, const spie_params *p, spie_month period, spie_level lv, const char *code,
+                          const char *libelle, int bd, const char *mod)
+{
+    size_t n0 = t->n;
+    for (unsigned ind = SPIE_IND_NONE + 1; ind < SPIE_IND_COUNT; ind++) {
+        const spie_ind_def *d = spie_ind_def_of(ind);
+        if (!spie_ind_published_at(ind, lv) || (bd != SPIE_BD_ENSEMBLE && d->scope != SPIE_SCOPE_PERSONS))
+            continue;
+        int32_t args[512];
+        size_t na = spie_ind_args(ind, p, period, args, 512);
+        for (size_t a = 0; a < na && a < 512; a++) {
+            spie_ind_id id = spie_id((spie_ind)ind, args[a]);
+            if (has_row(t, n0, lv, code, bd, mod, id))
+                continue;
+            spie_figure *f = spie_table_push(t);
+            if (!f)
+                return false;
+            f->id = id;
+            f->level = (uint8_t)lv;
+            f->breakdown = (uint8_t)bd;
+            f->status = SPIE_STATUS_ND;
+            snprintf(f->code, sizeof f->code, "%s", code);
+            snprintf(f->modality, sizeof f->modality, "%s", mod);
+            f->libelle = libelle;
+            if (!spie_ind_name(id, p, f->indicator, sizeof f->indicator))
+                return false;
+        }
+    }
+    return true;
+}
+
+bool tu_table_complete(spie_table *t, const spie_territories *terr, const spie_params *p, spie_month period)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->rows[i].id.ind == SPIE_IND_NONE && !spie_ind_parse(t->rows[i].indicator, p, &t->rows[i].id))
+            return false;
+    /* the breakdown cells that have a row */
+    size_t n = t->n;
+    for (size_t i = 0; i < n; i++) {
+        spie_figure f = t->rows[i];
+        if (f.breakdown != SPIE_BD_ENSEMBLE &&
+            !complete_cell(t, p, period, (spie_level)f.level, f.code, f.libelle, f.breakdown, f.modality))
+            return false;
+    }
+    bool ok = complete_cell(t, p, period, SPIE_LEVEL_NATIONAL, "FR", "France", SPIE_BD_ENSEMBLE, "");
+    for (size_t r = 0; ok && r < spie_region_count(); r++) {
+        const spie_region *reg = spie_region_at(r);
+        bool any = false;
+        for (size_t i = 0; i < terr->count; i++)
+            any |= spie_dept_region(terr->items[i].dept) == reg;
+        if (any)
+            ok = complete_cell(t, p, period, SPIE_LEVEL_REGION, reg->code, reg->name, SPIE_BD_ENSEMBLE, "");
+    }
+    for (int w = 0; ok && w < SPIE_WAVE_COUNT; w++) {
+        const char *code = spie_wave_code((spie_wave)w);
+        ok = complete_cell(t, p, period, SPIE_LEVEL_VAGUE, code, code, SPIE_BD_ENSEMBLE, "");
+    }
+    for (size_t i = 0; ok && i < terr->count; i++) {
+        const spie_dept *d = terr->items[i].dept;
+        ok = complete_cell(t, p, period, SPIE_LEVEL_DEPARTEMENT, d->code, d->name, SPIE_BD_ENSEMBLE, "");
+    }
+    spie_table_sort(t);
+    return ok;
 }

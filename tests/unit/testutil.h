@@ -31,4 +31,16 @@ char *tu_src_path(const char *rel);
 /* A spie_str over a C string. */
 spie_str tu_str(const char *s);
 
+struct spie_table;
+struct spie_territories;
+struct spie_params;
+/* Makes a hand-built publication table whole, as the engine writes it for the
+ * territories terr, parameters p and period P: every row without an identity gets the
+ * one its name has in the catalogue; every figure the catalogue says a group publishes
+ * (France, each région with a territory, each wave, each territory) and every figure of
+ * a breakdown cell that has a row is added as nd when missing; the table is sorted.
+ * false when a name is not the catalogue's or memory runs out. */
+bool tu_table_complete(struct spie_table *t, const struct spie_territories *terr, const struct spie_params *p,
+                       spie_month period);
+
 #endif

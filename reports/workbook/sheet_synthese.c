@@ -8,7 +8,9 @@
  *      circles, joined by high-low lines (an interval plot);
  *   3. the cumulative incidence of a return to activity over days since entry (line).
  * A chart never plots text: a figure that is s or nd is left empty in the chart data
- * (the chart shows a gap) and its status is written in the Note column beside it. */
+ * (the chart shows a gap) and its status is written in the Note column beside it.
+ *
+ * It may not write a figure other than through the cell writers of cells.c. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,77 +18,69 @@
 #include "spie/date.h"
 #include "workbook_int.h"
 
-enum { K_COUNT = 0, K_PCT, K_DAYS, K_MONEY };
-
 typedef struct key_row {
-    char ind[48];
+    spie_ind_id id;
     char label[160];
-    int kind;
 } key_row;
 
-static void key(key_row *rows, size_t *n, size_t max, int kind, const char *ind, const char *label)
+/* A key figure: its label here when given, else its catalogue label. */
+static void key(const spie_wb *w, key_row *rows, size_t *n, size_t max, spie_ind_id id, const char *label)
 {
     if (*n == max)
         return;
-    snprintf(rows[*n].ind, sizeof rows[*n].ind, "%s", ind);
-    snprintf(rows[*n].label, sizeof rows[*n].label, "%s", label);
-    rows[*n].kind = kind;
+    rows[*n].id = id;
+    if (label)
+        snprintf(rows[*n].label, sizeof rows[*n].label, "%s", label);
+    else
+        spie_ind_label(id, w->in->params, rows[*n].label, sizeof rows[*n].label);
     (*n)++;
 }
+
+#define ID(ind) spie_id(SPIE_IND_##ind, 0)
 
 static size_t key_rows(const spie_wb *w, key_row *rows, size_t max)
 {
     const spie_params *p = w->in->params;
     size_t n = 0;
-    char ind[48], label[160];
-    key(rows, &n, max, K_COUNT, "territoires_attendus", "Territoires du programme");
-    key(rows, &n, max, K_COUNT, "territoires_inclus",
-        "Territoires pris en compte (extraits bénéficiaires et étapes utilisables)");
-    key(rows, &n, max, K_COUNT, "territoires_inclus_budget",
-        "Territoires pris en compte pour le budget (extrait budget utilisable)");
-    key(rows, &n, max, K_COUNT, "entrants", "Bénéficiaires entrés dans le parcours");
-    key(rows, &n, max, K_COUNT, "entrants_mois", "dont entrés dans le mois");
+    char label[160];
+    key(w, rows, &n, max, ID(TERRITOIRES_ATTENDUS), NULL);
+    key(w, rows, &n, max, ID(TERRITOIRES_INCLUS), NULL);
+    key(w, rows, &n, max, ID(TERRITOIRES_INCLUS_BUDGET), NULL);
+    key(w, rows, &n, max, ID(ENTRANTS), "Bénéficiaires entrés dans le parcours");
+    key(w, rows, &n, max, ID(ENTRANTS_MOIS), "dont entrés dans le mois");
     snprintf(label, sizeof label, "En parcours au %s (aucune sortie)", w->ref_text);
-    key(rows, &n, max, K_COUNT, "en_parcours", label);
-    key(rows, &n, max, K_COUNT, "avec_reprise", "Bénéficiaires avec une reprise d'activité");
+    key(w, rows, &n, max, ID(EN_PARCOURS), label);
+    key(w, rows, &n, max, ID(AVEC_REPRISE), "Bénéficiaires avec une reprise d'activité");
     int kh = spie_wb_key_horizon(w);
     if (kh >= 0) {
         int h = p->horizons[kh];
-        snprintf(ind, sizeof ind, "taux_reprise_%dm", h);
-        snprintf(label, sizeof label, "Taux de reprise d'activité à %d mois", h);
-        key(rows, &n, max, K_PCT, ind, label);
-        snprintf(ind, sizeof ind, "taux_reprise_durable_%dm", h);
+        key(w, rows, &n, max, spie_id(SPIE_IND_TAUX_REPRISE, h), NULL);
         snprintf(label, sizeof label, "Taux de reprise durable (emploi durable, création d'entreprise) à %d mois", h);
-        key(rows, &n, max, K_PCT, ind, label);
+        key(w, rows, &n, max, spie_id(SPIE_IND_TAUX_REPRISE_DURABLE, h), label);
     }
     int kp = spie_wb_key_pair(w);
     if (kp >= 0) {
         const spie_pair *pr = &p->pairs[kp];
-        char low[24];
-        spie_wb_lower(low, sizeof low, pr->code);
-        snprintf(ind, sizeof ind, "delai_%s_km_mediane", low);
         snprintf(label, sizeof label, "Délai de l'%s à l'%s (%s) : médiane de Kaplan–Meier (jours)",
                  spie_wb_endpoint_label(pr->from), spie_wb_endpoint_label(pr->to), pr->code);
         if (pr->from != SPIE_EP_ENTREE || pr->to != SPIE_EP_ORIENTATION)
             snprintf(label, sizeof label, "Délai %s (%s → %s) : médiane de Kaplan–Meier (jours)", pr->code,
                      spie_wb_endpoint_label(pr->from), spie_wb_endpoint_label(pr->to));
-        key(rows, &n, max, K_DAYS, ind, label);
-        snprintf(ind, sizeof ind, "delai_%s_part_cible", low);
+        key(w, rows, &n, max, spie_id(SPIE_IND_DELAI_KM_MEDIANE, kp), label);
         snprintf(label, sizeof label, "Délai %s : part atteinte dans la cible de %d jours", pr->code, pr->target);
-        key(rows, &n, max, K_PCT, ind, label);
+        key(w, rows, &n, max, spie_id(SPIE_IND_DELAI_PART_CIBLE, kp), label);
     }
-    key(rows, &n, max, K_DAYS, "reprise_km_mediane",
+    key(w, rows, &n, max, ID(REPRISE_KM_MEDIANE),
         "Délai de l'entrée à la reprise d'activité : médiane de Kaplan–Meier (jours)");
-    key(rows, &n, max, K_MONEY, "allocation_etat", "Allocation de l'État");
-    key(rows, &n, max, K_MONEY, "paye_etat", "Payé par l'État");
-    key(rows, &n, max, K_PCT, "taux_consommation", "Payé par l'État / allocation de l'État");
+    key(w, rows, &n, max, ID(ALLOCATION_ETAT), NULL);
+    key(w, rows, &n, max, ID(PAYE_ETAT), NULL);
+    key(w, rows, &n, max, ID(TAUX_CONSOMMATION), "Payé par l'État / allocation de l'État");
     if (!w->region) {
-        key(rows, &n, max, K_MONEY, "enveloppe", "Enveloppe nationale de l'État");
-        key(rows, &n, max, K_PCT, "part_enveloppe_payee", "Part de l'enveloppe payée (territoires et NAT)");
-        key(rows, &n, max, K_MONEY, "reste_enveloppe", "Reste de l'enveloppe");
-        key(rows, &n, max, K_MONEY, "projection_paye_fin",
-            "Projection du payé cumulé à la fin de la fenêtre (intervalle de prédiction)");
-        key(rows, &n, max, K_COUNT, "projection_mois_epuisement", "Projection : mois d'épuisement de l'enveloppe");
+        key(w, rows, &n, max, ID(ENVELOPPE), NULL);
+        key(w, rows, &n, max, ID(PART_ENVELOPPE_PAYEE), "Part de l'enveloppe payée (territoires et NAT)");
+        key(w, rows, &n, max, ID(RESTE_ENVELOPPE), "Reste de l'enveloppe");
+        key(w, rows, &n, max, ID(PROJECTION_PAYE_FIN), NULL);
+        key(w, rows, &n, max, ID(PROJECTION_MOIS_EPUISEMENT), "Projection : mois d'épuisement de l'enveloppe");
     }
     return n;
 }
@@ -145,14 +139,10 @@ static void insert(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, lxw_
     spie_wb_check(w, worksheet_insert_chart_opt(ws, r, c, ch, &o));
 }
 
-void spie_wb_sheet_synthese(spie_wb *w)
+/* Title, Champ, Lecture (the key figures in words when they are shown), the reference
+ * date. Returns the row after them. */
+static lxw_row_t synthese_head(spie_wb *w, lxw_worksheet *ws)
 {
-    lxw_worksheet *ws = spie_wb_sheet(w, "Synthèse");
-    if (!ws)
-        return;
-    worksheet_activate(ws);
-    worksheet_set_landscape(ws);
-    worksheet_fit_to_pages(ws, 1, 0); /* printed one page wide, charts included */
     const spie_params *p = w->in->params;
     const spie_wb_unit *u0 = &w->units[0];
     char title[200], champ[500], lecture[500], a[40], b[40];
@@ -164,8 +154,8 @@ void spie_wb_sheet_synthese(spie_wb *w)
              "utilisable.",
              w->ref_text, spie_wb_scope(w));
     int kh = spie_wb_key_horizon(w);
-    const spie_figure *rate = kh >= 0 ? spie_wb_unit_fig(w, u0, "taux_reprise_%dm", p->horizons[kh]) : NULL;
-    if (spie_wb_fr_figure(a, sizeof a, spie_wb_unit_fig(w, u0, "entrants"), false) &&
+    const spie_figure *rate = kh >= 0 ? spie_wb_fig(w, u0, spie_id(SPIE_IND_TAUX_REPRISE, p->horizons[kh])) : NULL;
+    if (spie_wb_fr_figure(a, sizeof a, spie_wb_fig(w, u0, ID(ENTRANTS)), false) &&
         spie_wb_fr_figure(b, sizeof b, rate, true))
         snprintf(lecture, sizeof lecture,
                  "Lecture : au %s, %s bénéficiaires sont entrés dans le parcours (%s) ; %s de ceux qui sont entrés "
@@ -176,78 +166,121 @@ void spie_wb_sheet_synthese(spie_wb *w)
                  "Lecture : chaque chiffre clé est détaillé par territoire dans les feuilles suivantes ; « s » et "
                  "« nd » y ont le même sens.");
     lxw_row_t r = spie_wb_head(w, ws, title, champ, lecture);
-
     spie_wb_text(w, ws, r, 0, "Date de référence", w->f.text_bold);
     spie_wb_day(w, ws, r, 1, w->ref_day, w->f.date);
-    r += 2;
+    return r + 2;
+}
 
-    /* Key figures. */
+/* The key figures from row r, with their header (frozen, filtered) in row *hdr. Returns
+ * the row after the table. */
+static lxw_row_t key_table(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_row_t *hdr)
+{
     static const char *const heads[6] = {"Chiffres clés", "Valeur", "Borne basse", "Borne haute", "Effectif",
                                          "Nom dans indicateurs_<P>.csv"};
     static const double widths[6] = {62, 16, 14, 14, 12, 28};
     spie_wb_widths(w, ws, 0, widths, 6);
-    lxw_row_t hdr = r;
+    *hdr = r;
     spie_wb_header_row(w, ws, r, 0, heads, 6);
     spie_wb_check(w, worksheet_set_row(ws, r, 20, NULL));
     r++;
     key_row rows[32];
     size_t n = key_rows(w, rows, SPIE_ARRAY_LEN(rows));
     for (size_t i = 0; i < n; i++, r++) {
-        const spie_figure *f = spie_wb_unit_fig(w, u0, "%s", rows[i].ind);
-        lxw_format *fmt = rows[i].kind == K_PCT ? w->f.pct : rows[i].kind == K_DAYS ? w->f.days : NULL;
+        const spie_figure *f = spie_wb_fig(w, &w->units[0], rows[i].id);
+        lxw_format *fmt = spie_wb_unit_format(w, rows[i].id);
+        char name[SPIE_IND_NAME_MAX];
+        spie_ind_name(rows[i].id, w->in->params, name, sizeof name);
         spie_wb_text(w, ws, r, 0, rows[i].label, w->f.text);
         spie_wb_value(w, ws, r, 1, f, fmt);
         spie_wb_interval(w, ws, r, 2, f, fmt);
         spie_wb_effectif(w, ws, r, 4, f);
-        spie_wb_text(w, ws, r, 5, rows[i].ind, w->f.text);
+        spie_wb_text(w, ws, r, 5, name, w->f.text);
     }
-    worksheet_freeze_panes(ws, hdr + 1, 0);
-    spie_wb_check(w, worksheet_autofilter(ws, hdr, 0, r - 1, 5));
-    lxw_row_t chart_row = hdr + 1;
-    r += 2;
+    worksheet_freeze_panes(ws, *hdr + 1, 0);
+    spie_wb_check(w, worksheet_autofilter(ws, *hdr, 0, r - 1, 5));
+    return r;
+}
 
-    spie_wb_text(w, ws, r++, 0, "Données des graphiques (cellule vide : chiffre s ou nd, voir la colonne Note)",
-                 w->f.subtitle);
-    r++;
-
-    /* 1. Cumulative State paid against the allocation. */
+/* 1. Cumulative State paid against the allocation: its data from row r, the chart at
+ * row at. Returns the row after the data. */
+static lxw_row_t chart_paid(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_row_t at)
+{
+    const spie_wb_unit *u0 = &w->units[0];
     spie_wb_text(w, ws, r++, 0, "Graphique 1 : payé cumulé par l'État et allocation de l'État", w->f.subtitle);
     static const char *const h1[4] = {"Mois", "Payé cumulé par l'État", "Allocation de l'État", "Note"};
     spie_wb_header_row(w, ws, r, 0, h1, 4);
     r++;
     lxw_row_t d1 = r;
-    const spie_figure *alloc = spie_wb_unit_fig(w, u0, "allocation_etat");
-    for (spie_month m = p->window_start; m <= w->period; m++, r++) {
-        char mon[8];
-        spie_month_format(m, mon);
-        const spie_figure *f = spie_wb_unit_fig(w, u0, "paye_etat_cumul_%s", mon);
+    const spie_figure *alloc = spie_wb_fig(w, u0, ID(ALLOCATION_ETAT));
+    for (spie_month m = w->in->params->window_start; m <= w->period; m++, r++) {
+        const spie_figure *f = spie_wb_fig(w, u0, spie_id(SPIE_IND_PAYE_ETAT_CUMUL, m));
         spie_wb_day(w, ws, r, 0, spie_month_first_day(m), w->f.month);
         chart_cell(w, ws, r, 1, 3, f, fig_number(f), w->f.money);
         if (alloc && alloc->status == SPIE_STATUS_OK)
             spie_wb_number(w, ws, r, 2, fig_number(alloc), w->f.money);
     }
-    if (r > d1) {
-        lxw_chart *ch = new_chart(w, LXW_CHART_LINE, "Payé cumulé par l'État et allocation de l'État");
-        if (ch) {
-            series(w, ch, "Payé cumulé par l'État", d1, r - 1, 0, 1);
-            lxw_chart_series *s = series(w, ch, "Allocation de l'État", d1, r - 1, 0, 2);
-            lxw_chart_line dash = {.color = LXW_COLOR_RED, .dash_type = LXW_CHART_LINE_DASH_DASH, .width = 1.5};
-            if (s)
-                chart_series_set_line(s, &dash);
-            chart_axis_set_num_format(ch->x_axis, "mm/yyyy");
-            chart_axis_set_num_format(ch->y_axis, "#,##0 \"€\"");
-            chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
-            insert(w, ws, chart_row, 7, ch);
-        }
-    } else {
+    if (r == d1) {
         spie_wb_text(w, ws, r++, 0, "Aucun mois de la fenêtre de l'enveloppe avant la période.", w->f.note);
+        return r;
     }
-    r += 2;
+    lxw_chart *ch = new_chart(w, LXW_CHART_LINE, "Payé cumulé par l'État et allocation de l'État");
+    if (ch) {
+        series(w, ch, "Payé cumulé par l'État", d1, r - 1, 0, 1);
+        lxw_chart_series *s = series(w, ch, "Allocation de l'État", d1, r - 1, 0, 2);
+        lxw_chart_line dash = {.color = LXW_COLOR_RED, .dash_type = LXW_CHART_LINE_DASH_DASH, .width = 1.5};
+        if (s)
+            chart_series_set_line(s, &dash);
+        chart_axis_set_num_format(ch->x_axis, "mm/yyyy");
+        chart_axis_set_num_format(ch->y_axis, "#,##0 \"€\"");
+        chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
+        insert(w, ws, at, 7, ch);
+    }
+    return r;
+}
 
-    /* 2. The return rate per département with its interval. */
-    char t2[200];
+/* The interval plot of chart 2 over the data rows d0 .. d1: the rate as a diamond, the
+ * bounds as small circles, joined by high-low lines. */
+static void interval_plot(spie_wb *w, lxw_chart *ch, lxw_row_t d0, lxw_row_t d1)
+{
+    lxw_chart_line none = {.none = LXW_TRUE};
+    lxw_chart_line hl = {.color = LXW_COLOR_GRAY, .width = 1.25};
+    lxw_chart_series *s = series(w, ch, "Taux", d0, d1, 0, 1);
+    lxw_chart_fill blue = {.color = 0x1F4E79}, grey = {.color = 0x595959};
+    lxw_chart_line blue_l = {.color = 0x1F4E79}, grey_l = {.color = 0x595959};
+    if (s) {
+        chart_series_set_line(s, &none);
+        chart_series_set_marker_type(s, LXW_CHART_MARKER_DIAMOND);
+        chart_series_set_marker_size(s, 10);
+        chart_series_set_marker_fill(s, &blue);
+        chart_series_set_marker_line(s, &blue_l);
+    }
+    for (lxw_col_t c = 2; c <= 3; c++) {
+        s = series(w, ch, c == 2 ? "Borne basse" : "Borne haute", d0, d1, 0, c);
+        if (s) {
+            chart_series_set_line(s, &none);
+            /* not LXW_CHART_MARKER_LONG_DASH or _SHORT_DASH: libxlsxwriter 1.1.4
+             * writes them as "long_dash"/"short_dash", which are not OOXML marker
+             * symbols (Excel repairs the file, openpyxl refuses it) */
+            chart_series_set_marker_type(s, LXW_CHART_MARKER_CIRCLE);
+            chart_series_set_marker_size(s, 6);
+            chart_series_set_marker_fill(s, &grey);
+            chart_series_set_marker_line(s, &grey_l);
+        }
+    }
+    chart_set_high_low_lines(ch, &hl);
+    chart_axis_set_num_format(ch->y_axis, "0%");
+    chart_axis_set_min(ch->y_axis, 0);
+    chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
+}
+
+/* 2. The return rate per département with its interval: data from row r, chart at row
+ * at. Returns the row after the data. */
+static lxw_row_t chart_rates(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_row_t at)
+{
+    const spie_params *p = w->in->params;
+    int kh = spie_wb_key_horizon(w);
     int h = kh >= 0 ? p->horizons[kh] : 0;
-    char lv[40];
+    char t2[200], lv[40];
     spie_wb_fr_level(lv, sizeof lv, p->level);
     snprintf(t2, sizeof t2, "Graphique 2 : taux de reprise d'activité à %d mois par département (intervalle à %s)", h,
              lv);
@@ -258,7 +291,7 @@ void spie_wb_sheet_synthese(spie_wb *w)
     lxw_row_t d2 = r;
     for (size_t u = w->first_dept; kh >= 0 && u < w->n_units; u++, r++) {
         const spie_wb_unit *un = &w->units[u];
-        const spie_figure *f = spie_wb_unit_fig(w, un, "taux_reprise_%dm", h);
+        const spie_figure *f = spie_wb_fig(w, un, spie_id(SPIE_IND_TAUX_REPRISE, h));
         char nm[80];
         snprintf(nm, sizeof nm, "%s (%s)", un->name, un->code);
         spie_wb_text(w, ws, r, 0, nm, w->f.text);
@@ -269,55 +302,31 @@ void spie_wb_sheet_synthese(spie_wb *w)
         }
         spie_wb_effectif(w, ws, r, 4, f);
     }
-    if (r > d2) {
-        snprintf(t2, sizeof t2, "Taux de reprise d'activité à %d mois par département", h);
-        lxw_chart *ch = new_chart(w, LXW_CHART_LINE, t2);
-        if (ch) {
-            lxw_chart_line none = {.none = LXW_TRUE};
-            lxw_chart_line hl = {.color = LXW_COLOR_GRAY, .width = 1.25};
-            lxw_chart_series *s = series(w, ch, "Taux", d2, r - 1, 0, 1);
-            lxw_chart_fill blue = {.color = 0x1F4E79}, grey = {.color = 0x595959};
-            lxw_chart_line blue_l = {.color = 0x1F4E79}, grey_l = {.color = 0x595959};
-            if (s) {
-                chart_series_set_line(s, &none);
-                chart_series_set_marker_type(s, LXW_CHART_MARKER_DIAMOND);
-                chart_series_set_marker_size(s, 10);
-                chart_series_set_marker_fill(s, &blue);
-                chart_series_set_marker_line(s, &blue_l);
-            }
-            for (lxw_col_t c = 2; c <= 3; c++) {
-                s = series(w, ch, c == 2 ? "Borne basse" : "Borne haute", d2, r - 1, 0, c);
-                if (s) {
-                    chart_series_set_line(s, &none);
-                    /* not LXW_CHART_MARKER_LONG_DASH or _SHORT_DASH: libxlsxwriter 1.1.4
-                     * writes them as "long_dash"/"short_dash", which are not OOXML marker
-                     * symbols (Excel repairs the file, openpyxl refuses it) */
-                    chart_series_set_marker_type(s, LXW_CHART_MARKER_CIRCLE);
-                    chart_series_set_marker_size(s, 6);
-                    chart_series_set_marker_fill(s, &grey);
-                    chart_series_set_marker_line(s, &grey_l);
-                }
-            }
-            chart_set_high_low_lines(ch, &hl);
-            chart_axis_set_num_format(ch->y_axis, "0%");
-            chart_axis_set_min(ch->y_axis, 0);
-            chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
-            insert(w, ws, chart_row + 17, 7, ch);
-        }
-    } else {
+    if (r == d2) {
         spie_wb_text(w, ws, r++, 0, "Aucun département.", w->f.note);
+        return r;
     }
-    r += 2;
+    snprintf(t2, sizeof t2, "Taux de reprise d'activité à %d mois par département", h);
+    lxw_chart *ch = new_chart(w, LXW_CHART_LINE, t2);
+    if (ch) {
+        interval_plot(w, ch, d2, r - 1);
+        insert(w, ws, at, 7, ch);
+    }
+    return r;
+}
 
-    /* 3. Cumulative incidence of a return to activity. */
-    spie_wb_text(w, ws, r++, 0, "Graphique 3 : incidence cumulée de la reprise d'activité selon les jours depuis l'entrée",
+/* 3. Cumulative incidence of a return to activity: data from row r, chart at row at. */
+static void chart_incidence(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_row_t at)
+{
+    spie_wb_text(w, ws, r++, 0,
+                 "Graphique 3 : incidence cumulée de la reprise d'activité selon les jours depuis l'entrée",
                  w->f.subtitle);
     static const char *const h3[4] = {"Jours depuis l'entrée", "Incidence cumulée", "Effectif (entrants)", "Note"};
     spie_wb_header_row(w, ws, r, 0, h3, 4);
     r++;
     lxw_row_t d3 = r;
-    for (unsigned t = 0; t <= 720; t += 30, r++) {
-        const spie_figure *f = spie_wb_unit_fig(w, u0, "reprise_incidence_j%u", t);
+    for (int32_t t = 0; t <= SPIE_INCIDENCE_LAST; t += SPIE_INCIDENCE_STEP, r++) {
+        const spie_figure *f = spie_wb_fig(w, &w->units[0], spie_id(SPIE_IND_REPRISE_INCIDENCE, t));
         spie_wb_number(w, ws, r, 0, t, w->f.count);
         chart_cell(w, ws, r, 1, 3, f, f ? f->real : 0, w->f.pct);
         spie_wb_effectif(w, ws, r, 2, f);
@@ -329,6 +338,25 @@ void spie_wb_sheet_synthese(spie_wb *w)
         chart_axis_set_num_format(ch->y_axis, "0%");
         chart_axis_set_min(ch->y_axis, 0);
         chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
-        insert(w, ws, chart_row + 34, 7, ch);
+        insert(w, ws, at, 7, ch);
     }
+}
+
+void spie_wb_sheet_synthese(spie_wb *w)
+{
+    lxw_worksheet *ws = spie_wb_sheet(w, "Synthèse");
+    if (!ws)
+        return;
+    worksheet_activate(ws);
+    worksheet_set_landscape(ws);
+    worksheet_fit_to_pages(ws, 1, 0); /* printed one page wide, charts included */
+    lxw_row_t hdr, r = synthese_head(w, ws);
+    r = key_table(w, ws, r, &hdr) + 2;
+    lxw_row_t chart_row = hdr + 1; /* the charts stand beside the key figures */
+    spie_wb_text(w, ws, r++, 0, "Données des graphiques (cellule vide : chiffre s ou nd, voir la colonne Note)",
+                 w->f.subtitle);
+    r++;
+    r = chart_paid(w, ws, r, chart_row) + 2;
+    r = chart_rates(w, ws, r, chart_row + 17) + 2;
+    chart_incidence(w, ws, r, chart_row + 34);
 }

@@ -1,143 +1,14 @@
-/* The Qualité des données and Méthodologie sheets (docs/sorties.md §6): what was read, from
- * the plan and the reading results (the rows of qualite_<P>.csv for the workbook's
- * territories), and how the figures are defined (docs/methodologie.md restated in French, with
- * the parameter values in force). File names and motifs are extract text: written as
- * text, never as a formula. */
+/* The Méthodologie sheet (docs/sorties.md §6): how every figure is defined (docs/methodologie.md
+ * restated in French, with the parameter values in force), the parameters, and the files
+ * read with their SHA-256. Each definition is built here from the parameters it quotes.
+ *
+ * It may not look a figure up: this sheet shows no figure of the table. */
 #include <stdio.h>
 #include <string.h>
 
 #include "spie/date.h"
-#include "spie/extract.h"
-#include "spie/quality.h"
 #include "spie/version.h"
 #include "workbook_int.h"
-
-/* ---- Qualité des données -------------------------------------------------------------- */
-
-static bool entry_in_scope(const spie_wb *w, const spie_plan_entry *e)
-{
-    if (!w->region)
-        return true;
-    return e->terr && strcmp(e->terr->dept->region_code, w->region->code) == 0;
-}
-
-static bool other_in_scope(const spie_wb *w, const spie_plan_other *o, spie_extract_name *nm)
-{
-    bool named = spie_extract_name_parse(o->name, nm) == SPIE_NAME_OK;
-    if (!w->region)
-        return true;
-    if (!named)
-        return false;
-    const spie_dept *d = spie_dept_find(nm->dept, strlen(nm->dept));
-    return d && strcmp(d->region_code, w->region->code) == 0;
-}
-
-static void month_cell(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, spie_month m)
-{
-    spie_wb_day(w, ws, r, c, spie_month_first_day(m), w->f.month);
-}
-
-void spie_wb_sheet_qualite(spie_wb *w)
-{
-    lxw_worksheet *ws = spie_wb_sheet(w, "Qualité des données");
-    if (!ws)
-        return;
-    const spie_plan *plan = w->in->plan;
-    char title[200], champ[400];
-    snprintf(title, sizeof title, "Qualité des données : %s, %s", spie_wb_scope(w), w->period_words);
-    snprintf(champ, sizeof champ,
-             "Champ : extraits de la boîte de dépôt pour %s, territoires du programme (%s)%s.", w->period_words,
-             spie_wb_scope(w), w->region ? "" : " et budget national de fonctionnement (NAT)");
-    lxw_row_t r = spie_wb_head(
-        w, ws, title, champ,
-        "Lecture : une ligne par territoire et par type d'extrait : le fichier retenu (le plus récent mois "
-        "antérieur ou égal à la période), son retard en mois et ce que sa lecture a donné ; les colonnes « Rejets » "
-        "comptent les lignes rejetées par motif, leur somme est le nombre de lignes rejetées.");
-
-    enum { FIXED = 13 };
-    static const char *const heads[FIXED] = {"Département", "Nom", "Type d'extrait", "Fichier retenu",
-                                             "Mois du fichier", "Retard (mois)", "Statut", "Motif",
-                                             "Lignes lues", "Lignes acceptées", "Lignes rejetées", "Lignes vides",
-                                             "Transcodage (Windows-1252)"};
-    static const double widths[FIXED] = {12, 24, 14, 40, 10, 9, 12, 50, 10, 10, 10, 9, 13};
-    lxw_row_t hdr = r;
-    spie_wb_header_row(w, ws, r, 0, heads, FIXED);
-    spie_wb_widths(w, ws, 0, widths, FIXED);
-    for (int k = 0; k < SPIE_R_COUNT; k++) {
-        char label[200];
-        snprintf(label, sizeof label, "Rejets : %s (%s)", spie_reason_label((spie_reason)k),
-                 spie_reason_code((spie_reason)k));
-        const char *l = label;
-        spie_wb_header_row(w, ws, r, (lxw_col_t)(FIXED + k), &l, 1);
-        spie_wb_check(w, worksheet_set_column(ws, (lxw_col_t)(FIXED + k), (lxw_col_t)(FIXED + k), 14, NULL));
-    }
-    spie_wb_check(w, worksheet_set_row(ws, r, 80, NULL));
-    r++;
-    for (size_t i = 0; i < plan->n_entries; i++) {
-        const spie_plan_entry *e = &plan->entries[i];
-        const spie_entry_result *res = &w->in->results[i];
-        if (!entry_in_scope(w, e))
-            continue;
-        spie_wb_text(w, ws, r, 0, e->dept, w->f.text);
-        spie_wb_text(w, ws, r, 1, e->terr ? e->terr->dept->name : "Frais nationaux de fonctionnement", w->f.text);
-        spie_wb_text(w, ws, r, 2, spie_kind_name(e->kind), w->f.text);
-        if (e->file) {
-            spie_wb_text(w, ws, r, 3, e->file, w->f.text);
-            month_cell(w, ws, r, 4, e->month);
-            spie_wb_number(w, ws, r, 5, (double)(plan->period - e->month), w->f.count);
-        }
-        spie_wb_text(w, ws, r, 6, spie_entry_status_word(res->status), w->f.text);
-        if (res->status == SPIE_ENTRY_MISSING) {
-            spie_wb_text(w, ws, r, 7, "aucun fichier pour ce territoire et ce type", w->f.text);
-        } else {
-            const spie_file_report *rep = &res->rep;
-            spie_wb_text(w, ws, r, 7, rep->motif, w->f.text);
-            spie_wb_number(w, ws, r, 8, (double)rep->rows_read, w->f.count);
-            spie_wb_number(w, ws, r, 9, (double)rep->rows_accepted, w->f.count);
-            spie_wb_number(w, ws, r, 10, (double)rep->rows_rejected, w->f.count);
-            spie_wb_number(w, ws, r, 11, (double)rep->empty_lines, w->f.count);
-            spie_wb_text(w, ws, r, 12, rep->transcoded ? "oui" : "non", w->f.text);
-            for (int k = 0; k < SPIE_R_COUNT; k++)
-                spie_wb_number(w, ws, r, (lxw_col_t)(FIXED + k), (double)rep->by_reason[k], w->f.count);
-        }
-        r++;
-    }
-    worksheet_freeze_panes(ws, hdr + 1, 2);
-    spie_wb_check(w, worksheet_autofilter(ws, hdr, 0, r > hdr + 1 ? r - 1 : hdr + 1, FIXED + SPIE_R_COUNT - 1));
-    r += 2;
-
-    spie_wb_text(w, ws, r++, 0, "Autres fichiers de la boîte de dépôt (non retenus ou ignorés)", w->f.subtitle);
-    static const char *const oh[6] = {"Département", "Type d'extrait", "Fichier", "Mois du fichier", "Statut",
-                                      "Motif"};
-    /* Same columns as above where they mean the same thing. */
-    spie_wb_header_row(w, ws, r, 0, oh, 1);
-    spie_wb_header_row(w, ws, r, 2, oh + 1, 1);
-    spie_wb_header_row(w, ws, r, 3, oh + 2, 2);
-    spie_wb_header_row(w, ws, r, 6, oh + 4, 2);
-    r++;
-    size_t shown = 0;
-    for (size_t i = 0; i < plan->n_others; i++) {
-        const spie_plan_other *o = &plan->others[i];
-        spie_extract_name nm;
-        if (!other_in_scope(w, o, &nm))
-            continue;
-        bool named = spie_extract_name_parse(o->name, &nm) == SPIE_NAME_OK;
-        if (named) {
-            spie_wb_text(w, ws, r, 0, nm.dept, w->f.text);
-            spie_wb_text(w, ws, r, 2, spie_kind_name(nm.kind), w->f.text);
-            month_cell(w, ws, r, 4, nm.month);
-        }
-        spie_wb_text(w, ws, r, 3, o->name, w->f.text);
-        spie_wb_text(w, ws, r, 6, o->status == SPIE_OTHER_NOT_RETAINED ? "non_retenu" : "ignore", w->f.text);
-        spie_wb_text(w, ws, r, 7, o->reason, w->f.text);
-        r++;
-        shown++;
-    }
-    if (!shown)
-        spie_wb_text(w, ws, r, 0, "Aucun.", w->f.note);
-}
-
-/* ---- Méthodologie --------------------------------------------------------------------- */
 
 static void def_row(spie_wb *w, lxw_worksheet *ws, lxw_row_t *r, const char *topic, const char *text)
 {
@@ -160,32 +31,10 @@ static void param_num(spie_wb *w, lxw_worksheet *ws, lxw_row_t *r, const char *n
     (*r)++;
 }
 
-void spie_wb_sheet_methodologie(spie_wb *w)
+/* Period, population, durations, territories taken into account, activity counts. */
+static lxw_row_t defs_population(spie_wb *w, lxw_worksheet *ws, lxw_row_t r)
 {
-    lxw_worksheet *ws = spie_wb_sheet(w, "Méthodologie");
-    if (!ws)
-        return;
-    const spie_params *p = w->in->params;
-    char t[2048], a[64], b[64], lv[40], env[64];
-    spie_wb_fr_level(lv, sizeof lv, p->level);
-    spie_wb_fr_euros(env, sizeof env, p->envelope);
-    snprintf(t, sizeof t, "Méthodologie : définitions, paramètres et fichiers lus (%s, %s)", spie_wb_scope(w),
-             w->period_words);
-    lxw_row_t r = spie_wb_head(
-        w, ws, t,
-        "Champ : tous les chiffres des classeurs et du fichier indicateurs_<P>.csv, tirés de la même table.",
-        "Lecture : chaque ligne définit une notion ; les valeurs des paramètres sont celles du traitement de cette "
-        "période. Chaque chiffre peut être recalculé à partir des extraits (R, Python) avec ces définitions.");
-    worksheet_set_landscape(ws);
-    worksheet_fit_to_pages(ws, 1, 0);
-    static const double widths[2] = {34, 120};
-    spie_wb_widths(w, ws, 0, widths, 2);
-    static const char *const heads[2] = {"Notion", "Définition"};
-    lxw_row_t hdr = r;
-    spie_wb_header_row(w, ws, r, 0, heads, 2);
-    spie_wb_check(w, worksheet_set_row(ws, r, 20, NULL));
-    r++;
-
+    char t[2048];
     snprintf(t, sizeof t,
              "La période traitée P est %s ; la date de référence D est son dernier jour, le %s. Tous les chiffres "
              "sont arrêtés à cette date.",
@@ -214,6 +63,15 @@ void spie_wb_sheet_methodologie(spie_wb *w)
             "première. Quand deux REPRISE (ou SORTIE) partagent la date la plus ancienne, le type retenu est le "
             "premier de la liste des types des extraits ; une SORTIE avec motif l'emporte sur une SORTIE sans motif "
             "du même jour.");
+    return r;
+}
+
+/* Delays between steps: the pairs in force, statistics, Kaplan–Meier, share within target. */
+static lxw_row_t defs_delays(spie_wb *w, lxw_worksheet *ws, lxw_row_t r)
+{
+    const spie_params *p = w->in->params;
+    char t[2048], lv[40];
+    spie_wb_fr_level(lv, sizeof lv, p->level);
     {
         size_t k = (size_t)snprintf(t, sizeof t,
                                     "Pour une paire d'étapes (A, B) : population = bénéficiaires ayant atteint A ; "
@@ -247,19 +105,24 @@ void spie_wb_sheet_methodologie(spie_wb *w)
              "avec son intervalle de confiance à %s.",
              lv);
     def_row(w, ws, &r, "Part atteinte dans la cible", t);
-    {
-        size_t k = (size_t)snprintf(t, sizeof t, "Pour chaque horizon h (");
-        for (size_t i = 0; i < p->n_horizons && k < sizeof t; i++)
-            k += (size_t)snprintf(t + k, sizeof t - k, "%s%d", i ? ", " : "", p->horizons[i]);
-        if (k < sizeof t)
-            snprintf(t + k, sizeof t - k,
-                     " mois) : éligibles = bénéficiaires avec add_months(E, h) ≤ D ; succès = éligibles dont la "
-                     "première REPRISE a lieu au plus tard le jour add_months(E, h) ; taux = succès / éligibles, "
-                     "avec son intervalle de confiance à %s. Le taux de reprise durable fait de même avec la reprise "
-                     "durable. Sans éligible, le taux est nd (jamais 0).",
-                     lv);
-        def_row(w, ws, &r, "Taux de reprise d'activité", t);
-    }
+    return r;
+}
+
+/* Return rates, incidence curve, intervals, breakdowns. */
+static lxw_row_t defs_returns(spie_wb *w, lxw_worksheet *ws, lxw_row_t r)
+{
+    const spie_params *p = w->in->params;
+    char t[2048], lv[40];
+    spie_wb_fr_level(lv, sizeof lv, p->level);
+    char h[128];
+    spie_wb_fr_horizons(h, sizeof h, p);
+    snprintf(t, sizeof t,
+             "Pour chaque horizon h (%s mois) : éligibles = bénéficiaires avec add_months(E, h) ≤ D ; succès = "
+             "éligibles dont la première REPRISE a lieu au plus tard le jour add_months(E, h) ; taux = succès / "
+             "éligibles, avec son intervalle de confiance à %s. Le taux de reprise durable fait de même avec la "
+             "reprise durable. Sans éligible, le taux est nd (jamais 0).",
+             h, lv);
+    def_row(w, ws, &r, "Taux de reprise d'activité", t);
     def_row(w, ws, &r, "Incidence cumulée de la reprise",
             "Kaplan–Meier sur le temps entre E et la première REPRISE, censuré à min(D, sortie) − E ; publiée comme "
             "1 − S(t) pour t = 0, 30, 60, …, 720 jours, avec sa médiane ; nd au-delà de la plus grande durée "
@@ -283,6 +146,16 @@ void spie_wb_sheet_methodologie(spie_wb *w)
             "l'entrée (année de E − année de naissance : moins de 26 ans, 26 à 49 ans, 50 ans ou plus, non "
             "renseigné) et cohorte d'entrée (trimestre civil de E, seulement les trimestres qui comptent un "
             "entrant).");
+    return r;
+}
+
+/* Budget, monthly series, the envelope, the projection, unit costs. */
+static lxw_row_t defs_budget(spie_wb *w, lxw_worksheet *ws, lxw_row_t r)
+{
+    const spie_params *p = w->in->params;
+    char t[2048], a[64], b[64], lv[40], env[64];
+    spie_wb_fr_level(lv, sizeof lv, p->level);
+    spie_wb_fr_euros(env, sizeof env, p->envelope);
     def_row(w, ws, &r, "Budget",
             "Sommes exactes en centimes ; les taux sont calculés à partir des centimes. Seules les lignes du "
             "financeur ÉTAT sont de l'argent de l'État, les autres sont des cofinancements (POLE_EMPLOI compté "
@@ -322,6 +195,14 @@ void spie_wb_sheet_methodologie(spie_wb *w)
             "Payé par l'État / entrants (coût par entrant) et / bénéficiaires avec une reprise (coût par reprise), "
             "arrondis au centime, sur les territoires pris en compte à la fois pour les personnes et pour le "
             "budget ; l'effectif est le diviseur.");
+    return r;
+}
+
+/* The statistical secret, the signs, the numbers. */
+static lxw_row_t defs_secret(spie_wb *w, lxw_worksheet *ws, lxw_row_t r)
+{
+    const spie_params *p = w->in->params;
+    char t[2048];
     if (p->secret)
         snprintf(t, sizeof t,
                  "Appliqué, seuil k = %d. Secret primaire : un compte n avec 1 ≤ n < k est remplacé par s ; une "
@@ -343,11 +224,16 @@ void spie_wb_sheet_methodologie(spie_wb *w)
             "Les classeurs et le fichier indicateurs_<P>.csv sont tirés de la même table : chaque chiffre est le "
             "même. Les classeurs montrent les taux en pourcentage à une décimale, les délais à une décimale et les "
             "montants à l'euro ; le fichier CSV garde la pleine précision.");
-    worksheet_freeze_panes(ws, hdr + 1, 0);
-    spie_wb_check(w, worksheet_autofilter(ws, hdr, 0, r - 1, 1));
-    r += 2;
+    return r;
+}
 
-    /* Parameters in force. */
+/* The parameters in force from row r. Returns the row after them. */
+static lxw_row_t params_table(spie_wb *w, lxw_worksheet *ws, lxw_row_t r)
+{
+    const spie_params *p = w->in->params;
+    char t[2048], a[64], b[64];
+    spie_wb_fr_month(a, sizeof a, p->window_start);
+    spie_wb_fr_month(b, sizeof b, p->window_end);
     spie_wb_text(w, ws, r++, 0, "Paramètres en vigueur", w->f.subtitle);
     static const char *const ph[2] = {"Paramètre", "Valeur"};
     spie_wb_header_row(w, ws, r, 0, ph, 2);
@@ -359,13 +245,8 @@ void spie_wb_sheet_methodologie(spie_wb *w)
     param_num(w, ws, &r, "Enveloppe nationale V", (double)p->envelope / 100.0, w->f.money);
     snprintf(t, sizeof t, "de %s à %s", a, b);
     param_text(w, ws, &r, "Fenêtre de l'enveloppe", t);
-    {
-        size_t k = 0;
-        t[0] = 0;
-        for (size_t i = 0; i < p->n_horizons && k < sizeof t; i++)
-            k += (size_t)snprintf(t + k, sizeof t - k, "%s%d", i ? ", " : "", p->horizons[i]);
-        param_text(w, ws, &r, "Horizons de reprise d'activité (mois)", t);
-    }
+    spie_wb_fr_horizons(t, sizeof t, p);
+    param_text(w, ws, &r, "Horizons de reprise d'activité (mois)", t);
     for (size_t i = 0; i < p->n_pairs; i++) {
         char name[64];
         snprintf(name, sizeof name, "Délai %s", p->pairs[i].code);
@@ -383,9 +264,13 @@ void spie_wb_sheet_methodologie(spie_wb *w)
               p->reject_alert_rate, w->f.pct);
     snprintf(t, sizeof t, "%s %s", SPIE_ENGINE, spie_wb_version(w));
     param_text(w, ws, &r, "Moteur de calcul (version)", t);
-    r += 2;
 
-    /* Inputs. */
+    return r;
+}
+
+/* The files read, with their SHA-256 (or a pointer to the manifest), from row r. */
+static void inputs_table(spie_wb *w, lxw_worksheet *ws, lxw_row_t r)
+{
     spie_wb_text(w, ws, r++, 0, "Fichiers lus", w->f.subtitle);
     static const char *const ih[2] = {"Fichier (chemin relatif à la boîte de dépôt)", "SHA-256"};
     spie_wb_header_row(w, ws, r, 0, ih, 2);
@@ -406,4 +291,36 @@ void spie_wb_sheet_methodologie(spie_wb *w)
             r++;
         }
     }
+}
+
+void spie_wb_sheet_methodologie(spie_wb *w)
+{
+    lxw_worksheet *ws = spie_wb_sheet(w, "Méthodologie");
+    if (!ws)
+        return;
+    char t[256];
+    snprintf(t, sizeof t, "Méthodologie : définitions, paramètres et fichiers lus (%s, %s)", spie_wb_scope(w),
+             w->period_words);
+    lxw_row_t r = spie_wb_head(
+        w, ws, t,
+        "Champ : tous les chiffres des classeurs et du fichier indicateurs_<P>.csv, tirés de la même table.",
+        "Lecture : chaque ligne définit une notion ; les valeurs des paramètres sont celles du traitement de cette "
+        "période. Chaque chiffre peut être recalculé à partir des extraits (R, Python) avec ces définitions.");
+    worksheet_set_landscape(ws);
+    worksheet_fit_to_pages(ws, 1, 0);
+    static const double widths[2] = {34, 120};
+    spie_wb_widths(w, ws, 0, widths, 2);
+    static const char *const heads[2] = {"Notion", "Définition"};
+    lxw_row_t hdr = r;
+    spie_wb_header_row(w, ws, r, 0, heads, 2);
+    spie_wb_check(w, worksheet_set_row(ws, r, 20, NULL));
+    r = defs_population(w, ws, r + 1);
+    r = defs_delays(w, ws, r);
+    r = defs_returns(w, ws, r);
+    r = defs_budget(w, ws, r);
+    r = defs_secret(w, ws, r);
+    worksheet_freeze_panes(ws, hdr + 1, 0);
+    spie_wb_check(w, worksheet_autofilter(ws, hdr, 0, r - 1, 1));
+    r = params_table(w, ws, r + 2) + 2;
+    inputs_table(w, ws, r);
 }

@@ -1,0 +1,186 @@
+/* Figures of the publication table by identity, and the units and modalities that the
+ * tables of the sheets show (include/spie/catalogue.h, workbook_int.h). A figure looked up
+ * and not found is recorded in w->missing, which fails the workbook.
+ *
+ * It may not write a cell or hold French text beyond the messages of w->missing. */
+#include "workbook_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void record_missing(spie_wb *w, spie_level level, const char *code, spie_breakdown bd, const char *modality,
+                           spie_ind_id id, const char *name)
+{
+    if (w->missing[0])
+        return;
+    const spie_ind_def *d = spie_ind_def_of(id.ind);
+    if (!name)
+        snprintf(w->missing, sizeof w->missing, "identité inconnue du catalogue : indicateur %s, paramètre %ld",
+                 d ? d->id : "?", (long)id.arg);
+    else
+        snprintf(w->missing, sizeof w->missing, "figure absente de la table : %s %s %s%s%s %s",
+                 spie_level_names[level], code, spie_breakdown_names[bd], modality[0] ? " " : "", modality, name);
+}
+
+/* The row of the sorted table, NULL when absent (or when the identity is unknown: then
+ * *unknown is set). */
+static const spie_figure *lookup(const spie_wb *w, spie_level level, const char *code, spie_breakdown bd,
+                                 const char *modality, spie_ind_id id, char name[SPIE_IND_NAME_MAX], bool *unknown)
+{
+    const spie_table *t = w->in->table;
+    *unknown = !spie_ind_name(id, w->in->params, name, SPIE_IND_NAME_MAX);
+    if (*unknown || !t->n)
+        return NULL;
+    spie_figure key;
+    memset(&key, 0, sizeof key);
+    key.level = (uint8_t)level;
+    key.breakdown = (uint8_t)bd;
+    /* A key longer than the table's fields cannot be in the table. */
+    if (strlen(code) >= sizeof key.code || strlen(modality) >= sizeof key.modality)
+        return NULL;
+    memcpy(key.code, code, strlen(code) + 1);
+    memcpy(key.modality, modality, strlen(modality) + 1);
+    memcpy(key.indicator, name, strlen(name) + 1);
+    const spie_figure *f = bsearch(&key, t->rows, t->n, sizeof *t->rows, spie_figure_cmp);
+    return f && spie_id_eq(f->id, id) ? f : NULL; /* a row whose identity is not its name's is not it */
+}
+
+const spie_figure *spie_wb_get(spie_wb *w, spie_level level, const char *code, spie_breakdown bd,
+                               const char *modality, spie_ind_id id)
+{
+    char name[SPIE_IND_NAME_MAX];
+    bool unknown;
+    const spie_figure *f = lookup(w, level, code, bd, modality, id, name, &unknown);
+    if (!f)
+        record_missing(w, level, code, bd, modality, id, unknown ? NULL : name);
+    return f;
+}
+
+const spie_figure *spie_wb_fig(spie_wb *w, const spie_wb_unit *u, spie_ind_id id)
+{
+    return spie_wb_get(w, u->level, u->code, SPIE_BD_ENSEMBLE, "", id);
+}
+
+bool spie_wb_has(spie_wb *w, spie_level level, const char *code, spie_breakdown bd, const char *modality,
+                 spie_ind_id id)
+{
+    char name[SPIE_IND_NAME_MAX];
+    bool unknown;
+    const spie_figure *f = lookup(w, level, code, bd, modality, id, name, &unknown);
+    if (unknown)
+        record_missing(w, level, code, bd, modality, id, NULL);
+    return f != NULL;
+}
+
+lxw_format *spie_wb_unit_format(const spie_wb *w, spie_ind_id id)
+{
+    switch (spie_ind_unit(id)) {
+    case SPIE_UNIT_SHARE: return w->f.pct;
+    case SPIE_UNIT_DAYS: return w->f.days;
+    default: return NULL;
+    }
+}
+
+/* ---- units and modalities ------------------------------------------------------------ */
+
+bool spie_wb_in_scope(const spie_wb *w, const spie_dept *d)
+{
+    return !w->region || spie_dept_region(d) == w->region;
+}
+
+bool spie_wb_region_has_territory(const spie_territories *terr, const spie_region *reg)
+{
+    for (size_t i = 0; i < terr->count; i++)
+        if (spie_dept_region(terr->items[i].dept) == reg)
+            return true;
+    return false;
+}
+
+bool spie_wb_units_build(spie_wb *w)
+{
+    const spie_territories *terr = w->in->terr;
+    size_t cap = 1 + spie_region_count() + SPIE_WAVE_COUNT + terr->count;
+    if (!(w->units = calloc(cap, sizeof *w->units)))
+        return false;
+    size_t n = 0;
+    if (w->region) {
+        w->units[n++] = (spie_wb_unit){SPIE_LEVEL_REGION, w->region->code, w->region->name};
+    } else {
+        w->units[n++] = (spie_wb_unit){SPIE_LEVEL_NATIONAL, "FR", "France"};
+        for (size_t r = 0; r < spie_region_count(); r++) {
+            const spie_region *reg = spie_region_at(r);
+            if (spie_wb_region_has_territory(terr, reg))
+                w->units[n++] = (spie_wb_unit){SPIE_LEVEL_REGION, reg->code, reg->name};
+        }
+        for (int v = 0; v < SPIE_WAVE_COUNT; v++) {
+            bool any = false;
+            for (size_t i = 0; i < terr->count; i++)
+                any |= terr->items[i].wave == (spie_wave)v;
+            const char *code = spie_wave_code((spie_wave)v);
+            if (any)
+                w->units[n++] = (spie_wb_unit){SPIE_LEVEL_VAGUE, code, code};
+        }
+    }
+    w->first_dept = n;
+    for (size_t i = 0; i < terr->count; i++) {
+        const spie_dept *d = terr->items[i].dept;
+        if (spie_wb_in_scope(w, d))
+            w->units[n++] = (spie_wb_unit){SPIE_LEVEL_DEPARTEMENT, d->code, d->name};
+    }
+    w->n_units = n;
+    return true;
+}
+
+size_t spie_wb_modalities(const spie_wb *w, spie_breakdown bd, const char **mods, size_t max)
+{
+    size_t n = 0;
+    switch (bd) {
+    case SPIE_BD_PUBLIC:
+        for (size_t i = 0; i < SPIE_PUBLIC_COUNT && n < max; i++)
+            mods[n++] = spie_public_codes[i];
+        break;
+    case SPIE_BD_SEXE:
+        for (size_t i = 0; i < SPIE_SEX_COUNT && n < max; i++)
+            mods[n++] = spie_sex_names[i];
+        break;
+    case SPIE_BD_AGE:
+        for (size_t i = 0; i < SPIE_AGE_COUNT && n < max; i++)
+            mods[n++] = spie_age_names[i];
+        break;
+    case SPIE_BD_COHORTE: {
+        /* Cohorts exist only for quarters with an entrant: take them from the table, whose
+         * byte order ("2021-T3" < "2021-T4" < "2022-T1") is the time order. */
+        const spie_table *t = w->in->table;
+        const spie_wb_unit *u = &w->units[0];
+        for (size_t i = 0; i < t->n && n < max; i++) {
+            const spie_figure *f = &t->rows[i];
+            if (f->level != u->level || f->breakdown != SPIE_BD_COHORTE || strcmp(f->code, u->code) != 0 ||
+                f->id.ind != SPIE_IND_ENTRANTS)
+                continue;
+            mods[n++] = f->modality;
+        }
+        break;
+    }
+    default: break;
+    }
+    return n;
+}
+
+int spie_wb_key_horizon(const spie_wb *w)
+{
+    const spie_params *p = w->in->params;
+    for (size_t i = 0; i < p->n_horizons; i++)
+        if (p->horizons[i] == 6)
+            return (int)i;
+    return p->n_horizons ? 0 : -1;
+}
+
+int spie_wb_key_pair(const spie_wb *w)
+{
+    const spie_params *p = w->in->params;
+    for (size_t i = 0; i < p->n_pairs; i++)
+        if (strcmp(p->pairs[i].code, "D_ORIENT") == 0)
+            return (int)i;
+    return p->n_pairs ? 0 : -1;
+}
