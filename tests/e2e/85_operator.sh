@@ -36,6 +36,26 @@ is "--territories FIFO with no writer: refused at once (exit 2), no wait" "$?" 2
 ok_if "the message names the FIFO and says why" grep -q "fifo.csv: n'est pas un fichier ordinaire" "$TAP_TMP/err"
 ok_if "nothing written" test ! -e "$TAP_TMP/ff"
 
+# --- a file of 100 009 bad lines: 100 000 rejects written, the rest counted and said ---
+IN4=$TAP_TMP/box4
+mkdir -p "$IN4" && cp "$INBOX"/* "$IN4"/
+python3 - "$IN4/spie_31_2023-06_beneficiaires.csv.gz" <<'PY'
+import gzip, sys
+with gzip.open(sys.argv[1], "wt", encoding="utf-8", newline="") as f:
+    f.write("id_beneficiaire;date_entree;public;sexe;annee_naissance;departement\n")
+    f.write("B31-000001;01/02/2022;RSA;F;1991;31\n" * 100010)
+PY
+"$SPIE" check --period 2023-06 --inbox "$IN4" --territories "$TERR" --out "$TAP_TMP/out4" --quiet 2>/dev/null
+Q4=$TAP_TMP/out4/2023-06/qualite_2023-06.csv
+is "100 009 duplicates: all counted in the quality report" \
+    "$(python3 -c 'import csv,sys
+for r in csv.DictReader(open(sys.argv[1])):
+    if r["fichier"] == "spie_31_2023-06_beneficiaires.csv.gz": print(r["lignes_acceptees"] + "/" + r["lignes_rejetees"])' "$Q4")" "1/100009"
+ok_if "the motif says how many were not written" \
+    grep -q "9 lignes rejetées au-delà des 100000 premières : comptées ici, non écrites dans rejets_2023-06.csv.gz" "$Q4"
+is "the rejects file holds 100 000 rows of that file" \
+    "$(zcat "$TAP_TMP/out4/2023-06/rejets_2023-06.csv.gz" | grep -c '^spie_31_2023-06_beneficiaires.csv.gz,')" 100000
+
 # --- spie check never throws away a run's outputs ---
 P=2023-06
 OUT=$TAP_TMP/pub
