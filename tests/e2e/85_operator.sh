@@ -36,6 +36,25 @@ is "--territories FIFO with no writer: refused at once (exit 2), no wait" "$?" 2
 ok_if "the message names the FIFO and says why" grep -q "fifo.csv: n'est pas un fichier ordinaire" "$TAP_TMP/err"
 ok_if "nothing written" test ! -e "$TAP_TMP/ff"
 
+# --- options written in full, once ---
+"$SPIE" run --per 2023-06 --inbox "$INBOX" --territories "$TERR" --out "$TAP_TMP/ab" --quiet 2>"$TAP_TMP/err"
+is "--per (an abbreviation of --period): usage error (exit 2)" "$?" 2
+ok_if "the message names the abbreviation" grep -q "option inconnue « --per »" "$TAP_TMP/err"
+"$SPIE" run --period 2023-06 --period 2023-05 --inbox "$INBOX" --territories "$TERR" --out "$TAP_TMP/ab" \
+    --quiet 2>"$TAP_TMP/err"
+is "--period given twice: usage error (exit 2)" "$?" 2
+ok_if "the message says which option" grep -q -- "--period est donnée deux fois" "$TAP_TMP/err"
+ok_if "nothing written" test ! -e "$TAP_TMP/ab"
+"$SPIE" verify "$TAP_TMP/nowhere" --inb x 2>/dev/null
+is "spie verify --inb: usage error (exit 2)" "$?" 2
+
+# --- a staging folder left by a killed run is removed by the next run, of any period ---
+K=$TAP_TMP/killed
+"$SPIE" check --period 2023-05 --inbox "$INBOX" --territories "$TERR" --out "$K" --quiet 2>/dev/null
+mkdir -p "$K/.2023-06.partiel" "$K/.2023-04.partiel.abandon" && echo x >"$K/.2023-06.partiel/indicateurs_2023-06.csv"
+"$SPIE" check --period 2023-05 --inbox "$INBOX" --territories "$TERR" --out "$K" --quiet 2>/dev/null
+is "the staging folders of other periods are removed by the next run" "$(find "$K" -maxdepth 1 -name '.*partiel*' | wc -l)" 0
+
 # --- a file of 100 009 bad lines: 100 000 rejects written, the rest counted and said ---
 IN4=$TAP_TMP/box4
 mkdir -p "$IN4" && cp "$INBOX"/* "$IN4"/
