@@ -56,8 +56,11 @@ static void usage(FILE *f, bool run)
           "\n"
           "Code de sortie : 0 fait ; 1 fait, avec des erreurs de données (fichier inutilisable,\n"
           "territoire manquant ou en retard, part de lignes rejetées au-dessus du seuil d'alerte) ;\n"
-          "2 erreur d'usage ou de configuration, rien n'est écrit ; 3 sorties impossibles à écrire\n"
-          "(le résultat précédent reste intact).\n",
+          "2 erreur d'usage ou de configuration (période hors de 2020-01..2099-12, --out dans\n"
+          "--inbox ou l'inverse, check sur une publication de run...), rien n'est écrit ;\n"
+          "3 sorties impossibles à écrire, ou DOSSIER/AAAA-MM n'est pas une publication de spie\n"
+          "(le résultat précédent reste intact) ; 128 + n arrêté par le signal n (SIGINT,\n"
+          "SIGTERM, SIGHUP), rien n'est publié.\n",
           f);
 }
 

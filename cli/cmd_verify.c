@@ -49,8 +49,10 @@ static void usage(FILE *f)
           "  --quiet                n'écrit que les différences et les erreurs\n"
           "  --help                 cette aide\n"
           "\n"
+          "Pendant qu'un traitement publie dans le dossier de sortie, la vérification attend sa fin.\n"
+          "\n"
           "Code de sortie : 0 conforme ; 1 au moins une différence (chaque fichier nommé) ;\n"
-          "2 erreur d'usage ; 3 recalcul impossible à écrire.\n",
+          "2 erreur d'usage ; 3 recalcul impossible à écrire ; 128 + n arrêté par le signal n.\n",
           f);
 }
 
