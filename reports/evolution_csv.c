@@ -34,6 +34,31 @@ spie_unit spie_figure_unit(const spie_figure *f)
     return SPIE_UNIT_NONE;
 }
 
+static int cmp_prev(const void *a, const void *b)
+{
+    const spie_prev_figure *x = a, *y = b;
+    int r = strcmp(x->niveau, y->niveau);
+    if (!r)
+        r = strcmp(x->code, y->code);
+    if (!r)
+        r = strcmp(x->ventilation, y->ventilation);
+    if (!r)
+        r = strcmp(x->modalite, y->modalite);
+    if (!r)
+        r = strcmp(x->indicateur, y->indicateur);
+    return r;
+}
+
+const spie_prev_figure *spie_prev_figure_find(const spie_previous *p, const char *niveau, const char *code,
+                                              const char *ventilation, const char *modalite, const char *indicateur)
+{
+    if (!p || !p->n_figures)
+        return NULL;
+    spie_prev_figure key = {.niveau = niveau, .code = code, .ventilation = ventilation, .modalite = modalite,
+                            .indicateur = indicateur};
+    return bsearch(&key, p->figures, p->n_figures, sizeof *p->figures, cmp_prev);
+}
+
 /* An integer as the writer prints it: an optional '-' and 1 to 19 digits, in range. */
 static bool parse_i64(const char *s, int64_t *out)
 {
@@ -141,7 +166,7 @@ bool spie_evolution_build(const spie_table *t, const spie_previous *prev, spie_c
         c->unit = spie_figure_unit(f);
         if (f->status != SPIE_STATUS_OK || c->unit == SPIE_UNIT_NONE)
             continue;
-        const spie_prev_figure *p = spie_previous_figure(prev, spie_level_names[f->level], f->code,
+        const spie_prev_figure *p = spie_prev_figure_find(prev, spie_level_names[f->level], f->code,
                                                          spie_breakdown_names[f->breakdown], f->modality,
                                                          f->indicator);
         if (!p || p->status != SPIE_STATUS_OK || !read_previous(f, p->valeur, c)) {

@@ -20,16 +20,6 @@
 #define MAX_MANIFEST ((size_t)64 << 20)     /* a manifest is tens of kilobytes */
 #define MAX_INDICATORS ((size_t)4 << 30)    /* the national file is tens of megabytes */
 
-const char *spie_continuity_word(spie_continuity_status st)
-{
-    switch (st) {
-    case SPIE_CONT_OK: return "ok";
-    case SPIE_CONT_BREAK: return "rupture";
-    case SPIE_CONT_NONE: break;
-    }
-    return "sans_reference";
-}
-
 void spie_previous_free(spie_previous *p)
 {
     if (!p)
@@ -237,16 +227,6 @@ static spie_rc parse_indicators(const char *buf, size_t n, spie_previous *p, cha
     free(c->arena);
     free(c);
     return rc;
-}
-
-const spie_prev_figure *spie_previous_figure(const spie_previous *p, const char *niveau, const char *code,
-                                             const char *ventilation, const char *modalite, const char *indicateur)
-{
-    if (!p || !p->n_figures)
-        return NULL;
-    spie_prev_figure key = {.niveau = niveau, .code = code, .ventilation = ventilation, .modalite = modalite,
-                            .indicateur = indicateur};
-    return bsearch(&key, p->figures, p->n_figures, sizeof *p->figures, cmp_fig);
 }
 
 /* ---- one candidate folder ------------------------------------------------------------ */

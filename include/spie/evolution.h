@@ -24,6 +24,11 @@ typedef enum spie_unit {
  * indicator catalogue will give it per indicator). */
 spie_unit spie_figure_unit(const spie_figure *f);
 
+/* The figure of the previous publication with that key, or NULL. */
+const spie_prev_figure *spie_prev_figure_find(const spie_previous *p, const char *niveau, const char *code,
+                                              const char *ventilation, const char *modalite,
+                                              const char *indicateur);
+
 /* The change of one figure of the table. */
 typedef struct spie_change {
     bool present;          /* a row of evolution_<P>.csv: ok on both sides, the previous

@@ -68,8 +68,9 @@ typedef struct spie_previous {
     size_t n_skips;
     spie_prev_entry *entries;        /* Q's manifest entries, when found */
     size_t n_entries;
-    /* Q's figures (spie run: read from indicateurs_<Q>.csv, sorted byte-wise on the key;
-     * spie check: none). */
+    /* Q's figures (spie run: read from indicateurs_<Q>.csv, sorted byte-wise on the key
+     * (niveau, code, ventilation, modalite, indicateur), no key twice; spie check: none;
+     * spie_prev_figure_find (evolution.h) looks one up). */
     spie_prev_figure *figures;
     size_t n_figures;
     char *arena;                     /* the strings of figures */
@@ -98,11 +99,6 @@ json_t *spie_previous_json(const spie_previous *p);
  * value. */
 bool spie_previous_pin_from_json(const json_t *v, spie_previous_pin *pin);
 
-/* The figure of Q with that key, or NULL. */
-const spie_prev_figure *spie_previous_figure(const spie_previous *p, const char *niveau, const char *code,
-                                             const char *ventilation, const char *modalite,
-                                             const char *indicateur);
-
 /* ---- continuity of the extracts ------------------------------------------------- */
 
 typedef enum spie_continuity_status {
@@ -110,8 +106,11 @@ typedef enum spie_continuity_status {
     SPIE_CONT_OK,
     SPIE_CONT_BREAK
 } spie_continuity_status;
-/* "sans_reference", "ok", "rupture". */
-const char *spie_continuity_word(spie_continuity_status st);
+/* "sans_reference", "ok", "rupture" (the quality report's continuite column). */
+static inline const char *spie_continuity_word(spie_continuity_status st)
+{
+    return st == SPIE_CONT_OK ? "ok" : st == SPIE_CONT_BREAK ? "rupture" : "sans_reference";
+}
 
 /* The continuity of one plan entry with the same territory and kind in Q. */
 typedef struct spie_continuity {
