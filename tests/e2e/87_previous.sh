@@ -312,6 +312,14 @@ run check 2023-06 "$OUTR"
 is "check 2023-06 after a run of 2023-05: the continuity columns are filled" \
     "$(cont_of "$OUTR/2023-06/qualite_2023-06.csv" | grep -c '=ok$')" 22
 is "the manifest names the run of 2023-05" "$(prev_of "$OUTR/2023-06/manifest.json" | cut -d' ' -f1)" "2023-05"
+# A check's previous publication is verified too: one byte of its quality report changed.
+OUTK2=$TAP_TMP/outk2
+run check 2023-05 "$OUTK2"
+sed -i '2s/,ok,/,OK,/' "$OUTK2/2023-05/qualite_2023-05.csv"
+run check 2023-06 "$OUTK2"
+ok_if "spie check: a tampered quality report of 2023-05 is not used, and stderr says why" \
+    grep -q "$OUTK2/2023-05 : manifeste non conforme (qualite_2023-05.csv : empreinte SHA-256 différente de celle du manifeste), non utilisée" "$TAP_TMP/err"
+is "and continuite is sans_reference" "$(qcol "$OUTK2/2023-06/qualite_2023-06.csv" 29/etapes 28)" "sans_reference"
 # spie run does not compare with a check.
 mkdir -p "$TAP_TMP/outkr" && cp -r "$OUTK/2023-05" "$TAP_TMP/outkr/"
 run run 2023-06 "$TAP_TMP/outkr"
