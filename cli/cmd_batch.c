@@ -32,7 +32,8 @@ static void usage(FILE *f, bool run)
               "Le traitement mensuel : sélectionne les extraits de la période (le plus récent mois\n"
               "<= période pour chaque territoire et chaque type), les contrôle, calcule les indicateurs\n"
               "et publie d'un bloc dans DOSSIER/AAAA-MM/ : indicateurs_AAAA-MM.csv, les classeurs\n"
-              "SPIE_AAAA-MM_*.xlsx, qualite_AAAA-MM.csv, rejets_AAAA-MM.csv.gz et manifest.json.\n",
+              "SPIE_AAAA-MM_*.xlsx, qualite_AAAA-MM.csv, rejets_AAAA-MM.csv.gz et manifest.json ;\n"
+              "evolution_AAAA-MM.csv quand DOSSIER tient une publication précédente conforme.\n",
               f);
     else
         fputs("Usage: spie check --period AAAA-MM --inbox DOSSIER --out DOSSIER [options]\n"
@@ -55,7 +56,8 @@ static void usage(FILE *f, bool run)
           "  --help                 cette aide\n"
           "\n"
           "Code de sortie : 0 fait ; 1 fait, avec des erreurs de données (fichier inutilisable,\n"
-          "territoire manquant ou en retard, part de lignes rejetées au-dessus du seuil d'alerte) ;\n"
+          "territoire manquant ou en retard, part de lignes rejetées au-dessus du seuil d'alerte,\n"
+          "rupture de continuité avec la publication précédente) ;\n"
           "2 erreur d'usage ou de configuration (période hors de 2020-01..2099-12, --out dans\n"
           "--inbox ou l'inverse, check sur une publication de run...), rien n'est écrit ;\n"
           "3 sorties impossibles à écrire, ou DOSSIER/AAAA-MM n'est pas une publication de spie\n"
@@ -185,6 +187,53 @@ static void log_data_error(void *ctx, const spie_error *e)
     cli_msg(lc->o->cmd, "%s/%s: %s", lc->o->inbox, e->file, e->msg);
 }
 
+/* The previous publication (docs/methodologie.md §11): the candidates not used and why,
+ * always; which one is compared with (always when it is not P - 1); none, always. */
+static void log_previous(void *ctx, const spie_previous *prev)
+{
+    log_ctx *lc = ctx;
+    const opts *o = lc->o;
+    progress_clear(lc);
+    for (size_t i = 0; i < prev->n_skips; i++) {
+        char q[8];
+        spie_month_format(prev->skips[i].period, q);
+        cli_msg(o->cmd, "%s/%s : %s, non utilisée comme publication précédente", o->out, q, prev->skips[i].why);
+    }
+    spie_month period;
+    spie_month_parse_iso(o->period_s, strlen(o->period_s), &period);
+    if (!prev->found) {
+        cli_msg(o->cmd, "aucune publication précédente%s dans %s : pas de comparaison avec un mois antérieur",
+                prev->n_skips ? " conforme" : "", o->out);
+    } else if (prev->period != period - 1) {
+        char expected[8];
+        spie_month_format(period - 1, expected);
+        cli_msg(o->cmd, "publication précédente : %s/%s (pas de publication conforme de %s) : les comparaisons "
+                        "portent sur %s",
+                o->out, prev->period_s, expected, prev->period_s);
+    } else if (!o->quiet) {
+        cli_msg(o->cmd, "publication précédente : %s/%s", o->out, prev->period_s);
+    }
+    progress_draw(lc);
+}
+
+/* A continuity break: one line naming the file (or the territory), the kind and both
+ * counts; always written. */
+static void log_continuity(void *ctx, const spie_plan *plan, size_t i, const spie_continuity *c,
+                           const spie_previous *prev)
+{
+    log_ctx *lc = ctx;
+    const opts *o = lc->o;
+    const spie_plan_entry *e = &plan->entries[i];
+    (void)prev;
+    progress_clear(lc);
+    if (e->file)
+        cli_msg(o->cmd, "%s/%s: territoire %s, %s : %s", o->inbox, e->file, e->dept, spie_kind_name(e->kind),
+                c->motif);
+    else
+        cli_msg(o->cmd, "territoire %s, %s : %s", e->dept, spie_kind_name(e->kind), c->motif);
+    progress_draw(lc);
+}
+
 static bool parse(int argc, char **argv, opts *o, int *status)
 {
     static const struct option lopts[] = {
@@ -275,7 +324,8 @@ static int batch_command(int argc, char **argv, bool run)
     spie_run_opts ro = {.compute = run, .period = period, .inbox = o.inbox, .out = o.out,
                         .territories_path = o.terr_path, .params = &params, .jobs = o.jobs,
                         .observer = {.ctx = &lc, .planned = log_planned, .territory_done = log_group,
-                                     .data_error = log_data_error},
+                                     .data_error = log_data_error, .previous = log_previous,
+                                     .continuity_break = log_continuity},
                         .cancel = cli_stop_flag(), .hooks = cli_test_hooks()};
     spie_run_report rep;
     spie_error err = {0};

@@ -155,6 +155,8 @@ static bool recompute_params(const vopts *o, const json_t *m, spie_params *param
 
 /* Runs the batch again into tmp/sortie with spie_run, silently, and compares. Returns the
  * differences, or -1 / -2 / -3 (exit status 1, 2 or 3) when the run could not be done. */
+static char *parent_of(const char *dir);
+
 static long recompute(const vopts *o, const json_t *m, const char *tmp)
 {
     const char *period_s = json_string_value(json_object_get(m, "periode"));
@@ -166,9 +168,17 @@ static long recompute(const vopts *o, const json_t *m, const char *tmp)
     }
     if (!recompute_params(o, m, &params))
         return o->config_path ? -2 : -1;
+    /* The previous publication the batch compared with (docs/methodologie.md §11): looked
+     * for beside the verified folder, as the manifest records it. */
+    spie_previous_pin pin;
+    if (!spie_previous_pin_from_json(json_object_get(m, "precedente"), &pin)) {
+        cli_msg("verify", "%s/%s : « precedente » mal formée", o->dir, SPIE_MANIFEST_NAME);
+        return -1;
+    }
     char *out = spie_path_join(tmp, "sortie"), *got = out ? spie_path_join(out, period_s) : NULL;
+    char *prev_dir = parent_of(o->dir);
     long result = -2;
-    if (!out || !got) {
+    if (!out || !got || !prev_dir) {
         cli_msg("verify", "mémoire insuffisante");
         goto done;
     }
@@ -178,7 +188,7 @@ static long recompute(const vopts *o, const json_t *m, const char *tmp)
     spie_run_opts ro = {.compute = !strcmp(json_string_value(json_object_get(m, "commande")), "run"),
                         .period = period, .inbox = o->inbox, .out = out, .territories_path = o->terr_path,
                         .params = &params, .jobs = o->jobs ? o->jobs : cli_default_jobs(),
-                        .cancel = cli_stop_flag()};
+                        .cancel = cli_stop_flag(), .previous_dir = prev_dir, .previous_pin = &pin};
     spie_run_report rep;
     spie_error err = {0};
     spie_rc rc = spie_run(&ro, &rep, &err);
@@ -193,10 +203,20 @@ static long recompute(const vopts *o, const json_t *m, const char *tmp)
         goto done;
     }
     diff_ctx d = {.base = o->dir};
-    result = (long)spie_compare_dirs(o->dir, got, report, &d);
+    result = 0;
+    if (rep.previous_pin_failed) {
+        char q[8];
+        spie_month_format(pin.period, q);
+        cli_msg("verify", "%s/%s : publication précédente enregistrée dans le manifeste, inutilisable pour le "
+                          "recalcul : %s",
+                prev_dir, q, rep.previous_pin_why);
+        result++;
+    }
+    result += (long)spie_compare_dirs(o->dir, got, report, &d);
 done:
     free(out);
     free(got);
+    free(prev_dir);
     return result;
 }
 

@@ -14,8 +14,10 @@
 #include "spie/aggregate.h"
 #include "spie/date.h"
 #include "spie/digest.h"
+#include "spie/evolution.h"
 #include "spie/indicators_csv.h"
 #include "spie/manifest.h"
+#include "spie/previous.h"
 #include "spie/publish.h"
 #include "spie/quality.h"
 #include "spie/rejects.h"
@@ -39,6 +41,10 @@ typedef struct run_state {
     spie_batch_cfg cfg;
     bool batch_done;
     spie_table table;
+    spie_previous prev;               /* the previous publication (docs/methodologie.md §11) */
+    bool prev_looked;                 /* prev was looked for (the manifest records it) */
+    spie_continuity *continuity;      /* per plan entry */
+    spie_change *changes;             /* per table row, when prev has figures */
     unsigned files_done;              /* files complete in the staging folder */
 } run_state;
 
@@ -200,16 +206,77 @@ static void note_dropped_rejects(run_state *s)
     }
 }
 
+/* The previous publication: under the output folder's lock (held since spie_publish_begin;
+ * spie verify holds previous_dir's), the latest period folder Q < P that verifies. */
+static spie_rc find_previous(run_state *s)
+{
+    const spie_run_opts *o = s->o;
+    spie_rc rc = spie_previous_find(o->previous_dir ? o->previous_dir : o->out, o->period, o->compute,
+                                    o->previous_pin, &s->prev, s->err);
+    if (rc)
+        return rc;
+    s->prev_looked = true;
+    s->rep->previous_found = s->prev.found;
+    if (s->prev.found)
+        memcpy(s->rep->previous_period, s->prev.period_s, sizeof s->rep->previous_period);
+    if (s->prev.pin_failed) {
+        s->rep->previous_pin_failed = true;
+        snprintf(s->rep->previous_pin_why, sizeof s->rep->previous_pin_why, "%s",
+                 s->prev.n_skips ? s->prev.skips[0].why : "");
+    }
+    if (o->observer.previous)
+        o->observer.previous(o->observer.ctx, &s->prev);
+    return SPIE_OK;
+}
+
+/* The continuity of every territory and kind with the previous publication: a break is
+ * a data error (exit status 1), said through the observer. */
+static spie_rc check_continuity(run_state *s)
+{
+    size_t n = s->plan.n_entries ? s->plan.n_entries : 1;
+    if (!(s->continuity = calloc(n, sizeof *s->continuity)))
+        return no_memory(s);
+    size_t breaks = spie_continuity_compute(&s->prev, &s->plan, s->batch.results, s->o->params, s->continuity);
+    s->rep->continuity_breaks = breaks;
+    if (breaks)
+        s->rep->data_errors = true;
+    for (size_t i = 0; breaks && i < s->plan.n_entries; i++)
+        if (s->continuity[i].status == SPIE_CONT_BREAK && s->o->observer.continuity_break)
+            s->o->observer.continuity_break(s->o->observer.ctx, &s->plan, i, &s->continuity[i], &s->prev);
+    return SPIE_OK;
+}
+
 static spie_rc write_quality(run_state *s)
 {
     char *path = staged(s, "qualite", ".csv");
     if (!path)
         return no_memory(s);
-    int e = spie_quality_write(path, &s->plan, s->batch.results);
+    int e = spie_quality_write(path, &s->plan, s->batch.results, s->continuity);
     spie_rc rc = e ? spie_fail_errno(s->err, SPIE_E_OUTPUT, e, path, "%s", "") : SPIE_OK;
     free(path);
     if (!rc)
         file_done(s);
+    return rc;
+}
+
+/* evolution_<P>.csv, when there is a previous publication (with its figures). */
+static spie_rc write_evolution(run_state *s)
+{
+    if (!s->prev.found)
+        return SPIE_OK;
+    size_t present;
+    if (!spie_evolution_build(&s->table, &s->prev, &s->changes, &present))
+        return no_memory(s);
+    char *path = staged(s, "evolution", ".csv");
+    if (!path)
+        return no_memory(s);
+    int e = spie_evolution_write_csv(&s->table, s->changes, s->prev.period_s, path);
+    spie_rc rc = e ? spie_fail_errno(s->err, SPIE_E_OUTPUT, e, path, "%s", "") : SPIE_OK;
+    free(path);
+    if (!rc) {
+        s->rep->evolution_written = true;
+        file_done(s);
+    }
     return rc;
 }
 
@@ -235,9 +302,13 @@ static spie_rc write_figures(run_state *s)
     if (rc)
         return rc;
     file_done(s);
+    if ((rc = write_evolution(s)))
+        return rc;
     spie_workbook_input wbi = {.table = &s->table, .plan = &s->plan, .results = s->batch.results, .terr = &s->terr,
                                .params = o->params, .engine_version = NULL /* the library's SPIE_VERSION */,
-                               .inputs = s->digests, .n_inputs = s->n_digests};
+                               .inputs = s->digests, .n_inputs = s->n_digests,
+                               .previous_period = s->prev.found ? s->prev.period_s : NULL,
+                               .changes = s->changes, .continuity = s->continuity};
     char msg[512];
     bool child_fails = o->hooks && o->hooks->workbook_writer_fails;
     if ((e = spie_pipeline_write_workbooks(spie_publish_staging(s->pub), &wbi, o->jobs, child_fails, o->cancel, msg,
@@ -256,7 +327,8 @@ static spie_rc write_manifest(run_state *s)
                              .params = s->o->params,
                              .secret_applied = s->o->compute && s->o->params->secret,
                              .territories_default = s->o->territories_path == NULL,
-                             .territories_sha256 = s->terr_sha};
+                             .territories_sha256 = s->terr_sha,
+                             .previous = s->prev_looked ? &s->prev : NULL};
     spie_rc rc = spie_manifest_write(&mi, spie_publish_staging(s->pub), s->err);
     if (rc)
         return rc;
@@ -293,12 +365,16 @@ static spie_rc publish_all(run_state *s)
     spie_publish_guard guard = {.check = guard_check, .ctx = s};
     if (!(s->pub = spie_publish_begin(s->o->out, s->period, &guard, s->err)))
         return s->err->rc;
-    spie_rc rc = read_territories(s);
+    spie_rc rc = find_previous(s);
+    if (!rc)
+        rc = read_territories(s);
     if (!rc) {
         check_hashes(s);
         note_dropped_rejects(s);
-        rc = write_quality(s);
+        rc = check_continuity(s);
     }
+    if (!rc)
+        rc = write_quality(s);
     if (!rc && s->o->compute && !(rc = cancelled(s)))
         rc = write_figures(s);
     if (!rc && !(rc = cancelled(s)))
@@ -362,6 +438,9 @@ spie_rc spie_run(const spie_run_opts *opts, spie_run_report *report, spie_error 
         spie_batch_release(&s.batch, &s.cfg);
     spie_rejects_file_free(s.rejects);
     spie_table_release(&s.table);
+    spie_previous_free(&s.prev);
+    free(s.continuity);
+    free(s.changes);
     free(s.hashes);
     free(s.digests);
     spie_plan_free(&s.plan);

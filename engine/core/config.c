@@ -34,6 +34,7 @@ enum key_id {
     K_SEUIL,                        /* secret */
     K_MOIS,                         /* projection */
     K_TAUX_ALERTE,                  /* rejets */
+    K_BAISSE_MAX,                   /* continuite */
     K_REMPLACER,                    /* delais */
     K_COUNT
 };
@@ -46,7 +47,7 @@ static const key_def keys[K_COUNT] = {
     {"enveloppe", "montant"},      {"enveloppe", "debut"},   {"enveloppe", "fin"},
     {"reprise", "horizons"},       {"intervalles", "niveau"}, {"intervalles", "methode"},
     {"secret", "seuil"},           {"projection", "mois"},   {"rejets", "taux_alerte"},
-    {"delais", "remplacer"}};
+    {"continuite", "baisse_max"},  {"delais", "remplacer"}};
 
 /* A [delai.CODE] section: the keys it set, with their lines. */
 typedef struct pair_sec {
@@ -310,7 +311,8 @@ static void section_header(ctx *c, const char *name)
     }
     if (!known_section(name)) {
         fail(c, c->lineno, name, NULL,
-             "section inconnue (enveloppe, reprise, intervalles, secret, projection, rejets, delais, delai.CODE)");
+             "section inconnue (enveloppe, reprise, intervalles, secret, projection, rejets, continuite, delais, "
+             "delai.CODE)");
         return;
     }
     c->section_ok = true;
@@ -465,6 +467,12 @@ static void apply_value(ctx *c, int k, const char *value)
             fail(c, c->lineno, sc, kn, "« %s » : une part entre 0 et 1 est attendue (0.05 ou 5 %%)", value);
         else
             p->reject_alert_rate = d;
+        break;
+    case K_BAISSE_MAX:
+        if (!spie_config_parse_decimal(value, &d) || !(d >= 0.0 && d <= 1.0))
+            fail(c, c->lineno, sc, kn, "« %s » : une part entre 0 et 1 est attendue (0.01 ou 1 %%)", value);
+        else
+            p->continuity_max_drop = d;
         break;
     case K_REMPLACER:
         if (!parse_yes_no(value, &c->replace_pairs))
@@ -689,7 +697,9 @@ char *spie_config_format(const spie_params *p)
               p->clopper_pearson ? "clopper-pearson" : "wilson");
     sb_printf(&b, "[secret]\nseuil = %d\n\n[projection]\nmois = %d\n\n", p->secret_k, p->projection_months);
     spie_format_double(p->reject_alert_rate, num);
-    sb_printf(&b, "[rejets]\ntaux_alerte = %s\n\n[delais]\nremplacer = oui\n", num);
+    sb_printf(&b, "[rejets]\ntaux_alerte = %s\n\n", num);
+    spie_format_double(p->continuity_max_drop, num);
+    sb_printf(&b, "[continuite]\nbaisse_max = %s\n\n[delais]\nremplacer = oui\n", num);
     for (size_t i = 0; i < p->n_pairs; i++) {
         const spie_pair *q = &p->pairs[i];
         sb_printf(&b, "\n[delai.%s]\nde = %s\na = %s\ncible = %d\n", q->code, spie_endpoint_codes[q->from],

@@ -39,4 +39,5 @@ void spie_params_default(spie_params *p)
     p->secret = true;
     p->projection_months = 12;
     p->reject_alert_rate = 0.05;
+    p->continuity_max_drop = 0.01;
 }

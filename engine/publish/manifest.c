@@ -69,14 +69,15 @@ json_t *spie_manifest_params_json(const spie_params *p)
     json_t *env = child(o, "enveloppe", json_object()), *rep = child(o, "reprise", json_object()),
            *itv = child(o, "intervalles", json_object()), *sec = child(o, "secret", json_object()),
            *proj = child(o, "projection", json_object()), *rej = child(o, "rejets", json_object()),
-           *del = child(o, "delais", json_array());
+           *cont = child(o, "continuite", json_object()), *del = child(o, "delais", json_array());
     json_t *hor = rep ? child(rep, "horizons", json_array()) : NULL;
-    bool ok = env && rep && itv && sec && proj && rej && del && hor &&
+    bool ok = env && rep && itv && sec && proj && rej && cont && del && hor &&
               set(env, "montant_centimes", json_integer(p->envelope)) && set(env, "debut", jmonth(p->window_start)) &&
               set(env, "fin", jmonth(p->window_end)) && set(itv, "niveau", json_real(p->level)) &&
               set(itv, "methode", json_string(p->clopper_pearson ? "clopper-pearson" : "wilson")) &&
               set(sec, "seuil", json_integer(p->secret_k)) && set(proj, "mois", json_integer(p->projection_months)) &&
-              set(rej, "taux_alerte", json_real(p->reject_alert_rate));
+              set(rej, "taux_alerte", json_real(p->reject_alert_rate)) &&
+              set(cont, "baisse_max", json_real(p->continuity_max_drop));
     for (size_t i = 0; ok && i < p->n_horizons; i++)
         ok = json_array_append_new(hor, json_integer(p->horizons[i])) == 0;
     for (size_t i = 0; ok && i < p->n_pairs; i++) {
@@ -192,7 +193,8 @@ json_t *spie_manifest_build(const spie_manifest_info *info, const char *dir, spi
               set(m, "commande", json_string(info->command)) && set(m, "periode", json_string(p)) &&
               set(m, "date_reference", json_string(d)) && set(m, "secret_applique", json_boolean(info->secret_applied)) &&
               set(m, "diffusion", json_string(restricted ? "restreinte" : "normale")) &&
-              set(m, "parametres", spie_manifest_params_json(info->params));
+              set(m, "parametres", spie_manifest_params_json(info->params)) &&
+              set(m, "precedente", info->previous ? spie_previous_json(info->previous) : json_null());
     for (size_t i = 0; ok && i < plan->n_entries; i++)
         ok = json_array_append_new(entrees, entry_json(plan, i, &info->results[i], &info->inputs[i])) == 0;
     for (size_t i = 0; ok && i < plan->n_others; i++) {
@@ -320,10 +322,11 @@ spie_rc spie_manifest_params_from_json(const json_t *obj, spie_params *params, s
     const json_t *env = json_object_get(obj, "enveloppe"), *rep = json_object_get(obj, "reprise"),
                  *itv = json_object_get(obj, "intervalles"), *sec = json_object_get(obj, "secret"),
                  *proj = json_object_get(obj, "projection"), *rej = json_object_get(obj, "rejets"),
-                 *del = json_object_get(obj, "delais");
+                 *cont = json_object_get(obj, "continuite"), *del = json_object_get(obj, "delais");
     json_t *env_amount = json_object_get(env, "montant_centimes");
     json_t *hor = json_object_get(rep, "horizons");
     json_t *lvl = json_object_get(itv, "niveau"), *rate = json_object_get(rej, "taux_alerte");
+    json_t *drop = json_object_get(cont, "baisse_max");
     const char *meth = json_string_value(json_object_get(itv, "methode"));
     long k = 0, months = 0;
     if (!json_is_integer(env_amount))
@@ -344,6 +347,9 @@ spie_rc spie_manifest_params_from_json(const json_t *obj, spie_params *params, s
         bad = "projection.mois";
     else if (!json_is_number(rate))
         bad = "rejets.taux_alerte";
+    /* A manifest written before [continuite] existed has no "continuite": the default. */
+    else if (cont && !(json_is_number(drop) && json_number_value(drop) >= 0.0 && json_number_value(drop) <= 1.0))
+        bad = "continuite.baisse_max";
     else if (!json_is_array(del) || json_array_size(del) > SPIE_MAX_PAIRS)
         bad = "delais";
     long x;
@@ -353,6 +359,8 @@ spie_rc spie_manifest_params_from_json(const json_t *obj, spie_params *params, s
         p.projection_months = (int)months;
         p.level = json_number_value(lvl);
         p.reject_alert_rate = json_number_value(rate);
+        if (cont)
+            p.continuity_max_drop = json_number_value(drop);
         p.clopper_pearson = !strcmp(meth, "clopper-pearson");
         p.n_horizons = json_array_size(hor);
         for (size_t i = 0; !bad && i < p.n_horizons; i++) {

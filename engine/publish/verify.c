@@ -30,6 +30,57 @@ static bool is_sha(const char *s)
     return true;
 }
 
+static json_t *check_shape(json_t *m, const char *path, spie_error *err);
+
+/* Reads a whole regular file into memory (at most max bytes; a NUL is appended). 0 or an
+ * errno value (EFBIG when larger than max). */
+int spie_read_file(const char *path, size_t max, char **buf, size_t *len)
+{
+    *buf = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rbe");
+    if (!f)
+        return errno;
+    size_t cap = 0, n = 0;
+    char *b = NULL;
+    int rc = 0;
+    for (;;) {
+        if (n + 65536 + 1 > cap) {
+            size_t ncap = cap ? cap * 2 : 65536 * 2;
+            char *nb = realloc(b, ncap);
+            if (!nb) {
+                rc = ENOMEM;
+                break;
+            }
+            b = nb;
+            cap = ncap;
+        }
+        size_t k = fread(b + n, 1, cap - n - 1, f);
+        n += k;
+        if (n > max) {
+            rc = EFBIG;
+            break;
+        }
+        if (k == 0) {
+            if (ferror(f))
+                rc = EIO;
+            break;
+        }
+    }
+    if (fclose(f) != 0 && !rc)
+        rc = errno;
+    if (rc) {
+        free(b);
+        return rc;
+    }
+    if (!b && !(b = malloc(1)))
+        return ENOMEM;
+    b[n] = 0;
+    *buf = b;
+    *len = n;
+    return 0;
+}
+
 json_t *spie_manifest_load(const char *dir, spie_error *err)
 {
     char *path = spie_path_join(dir, SPIE_MANIFEST_NAME);
@@ -47,6 +98,29 @@ json_t *spie_manifest_load(const char *dir, spie_error *err)
         free(path);
         return NULL;
     }
+    m = check_shape(m, path, err);
+    free(path);
+    return m;
+}
+
+json_t *spie_manifest_parse(const char *buf, size_t n, const char *path, spie_error *err)
+{
+    json_error_t je;
+    json_t *m = json_loadb(buf, n, JSON_REJECT_DUPLICATES, &je);
+    if (!m) {
+        if (je.line > 0)
+            spie_fail(err, SPIE_E_INPUT, path, (uint64_t)je.line, "JSON invalide : %s", je.text);
+        else
+            spie_fail(err, SPIE_E_INPUT, path, 0, "%s", je.text);
+        return NULL;
+    }
+    return check_shape(m, path, err);
+}
+
+/* The fields verification needs are there and well formed: m, or NULL (m released) with
+ * *err naming path. */
+static json_t *check_shape(json_t *m, const char *path, spie_error *err)
+{
     const char *bad = NULL;
     const char *per = json_string_value(json_object_get(m, "periode"));
     const char *cmd = json_string_value(json_object_get(m, "commande"));
@@ -82,7 +156,6 @@ json_t *spie_manifest_load(const char *dir, spie_error *err)
         json_decref(m);
         m = NULL;
     }
-    free(path);
     return m;
 }
 

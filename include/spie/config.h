@@ -7,6 +7,7 @@
  *   [secret]      seuil = 5
  *   [projection]  mois = 12
  *   [rejets]      taux_alerte = 0.05
+ *   [continuite]  baisse_max = 0.01
  *   [delais]      remplacer = non | oui
  *   [delai.CODE]  de = ENTREE   a = ORIENTATION   cible = 30
  *

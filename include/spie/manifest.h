@@ -14,8 +14,10 @@
  *   date_reference "YYYY-MM-DD", secret_applique bool, diffusion "normale"|"restreinte",
  *   parametres {enveloppe {montant_centimes, debut, fin}, reprise {horizons [..]},
  *     intervalles {niveau, methode}, secret {seuil}, projection {mois},
- *     rejets {taux_alerte}, delais [{code, de, a, cible}…]},
+ *     rejets {taux_alerte}, continuite {baisse_max}, delais [{code, de, a, cible}…]},
  *   territoires {source "defaut"|"fichier", sha256},
+ *   precedente null | {periode, sha256} | {periode null, sha256 null, ecartees [{periode,
+ *     motif}…]} (the previous publication, docs/methodologie.md §11; previous.h),
  *   entrees [{departement, type, fichier, mois, retard_mois, taille, sha256, statut, motif,
  *     lignes_lues, lignes_acceptees, lignes_rejetees, lignes_vides, transcodage}…]
  *     (one per plan entry, in the plan's order; null fields for a missing file),
@@ -31,6 +33,7 @@
 #include "spie/plan.h"
 #include "spie/error.h"
 #include "spie/input_digest.h"
+#include "spie/previous.h"
 #include "spie/reading.h"
 
 #define SPIE_MANIFEST_NAME "manifest.json"
@@ -43,6 +46,7 @@ typedef struct spie_manifest_info {
     bool secret_applied;
     bool territories_default;         /* the built-in table (else a file) */
     const char *territories_sha256;   /* of the table's bytes */
+    const spie_previous *previous;    /* the previous publication looked for; NULL: "precedente" null */
 } spie_manifest_info;
 
 /* The manifest of the folder dir: info, and the outputs as listed from dir (every
@@ -72,6 +76,11 @@ typedef void (*spie_diff_fn)(void *ctx, const char *file, const char *why);
  * *err (SPIE_E_INPUT, the file and line) when the file is missing, not JSON, or not a
  * manifest. */
 json_t *spie_manifest_load(const char *dir, spie_error *err);
+/* The same from the n bytes of a manifest already read (path names it in messages). */
+json_t *spie_manifest_parse(const char *buf, size_t n, const char *path, spie_error *err);
+/* Reads a whole file into memory (malloc'd, NUL appended, *len bytes without it); at
+ * most max bytes. 0 or an errno value (EFBIG above max). */
+int spie_read_file(const char *path, size_t max, char **buf, size_t *len);
 /* Checks every output listed (present, regular, size, SHA-256) and that dir holds no
  * other file than those and manifest.json. Returns the number of differences reported. */
 size_t spie_manifest_check_outputs(const json_t *manifest, const char *dir, spie_diff_fn diff, void *ctx);

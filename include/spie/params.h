@@ -51,6 +51,9 @@ typedef struct spie_params {
     bool secret;                /* apply the secret (false only with --no-secret) */
     int projection_months;      /* K, 12 */
     double reject_alert_rate;   /* share of rejected rows above which the exit status is 1 */
+    double continuity_max_drop; /* [continuite] baisse_max: the share of accepted rows an extract
+                                   may lose against the previous publication (0.01) before it is a
+                                   continuity break (docs/methodologie.md §11) */
 } spie_params;
 
 void spie_params_default(spie_params *p);

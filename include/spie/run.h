@@ -1,7 +1,8 @@
 /* The batch as one library call (docs/sorties.md §1, §2): spie_run plans the inbox,
  * reads and validates every selected extract in parallel, folds the persons, builds the
  * figures of every group, applies the statistical secret, renders the quality report,
- * the rejects, the indicators CSV and the workbooks, writes the manifest and publishes
+ * the rejects, the indicators CSV, the change since the previous publication
+ * (docs/methodologie.md §11) and the workbooks, writes the manifest and publishes
  * the period's folder atomically. spie check is the same call with compute = false (the
  * quality report and the rejects only).
  *
@@ -15,6 +16,7 @@
 #include "spie/error.h"
 #include "spie/params.h"
 #include "spie/plan.h"
+#include "spie/previous.h"
 #include "spie/secret.h"
 
 /* What a caller may want to say while the batch runs. Every callback is optional and is
@@ -29,6 +31,14 @@ typedef struct spie_run_observer {
     /* A data problem found after the reading (an input that changed or could not be read
      * again for its SHA-256): makes the run end with data errors. */
     void (*data_error)(void *ctx, const spie_error *e);
+    /* The previous publication was looked for (docs/methodologie.md §11), under the
+     * output folder's lock, before the reading: prev->found says whether one is used
+     * (prev->period_s), prev->skips the newer candidates not used and why. */
+    void (*previous)(void *ctx, const spie_previous *prev);
+    /* A continuity break of plan entry i against the previous publication prev: makes
+     * the run end with data errors. */
+    void (*continuity_break)(void *ctx, const spie_plan *plan, size_t i, const spie_continuity *c,
+                             const spie_previous *prev);
 } spie_run_observer;
 
 /* For tests only: the production command line never sets them (see cli/hooks.c). */
@@ -55,6 +65,13 @@ typedef struct spie_run_opts {
      * SPIE_E_CANCELLED; the previous publication is left as it was. */
     const volatile sig_atomic_t *cancel;
     const spie_run_hooks *hooks;  /* NULL in production */
+    /* Where the previous publication is looked for (docs/methodologie.md §11): NULL means
+     * out (the batch); spie verify --recompute names the verified folder's parent, since
+     * it publishes in a temporary folder. previous_pin NULL: the latest period folder
+     * Q < P that verifies; otherwise as the pin says (none, or exactly Q with its
+     * manifest's SHA-256, as the manifest being verified records). */
+    const char *previous_dir;
+    const spie_previous_pin *previous_pin;
 } spie_run_opts;
 
 typedef struct spie_run_report {
@@ -62,6 +79,13 @@ typedef struct spie_run_report {
     bool secret_applied;
     spie_secret_counts secret;   /* when secret_applied */
     uint64_t bytes_in, rows_read;
+    /* The previous publication (docs/methodologie.md §11). */
+    bool previous_found;
+    char previous_period[8];     /* "YYYY-MM" when found */
+    bool previous_pin_failed;    /* previous_pin EXACT, and that publication could not be used */
+    char previous_pin_why[400];  /* why (French), when previous_pin_failed */
+    size_t continuity_breaks;    /* plan entries whose continuity is broken */
+    bool evolution_written;      /* evolution_<P>.csv is among the outputs */
 } spie_run_report;
 
 /* The data problems of one plan entry that make a batch end with status 1

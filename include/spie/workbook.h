@@ -6,6 +6,7 @@
 #ifndef SPIE_WORKBOOK_H
 #define SPIE_WORKBOOK_H
 
+#include "spie/evolution.h"
 #include "spie/params.h"
 #include "spie/plan.h"
 #include "spie/reading.h"
@@ -26,6 +27,18 @@ typedef struct spie_workbook_input {
     const char *engine_version;
     const spie_input_digest *inputs;  /* may be NULL */
     size_t n_inputs;
+    /* The previous publication (docs/methodologie.md §11), for the workbooks to show, for
+     * key figures, the previous value, its period and the change, and, on the quality
+     * sheet, the previous accepted rows and the continuity of each territory and kind.
+     * previous_period: "YYYY-MM" of the publication compared with, NULL when there is
+     * none (then changes is NULL). changes: NULL, or one per table row (changes[i] is
+     * the change of table->rows[i]; changes[i].present when the figure is `ok` on both
+     * sides: exactly the rows of evolution_<P>.csv). continuity: NULL, or one per plan
+     * entry (continuity[i] for plan->entries[i]: status ok / rupture / sans_reference,
+     * the previous accepted rows, the reasons of a break). */
+    const char *previous_period;
+    const spie_change *changes;
+    const spie_continuity *continuity;
     /* A share of the workbooks, for writers working side by side: the k-th workbook (the
      * national one is 0, then the régions in code order) is written when k % parts ==
      * part. parts 0 or 1: every workbook. */

@@ -46,8 +46,9 @@ def sha(p):
     return hashlib.sha256(open(p, 'rb').read()).hexdigest()
 problems = []
 want = ['commande', 'date_reference', 'diffusion', 'ecartes', 'entrees', 'moteur', 'parametres', 'periode',
-        'secret_applique', 'sorties', 'territoires']
+        'precedente', 'secret_applique', 'sorties', 'territoires']
 if sorted(m) != want: problems.append('keys %r' % sorted(m))
+if m['precedente'] is not None: problems.append('precedente %r in a fresh folder' % m['precedente'])
 if m['periode'] != '2023-06' or m['date_reference'] != '2023-06-30': problems.append('period')
 if m['moteur']['nom'] != 'spie' or not m['moteur']['version']: problems.append('engine')
 if m['secret_applique'] is not True: problems.append('secret')
@@ -73,7 +74,7 @@ if any(not o['motif'] for o in m['ecartes']): problems.append('reason')
 pa = m['parametres']
 if pa['enveloppe']['montant_centimes'] != 8000000000 or pa['reprise']['horizons'] != [3, 6, 12] \
    or pa['intervalles']['niveau'] != 0.95 or pa['secret']['seuil'] != 5 or pa['projection']['mois'] != 12 \
-   or pa['rejets']['taux_alerte'] != 0.05 or len(pa['delais']) != 6:
+   or pa['rejets']['taux_alerte'] != 0.05 or pa['continuite']['baisse_max'] != 0.01 or len(pa['delais']) != 6:
     problems.append('parameters %r' % pa)
 if tmp in text or '"/' in text: problems.append('an absolute path')
 print('ok' if not problems else '; '.join(problems))

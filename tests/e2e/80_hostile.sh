@@ -191,7 +191,7 @@ for r in rows[1:]:
     if r[5] not in ('ok', 'inutilisable'):
         continue
     lues, acc, rej_n = int(r[7]), int(r[8]), int(r[9])
-    reasons = sum(int(x) for x in r[12:])
+    reasons = sum(int(x) for x in r[12:26])  # then lignes_acceptees_precedentes, continuite
     if r[5] == 'ok' and lues != acc + rej_n:
         bad.append('%s: lues %d != %d + %d' % (r[2], lues, acc, rej_n))
     if r[5] == 'inutilisable' and acc != 0:

@@ -53,6 +53,7 @@ static void assert_params_equal(const spie_params *a, const spie_params *b)
     assert_int_equal(a->secret, b->secret);
     assert_int_equal(a->projection_months, b->projection_months);
     assert_true(a->reject_alert_rate == b->reject_alert_rate);
+    assert_true(a->continuity_max_drop == b->continuity_max_drop);
 }
 
 /* An empty file, comments and blank lines leave the defaults of docs/methodologie.md §0. */
@@ -98,6 +99,8 @@ static void test_every_key(void **state)
                        "mois = 6\n"
                        "[rejets]\n"
                        "taux_alerte = 0,125\n"
+                       "[continuite]\n"
+                       "baisse_max = 2,5 %\n"
                        "[delais]\n"
                        "remplacer = non\n";
     spie_params p;
@@ -117,6 +120,7 @@ static void test_every_key(void **state)
     assert_int_equal(p.secret_k, 11);
     assert_int_equal(p.projection_months, 6);
     assert_true(p.reject_alert_rate == 0.125);
+    assert_true(p.continuity_max_drop == 0.025);
     assert_int_equal(p.n_pairs, 6); /* remplacer = non keeps the default pairs */
     assert_true(p.secret);          /* the secret is switched off by --no-secret only */
 
@@ -244,6 +248,10 @@ static void test_errors(void **state)
         {"[reprise]\nhorizons = ,\n", 2, "reprise.horizons", "au moins un"},
         {"[rejets]\ntaux_alerte = 1.5\n", 2, "rejets.taux_alerte", "entre 0 et 1"},
         {"[rejets]\ntaux_alerte = -0.1\n", 2, "rejets.taux_alerte", "entre 0 et 1"},
+        {"[continuite]\nbaisse_max = 1.01\n", 2, "continuite.baisse_max", "entre 0 et 1"},
+        {"[continuite]\nbaisse_max = 150 %\n", 2, "continuite.baisse_max", "entre 0 et 1"},
+        {"[continuite]\nbaisse_max = -0.01\n", 2, "continuite.baisse_max", "entre 0 et 1"},
+        {"[continuite]\nbaisse = 0.01\n", 2, "continuite.baisse", "clé inconnue (clés de la section : baisse_max)"},
         {"[projection]\nmois = 2\n", 2, "projection.mois", "entre 3 et 120"},
         {"[delais]\nremplacer = peut-être\n", 2, "delais.remplacer", "oui ou non"},
         {"[delais]\nremplacer = oui\n", 2, "delais.remplacer", "aucune section"},
@@ -337,6 +345,7 @@ static void test_format_round_trip(void **state)
     a.level = 0.9;
     a.clopper_pearson = true;
     a.reject_alert_rate = 0.0125;
+    a.continuity_max_drop = 0.015;
     a.secret_k = 3;
     a.projection_months = 9;
     a.horizons[3] = 24;
@@ -349,6 +358,7 @@ static void test_format_round_trip(void **state)
     assert_non_null(strstr(text, "montant = 123456789.01\n"));
     assert_non_null(strstr(text, "niveau = 0.9\n"));
     assert_non_null(strstr(text, "taux_alerte = 0.0125\n"));
+    assert_non_null(strstr(text, "[continuite]\nbaisse_max = 0.015\n"));
     assert_non_null(strstr(text, "[delai.D_CONTRAT]\nde = DIAGNOSTIC\na = CONTRAT\ncible = 15\n"));
     assert_null(strstr(text, "D_SUIVI")); /* n_pairs = 5 */
     spie_params_default(&b);

@@ -234,7 +234,8 @@ static void test_structure(void **state)
     json_t *m = load_json(f->out);
 
     static const char *const keys[] = {"commande", "date_reference", "diffusion", "ecartes", "entrees", "moteur",
-                                       "parametres", "periode", "secret_applique", "sorties", "territoires"};
+                                       "parametres", "periode", "precedente", "secret_applique", "sorties",
+                                       "territoires"};
     assert_int_equal(json_object_size(m), sizeof keys / sizeof keys[0]);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         assert_non_null(json_object_get(m, keys[i]));
@@ -243,6 +244,7 @@ static void test_structure(void **state)
     assert_string_equal(str(m, "date_reference"), "2022-06-30");
     assert_true(json_is_true(json_object_get(m, "secret_applique")));
     assert_string_equal(str(m, "diffusion"), "normale");
+    assert_true(json_is_null(json_object_get(m, "precedente"))); /* no previous publication looked for */
     assert_string_equal(str(json_object_get(m, "moteur"), "nom"), "spie");
     assert_non_null(str(json_object_get(m, "moteur"), "version"));
     assert_string_equal(str(json_object_get(m, "territoires"), "source"), "fichier");
@@ -310,6 +312,7 @@ static void test_structure(void **state)
     assert_int_equal(num(json_object_get(pa, "secret"), "seuil"), 5);
     assert_int_equal(num(json_object_get(pa, "projection"), "mois"), 12);
     assert_true(json_real_value(json_object_get(json_object_get(pa, "rejets"), "taux_alerte")) == 0.05);
+    assert_true(json_real_value(json_object_get(json_object_get(pa, "continuite"), "baisse_max")) == 0.01);
     json_t *d0 = json_array_get(json_object_get(pa, "delais"), 0);
     assert_string_equal(str(d0, "code"), "D_ORIENT");
     assert_string_equal(str(d0, "de"), "ENTREE");
@@ -378,6 +381,8 @@ static void test_deterministic(void **state)
     assert_null(strstr(a, "/tmp"));
     assert_non_null(strstr(a, "\"niveau\": 0.95\n"));
     assert_non_null(strstr(a, "\"taux_alerte\": 0.05\n"));
+    assert_non_null(strstr(a, "\"baisse_max\": 0.01\n"));
+    assert_non_null(strstr(a, "\"precedente\": null,\n"));
     assert_true(strstr(a, "\"commande\"") < strstr(a, "\"date_reference\""));
     assert_int_equal(a[strlen(a) - 1], '\n');
     assert_int_equal(a[strlen(a) - 2], '}');
@@ -409,6 +414,7 @@ static void test_params_round_trip(void **state)
     spie_params_default(&p);
     p.level = 0.9;
     p.reject_alert_rate = 0.0125;
+    p.continuity_max_drop = 0.035;
     p.clopper_pearson = true;
     p.n_horizons = 2;
     p.horizons[1] = 18;
@@ -428,11 +434,23 @@ static void test_params_round_trip(void **state)
     assert_int_equal(spie_manifest_params_from_json(back, &q, &msg), SPIE_OK);
     assert_true(q.level == 0.9);
     assert_true(q.reject_alert_rate == 0.0125);
+    assert_true(q.continuity_max_drop == 0.035);
     assert_true(q.clopper_pearson);
     assert_int_equal(q.n_horizons, 2);
     assert_int_equal(q.horizons[1], 18);
     assert_int_equal(q.pairs[5].target, 77);
     assert_int_equal(q.envelope, 1);
+    /* a manifest written before [continuite] existed: the default tolerance */
+    json_t *cont = json_incref(json_object_get(back, "continuite"));
+    json_object_del(back, "continuite");
+    assert_int_equal(spie_manifest_params_from_json(back, &q, &msg), SPIE_OK);
+    assert_true(q.continuity_max_drop == 0.01);
+    /* a malformed tolerance is named */
+    json_object_set_new(cont, "baisse_max", json_real(1.5));
+    json_object_set_new(back, "continuite", cont);
+    assert_int_equal(spie_manifest_params_from_json(back, &q, &msg), SPIE_E_INPUT);
+    assert_non_null(strstr(msg.msg, "continuite.baisse_max"));
+    json_object_set_new(cont, "baisse_max", json_real(0.035));
     /* a field missing is named */
     json_object_del(json_object_get(back, "secret"), "seuil");
     assert_int_equal(spie_manifest_params_from_json(back, &q, &msg), SPIE_E_INPUT);

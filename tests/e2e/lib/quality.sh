@@ -26,12 +26,13 @@ qcol() {
         END { if (!found) print "NOROW" }' "$1"
 }
 
-# reconciled FILE [MIN_OK]: 26 columns on every line; on every ok row, read = accepted +
+# reconciled FILE [MIN_OK]: 28 columns on every line (the reason columns 13 to 26, then
+# lignes_acceptees_precedentes and continuite, docs/sorties.md §5); on every ok row, read = accepted +
 # rejected and the reason columns add up to rejected; no accepted row in an unusable file;
 # at least MIN_OK ok rows (default 0).
 reconciled() {
     awk -v min_ok="${2:-0}" "$CSVAWK"'
-        { n = csvsplit($0, a); if (n != 26) { print "line " NR ": " n " columns"; bad = 1; next } }
+        { n = csvsplit($0, a); if (n != 28) { print "line " NR ": " n " columns"; bad = 1; next } }
         NR == 1 { next }
         a[6] == "ok" {
             s = 0; for (i = 13; i <= 26; i++) s += a[i]
