@@ -256,4 +256,4 @@ deb:
 clean:
 	rm -rf build build-asan build-fuzz build-clang
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HOOKS_OBJ:.o=.d) $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HOOKS_OBJ:.o=.d) $(BUILD)/tests/unit/testutil.d $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

@@ -21,7 +21,7 @@
 spie_change_kind spie_figure_change_kind(const spie_figure *f)
 {
     /* Counts of persons or territories and money get a difference and a relative change;
-     * days, months and shares a difference only; a month written as text, neither. The
+     * days, months, shares and ratios a difference only; a month written as text, neither. The
      * catalogue gives the unit, the value kind how the number is held (whole days are
      * integers, mean days and shares doubles). */
     if (f->kind == SPIE_VK_NONE)
@@ -35,6 +35,7 @@ spie_change_kind spie_figure_change_kind(const spie_figure *f)
     case SPIE_UNIT_DAYS:
     case SPIE_UNIT_MONTH: return f->kind == SPIE_VK_COUNT ? SPIE_CHANGE_DAYS : SPIE_CHANGE_REAL;
     case SPIE_UNIT_SHARE:
+    case SPIE_UNIT_RATIO:
     case SPIE_UNIT_COUNT: break;
     }
     return SPIE_CHANGE_REAL;

@@ -422,7 +422,8 @@ bool spie_part_per_arg(spie_part part)
 
 const char *spie_unit_word(spie_unit unit)
 {
-    static const char *const w[SPIE_UNIT_COUNT] = {"bénéficiaires", "territoires", "jours", "part", "euros", "mois"};
+    static const char *const w[SPIE_UNIT_COUNT] = {"bénéficiaires", "territoires", "jours", "part", "euros", "mois",
+                                                          "ratio"};
     return (unsigned)unit < SPIE_UNIT_COUNT ? w[unit] : "";
 }
 

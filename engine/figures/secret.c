@@ -13,6 +13,7 @@
 
 #include "spie/acc.h"
 #include "spie/geo.h"
+#include "spie/standardise.h"
 #include "spie/territories.h"
 
 static const spie_ind_def *def_of(const spie_figure *f)
@@ -260,6 +261,36 @@ static size_t secondary_pass(spie_table *t, const members *m)
     return added;
 }
 
+/* The figures of a rate on the national mix (docs/methodologie.md §12: expected rate,
+ * ratio, standardised rate) follow their rate: each shown one whose rate, in the same
+ * group, is masked (primary or secondary) is masked too. Their own primary rule is the
+ * rate's (the same effectif and numerator), so this adds a mask only where the rate was
+ * masked for another reason. Returns the number of figures masked. */
+static size_t follow_rates(spie_table *t)
+{
+    size_t added = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        spie_figure *f = &t->rows[i];
+        spie_figure key;
+        memset(&key, 0, sizeof key);
+        if (f->status != SPIE_STATUS_OK || !spie_std_rate_of(f->id, &key.id))
+            continue;
+        key.level = f->level;
+        key.breakdown = f->breakdown;
+        memcpy(key.code, f->code, sizeof key.code);
+        memcpy(key.modality, f->modality, sizeof key.modality);
+        /* a rate's name needs no parameters but its horizon */
+        if (!spie_ind_name(key.id, NULL, key.indicator, sizeof key.indicator))
+            continue;
+        const spie_figure *r = bsearch(&key, t->rows, t->n, sizeof *t->rows, spie_figure_cmp);
+        if (r && spie_id_eq(r->id, key.id) && r->status == SPIE_STATUS_SECRET) {
+            mask(f);
+            added++;
+        }
+    }
+    return added;
+}
+
 /* Whether o's effectif is made of the counts of m's partition (a delay's Kaplan–Meier
  * median: population - incoherents = termines + censures). */
 static bool effectif_of_part(const spie_figure *o, const spie_figure *m)
@@ -322,6 +353,7 @@ bool spie_secret_apply(spie_table *t, int k, const spie_territories *terr, spie_
     for (size_t added; (added = secondary_pass(t, &m)) > 0;)
         c.secondary += added;
     free(m.v);
+    c.secondary += follow_rates(t);
     c.effectifs_hidden = hide_effectifs(t);
     if (counts)
         *counts = c;

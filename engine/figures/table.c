@@ -22,6 +22,7 @@ bool spie_ind_published_at(unsigned ind, spie_level lv)
     switch (d->scope) {
     case SPIE_SCOPE_TERRITORIES: return lv != SPIE_LEVEL_DEPARTEMENT;
     case SPIE_SCOPE_NATIONAL: return lv == SPIE_LEVEL_NATIONAL;
+    case SPIE_SCOPE_SUBNATIONAL: return lv != SPIE_LEVEL_NATIONAL;
     default: return true;
     }
 }

@@ -327,6 +327,7 @@ void spie_cube_reset(spie_cube *c)
 {
     for (size_t i = 0; i < c->n_cells; i++)
         spie_acc_reset(&c->cells[i]);
+    spie_strata_reset(&c->strata);
 }
 
 void spie_cube_fold(spie_cube *c, const spie_fold_ctx *ctx, const spie_person *p)
@@ -334,6 +335,7 @@ void spie_cube_fold(spie_cube *c, const spie_fold_ctx *ctx, const spie_person *p
     person_dates pd;
     person_dates_of(&pd, ctx, p);
     fold(&c->cells[0], ctx, p, &pd);
+    spie_strata_fold(&c->strata, ctx, p, age_band(pd.entry_year, p->birth_year), pd.horizon_end);
     if (!c->with_breakdowns)
         return;
     fold(&c->cells[spie_cube_cell(c, SPIE_BD_PUBLIC, p->public_)], ctx, p, &pd);
@@ -349,4 +351,5 @@ void spie_cube_add(spie_cube *dst, const spie_cube *src)
     size_t n = dst->n_cells < src->n_cells ? dst->n_cells : src->n_cells;
     for (size_t i = 0; i < n; i++)
         spie_acc_add(&dst->cells[i], &src->cells[i]);
+    spie_strata_add(&dst->strata, &src->strata);
 }

@@ -11,6 +11,7 @@
 
 #include "spie/params.h"
 #include "spie/persons.h"
+#include "spie/strata.h"
 
 typedef struct spie_delay_acc {
     uint64_t population, completed, censored, inverted;
@@ -84,6 +85,7 @@ typedef struct spie_cube {
     size_t n_cells;
     spie_acc *cells;
     bool with_breakdowns; /* false: the ensemble cell only (départements, waves) */
+    spie_strata strata;   /* every cube: the public × age strata of the horizons (spie/strata.h) */
 } spie_cube;
 
 size_t spie_cube_cell(const spie_cube *c, spie_breakdown b, size_t modality);
@@ -91,9 +93,10 @@ size_t spie_cube_modalities(const spie_cube *c, spie_breakdown b);
 bool spie_cube_init(spie_cube *c, const spie_fold_ctx *ctx, bool with_breakdowns);
 void spie_cube_release(spie_cube *c);
 void spie_cube_reset(spie_cube *c);
-/* Folds a person into every cell it belongs to. */
+/* Folds a person into every cell it belongs to, and into the strata. */
 void spie_cube_fold(spie_cube *c, const spie_fold_ctx *ctx, const spie_person *p);
-/* dst += src; a cube without breakdowns takes only the ensemble cell of src. */
+/* dst += src; a cube without breakdowns takes only the ensemble cell of src (and the
+ * strata, which every cube has). */
 void spie_cube_add(spie_cube *dst, const spie_cube *src);
 
 #endif

@@ -102,6 +102,25 @@
     X(REPRISE_KM_MEDIANE, REPRISE, "reprise_km_mediane", NONE, "", DAYS, STAT, NONE, 0, PERSONS,                  \
       "Médiane de Kaplan–Meier du délai de reprise (jours)",                                                       \
       "Médiane de Kaplan–Meier du temps entre l'entrée et la première reprise d'activité.")                       \
+    /* §6 Reprise d'activité sur la structure nationale (methodologie.md §12): départements, régions, vagues */     \
+    X(TAUX_REPRISE_ATTENDU, REPRISE, "taux_reprise_", HORIZON, "m_attendu", SHARE, RATE, NONE, 0, SUBNATIONAL,    \
+      "Taux de reprise attendu à <h> mois (taux nationaux par public et âge)",                                    \
+      "Taux de reprise à <h> mois du groupe si chaque strate public × âge reprenait au taux national.")           \
+    X(RATIO_REPRISE, REPRISE, "ratio_reprise_", HORIZON, "m", RATIO, RATE, NONE, SPIE_IF_INTERVAL, SUBNATIONAL,   \
+      "Ratio reprises observées / attendues à <h> mois",                                                          \
+      "Reprises observées à <h> mois / reprises attendues aux taux nationaux par public et âge.")                 \
+    X(TAUX_REPRISE_STANDARDISE, REPRISE, "taux_reprise_", HORIZON, "m_standardise", SHARE, RATE, NONE,            \
+      SPIE_IF_INTERVAL, SUBNATIONAL, "Taux de reprise à <h> mois sur la structure nationale",                     \
+      "Ratio observé / attendu à <h> mois × taux de reprise national (standardisation indirecte).")               \
+    X(TAUX_REPRISE_DURABLE_ATTENDU, REPRISE, "taux_reprise_durable_", HORIZON, "m_attendu", SHARE, RATE, NONE, 0, \
+      SUBNATIONAL, "Taux de reprise durable attendu à <h> mois (taux nationaux par public et âge)",               \
+      "Même taux attendu pour la première reprise durable.")                                                       \
+    X(RATIO_REPRISE_DURABLE, REPRISE, "ratio_reprise_durable_", HORIZON, "m", RATIO, RATE, NONE,                  \
+      SPIE_IF_INTERVAL, SUBNATIONAL, "Ratio reprises durables observées / attendues à <h> mois",                  \
+      "Même ratio pour la première reprise durable.")                                                              \
+    X(TAUX_REPRISE_DURABLE_STANDARDISE, REPRISE, "taux_reprise_durable_", HORIZON, "m_standardise", SHARE, RATE,  \
+      NONE, SPIE_IF_INTERVAL, SUBNATIONAL, "Taux de reprise durable à <h> mois sur la structure nationale",        \
+      "Même taux standardisé pour la première reprise durable.")                                                   \
     /* §8 Territoires pris en compte */                                                                            \
     X(TERRITOIRES_ATTENDUS, TERRITOIRES, "territoires_attendus", NONE, "", TERRITORIES, NONE, NONE, 0,            \
       TERRITORIES, "Territoires du programme", "Territoires du programme dans le groupe.")                        \
@@ -227,6 +246,7 @@ typedef enum spie_unit {
     SPIE_UNIT_SHARE,       /* part */
     SPIE_UNIT_EUROS,       /* euros */
     SPIE_UNIT_MONTH,       /* mois (text AAAA-MM) */
+    SPIE_UNIT_RATIO,       /* ratio (observed / expected, 1 = as expected) */
     SPIE_UNIT_COUNT
 } spie_unit;
 
@@ -259,7 +279,8 @@ typedef enum spie_scope {
     SPIE_SCOPE_PERSONS = 0, /* every group */
     SPIE_SCOPE_TERRITORIES, /* régions, vagues, France */
     SPIE_SCOPE_BUDGET,      /* every group */
-    SPIE_SCOPE_NATIONAL     /* France only */
+    SPIE_SCOPE_NATIONAL,    /* France only */
+    SPIE_SCOPE_SUBNATIONAL  /* départements, régions, vagues (not France, no breakdown) */
 } spie_scope;
 
 typedef struct spie_ind_def {

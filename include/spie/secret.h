@@ -13,6 +13,9 @@
  * nation; the types of the first return (reprise_<S>, total avec_reprise) and of the
  * exits (sortie_<S>, total sorties); a delay pair's termines, censures and incoherents
  * (total population).
+ * The figures of a rate on the national mix (taux_reprise_<h>m_attendu, ratio_reprise_<h>m,
+ * taux_reprise_<h>m_standardise and their durable kin) have the rate's primary rule (its
+ * effectif and numerator), and are masked whenever that rate is masked in the same group.
  * A masked figure loses its value, interval and effectif; any other figure of the same
  * cell whose effectif equals a masked count loses its effectif, and so does a delay's
  * km_mediane (effectif termines + censures) when a count of that delay is masked. Zero stays 0; no total

@@ -243,8 +243,9 @@ is "region cohort 2021-T4 entrants" "$(get "$F1" 'region|76|cohorte|2021-T4|entr
 is "no breakdown rows for a département or a wave" \
     "$(awk -F'\t' '$1 ~ /^(departement|vague)\|/ { split($1, k, "|"); if (k[3] != "ensemble") n++ } END { print n + 0 }' "$F1")" 0
 # 23 counts + 6 pairs x 14 + 3 horizons x 2 + 25 incidence points + 1 median = 139
-# person-based rows in every cell (budget rows come on top of the ensemble cells).
-PERSON_RE='^(entrants|entrants_mois|en_parcours|avec_solution|solution_|avec_reprise|reprise_|sorties|sortie_|delai_|taux_reprise_)'
+# person-based rows in every cell (budget rows come on top of the ensemble cells, and so
+# do the rates on the national mix of docs/methodologie.md §12: tests/e2e/75_standardise.sh).
+PERSON_RE='^(entrants|entrants_mois|en_parcours|avec_solution|solution_|avec_reprise|reprise_|sorties|sortie_|delai_|taux_reprise_(durable_)?[0-9]+m$)'
 is "every cell has the 139 person-based rows" \
     "$(awk -F'\t' -v re="$PERSON_RE" '{ split($1, k, "|"); if (k[5] ~ re) n[k[1] "|" k[2] "|" k[3] "|" k[4]]++ }
         END { for (c in n) if (n[c] != 139) print c, n[c]; print "done" }' "$F1")" "done"

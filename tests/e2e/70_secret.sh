@@ -68,6 +68,8 @@ COUNT_RE = re.compile(r'^(entrants|entrants_mois|en_parcours|avec_solution|solut
 def is_count(ind):
     return bool(COUNT_RE.match(ind)) and not ind.startswith('reprise_incidence') and ind != 'reprise_km_mediane'
 RATE_RE = re.compile(r'^(taux_reprise_\d+m|taux_reprise_durable_\d+m|delai_[a-z0-9_]+_part_cible)$')
+# the figures of a rate on the national mix follow their rate (tests/e2e/75_standardise.sh)
+STD_RE = re.compile(r'^(taux_reprise_(durable_)?\d+m_(attendu|standardise)|ratio_reprise_(durable_)?\d+m)$')
 STAT_RE = re.compile(r'^(delai_[a-z0-9_]+_(moyenne|ecart_type|min|p25|mediane|p75|p90|max|km_mediane)|'
                      r'reprise_incidence_j\d+|reprise_km_mediane|cout_par_entrant|cout_par_reprise)$')
 def name(key):
@@ -194,7 +196,7 @@ elif mode == 'primary':
 elif mode == 'none':
     for key, r in S.items():
         ind = key[4]
-        if r['statut'] == 's' and not (is_count(ind) or RATE_RE.match(ind) or STAT_RE.match(ind)):
+        if r['statut'] == 's' and not (is_count(ind) or RATE_RE.match(ind) or STAT_RE.match(ind) or STD_RE.match(ind)):
             bad.append('%s: not about persons, but s' % name(key))
 elif mode == 'values':
     if set(S) != set(T):

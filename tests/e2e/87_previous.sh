@@ -80,7 +80,7 @@ MONEY = re.compile(r"^(allocation_etat|engage_etat|paye_etat|cofinancement_.*|en
                    r"paye_enveloppe_mois_.*|paye_enveloppe_cumul_.*|projection_paye_fin)$")
 DAYS = re.compile(r"^delai_.*_(min|max)$")
 REAL = re.compile(r"^(delai_.*_(moyenne|ecart_type|p25|mediane|p75|p90|km_mediane|part_cible)|taux_.*|reprise_incidence_j.*|"
-                  r"reprise_km_mediane|part_enveloppe_.*|projection_part_enveloppe)$")
+                  r"reprise_km_mediane|part_enveloppe_.*|projection_part_enveloppe|ratio_reprise_.*)$")
 def unit(name, v):  # from docs/sorties.md §4, by name
     if name == "projection_mois_epuisement": return "month"
     if MONEY.match(name): return "money"
