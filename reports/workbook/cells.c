@@ -96,6 +96,13 @@ void spie_wb_value(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, cons
         spie_wb_mark(w, ws, r, c, f->status == SPIE_STATUS_OK ? SPIE_STATUS_ND : (spie_status)f->status);
         return;
     }
+    if (f->id.ind == SPIE_IND_PROJECTION_EPUISEMENT_DANS_MOIS && f->kind == SPIE_VK_COUNT) {
+        /* a number of months from P in the CSV, the month in words here */
+        char buf[40];
+        spie_wb_fr_month(buf, sizeof buf, w->period + (spie_month)f->ival);
+        spie_wb_text(w, ws, r, c, buf, w->f.text);
+        return;
+    }
     switch (f->kind) {
     case SPIE_VK_COUNT: spie_wb_number(w, ws, r, c, (double)f->ival, w->f.count); break;
     case SPIE_VK_CENTS: spie_wb_number(w, ws, r, c, euros(f->ival), w->f.money); break;

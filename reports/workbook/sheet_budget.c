@@ -32,7 +32,7 @@ static lxw_row_t envelope_table(spie_wb *w, lxw_worksheet *ws, lxw_row_t r)
         SPIE_IND_ENVELOPPE,          SPIE_IND_PART_ENVELOPPE_ALLOUEE,    SPIE_IND_PART_ENVELOPPE_ENGAGEE,
         SPIE_IND_PART_ENVELOPPE_PAYEE, SPIE_IND_RESTE_ENVELOPPE,         SPIE_IND_ENGAGE_ETAT_NATIONAL,
         SPIE_IND_PAYE_ETAT_NATIONAL, SPIE_IND_PROJECTION_PAYE_FIN,       SPIE_IND_PROJECTION_PART_ENVELOPPE,
-        SPIE_IND_PROJECTION_MOIS_EPUISEMENT,
+        SPIE_IND_PROJECTION_EPUISEMENT_DANS_MOIS,
     };
     static const char *const heads[5] = {"Indicateur", "Valeur", "Borne basse", "Borne haute",
                                          "Effectif (mois de l'ajustement)"};

@@ -80,7 +80,7 @@ static size_t key_rows(const spie_wb *w, key_row *rows, size_t max)
         key(w, rows, &n, max, ID(PART_ENVELOPPE_PAYEE), "Part de l'enveloppe payée (territoires et NAT)");
         key(w, rows, &n, max, ID(RESTE_ENVELOPPE), "Reste de l'enveloppe");
         key(w, rows, &n, max, ID(PROJECTION_PAYE_FIN), NULL);
-        key(w, rows, &n, max, ID(PROJECTION_MOIS_EPUISEMENT), "Projection : mois d'épuisement de l'enveloppe");
+        key(w, rows, &n, max, ID(PROJECTION_EPUISEMENT_DANS_MOIS), "Projection : mois d'épuisement de l'enveloppe");
     }
     return n;
 }

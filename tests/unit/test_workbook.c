@@ -228,9 +228,10 @@ static int setup(void **state)
     cents(t, N, "FR", "France", "paye_etat", 123456789);
     cents(t, N, "FR", "France", "enveloppe", 8000000000);
     {
-        spie_figure *f = fig(t, N, "FR", "France", SPIE_BD_ENSEMBLE, "", "projection_mois_epuisement");
-        f->kind = SPIE_VK_TEXT;
-        snprintf(f->text, sizeof f->text, "2023-04");
+        /* 10 months after P = 2022-06: the workbooks write "avril 2023" */
+        spie_figure *f = fig(t, N, "FR", "France", SPIE_BD_ENSEMBLE, "", "projection_epuisement_dans_mois");
+        f->kind = SPIE_VK_COUNT;
+        f->ival = 10;
         f->has_effectif = true;
         f->effectif = 12;
     }
