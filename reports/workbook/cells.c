@@ -283,6 +283,7 @@ bool spie_wb_formats_init(spie_wb *w)
     f->mark_i = fmt_new(wb, &ok);
     f->link = fmt_new(wb, &ok);
     f->small = fmt_num(wb, "@", false, &ok);
+    f->text10 = fmt_num(wb, "@", false, &ok);
     f->note = fmt_para(wb, 10, true, false, &ok);  /* Champ, Source, Lecture, notes */
     f->para = fmt_para(wb, 10, false, false, &ok); /* "Comment lire" */
     f->para_bold = fmt_para(wb, 10, false, true, &ok);
@@ -327,7 +328,15 @@ bool spie_wb_formats_init(spie_wb *w)
     format_set_align(f->mark_i, LXW_ALIGN_CENTER);
     format_set_italic(f->mark_i);
     format_set_font_color(f->link, LXW_COLOR_BLUE);
+    format_set_font_size(f->link, 10);
+    /* every cell at the top of its row: a row made higher by a wrapped cell reads across */
+    lxw_format *top[] = {f->text,  f->text_bold, f->text_italic, f->mark,   f->mark_i, f->link,    f->small, f->text10,
+                         f->count, f->pct,       f->days,        f->money,  f->count_i, f->pct_i, f->days_i,
+                         f->money_i, f->date,    f->month,       f->real};
+    for (size_t i = 0; i < SPIE_ARRAY_LEN(top); i++)
+        format_set_align(top[i], LXW_ALIGN_VERTICAL_TOP);
     format_set_underline(f->link, LXW_UNDERLINE_SINGLE);
     format_set_font_size(f->small, 9);
+    format_set_font_size(f->text10, 10);
     return true;
 }

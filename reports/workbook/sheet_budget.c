@@ -99,8 +99,9 @@ static lxw_row_t monthly_tables(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const
         char t[240];
         snprintf(t, sizeof t, "%s%s", title, first ? " (suite)" : "");
         r = spie_wb_table_title(w, pg, r, t);
-        static const char *const mh[1] = {"Mois"};
-        spie_wb_header_row(w, pg, r, 0, mh, 1);
+        static const char *const mh[3] = {"Mois", "", ""};
+        spie_wb_header_row(w, pg, r, 0, mh, 3);
+        spie_wb_check(w, worksheet_merge_range(pg->ws, r, 0, r, 2, "Mois", w->f.header));
         const char *ls[SERIES_MAX];
         for (size_t i = 0; i < k; i++)
             ls[i] = cols[first + i].label;
@@ -108,6 +109,8 @@ static lxw_row_t monthly_tables(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const
         r++;
         for (spie_month m = p->window_start; m <= w->period; m++, r++) {
             r = spie_wb_data_row(w, pg, r, SPIE_WB_ROW);
+            /* the month across the three label columns */
+            spie_wb_check(w, worksheet_merge_range(pg->ws, r, 0, r, 2, "", w->f.month));
             spie_wb_day(w, pg->ws, r, 0, spie_month_first_day(m), w->f.month);
             for (size_t i = 0; i < k; i++) {
                 const mcol *c = &cols[first + i];
@@ -222,7 +225,7 @@ void spie_wb_sheet_budget(spie_wb *w)
                  "Lecture : le taux de consommation rapporte le payé par l'État à l'allocation de l'État.");
     lxw_row_t r = spie_wb_head(w, &pg, title, champ, lecture);
     char t[200];
-    snprintf(t, sizeof t, "Budget de l'État et cofinancements, par territoire (%s)", spie_wb_scope(w));
+    snprintf(t, sizeof t, "Budget de l'État et cofinancements, par territoire");
     r = spie_wb_unit_table(w, &pg, r, t, &cs, true);
     r = spie_wb_para(w, &pg, r,
                      "Un taux d'engagement au-dessus de 100 % est un engagement au-delà de l'allocation ; un paiement "

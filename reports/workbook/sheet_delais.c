@@ -166,7 +166,7 @@ void spie_wb_sheet_delais(spie_wb *w)
     const spie_params *p = w->in->params;
     spie_wb_cols cs = {.n = 0};
     delay_cols(w, &cs, 0, p->n_pairs ? p->pairs[0].target : 30); /* the columns are those of every pair */
-    spie_wb_page_width(w, &pg, 0, 20);
+    spie_wb_page_width(w, &pg, 0, 25);
     for (lxw_col_t c = 0; c < 3; c++)
         spie_wb_page_width(w, &pg, (lxw_col_t)(1 + c), spie_wb_unit_widths[c]);
     for (size_t i = 0; i < cs.n; i++)

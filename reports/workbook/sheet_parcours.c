@@ -64,11 +64,10 @@ void spie_wb_sheet_parcours(spie_wb *w)
              w->ref_text, spie_wb_scope(w));
     lxw_row_t r = spie_wb_head(w, &pg, title, champ, lecture);
     char t[200];
-    snprintf(t, sizeof t, "Entrées, parcours et solutions, par territoire (%s)", spie_wb_scope(w));
+    snprintf(t, sizeof t, "Entrées, parcours et solutions, par territoire");
     r = spie_wb_unit_table(w, &pg, r, t, &c1, true);
     r = spie_wb_table_notes(w, &pg, r, 0, false) + 1;
-    snprintf(t, sizeof t, "Reprises d'activité (type de la première) et sorties du programme (motif de la première), "
-                          "par territoire (%s)", spie_wb_scope(w));
+    snprintf(t, sizeof t, "Reprises d'activité (type de la première) et sorties (motif de la première), par territoire");
     r = spie_wb_unit_table(w, &pg, r, t, &c2, false);
     r = spie_wb_table_notes(w, &pg, r, 0, false) + 1;
 

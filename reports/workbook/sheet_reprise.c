@@ -103,8 +103,7 @@ static lxw_row_t incidence_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
 {
     lxw_worksheet *ws = pg->ws;
     char t[200];
-    snprintf(t, sizeof t, "Incidence cumulée de la reprise d'activité selon le nombre de jours depuis l'entrée (%s)",
-             spie_wb_scope(w));
+    snprintf(t, sizeof t, "Incidence cumulée de la reprise d'activité selon le nombre de jours depuis l'entrée");
     r = spie_wb_table_title(w, pg, r, t);
     static const char *const heads[3] = {"Niveau", "Code", "Territoire"};
     spie_wb_header_row(w, pg, r, 0, heads, 3);
@@ -167,11 +166,10 @@ void spie_wb_sheet_reprise(spie_wb *w)
     lxw_row_t r = spie_wb_head(w, &pg, title, champ, lecture);
     r = how_to_read(w, &pg, r);
     char t[200];
-    snprintf(t, sizeof t, "Taux de reprise d'activité par territoire (%s)", spie_wb_scope(w));
+    snprintf(t, sizeof t, "Taux de reprise d'activité, par territoire");
     r = spie_wb_unit_table(w, &pg, r, t, &cs, true);
     r = spie_wb_table_notes(w, &pg, r, SPIE_WB_SIGNS_MEDIAN, false) + 1;
-    snprintf(t, sizeof t, "Taux de reprise durable (emploi durable, création d'entreprise) par territoire (%s)",
-             spie_wb_scope(w));
+    snprintf(t, sizeof t, "Taux de reprise durable (emploi durable, création d'entreprise), par territoire");
     r = spie_wb_unit_table(w, &pg, r, t, &cd, false);
     r = spie_wb_table_notes(w, &pg, r, 0, false) + 1;
 

@@ -71,12 +71,17 @@ static lxw_row_t signs_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
         {"italique", "la ligne France d'un classeur régional, pour comparaison"},
     };
     for (size_t i = 0; i < SPIE_ARRAY_LEN(rows); i++) {
-        if (i == 7 && !w->region)
+        if ((i == 7 && !w->region) || (i == 0 && !w->in->params->secret)) /* no italic row; no s */
             continue;
-        lxw_row_t r0 = r;
-        r = spie_wb_para_span(w, pg, r, 1, 3, rows[i][1], w->f.wrap);
-        spie_wb_text(w, pg->ws, r0, 0, rows[i][0], w->f.para_bold);
-        (void)r0;
+        /* the sign may take two lines in its column, its meaning more in theirs */
+        double h = spie_wb_para_height(w, pg, 1, 3, rows[i][1], w->f.wrap);
+        double hs = spie_wb_para_height(w, pg, 0, 0, rows[i][0], w->f.para_bold);
+        h = h > hs ? h : hs;
+        spie_wb_page_take(w, pg, r, h);
+        spie_wb_text(w, pg->ws, r, 0, rows[i][0], w->f.para_bold);
+        spie_wb_check(w, worksheet_merge_range(pg->ws, r, 1, r, 3, rows[i][1], w->f.wrap));
+        spie_wb_check(w, worksheet_set_row(pg->ws, r, h, NULL));
+        r++;
     }
     return r + 1;
 }
@@ -156,7 +161,7 @@ void spie_wb_sheet_sommaire(spie_wb *w)
             lxw_col_t c = k < half ? 0 : 2;
             char loc[160];
             location(loc, sizeof loc, e->sheet, e->row, e->col);
-            spie_wb_text(w, ws, r, c, e->sheet, w->f.text);
+            spie_wb_text(w, ws, r, c, e->sheet, w->f.text10);
             spie_wb_check(w, worksheet_write_url_opt(ws, r, (lxw_col_t)(c + 1), loc, w->f.link, e->title, NULL));
             if (k >= half)
                 break;

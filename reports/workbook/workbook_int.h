@@ -59,6 +59,7 @@ typedef struct spie_wb_formats {
     lxw_format *count_i, *pct_i, *days_i, *money_i; /* italic: the France row of a regional workbook */
     lxw_format *mark, *mark_i;   /* "s", "nd", "non atteinte": text, centred */
     lxw_format *small;           /* SHA-256 digests */
+    lxw_format *text10;          /* text of 10 pt (the Sommaire's list) */
 } spie_wb_formats;
 
 /* A numbered table or chart, listed on the Sommaire with a link to it. */
