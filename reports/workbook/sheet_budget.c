@@ -46,7 +46,7 @@ static lxw_row_t envelope_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
     char t[300], a[64], b[64];
     spie_wb_fr_month(a, sizeof a, w->in->params->window_start);
     spie_wb_fr_month(b, sizeof b, w->in->params->window_end);
-    snprintf(t, sizeof t, "Enveloppe nationale de l'État (fenêtre de %s à %s), frais nationaux et projection", a, b);
+    snprintf(t, sizeof t, "Enveloppe nationale de l'État, frais nationaux et projection");
     r = spie_wb_table_title(w, pg, r, t);
     static const char *const h0[1] = {"Indicateur"};
     spie_wb_header_row(w, pg, r, 0, h0, 1);
@@ -74,11 +74,13 @@ static lxw_row_t envelope_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
     spie_wb_table_end(pg);
     char signs[600];
     spie_wb_fr_signs(w, SPIE_WB_SIGNS_EXHAUSTION, signs, sizeof signs);
-    r = spie_wb_para(w, pg, r,
-                     "Les frais nationaux de fonctionnement (NAT) ne sont les dépenses d'aucun territoire : ils comptent "
-                     "dans l'enveloppe et dans aucun total territorial. La feuille Synthèse décompose l'enveloppe en "
-                     "payé aux territoires, frais nationaux et reste.",
-                     w->f.note);
+    char note[600];
+    snprintf(note, sizeof note,
+             "L'enveloppe compte les paiements de %s à %s. Les frais nationaux de fonctionnement (NAT) ne sont les "
+             "dépenses d'aucun territoire : ils comptent dans l'enveloppe et dans aucun total territorial. La feuille "
+             "Synthèse décompose l'enveloppe en payé aux territoires, frais nationaux et reste.",
+             a, b);
+    r = spie_wb_para(w, pg, r, note, w->f.note);
     return spie_wb_para(w, pg, r, signs, w->f.note);
 }
 

@@ -1,8 +1,10 @@
 /* The Délais sheet (docs/classeurs.md): a "Comment lire" block in plain French (completed
  * and ongoing delays, the two medians, the share within target and its interval), then
- * one numbered table per configured pair, one row per unit, with the counts, statistics,
- * Kaplan–Meier median and share within target of §5 of the dictionary. Every row names its
- * pair in words in the first column, so that a printed page needs no other title.
+ * one numbered table per configured pair, one row per unit (the national workbook: France,
+ * the régions and the waves, then every département's Kaplan–Meier medians and shares
+ * within target in one table), with the counts, statistics, Kaplan–Meier median and share
+ * within target of §5 of the dictionary. A table that goes on to a new page repeats its
+ * title there, so every printed page names its pair.
  *
  * It may not write a figure other than through the tables of tables.c. */
 #include <stdio.h>
@@ -138,16 +140,15 @@ static lxw_row_t dept_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
         snprintf(l, sizeof l, "%s : part en %d jours au plus", ps, p->pairs[i].target);
         spie_wb_col_add(w, &cs, l, spie_id(SPIE_IND_DELAI_PART_CIBLE, (int32_t)i), SPIE_WB_VALUE, w->f.pct, 10);
     }
-    r = spie_wb_table_title(w, pg, r, "Délais par département : médiane de Kaplan–Meier (jours) et part dans la cible "
-                                      "de chaque délai");
-    static const char *const heads[4] = {"", "Niveau", "Code", "Territoire"};
-    spie_wb_header_row(w, pg, r, 0, heads, 4);
-    spie_wb_col_headers(w, pg, r, 4, &cs);
+    r = spie_wb_table_title(w, pg, r, "Délais par département : médianes de Kaplan–Meier et parts dans la cible");
+    static const char *const heads[3] = {"Niveau", "Code", "Territoire"};
+    spie_wb_header_row(w, pg, r, 0, heads, 3);
+    spie_wb_col_headers(w, pg, r, 3, &cs);
     r++;
     for (size_t u = w->first_dept; u < w->n_units; u++, r++) {
         r = spie_wb_data_row(w, pg, r, SPIE_WB_ROW);
-        spie_wb_unit_cells(w, pg->ws, r, 1, &w->units[u]);
-        spie_wb_fig_cells(w, pg->ws, r, 4, w->units[u].level, w->units[u].code, SPIE_BD_ENSEMBLE, "", &cs, false);
+        spie_wb_unit_cells(w, pg->ws, r, 0, &w->units[u]);
+        spie_wb_fig_cells(w, pg->ws, r, 3, w->units[u].level, w->units[u].code, SPIE_BD_ENSEMBLE, "", &cs, false);
     }
     spie_wb_table_end(pg);
     r = spie_wb_para(w, pg, r,
@@ -166,12 +167,11 @@ void spie_wb_sheet_delais(spie_wb *w)
     const spie_params *p = w->in->params;
     spie_wb_cols cs = {.n = 0};
     delay_cols(w, &cs, 0, p->n_pairs ? p->pairs[0].target : 30); /* the columns are those of every pair */
-    spie_wb_page_width(w, &pg, 0, 25);
     for (lxw_col_t c = 0; c < 3; c++)
-        spie_wb_page_width(w, &pg, (lxw_col_t)(1 + c), spie_wb_unit_widths[c]);
+        spie_wb_page_width(w, &pg, c, spie_wb_unit_widths[c]);
     for (size_t i = 0; i < cs.n; i++)
-        spie_wb_page_width(w, &pg, (lxw_col_t)(4 + i), cs.c[i].width);
-    pg.ncols = (lxw_col_t)(4 + cs.n);
+        spie_wb_page_width(w, &pg, (lxw_col_t)(3 + i), cs.c[i].width);
+    pg.ncols = (lxw_col_t)(3 + cs.n);
 
     char title[200], champ[400], lecture[600];
     snprintf(title, sizeof title, "Délais entre étapes du parcours : %s, %s", spie_wb_scope(w), w->period_words);
@@ -203,36 +203,34 @@ void spie_wb_sheet_delais(spie_wb *w)
     lxw_row_t r = spie_wb_head(w, &pg, title, champ, lecture);
     r = how_to_read(w, &pg, r);
 
-    static const char *const heads[4] = {"Délai", "Niveau", "Code", "Territoire"};
+    static const char *const heads[3] = {"Niveau", "Code", "Territoire"};
     bool first = true;
     for (size_t i = 0; i < p->n_pairs; i++) {
         const spie_pair *pr = &p->pairs[i];
-        char t[200], pl[80], ps[48];
+        char t[200], pl[80];
         spie_wb_pair_label(pr, false, pl, sizeof pl);
-        pair_short(pr, ps, sizeof ps);
         snprintf(t, sizeof t, "Délai %s, en jours (cible : %d jours)", pl, pr->target);
         r = spie_wb_table_title(w, &pg, r, t);
         cs.n = 0;
         delay_cols(w, &cs, (int)i, pr->target);
         lxw_row_t hdr = r;
-        spie_wb_header_row(w, &pg, r, 0, heads, 4);
-        spie_wb_col_headers(w, &pg, r, 4, &cs);
+        spie_wb_header_row(w, &pg, r, 0, heads, 3);
+        spie_wb_col_headers(w, &pg, r, 3, &cs);
         r++;
         /* the national workbook: France, the régions and the waves (each département's
          * statistics are in its région's workbook, and its key figures in the table below) */
         size_t last = w->region ? w->n_units : w->first_dept;
         for (size_t u = 0; u < last; u++, r++) {
             r = spie_wb_data_row(w, &pg, r, SPIE_WB_ROW);
-            spie_wb_text(w, ws, r, 0, ps, w->units[u].comparison ? w->f.text_italic : w->f.text);
-            spie_wb_unit_cells(w, ws, r, 1, &w->units[u]);
-            spie_wb_fig_cells(w, ws, r, 4, w->units[u].level, w->units[u].code, SPIE_BD_ENSEMBLE, "", &cs,
+            spie_wb_unit_cells(w, ws, r, 0, &w->units[u]);
+            spie_wb_fig_cells(w, ws, r, 3, w->units[u].level, w->units[u].code, SPIE_BD_ENSEMBLE, "", &cs,
                               w->units[u].comparison);
         }
         spie_wb_table_end(&pg);
         if (first) {
-            pg.label_cols = 4;
-            worksheet_freeze_panes(ws, hdr + 1, 4);
-            spie_wb_check(w, worksheet_autofilter(ws, hdr, 0, r - 1, (lxw_col_t)(3 + cs.n)));
+            pg.label_cols = 3;
+            worksheet_freeze_panes(ws, hdr + 1, 3);
+            spie_wb_check(w, worksheet_autofilter(ws, hdr, 0, r - 1, (lxw_col_t)(2 + cs.n)));
             first = false;
         }
         r = not_reached(w, &pg, r, (int)i, last);
@@ -243,10 +241,10 @@ void spie_wb_sheet_delais(spie_wb *w)
     if (!p->n_pairs) {
         /* no pair in force: the header alone, so that the sheet keeps its columns */
         lxw_row_t hdr = r;
-        spie_wb_header_row(w, &pg, r, 0, heads, 4);
-        spie_wb_col_headers(w, &pg, r, 4, &cs);
-        worksheet_freeze_panes(ws, hdr + 1, 4);
-        spie_wb_check(w, worksheet_autofilter(ws, hdr, 0, hdr + 1, (lxw_col_t)(3 + cs.n)));
+        spie_wb_header_row(w, &pg, r, 0, heads, 3);
+        spie_wb_col_headers(w, &pg, r, 3, &cs);
+        worksheet_freeze_panes(ws, hdr + 1, 3);
+        spie_wb_check(w, worksheet_autofilter(ws, hdr, 0, hdr + 1, (lxw_col_t)(2 + cs.n)));
         spie_wb_para(w, &pg, r + 1, "Aucun délai n'est configuré.", w->f.note);
     }
     spie_wb_page_close(w, &pg);

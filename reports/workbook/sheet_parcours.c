@@ -67,16 +67,14 @@ void spie_wb_sheet_parcours(spie_wb *w)
     snprintf(t, sizeof t, "Entrées, parcours et solutions, par territoire");
     r = spie_wb_unit_table(w, &pg, r, t, &c1, true);
     r = spie_wb_table_notes(w, &pg, r, 0, false) + 1;
-    snprintf(t, sizeof t, "Reprises d'activité (type de la première) et sorties (motif de la première), par territoire");
+    snprintf(t, sizeof t, "Reprises d'activité et sorties du programme, par type, par territoire");
     r = spie_wb_unit_table(w, &pg, r, t, &c2, false);
     r = spie_wb_table_notes(w, &pg, r, 0, false) + 1;
 
     static const spie_breakdown bds[] = {SPIE_BD_PUBLIC, SPIE_BD_SEXE, SPIE_BD_AGE, SPIE_BD_COHORTE};
-    snprintf(t, sizeof t, "Entrées, parcours et solutions selon le public, le sexe, l'âge et le trimestre d'entrée (%s)",
-             spie_wb_scope(w));
+    snprintf(t, sizeof t, "Entrées, parcours et solutions par catégorie de bénéficiaires (%s)", spie_wb_scope(w));
     r = spie_wb_breakdown_table(w, &pg, r, t, bds, SPIE_ARRAY_LEN(bds), &c1) + 1;
-    snprintf(t, sizeof t, "Reprises d'activité et sorties selon le public, le sexe, l'âge et le trimestre d'entrée (%s)",
-             spie_wb_scope(w));
+    snprintf(t, sizeof t, "Reprises d'activité et sorties par catégorie de bénéficiaires (%s)", spie_wb_scope(w));
     r = spie_wb_breakdown_table(w, &pg, r, t, bds, SPIE_ARRAY_LEN(bds), &c2);
     char signs[600];
     spie_wb_fr_signs(w, 0, signs, sizeof signs);

@@ -79,8 +79,7 @@ static lxw_row_t entries_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
     const spie_plan *plan = w->in->plan;
     lxw_worksheet *ws = pg->ws;
     char t[200];
-    snprintf(t, sizeof t, "Extraits retenus pour %s et lignes rejetées par motif, par territoire et type d'extrait",
-             w->period_words);
+    snprintf(t, sizeof t, "Extraits retenus et lignes rejetées, par territoire et type d'extrait");
     r = spie_wb_table_title(w, pg, r, t);
     lxw_row_t hdr = r;
     entries_header(w, pg, r++);

@@ -103,7 +103,7 @@ static lxw_row_t incidence_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
 {
     lxw_worksheet *ws = pg->ws;
     char t[200];
-    snprintf(t, sizeof t, "Incidence cumulée de la reprise d'activité selon le nombre de jours depuis l'entrée");
+    snprintf(t, sizeof t, "Incidence cumulée de la reprise selon les jours depuis l'entrée");
     r = spie_wb_table_title(w, pg, r, t);
     static const char *const heads[3] = {"Niveau", "Code", "Territoire"};
     spie_wb_header_row(w, pg, r, 0, heads, 3);
@@ -169,16 +169,14 @@ void spie_wb_sheet_reprise(spie_wb *w)
     snprintf(t, sizeof t, "Taux de reprise d'activité, par territoire");
     r = spie_wb_unit_table(w, &pg, r, t, &cs, true);
     r = spie_wb_table_notes(w, &pg, r, SPIE_WB_SIGNS_MEDIAN, false) + 1;
-    snprintf(t, sizeof t, "Taux de reprise durable (emploi durable, création d'entreprise), par territoire");
+    snprintf(t, sizeof t, "Taux de reprise durable, par territoire");
     r = spie_wb_unit_table(w, &pg, r, t, &cd, false);
     r = spie_wb_table_notes(w, &pg, r, 0, false) + 1;
 
     static const spie_breakdown bds[] = {SPIE_BD_PUBLIC, SPIE_BD_SEXE, SPIE_BD_AGE, SPIE_BD_COHORTE};
-    snprintf(t, sizeof t, "Taux de reprise d'activité selon le public, le sexe, l'âge et le trimestre d'entrée (%s)",
-             spie_wb_scope(w));
+    snprintf(t, sizeof t, "Taux de reprise par catégorie de bénéficiaires (%s)", spie_wb_scope(w));
     r = spie_wb_breakdown_table(w, &pg, r, t, bds, SPIE_ARRAY_LEN(bds), &cs) + 1;
-    snprintf(t, sizeof t, "Taux de reprise durable selon le public, le sexe, l'âge et le trimestre d'entrée (%s)",
-             spie_wb_scope(w));
+    snprintf(t, sizeof t, "Taux de reprise durable par catégorie de bénéficiaires (%s)", spie_wb_scope(w));
     r = spie_wb_breakdown_table(w, &pg, r, t, bds, SPIE_ARRAY_LEN(bds), &cd);
     char signs[600];
     spie_wb_fr_signs(w, SPIE_WB_SIGNS_MEDIAN, signs, sizeof signs);

@@ -136,14 +136,13 @@ void spie_wb_sheet_sommaire(spie_wb *w)
     snprintf(how, sizeof how,
              "Chaque tableau a une ligne par territoire (%s) ou par catégorie de bénéficiaires, et une colonne par "
              "indicateur ; les notes sous le tableau disent ce qui manque et pourquoi. Les signes s, nd, « non "
-             "atteinte », (r), (m) et (p) sont expliqués ci-dessous et rappelés sous chaque tableau. Un taux est une "
+             "atteinte », (r), (m) et (p) sont expliqués sous la liste des tableaux et rappelés sous chaque tableau. Un taux est une "
              "part de bénéficiaires, donné avec son intervalle de confiance à %s : la fourchette où se trouve la "
              "vraie valeur avec une confiance de %s, d'autant plus large que les effectifs sont petits. Les "
              "définitions sont sur la feuille Méthodologie, et chaque chiffre est aussi dans le fichier %s.",
              rows, lv, lv, w->csv_name);
     r = spie_wb_para(w, &pg, r, how, w->f.para);
     r++;
-    r = signs_table(w, &pg, r);
 
     r = spie_wb_para(w, &pg, r, "Liste des tableaux et des graphiques", w->f.subtitle);
     static const char *const heads[4] = {"Feuille", "Tableau ou graphique (lien)", "Feuille",
@@ -152,22 +151,23 @@ void spie_wb_sheet_sommaire(spie_wb *w)
     spie_wb_header_row(w, &pg, r++, 0, heads, 4);
     pg.in_table = true;
     snprintf(pg.table_title, sizeof pg.table_title, "Liste des tableaux et des graphiques");
-    /* the first half in columns A, B, the second in C, D, each in the order of the workbook */
-    size_t half = (w->n_toc + 1) / 2;
-    for (size_t i = 0; i < half; i++, r++) {
-        r = spie_wb_data_row(w, &pg, r, SPIE_WB_ROW);
-        for (size_t k = i; k < w->n_toc; k += half) {
-            const spie_wb_toc *e = &w->toc[k];
-            lxw_col_t c = k < half ? 0 : 2;
-            char loc[160];
-            location(loc, sizeof loc, e->sheet, e->row, e->col);
-            spie_wb_text(w, ws, r, c, e->sheet, w->f.text10);
-            spie_wb_check(w, worksheet_write_url_opt(ws, r, (lxw_col_t)(c + 1), loc, w->f.link, e->title, NULL));
-            if (k >= half)
-                break;
-        }
+    /* two to a row, in the order of the workbook: read across, then down */
+    for (size_t k = 0; k < w->n_toc; k++) {
+        const spie_wb_toc *e = &w->toc[k];
+        lxw_col_t c = k % 2 ? 2 : 0;
+        if (c == 0)
+            r = spie_wb_data_row(w, &pg, r, SPIE_WB_ROW);
+        char loc[160];
+        location(loc, sizeof loc, e->sheet, e->row, e->col);
+        spie_wb_text(w, ws, r, c, e->sheet, w->f.text10);
+        spie_wb_check(w, worksheet_write_url_opt(ws, r, (lxw_col_t)(c + 1), loc, w->f.link, e->title, NULL));
+        if (c == 2)
+            r++;
     }
+    if (w->n_toc % 2)
+        r++;
     (void)hdr;
     spie_wb_table_end(&pg);
+    signs_table(w, &pg, r + 1);
     spie_wb_page_close(w, &pg);
 }

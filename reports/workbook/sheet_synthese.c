@@ -604,7 +604,7 @@ static void chart_funnel(spie_wb *w, spie_wb_page *pg, slot *sl, lxw_row_t *d)
     int kh = spie_wb_key_horizon(w);
     int h = kh >= 0 ? p->horizons[kh] : 0;
     char t[240], note[900];
-    snprintf(t, sizeof t, "Taux de reprise d'activité à %d mois des départements selon leur nombre d'éligibles", h);
+    snprintf(t, sizeof t, "Taux de reprise à %d mois des départements selon leur nombre d'éligibles", h);
     sl->h_title = spie_wb_chart_caption(w, pg, sl->title, sl->c0, sl->c1, t);
     if (kh < 0) {
         sl->h_note = slot_para(w, pg, sl->note, sl, "Aucun horizon de reprise n'est configuré.", w->f.note);
