@@ -73,6 +73,8 @@ with open(os.path.join(out, 'indicateurs_%s.csv' % period), newline='', encoding
     next(r)
     for row in r:
         fig[(row[0], row[1], row[3], row[4], row[5])] = row[6:11]
+# the indicators that have an effectif (persons, territories, divisors, points of a fit)
+with_eff = {k[4] for k, v in fig.items() if v[3] != ''}
 
 y, m = map(int, period.split('-'))
 last = (datetime.date(y + (m == 12), m % 12 + 1, 1) - datetime.timedelta(days=1))
@@ -91,7 +93,7 @@ def same(cell, csvval, what):
 
 SIGNS = ('s', 'nd', 'non atteinte')
 
-def compare(key, cells, stats, desc):
+def compare(key, cells, stats, desc, value=True):
     """cells: value, lo, hi, effectif (False to skip a check) against the CSV row."""
     if key not in fig:
         stats['bad'].append('%s: %s not in the CSV' % (desc, '|'.join(key)))
@@ -100,7 +102,9 @@ def compare(key, cells, stats, desc):
     v, l, h, e = cells
     stats['n'] += 1
     errs = []
-    if st == 'ok':
+    if not value:
+        pass
+    elif st == 'ok':
         errs.append(same(v, val, 'valeur') if key[4] != 'projection_epuisement_dans_mois' else None)
         if l is not False:
             errs.append(same(l, lo, 'ic_bas'))
@@ -113,8 +117,12 @@ def compare(key, cells, stats, desc):
             errs.append('bounds %r %r for statut %s' % (l, h, st))
     if e is not False:
         if eff == '':
-            if e is None and st in ('s', 'nd') and key[4] not in ('allocation_etat',):
-                pass
+            # never a blank where the figure has an effectif by nature: s when the secret
+            # hides it, nd without data (docs/classeurs.md, "Signes")
+            if key[4] in with_eff and e not in ('s', 'nd'):
+                errs.append('effectif %r where the CSV has none (statut %s)' % (e, st))
+            if key[4] not in with_eff and e is not None:
+                errs.append('effectif %r for a figure without one' % (e,))
         else:
             errs.append(same(e, eff, 'effectif'))
     errs = [x for x in errs if x]
@@ -262,7 +270,8 @@ for name in files:
                      'Sorties du programme': ('sorties', False),
                      'Solution : formation': ('solution_formation', False)},
         "Reprise d'activité": {'Taux de reprise à 6 mois': ('taux_reprise_6m', True),
-                               'Taux de reprise à 3 mois': ('taux_reprise_3m', True)},
+                               'Taux de reprise à 3 mois': ('taux_reprise_3m', True),
+                               'Éligibles à 6 mois': ('taux_reprise_6m', 'eff')},
         'Budget': {"Allocation de l'État": ('allocation_etat', False), "Payé par l'État": ('paye_etat', False),
                    'Taux de consommation (payé / allocation)': ('taux_consommation', False),
                    'Cofinancement payé : département': ('cofinancement_departement', False)},
@@ -288,6 +297,10 @@ for name in files:
                 if not c:
                     continue
                 found.add(head)
+                if ci == 'eff':  # an effectif column: the figure's effectif, never a blank
+                    compare((lv, cd, 'ensemble', '', ind), (False, False, False, ws.cell(r, c).value), stats,
+                            '%s row %d' % (sheet, r), value=False)
+                    continue
                 cells = (ws.cell(r, c).value, ws.cell(r, c + 1).value if ci else False,
                          ws.cell(r, c + 2).value if ci else False, False)
                 compare((lv, cd, 'ensemble', '', ind), cells, stats, '%s row %d' % (sheet, r))
@@ -342,7 +355,7 @@ for name in files:
         xs = sum((cells(ref(x, 'xVal')) for x in pts), [])
         okc = okc and len(xs) >= 1 and min(n) <= min(xs) and max(n) >= max(xs)
     if not no_rate:
-      report(okc, name + ': chart 2 is a funnel plot: points, the national line and the 95 %% and 99.8 %% limits '
+      report(okc, name + ': chart 2 is a funnel plot: points, the national line and the 95 % and 99.8 % limits '
            'recomputed from p0 and n', why)
 
     if weird and national:
