@@ -250,20 +250,34 @@ static void advance_to(spie_wb_page *pg, lxw_row_t r)
         pg->next = r;
 }
 
-bool spie_wb_page_take(spie_wb *w, spie_wb_page *pg, lxw_row_t r, double h)
+/* Row r, h points high, against a capacity of cap points. */
+static bool take_cap(spie_wb_page *pg, lxw_row_t r, double h, double cap)
 {
-    (void)w;
     if (r < 2) /* the title rows: counted in every page's capacity */
         return false;
     advance_to(pg, r);
     pg->next = r + 1;
-    if (pg->y > 0 && pg->y + h > spie_wb_page_capacity(pg)) {
+    if (pg->y > 0 && pg->y + h > cap) {
         page_break(pg, r);
         pg->y = h;
         return true;
     }
     pg->y += h;
     return false;
+}
+
+bool spie_wb_page_take(spie_wb *w, spie_wb_page *pg, lxw_row_t r, double h)
+{
+    (void)w;
+    return take_cap(pg, r, h, spie_wb_page_capacity(pg));
+}
+
+/* A paragraph (a table's notes, most often) may use the page's reserve: a note alone at
+ * the top of a page is worse than a page filled to the estimate's very end. */
+bool spie_wb_page_take_note(spie_wb *w, spie_wb_page *pg, lxw_row_t r, double h)
+{
+    (void)w;
+    return take_cap(pg, r, h, spie_wb_page_capacity(pg) / PAGE_SAFETY * 0.99);
 }
 
 void spie_wb_page_need(spie_wb *w, spie_wb_page *pg, lxw_row_t r, double h)
@@ -359,7 +373,7 @@ lxw_row_t spie_wb_para_span(spie_wb *w, spie_wb_page *pg, lxw_row_t r, lxw_col_t
     if (!pg->ws || !text || !*text)
         return r;
     double h = spie_wb_para_height(w, pg, c0, c1, text, fmt);
-    spie_wb_page_take(w, pg, r, h);
+    spie_wb_page_take_note(w, pg, r, h);
     if (c1 > c0)
         spie_wb_check(w, worksheet_merge_range(pg->ws, r, c0, r, c1, text, fmt));
     else

@@ -889,7 +889,10 @@ static lxw_row_t charts(spie_wb *w, spie_wb_page *pg, lxw_row_t r, lxw_row_t *d,
                  {b.note, maxd(b.h_note, SPIE_WB_ROW)}};
     for (size_t i = 0; i < 4; i++) {
         spie_wb_check(w, worksheet_set_row(pg->ws, rows[i].row, rows[i].h, NULL));
-        spie_wb_page_take(w, pg, rows[i].row, rows[i].h);
+        if (i % 2) /* a note */
+            spie_wb_page_take_note(w, pg, rows[i].row, rows[i].h);
+        else
+            spie_wb_page_take(w, pg, rows[i].row, rows[i].h);
         if (i == 0 || i == 2) { /* the chart's rows, counted once */
             lxw_row_t top = rows[i].row + 1;
             int n = i == 0 ? SIDE_ROWS : FUNNEL_ROWS;

@@ -232,6 +232,9 @@ double spie_wb_page_capacity(const spie_wb_page *pg);
 /* Row r, h points high, goes on the current page or, when it does not fit, starts a new
  * one (a page break before it). Returns true when it starts a new page. */
 bool spie_wb_page_take(spie_wb *w, spie_wb_page *pg, lxw_row_t r, double h);
+/* The same for a paragraph (a table's notes), which may use the page's reserve: a note
+ * alone at the top of a page is worse than a page filled to the estimate's very end. */
+bool spie_wb_page_take_note(spie_wb *w, spie_wb_page *pg, lxw_row_t r, double h);
 /* A new page before row r unless h more points fit on the current one (to keep a title
  * with what follows, a chart whole). */
 void spie_wb_page_need(spie_wb *w, spie_wb_page *pg, lxw_row_t r, double h);

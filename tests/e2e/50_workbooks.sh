@@ -179,6 +179,17 @@ for name in files:
                 if c.data_type == 'f':
                     bad.append('%s!%s formula' % (ws.title, c.coordinate))
     report(not bad, name + ': no NaN, infinity or formula in any cell', ' '.join(bad[:5]))
+    # merged cells never overlap (Excel would repair the file)
+    bad = []
+    for ws in wb.worksheets:
+        rs = sorted((m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges)
+        for i, a in enumerate(rs):
+            for b in rs[i + 1:]:
+                if b[0] > a[2]:
+                    break
+                if not (b[1] > a[3] or b[3] < a[1] or b[0] > a[2] or b[2] < a[0]):
+                    bad.append('%s: %r and %r' % (ws.title, a, b))
+    report(not bad, name + ': no overlapping merged cells', ' '.join(bad[:3]))
     # wrapped text: an explicit row height
     bad = []
     for ws in wb.worksheets:
