@@ -1,6 +1,9 @@
-/* Figures of the publication table by identity, and the units and modalities that the
- * tables of the sheets show (include/spie/catalogue.h, workbook_int.h). A figure looked up
- * and not found is recorded in w->missing, which fails the workbook.
+/* Figures of the publication table by identity, and what the tables of the sheets show
+ * (include/spie/catalogue.h, workbook_int.h): the units (rows) of a workbook with their
+ * call marks, the territories' selected extracts from the plan (late, missing: the marks
+ * and notes of docs/classeurs.md), the modalities, the key horizon and pair, a région's
+ * rank among the régions. A figure looked up and not found is recorded in w->missing,
+ * which fails the workbook.
  *
  * It may not write a cell or hold French text beyond the messages of w->missing. */
 #include "workbook_int.h"
