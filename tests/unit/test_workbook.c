@@ -763,6 +763,49 @@ static void test_configurations(void **state)
     }
 }
 
+/* Ready for the previous publication (docs/classeurs.md): the Synthèse's previous value,
+ * its period and the change; the Qualité sheet's previous accepted rows and break flag.
+ * Written into a workbook of their own and read back. */
+static void test_previous_cells(void **state)
+{
+    fixture *fx = *state;
+    char *dir = tu_mkdtemp();
+    assert_non_null(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/prev.xlsx", dir);
+    spie_wb w;
+    memset(&w, 0, sizeof w);
+    w.in = &fx->in;
+    w.period = fx->plan.period;
+    lxw_workbook_options opt = {.tmpdir = dir};
+    w.wb = workbook_new_opt(path, &opt);
+    assert_non_null(w.wb);
+    assert_true(spie_wb_formats_init(&w));
+    lxw_worksheet *ws = workbook_add_worksheet(w.wb, "Essai");
+    assert_non_null(ws);
+    spie_figure now = {.status = SPIE_STATUS_OK, .kind = SPIE_VK_COUNT, .ival = 1250};
+    spie_figure before = {.status = SPIE_STATUS_OK, .kind = SPIE_VK_COUNT, .ival = 1000};
+    spie_wb_key_previous(&w, ws, 0, 0, &now, &before, fx->plan.period - 1, NULL);
+    spie_wb_continuity_cells(&w, ws, 1, 0, true, 998, true);
+    spie_wb_continuity_cells(&w, ws, 2, 0, false, 0, false);
+    assert_int_equal(w.err, LXW_NO_ERROR);
+    assert_int_equal(workbook_close(w.wb), LXW_NO_ERROR);
+    size_t n;
+    unsigned char *z = read_all(dir, "prev.xlsx", &n);
+    char *sheet = zip_member(z, n, "xl/worksheets/sheet1.xml"), *sst = zip_member(z, n, "xl/sharedStrings.xml");
+    assert_non_null(strstr(sheet, "<v>1000</v>")); /* the previous value */
+    assert_non_null(strstr(sheet, "<v>250</v>"));  /* the change */
+    assert_non_null(strstr(sheet, "<v>998</v>"));
+    assert_non_null(strstr(sst, "<t>mai 2022</t>"));
+    assert_non_null(strstr(sst, "<t>rupture</t>"));
+    assert_non_null(strstr(sst, "<t>sans référence</t>"));
+    free(sheet);
+    free(sst);
+    free(z);
+    assert_int_equal(tu_rmtree(dir), 0);
+    free(dir);
+}
+
 static void test_french_words(void **state)
 {
     (void)state;
@@ -852,6 +895,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_figure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lookups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_configurations, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_previous_cells, setup, teardown),
         cmocka_unit_test(test_french_words),
         cmocka_unit_test(test_funnel_limits),
         cmocka_unit_test(test_text_lines),
