@@ -145,32 +145,52 @@ fuzz: $(FUZZ_TARGETS)
 bench: all
 	bash bench/bench.sh
 
-# LibreOffice (headless) opens and converts every workbook of two runs, the demo inbox and
-# tests/data/run (docs/sorties.md §6: the workbooks open with no repair prompt); a workbook that
-# does not convert, or a conversion that says "error", fails the target. Slow (a minute or
-# more), so not part of make test. LibreOffice is not in DEBIAN_PACKAGES: installed here
-# when run as root, otherwise the apt-get line is printed.
+# LibreOffice (headless) opens every workbook of the demo inbox, of tests/data/run and, when
+# NATIONAL names a folder with inbox/ and territoires.csv (bench/cache/national by
+# default, when there is one), of the national sample, and prints it to PDF
+# (docs/classeurs.md, "Impression"): for each workbook, its number of pages and its paper
+# size. A workbook that does not convert, whose pages are not A4, or that prints on more
+# than 25 pages (regional) or 60 (national) fails the target. Slow (a few minutes), so not
+# part of make test. LibreOffice, poppler-utils (pdfinfo) and the Carlito font (Calibri's
+# metrics, as on the readers' machines) are not in DEBIAN_PACKAGES: installed here when run
+# as root, otherwise the apt-get line is printed.
 OFFICE_OUT ?= $(BUILD)/check-office
+OFFICE_PACKAGES := libreoffice-calc-nogui poppler-utils fonts-crosextra-carlito
+NATIONAL ?= $(wildcard bench/cache/national)
+NATIONAL_PERIOD ?= 2023-12
 check-office: $(BUILD)/spie
-	@command -v soffice >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc; \
-	  else echo "check-office: LibreOffice is missing; run as root: apt-get install -y libreoffice-calc"; exit 1; fi; }
-	rm -rf $(OFFICE_OUT) && mkdir -p $(OFFICE_OUT)/conv
+	@missing=""; for p in $(OFFICE_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "check-office: missing packages; run as root: apt-get install -y$$missing"; exit 1; fi; \
+	fi
+	rm -rf $(OFFICE_OUT) && mkdir -p $(OFFICE_OUT)/pdf
 	$(BUILD)/spie run --period $(DEMO_PERIOD) --inbox samples/demo/inbox --territories samples/demo/territoires.csv \
 	  --out $(OFFICE_OUT)/demo --quiet; [ $$? -le 1 ]
 	$(BUILD)/spie run --period 2022-06 --inbox tests/data/run/inbox --territories tests/data/run/territoires.csv \
 	  --out $(OFFICE_OUT)/run --quiet; [ $$? -le 1 ]
+	@if [ -n "$(NATIONAL)" ]; then \
+	  $(BUILD)/spie run --period $(NATIONAL_PERIOD) --inbox $(NATIONAL)/inbox --territories $(NATIONAL)/territoires.csv \
+	    --out $(OFFICE_OUT)/national --quiet; st=$$?; [ $$st -le 1 ] || exit 1; \
+	else echo "check-office: no national sample (NATIONAL=folder with inbox/ and territoires.csv)"; fi
 	@prof=file://$(abspath $(OFFICE_OUT))/profile; n=0; fail=0; \
 	for f in $(OFFICE_OUT)/*/*/*.xlsx; do \
-	  [ -e "$$f" ] || continue; n=$$((n + 1)); b=$$(basename "$$f" .xlsx); log=$(OFFICE_OUT)/conv/$$b.log; \
-	  if soffice -env:UserInstallation=$$prof --headless --norestore --convert-to ods \
-	       --outdir $(OFFICE_OUT)/conv "$$f" >"$$log" 2>&1 && \
-	     [ -s $(OFFICE_OUT)/conv/$$b.ods ] && ! grep -qi 'error' "$$log"; then \
-	    echo "check-office: $$f: converted"; \
+	  [ -e "$$f" ] || continue; n=$$((n + 1)); run=$$(basename $$(dirname $$(dirname "$$f"))); \
+	  b=$$(basename "$$f" .xlsx); out=$(OFFICE_OUT)/pdf/$$run; mkdir -p $$out; log=$$out/$$b.log; \
+	  if soffice -env:UserInstallation=$$prof --headless --norestore --convert-to pdf \
+	       --outdir $$out "$$f" >"$$log" 2>&1 && [ -s $$out/$$b.pdf ] && ! grep -qi 'error' "$$log"; then \
+	    pages=$$(pdfinfo $$out/$$b.pdf | sed -n 's/^Pages: *//p'); \
+	    size=$$(pdfinfo $$out/$$b.pdf | sed -n 's/^Page size: *//p'); \
+	    case $$b in *_national) max=60;; *) max=25;; esac; \
+	    a4=no; case "$$size" in *"(A4)"*) a4=yes;; esac; \
+	    if [ "$$a4" = yes ] && [ "$$pages" -le $$max ]; then \
+	      echo "check-office: $$run/$$b.xlsx: $$pages pages (at most $$max), $$size"; \
+	    else echo "check-office: $$run/$$b.xlsx: $$pages pages (at most $$max), $$size: FAILED"; fail=1; fi; \
 	  else echo "check-office: $$f: LibreOffice failed:"; sed 's/^/  /' "$$log"; fail=1; fi; \
 	done; \
-	echo "check-office: $$n workbooks, $$([ $$fail = 0 ] && echo 'all converted' || echo 'FAILURES')"; \
+	echo "check-office: $$n workbooks, $$([ $$fail = 0 ] && echo 'all printed within their page budgets on A4' || echo 'FAILURES')"; \
 	[ $$n -gt 0 ] && [ $$fail = 0 ]
 
 # Installation (GNU and FHS conventions; README "Installing on a server"). Nothing is

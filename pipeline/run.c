@@ -284,7 +284,7 @@ static spie_rc write_evolution(run_state *s)
 static spie_rc write_figures(run_state *s)
 {
     const spie_run_opts *o = s->o;
-    spie_rc rc = spie_figures_build(&s->table, &s->batch, &s->terr, o->params, s->err);
+    spie_rc rc = spie_figures_build(&s->table, &s->batch, &s->plan, &s->terr, o->params, s->err);
     if (rc)
         return rc;
     if (o->params->secret) {

@@ -33,7 +33,7 @@ spie_change_kind spie_figure_change_kind(const spie_figure *f)
     case SPIE_UNIT_TERRITORIES: return f->kind == SPIE_VK_COUNT ? SPIE_CHANGE_COUNT : SPIE_CHANGE_REAL;
     case SPIE_UNIT_EUROS: return f->kind == SPIE_VK_CENTS ? SPIE_CHANGE_MONEY : SPIE_CHANGE_REAL;
     case SPIE_UNIT_DAYS:
-    case SPIE_UNIT_MONTH: return f->kind == SPIE_VK_COUNT ? SPIE_CHANGE_DAYS : SPIE_CHANGE_REAL;
+    case SPIE_UNIT_MONTHS: return f->kind == SPIE_VK_COUNT ? SPIE_CHANGE_DAYS : SPIE_CHANGE_REAL;
     case SPIE_UNIT_SHARE:
     case SPIE_UNIT_RATIO:
     case SPIE_UNIT_COUNT: break;

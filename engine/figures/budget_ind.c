@@ -26,6 +26,10 @@ typedef struct money {
     bool any_both;
     spie_cents paid_both;
     uint64_t entrants_both, returns_both;
+    /* A territory's: the month of its budget extract when it is before P (late,
+     * docs/methodologie.md §10): its series are nd after it. SPIE_NO_MONTH otherwise and
+     * for every aggregate, whose sums stay over the territories included. */
+    spie_month known_until;
 } money;
 
 typedef struct ctx {
@@ -143,10 +147,11 @@ static void group_rows(ctx *c, spie_level lv, const char *code, const char *lib,
         cum -= m->paid_month[i];
     for (size_t i = 0; i < c->n_months; i++) {
         spie_month mon = c->first + (spie_month)i;
-        cents_row(c, lv, code, lib, spie_id(SPIE_IND_PAYE_ETAT_MOIS, mon), m->any, m->paid_month[i]);
+        bool known = m->any && (m->known_until == SPIE_NO_MONTH || mon <= m->known_until);
+        cents_row(c, lv, code, lib, spie_id(SPIE_IND_PAYE_ETAT_MOIS, mon), known, m->paid_month[i]);
         if (m->any)
             cum += m->paid_month[i];
-        cents_row(c, lv, code, lib, spie_id(SPIE_IND_PAYE_ETAT_CUMUL, mon), m->any, cum);
+        cents_row(c, lv, code, lib, spie_id(SPIE_IND_PAYE_ETAT_CUMUL, mon), known, cum);
     }
     cost_row(c, lv, code, lib, ID(COUT_PAR_ENTRANT), m->any_both, m->paid_both, m->entrants_both);
     cost_row(c, lv, code, lib, ID(COUT_PAR_REPRISE), m->any_both, m->paid_both, m->returns_both);
@@ -189,6 +194,7 @@ static void add_money(money *dst, const money *src, size_t n_months)
 static bool money_init(money *m, size_t n_months)
 {
     memset(m, 0, sizeof *m);
+    m->known_until = SPIE_NO_MONTH;
     m->paid_month = calloc(n_months ? n_months : 1, sizeof *m->paid_month);
     return m->paid_month != NULL;
 }
@@ -329,17 +335,17 @@ static void projection_rows(ctx *c, const window *wd, const spie_projection *pr,
             f->status = SPIE_STATUS_ND;
         }
     }
-    f = row(c, lv, code, lib, ID(PROJECTION_MOIS_EPUISEMENT));
+    /* v2: the exhaustion month as a number of months from P (0 = P itself). */
+    f = row(c, lv, code, lib, ID(PROJECTION_EPUISEMENT_DANS_MOIS));
     if (f) {
         f->has_effectif = true;
         f->effectif = (int64_t)k;
         int64_t xr;
-        int64_t x_e = (int64_t)(p->window_end - p->window_start);
+        int64_t x_p = (int64_t)(wd->nw - 1), x_e = (int64_t)(p->window_end - p->window_start);
         if (st == SPIE_STAT_OK && c->period <= p->window_end &&
-            spie_projection_exhaustion(pr, (int64_t)(wd->nw - 1), x_e, (double)p->envelope / 100.0, &xr) ==
-                SPIE_STAT_OK) {
-            f->kind = SPIE_VK_TEXT;
-            spie_month_format(p->window_start + (spie_month)xr, f->text);
+            spie_projection_exhaustion(pr, x_p, x_e, (double)p->envelope / 100.0, &xr) == SPIE_STAT_OK) {
+            f->kind = SPIE_VK_COUNT;
+            f->ival = xr - x_p;
         } else {
             f->status = SPIE_STATUS_ND;
         }
@@ -373,13 +379,16 @@ static void envelope_rows(ctx *c, const spie_batch *b, const spie_territories *t
 }
 
 /* The money of territory i (tr) into m, whose paid_month is reused. m->overflow is not
- * reset: once set it stays for the territories that follow (as it always has). */
-static void territory_money(const ctx *c, const spie_batch *b, const spie_territory *tr, size_t i, money *m)
+ * reset: once set it stays for the territories that follow (as it always has). known_until:
+ * the month of its budget extract when late, else SPIE_NO_MONTH. */
+static void territory_money(const ctx *c, const spie_batch *b, const spie_territory *tr, size_t i,
+                            spie_month known_until, money *m)
 {
     memset(m->cofin, 0, sizeof m->cofin);
     memset(m->paid_month, 0, (c->n_months ? c->n_months : 1) * sizeof *m->paid_month);
     m->engaged = m->paid = 0;
     m->allocation = tr->allocation;
+    m->known_until = known_until;
     m->any = b->budget_ok[i];
     m->any_both = b->budget_ok[i] && b->persons_ok[i];
     if (m->any)
@@ -390,7 +399,7 @@ static void territory_money(const ctx *c, const spie_batch *b, const spie_territ
 }
 
 bool spie_budget_rows(spie_table *t, const spie_batch *b, const spie_territories *terr, const spie_params *params,
-                      char *msg, size_t msg_size)
+                      const spie_month *budget_month, char *msg, size_t msg_size)
 {
     ctx c = {.t = t, .params = params, .period = b->fold.period, .first = params->window_start};
     c.n_months = c.period >= c.first ? (size_t)(c.period - c.first) + 1 : 0;
@@ -409,7 +418,10 @@ bool spie_budget_rows(spie_table *t, const spie_batch *b, const spie_territories
     bool region_has[64] = {false};
     for (size_t i = 0; ok && i < terr->count; i++) {
         const spie_territory *tr = &terr->items[i];
-        territory_money(&c, b, tr, i, &terr_m);
+        spie_month known = budget_month && budget_month[i] != SPIE_NO_MONTH && budget_month[i] < c.period
+                               ? budget_month[i]
+                               : SPIE_NO_MONTH;
+        territory_money(&c, b, tr, i, known, &terr_m);
         group_rows(&c, SPIE_LEVEL_DEPARTEMENT, tr->dept->code, tr->dept->name, &terr_m);
         size_t ri = spie_region_index(spie_dept_region(tr->dept));
         bool in_table = ri < nr && ri < 64;

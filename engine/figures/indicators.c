@@ -85,6 +85,16 @@ static void real(emitter *e, spie_ind_id id, spie_stat_status st, double v, uint
     }
 }
 
+/* A Kaplan–Meier median. When it is not reached, num keeps the longest observed time of
+ * the group (days), for the workbooks' note ("non atteinte"); the CSV does not print it. */
+static void km_median(emitter *e, spie_ind_id id, const spie_km_summary *km, uint64_t effectif)
+{
+    real(e, id, km->median_status, km->median, effectif);
+    spie_figure *f = e->t->n ? &e->t->rows[e->t->n - 1] : NULL;
+    if (f && !e->oom && e->available && km->median_status == SPIE_STAT_NOT_REACHED && km->has_last)
+        f->num = (int64_t)km->last_time;
+}
+
 static void days(emitter *e, spie_ind_id id, bool ok, uint64_t v, uint64_t effectif)
 {
     spie_figure *f = row(e, id);
@@ -169,7 +179,7 @@ static void delay_rows(emitter *e, const spie_acc *a, int pair)
     km.median_status = SPIE_STAT_NA;
     if (e->available && spie_km_summarise(d->done, d->cens, a->len, &km) != SPIE_STAT_OK)
         km.median_status = SPIE_STAT_E_OVERFLOW;
-    real(e, ID(KM_MEDIANE), km.median_status, km.median, d->population - d->inverted);
+    km_median(e, ID(KM_MEDIANE), &km, d->population - d->inverted);
     rate(e, ID(PART_CIBLE), d->target_num, d->target_den);
 #undef ID
 }
@@ -193,7 +203,7 @@ static void return_rows(emitter *e, const spie_acc *a)
     km.median_status = SPIE_STAT_NA;
     if (e->available && spie_km_summarise(a->inc_events, a->inc_cens, a->len, &km) != SPIE_STAT_OK)
         km.median_status = SPIE_STAT_E_OVERFLOW;
-    real(e, spie_id(SPIE_IND_REPRISE_KM_MEDIANE, 0), km.median_status, km.median, a->entrants);
+    km_median(e, spie_id(SPIE_IND_REPRISE_KM_MEDIANE, 0), &km, a->entrants);
 }
 
 static void cell_rows(emitter *e, const spie_acc *a)
@@ -239,11 +249,28 @@ bool spie_indicators_rows(spie_table *t, const spie_group_id *g, const spie_cube
 }
 
 bool spie_indicators_territory_counts(spie_table *t, const spie_group_id *g, uint64_t expected, uint64_t included,
-                                      uint64_t included_budget)
+                                      uint64_t included_budget, uint64_t late)
 {
     emitter e = {.t = t, .g = g, .bd = SPIE_BD_ENSEMBLE, .modality = "", .available = true};
     count(&e, spie_id(SPIE_IND_TERRITOIRES_ATTENDUS, 0), expected);
     count(&e, spie_id(SPIE_IND_TERRITOIRES_INCLUS, 0), included);
     count(&e, spie_id(SPIE_IND_TERRITOIRES_INCLUS_BUDGET, 0), included_budget);
+    count(&e, spie_id(SPIE_IND_TERRITOIRES_EN_RETARD, 0), late);
     return !e.oom;
+}
+
+bool spie_indicators_month_unknown(spie_table *t, size_t first)
+{
+    for (size_t i = first; i < t->n; i++) {
+        spie_figure *f = &t->rows[i];
+        if (f->breakdown != SPIE_BD_ENSEMBLE || f->id.ind != SPIE_IND_ENTRANTS_MOIS)
+            continue;
+        f->status = SPIE_STATUS_ND;
+        f->kind = SPIE_VK_NONE;
+        f->ival = 0;
+        f->has_effectif = false;
+        f->effectif = 0;
+        return true;
+    }
+    return false;
 }

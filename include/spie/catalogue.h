@@ -130,6 +130,9 @@
     X(TERRITOIRES_INCLUS_BUDGET, TERRITOIRES, "territoires_inclus_budget", NONE, "", TERRITORIES, NONE, NONE, 0,  \
       TERRITORIES, "Territoires pris en compte pour le budget (extrait budget utilisable)",                       \
       "Territoires dont l'extrait budget est utilisable.")                                                         \
+    X(TERRITOIRES_EN_RETARD, TERRITOIRES, "territoires_en_retard", NONE, "", TERRITORIES, NONE, NONE, 0,          \
+      TERRITORIES, "Territoires en retard (un extrait d'un mois antérieur à la période)",                         \
+      "Territoires dont au moins un extrait retenu est d'un mois antérieur à la période.")                         \
     /* §9 Budget: every group */                                                                                   \
     X(ALLOCATION_ETAT, BUDGET, "allocation_etat", NONE, "", EUROS, NONE, NONE, 0, BUDGET,                         \
       "Allocation de l'État", "Subvention de l'État allouée (table des territoires).")                            \
@@ -183,9 +186,9 @@
       "Payé cumulé projeté à la fin de la fenêtre, avec son intervalle de prédiction.")                            \
     X(PROJECTION_PART_ENVELOPPE, BUDGET, "projection_part_enveloppe", NONE, "", SHARE, NONE, NONE, 0, NATIONAL,   \
       "Projection : part de l'enveloppe payée à la fin de la fenêtre", "Payé cumulé projeté / V.")               \
-    X(PROJECTION_MOIS_EPUISEMENT, BUDGET, "projection_mois_epuisement", NONE, "", MONTH, NONE, NONE, 0, NATIONAL, \
-      "Projection : mois où l'enveloppe serait épuisée",                                                           \
-      "Premier mois où la droite de projection atteint l'enveloppe V.")
+    X(PROJECTION_EPUISEMENT_DANS_MOIS, BUDGET, "projection_epuisement_dans_mois", NONE, "", MONTHS, NONE, NONE, 0, \
+      NATIONAL, "Projection : mois avant l'épuisement de l'enveloppe",                                            \
+      "Nombre de mois de la période au premier mois où la droite de projection atteint l'enveloppe V.")
 /* clang-format on */
 
 /* The indicators. SPIE_IND_NONE (0) is no indicator: a zeroed figure has no identity. */
@@ -245,7 +248,7 @@ typedef enum spie_unit {
     SPIE_UNIT_DAYS,        /* jours */
     SPIE_UNIT_SHARE,       /* part */
     SPIE_UNIT_EUROS,       /* euros */
-    SPIE_UNIT_MONTH,       /* mois (text AAAA-MM) */
+    SPIE_UNIT_MONTHS,      /* mois: a whole number of months */
     SPIE_UNIT_RATIO,       /* ratio (observed / expected, 1 = as expected) */
     SPIE_UNIT_COUNT
 } spie_unit;

@@ -21,8 +21,14 @@ typedef struct spie_group_id {
 bool spie_indicators_rows(spie_table *t, const spie_group_id *g, const spie_cube *cube, bool available,
                           const spie_params *params, char *err, size_t err_size);
 
-/* The counts of territories of a region, wave or the nation. */
+/* The counts of territories of a region, wave or the nation; late: those with at least one
+ * extract of a month before P (docs/methodologie.md §10). */
 bool spie_indicators_territory_counts(spie_table *t, const spie_group_id *g, uint64_t expected,
-                                      uint64_t included, uint64_t included_budget);
+                                      uint64_t included, uint64_t included_budget, uint64_t late);
+
+/* A département whose beneficiaires extract is late (docs/methodologie.md §10): its
+ * entrants_mois, among the rows t->rows[first ..], becomes nd with an empty effectif (its
+ * extract says nothing of the month P). false when there is no such row. */
+bool spie_indicators_month_unknown(spie_table *t, size_t first);
 
 #endif

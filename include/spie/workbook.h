@@ -1,8 +1,9 @@
-/* The workbooks (docs/sorties.md §6): SPIE_<P>_national.xlsx and one
+/* The workbooks (docs/sorties.md §6, docs/classeurs.md): SPIE_<P>_national.xlsx and one
  * SPIE_<P>_R<code>_<slug>.xlsx per region with at least one programme territory, in
  * French, rendered with libxlsxwriter from the same publication table as
  * indicateurs_<P>.csv (so every figure is the same), plus the quality results and the
- * parameters. */
+ * parameters: a Sommaire with links to every numbered table, late and missing territories
+ * marked from the plan's months and the reading results, A4 pages with their headers. */
 #ifndef SPIE_WORKBOOK_H
 #define SPIE_WORKBOOK_H
 

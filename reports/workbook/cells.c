@@ -1,11 +1,15 @@
-/* The cell writers, formats and layout that every sheet of the workbooks shares. Every
+/* The cell writers and formats that every sheet of the workbooks shares. Every
  * libxlsxwriter call of a cell goes through here and keeps its first error in the
  * spie_wb; a figure is written as the publication table holds it: counts as the same
  * integer, reals as the same double (libxlsxwriter prints "%.16G" in the C locale: the
  * program never calls setlocale), money as cents / 100, s and nd as centred text.
  *
- * It may not look a figure up, decide what a sheet shows, or hold French sentences
- * (text_fr.c gives them). */
+ * A figure that is not published shows its sign (spie_wb_sign): "s", "nd", "non atteinte"
+ * for a Kaplan–Meier median not reached (its effectif is positive), "non atteint avant fin
+ * <month>" for the exhaustion month beyond the window; an effectif is never a blank where
+ * the figure has one by nature ("s" when the secret hides it, "nd" without data).
+ *
+ * It may not look a figure up, decide what a sheet shows, or lay a sheet out (page.c). */
 #include "workbook_int.h"
 
 #include <math.h>
@@ -87,31 +91,76 @@ static double euros(spie_cents c)
     return (double)c / 100.0;
 }
 
-void spie_wb_value(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_figure *f,
-                   lxw_format *real_fmt)
+const char *spie_wb_sign(spie_wb *w, const spie_figure *f, char *buf, size_t size)
+{
+    if (f->status == SPIE_STATUS_OK && f->kind != SPIE_VK_NONE)
+        return NULL;
+    if (f->status == SPIE_STATUS_SECRET)
+        return "s";
+    switch (f->id.ind) {
+    case SPIE_IND_DELAI_KM_MEDIANE:
+    case SPIE_IND_REPRISE_KM_MEDIANE:
+        /* nd over a non-empty group: the survival curve never fell below one half */
+        return f->status == SPIE_STATUS_ND && f->has_effectif && f->effectif > 0 ? "non atteinte" : "nd";
+    case SPIE_IND_PROJECTION_EPUISEMENT_DANS_MOIS: {
+        /* a fit (3 points at least) with P inside the window: the line does not reach V
+         * before the window's end */
+        const spie_params *p = w->in->params;
+        if (f->status == SPIE_STATUS_ND && f->has_effectif && f->effectif >= 3 && w->period <= p->window_end &&
+            w->period >= p->window_start) {
+            char m[24];
+            spie_wb_fr_month(m, sizeof m, p->window_end);
+            snprintf(buf, size, "non atteint avant fin %s", m);
+            return buf;
+        }
+        return "nd";
+    }
+    default: return "nd";
+    }
+}
+
+void spie_wb_value_fmt(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_figure *f,
+                       lxw_format *real_fmt, bool italic)
 {
     if (!f || !ws)
         return;
-    if (f->status != SPIE_STATUS_OK || f->kind == SPIE_VK_NONE) {
-        spie_wb_mark(w, ws, r, c, f->status == SPIE_STATUS_OK ? SPIE_STATUS_ND : (spie_status)f->status);
+    char buf[64];
+    const char *sign = spie_wb_sign(w, f, buf, sizeof buf);
+    if (sign) {
+        /* a sign of a few letters centred; a longer one from the left, over the next cells */
+        lxw_format *fmt = strlen(sign) > 12 ? (italic ? w->f.text_italic : w->f.text) : italic ? w->f.mark_i : w->f.mark;
+        spie_wb_check(w, worksheet_write_string(ws, r, c, sign, fmt));
         return;
     }
-    switch (f->kind) {
-    case SPIE_VK_COUNT: spie_wb_number(w, ws, r, c, (double)f->ival, w->f.count); break;
-    case SPIE_VK_CENTS: spie_wb_number(w, ws, r, c, euros(f->ival), w->f.money); break;
-    case SPIE_VK_TEXT: {
-        spie_month m;
-        char buf[40];
-        if (spie_month_parse_iso(f->text, strlen(f->text), &m)) { /* a month: "avril 2023" */
-            spie_wb_fr_month(buf, sizeof buf, m);
-            spie_wb_text(w, ws, r, c, buf, w->f.text);
-        } else {
-            spie_wb_text(w, ws, r, c, f->text, w->f.text);
-        }
-        break;
+    if (f->id.ind == SPIE_IND_PROJECTION_EPUISEMENT_DANS_MOIS && f->kind == SPIE_VK_COUNT) {
+        /* a number of months from P in the CSV, the month in words here */
+        spie_wb_fr_month(buf, sizeof buf, w->period + (spie_month)f->ival);
+        spie_wb_text(w, ws, r, c, buf, w->f.text);
+        return;
     }
+    if (italic) {
+        if (real_fmt == w->f.pct)
+            real_fmt = w->f.pct_i;
+        else if (real_fmt == w->f.days)
+            real_fmt = w->f.days_i;
+    }
+    switch (f->kind) {
+    case SPIE_VK_COUNT: spie_wb_number(w, ws, r, c, (double)f->ival, italic ? w->f.count_i : w->f.count); break;
+    case SPIE_VK_CENTS: spie_wb_number(w, ws, r, c, euros(f->ival), italic ? w->f.money_i : w->f.money); break;
+    case SPIE_VK_TEXT: spie_wb_text(w, ws, r, c, f->text, w->f.text); break;
     default: spie_wb_number(w, ws, r, c, f->real, real_fmt ? real_fmt : w->f.real); break;
     }
+}
+
+void spie_wb_value(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_figure *f,
+                   lxw_format *real_fmt)
+{
+    spie_wb_value_fmt(w, ws, r, c, f, real_fmt, false);
+}
+
+void spie_wb_cents(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, spie_cents v)
+{
+    spie_wb_number(w, ws, r, c, euros(v), w->f.money);
 }
 
 void spie_wb_bound(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_figure *f, bool hi,
@@ -149,10 +198,25 @@ void spie_wb_interval(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, c
     spie_wb_bound(w, ws, r, c + 1, f, true, fmt);
 }
 
+/* Whether a figure has an effectif by nature (persons, territories, a divisor, the points
+ * of a fit), even when this one is hidden or missing. */
+static bool has_effectif_by_nature(const spie_figure *f)
+{
+    const spie_ind_def *d = spie_ind_def_of(f->id.ind);
+    if (!d)
+        return false;
+    return d->rule != SPIE_RULE_NONE || d->family == SPIE_FAM_TERRITOIRES || f->id.ind == SPIE_IND_PROJECTION_PAYE_FIN ||
+           f->id.ind == SPIE_IND_PROJECTION_PART_ENVELOPPE || f->id.ind == SPIE_IND_PROJECTION_EPUISEMENT_DANS_MOIS;
+}
+
 void spie_wb_effectif(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_figure *f)
 {
-    if (f && f->has_effectif)
+    if (!f)
+        return;
+    if (f->has_effectif)
         spie_wb_number(w, ws, r, c, (double)f->effectif, w->f.count);
+    else if (has_effectif_by_nature(f))
+        spie_wb_mark(w, ws, r, c, f->status == SPIE_STATUS_SECRET ? SPIE_STATUS_SECRET : SPIE_STATUS_ND);
 }
 
 void spie_wb_day(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, spie_day d, lxw_format *fmt)
@@ -167,11 +231,39 @@ void spie_wb_day(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, spie_d
 
 /* ---- formats ---------------------------------------------------------------------------- */
 
-static lxw_format *fmt_num(lxw_workbook *wb, const char *num)
+/* A new format, NULL when libxlsxwriter runs out of memory. */
+static lxw_format *fmt_new(lxw_workbook *wb, bool *ok)
 {
-    lxw_format *f = workbook_add_format(wb);
-    if (f)
+    lxw_format *f = *ok ? workbook_add_format(wb) : NULL;
+    if (!f)
+        *ok = false;
+    return f;
+}
+
+static lxw_format *fmt_num(lxw_workbook *wb, const char *num, bool italic, bool *ok)
+{
+    lxw_format *f = fmt_new(wb, ok);
+    if (f) {
         format_set_num_format(f, num);
+        if (italic)
+            format_set_italic(f);
+    }
+    return f;
+}
+
+/* Wrapped text at the top of its cell, of `points`. */
+static lxw_format *fmt_para(lxw_workbook *wb, double points, bool italic, bool bold, bool *ok)
+{
+    lxw_format *f = fmt_new(wb, ok);
+    if (f) {
+        format_set_text_wrap(f);
+        format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+        format_set_font_size(f, points);
+        if (italic)
+            format_set_italic(f);
+        if (bold)
+            format_set_bold(f);
+    }
     return f;
 }
 
@@ -179,91 +271,72 @@ bool spie_wb_formats_init(spie_wb *w)
 {
     lxw_workbook *wb = w->wb;
     spie_wb_formats *f = &w->f;
-    if (!(f->title = workbook_add_format(wb)) || !(f->subtitle = workbook_add_format(wb)) ||
-        !(f->note = workbook_add_format(wb)) || !(f->alert = workbook_add_format(wb)) ||
-        !(f->header = workbook_add_format(wb)) || !(f->text = workbook_add_format(wb)) ||
-        !(f->text_bold = workbook_add_format(wb)) || !(f->wrap = workbook_add_format(wb)) ||
-        !(f->mark = workbook_add_format(wb)))
+    bool ok = true;
+    f->title = fmt_new(wb, &ok);
+    f->subtitle = fmt_new(wb, &ok);
+    f->header = fmt_new(wb, &ok);
+    f->header_rot = fmt_new(wb, &ok);
+    f->text = fmt_num(wb, "@", false, &ok);
+    f->text_bold = fmt_num(wb, "@", false, &ok);
+    f->text_italic = fmt_num(wb, "@", true, &ok);
+    f->mark = fmt_new(wb, &ok);
+    f->mark_i = fmt_new(wb, &ok);
+    f->link = fmt_new(wb, &ok);
+    f->small = fmt_num(wb, "@", false, &ok);
+    f->text10 = fmt_num(wb, "@", false, &ok);
+    f->note = fmt_para(wb, 10, true, false, &ok);  /* Champ, Source, Lecture, notes */
+    f->para = fmt_para(wb, 10, false, false, &ok); /* "Comment lire" */
+    f->para_bold = fmt_para(wb, 10, false, true, &ok);
+    f->alert = fmt_para(wb, 10, false, true, &ok);
+    f->wrap = fmt_para(wb, 10, false, false, &ok); /* Méthodologie, motifs */
+    /* Number formats use the file format's separators ("," thousands, "." decimal); Excel
+     * and LibreOffice show them in the reader's locale: "1 234", "12,3 %" (the space
+     * before % is in the format). */
+    f->count = fmt_num(wb, "#,##0", false, &ok);
+    f->pct = fmt_num(wb, "0.0 %", false, &ok);
+    f->days = fmt_num(wb, "0.0", false, &ok);
+    f->money = fmt_num(wb, "#,##0 \"€\"", false, &ok);
+    f->count_i = fmt_num(wb, "#,##0", true, &ok);
+    f->pct_i = fmt_num(wb, "0.0 %", true, &ok);
+    f->days_i = fmt_num(wb, "0.0", true, &ok);
+    f->money_i = fmt_num(wb, "#,##0 \"€\"", true, &ok);
+    f->date = fmt_num(wb, "dd/mm/yyyy", false, &ok);
+    f->month = fmt_num(wb, "mm/yyyy", false, &ok);
+    f->real = fmt_num(wb, "0.000", false, &ok);
+    if (!ok)
         return false;
     format_set_bold(f->title);
     format_set_font_size(f->title, 14);
     format_set_bold(f->subtitle);
     format_set_font_size(f->subtitle, 12);
-    format_set_italic(f->note);
-    format_set_bold(f->alert);
     format_set_font_color(f->alert, LXW_COLOR_RED);
     format_set_bold(f->header);
     format_set_text_wrap(f->header);
     format_set_align(f->header, LXW_ALIGN_VERTICAL_TOP);
     format_set_bg_color(f->header, 0xD9E1F2);
     format_set_border(f->header, LXW_BORDER_THIN);
-    format_set_num_format(f->text, "@");
-    format_set_num_format(f->text_bold, "@");
+    format_set_bold(f->header_rot);
+    format_set_rotation(f->header_rot, 90);
+    format_set_align(f->header_rot, LXW_ALIGN_CENTER);
+    format_set_align(f->header_rot, LXW_ALIGN_VERTICAL_BOTTOM);
+    format_set_bg_color(f->header_rot, 0xD9E1F2);
+    format_set_border(f->header_rot, LXW_BORDER_THIN);
     format_set_bold(f->text_bold);
-    format_set_text_wrap(f->wrap);
-    format_set_align(f->wrap, LXW_ALIGN_VERTICAL_TOP);
+    format_set_align(f->date, LXW_ALIGN_LEFT);
+    format_set_align(f->month, LXW_ALIGN_LEFT);
     format_set_align(f->mark, LXW_ALIGN_CENTER);
-    /* Number formats use the file format's separators ("," thousands, "." decimal);
-     * Excel and LibreOffice show them in the reader's locale: "1 234", "12,3 %". */
-    if (!(f->count = fmt_num(wb, "#,##0")) || !(f->pct = fmt_num(wb, "0.0%")) || !(f->days = fmt_num(wb, "0.0")) ||
-        !(f->money = fmt_num(wb, "#,##0 \"€\"")) || !(f->date = fmt_num(wb, "dd/mm/yyyy")) ||
-        !(f->month = fmt_num(wb, "mm/yyyy")) || !(f->real = fmt_num(wb, "0.000")))
-        return false;
+    format_set_align(f->mark_i, LXW_ALIGN_CENTER);
+    format_set_italic(f->mark_i);
+    format_set_font_color(f->link, LXW_COLOR_BLUE);
+    format_set_font_size(f->link, 10);
+    /* every cell at the top of its row: a row made higher by a wrapped cell reads across */
+    lxw_format *top[] = {f->text,  f->text_bold, f->text_italic, f->mark,   f->mark_i, f->link,    f->small, f->text10,
+                         f->count, f->pct,       f->days,        f->money,  f->count_i, f->pct_i, f->days_i,
+                         f->money_i, f->date,    f->month,       f->real};
+    for (size_t i = 0; i < SPIE_ARRAY_LEN(top); i++)
+        format_set_align(top[i], LXW_ALIGN_VERTICAL_TOP);
+    format_set_underline(f->link, LXW_UNDERLINE_SINGLE);
+    format_set_font_size(f->small, 9);
+    format_set_font_size(f->text10, 10);
     return true;
-}
-
-/* ---- layout ----------------------------------------------------------------------------- */
-
-lxw_worksheet *spie_wb_sheet(spie_wb *w, const char *name)
-{
-    lxw_worksheet *ws = workbook_add_worksheet(w->wb, name);
-    if (!ws)
-        spie_wb_check(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
-    return ws;
-}
-
-lxw_row_t spie_wb_head(spie_wb *w, lxw_worksheet *ws, const char *title, const char *champ, const char *lecture)
-{
-    char buf[512];
-    lxw_row_t r = 0;
-    spie_wb_text(w, ws, r++, 0, title, w->f.title);
-    spie_wb_fr_period(w, buf, sizeof buf);
-    spie_wb_text(w, ws, r++, 0, buf, w->f.text);
-    if (champ)
-        spie_wb_text(w, ws, r++, 0, champ, w->f.note);
-    spie_wb_fr_source(w, buf, sizeof buf);
-    spie_wb_text(w, ws, r++, 0, buf, w->f.note);
-    if (lecture)
-        spie_wb_text(w, ws, r++, 0, lecture, w->f.note);
-    bool restricted = spie_wb_fr_legend(w, buf, sizeof buf);
-    spie_wb_text(w, ws, r++, 0, buf, restricted ? w->f.alert : w->f.note);
-    return r + 1;
-}
-
-void spie_wb_header_row(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c0, const char *const *labels,
-                        size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        spie_wb_text(w, ws, r, (lxw_col_t)(c0 + i), labels[i], w->f.header);
-    if (ws)
-        spie_wb_check(w, worksheet_set_row(ws, r, 48, NULL));
-}
-
-void spie_wb_unit_cells(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_wb_unit *u)
-{
-    bool total = u == &w->units[0];
-    lxw_format *f = total ? w->f.text_bold : w->f.text;
-    spie_wb_text(w, ws, r, c, spie_wb_level_word(u->level), f);
-    spie_wb_text(w, ws, r, (lxw_col_t)(c + 1), u->code, f);
-    char name[96];
-    spie_wb_fr_unit_name(u, true, name, sizeof name);
-    spie_wb_text(w, ws, r, (lxw_col_t)(c + 2), name, f);
-}
-
-void spie_wb_widths(spie_wb *w, lxw_worksheet *ws, lxw_col_t c0, const double *widths, size_t n)
-{
-    if (!ws)
-        return;
-    for (size_t i = 0; i < n; i++)
-        spie_wb_check(w, worksheet_set_column(ws, (lxw_col_t)(c0 + i), (lxw_col_t)(c0 + i), widths[i], NULL));
 }

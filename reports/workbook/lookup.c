@@ -1,6 +1,9 @@
-/* Figures of the publication table by identity, and the units and modalities that the
- * tables of the sheets show (include/spie/catalogue.h, workbook_int.h). A figure looked up
- * and not found is recorded in w->missing, which fails the workbook.
+/* Figures of the publication table by identity, and what the tables of the sheets show
+ * (include/spie/catalogue.h, workbook_int.h): the units (rows) of a workbook with their
+ * call marks, the territories' selected extracts from the plan (late, missing: the marks
+ * and notes of docs/classeurs.md), the modalities, the key horizon and pair, a région's
+ * rank among the régions. A figure looked up and not found is recorded in w->missing,
+ * which fails the workbook.
  *
  * It may not write a cell or hold French text beyond the messages of w->missing. */
 #include "workbook_int.h"
@@ -8,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "spie/date.h"
 
 static void record_missing(spie_wb *w, spie_level level, const char *code, spie_breakdown bd, const char *modality,
                            spie_ind_id id, const char *name)
@@ -97,21 +102,98 @@ bool spie_wb_region_has_territory(const spie_territories *terr, const spie_regio
     return false;
 }
 
+/* The territories' extracts from the plan (an entry's territory points into in->terr). */
+static void terrs_build(spie_wb *w)
+{
+    const spie_territories *terr = w->in->terr;
+    const spie_plan *plan = w->in->plan;
+    for (size_t i = 0; i < terr->count; i++)
+        for (int k = 0; k < SPIE_KIND_COUNT; k++) {
+            w->terrs[i].month[k] = SPIE_NO_MONTH;
+            w->terrs[i].status[k] = SPIE_ENTRY_MISSING;
+        }
+    for (size_t e = 0; e < plan->n_entries; e++) {
+        const spie_plan_entry *pe = &plan->entries[e];
+        if (!pe->terr || (unsigned)pe->kind >= SPIE_KIND_COUNT)
+            continue;
+        size_t i = terr->count;
+        if (pe->terr >= terr->items && pe->terr < terr->items + terr->count) {
+            i = (size_t)(pe->terr - terr->items);
+        } else {
+            const spie_territory *t = spie_territories_find(terr, pe->dept, strlen(pe->dept));
+            if (t)
+                i = (size_t)(t - terr->items);
+        }
+        if (i == terr->count)
+            continue;
+        spie_wb_terr *t = &w->terrs[i];
+        t->status[pe->kind] = w->in->results[e].status;
+        if (pe->file) {
+            t->month[pe->kind] = pe->month;
+            if (pe->month < plan->period)
+                t->late = true;
+        }
+        if (w->in->results[e].status != SPIE_ENTRY_OK)
+            t->missing = true;
+    }
+    /* a territory the plan does not list has no extract at all */
+    for (size_t i = 0; i < terr->count; i++)
+        for (int k = 0; k < SPIE_KIND_COUNT; k++)
+            if (w->terrs[i].status[k] == SPIE_ENTRY_MISSING)
+                w->terrs[i].missing = true;
+}
+
+bool spie_wb_unit_holds(const spie_wb_unit *u, const spie_territories *terr, size_t i)
+{
+    const spie_territory *t = &terr->items[i];
+    switch (u->level) {
+    case SPIE_LEVEL_NATIONAL: return true;
+    case SPIE_LEVEL_REGION: return strcmp(spie_dept_region(t->dept)->code, u->code) == 0;
+    case SPIE_LEVEL_VAGUE: return strcmp(spie_wave_code(t->wave), u->code) == 0;
+    default: return u->terr == i;
+    }
+}
+
+/* A unit's call marks: (r) and (m) for a département from its extracts, (p) for a group
+ * that holds one of them. */
+static unsigned marks_of(const spie_wb *w, const spie_wb_unit *u)
+{
+    const spie_territories *terr = w->in->terr;
+    if (u->level == SPIE_LEVEL_DEPARTEMENT) {
+        const spie_wb_terr *t = &w->terrs[u->terr];
+        return (t->late ? SPIE_WB_MARK_LATE : 0u) | (t->missing ? SPIE_WB_MARK_MISSING : 0u);
+    }
+    for (size_t i = 0; i < terr->count; i++)
+        if (spie_wb_unit_holds(u, terr, i) && (w->terrs[i].late || w->terrs[i].missing))
+            return SPIE_WB_MARK_PARTIAL;
+    return 0;
+}
+
+static void add_unit(spie_wb *w, size_t *n, spie_level lv, const char *code, const char *name, size_t terr_i)
+{
+    spie_wb_unit *u = &w->units[(*n)++];
+    *u = (spie_wb_unit){lv, code, name, 0, false, terr_i};
+    u->marks = marks_of(w, u);
+}
+
 bool spie_wb_units_build(spie_wb *w)
 {
     const spie_territories *terr = w->in->terr;
-    size_t cap = 1 + spie_region_count() + SPIE_WAVE_COUNT + terr->count;
-    if (!(w->units = calloc(cap, sizeof *w->units)))
+    size_t cap = 2 + spie_region_count() + SPIE_WAVE_COUNT + terr->count;
+    if (!(w->units = calloc(cap, sizeof *w->units)) || !(w->terrs = calloc(terr->count + 1, sizeof *w->terrs)))
         return false;
+    terrs_build(w);
     size_t n = 0;
     if (w->region) {
-        w->units[n++] = (spie_wb_unit){SPIE_LEVEL_REGION, w->region->code, w->region->name};
+        add_unit(w, &n, SPIE_LEVEL_REGION, w->region->code, w->region->name, SIZE_MAX);
+        add_unit(w, &n, SPIE_LEVEL_NATIONAL, "FR", "France", SIZE_MAX);
+        w->units[n - 1].comparison = true;
     } else {
-        w->units[n++] = (spie_wb_unit){SPIE_LEVEL_NATIONAL, "FR", "France"};
+        add_unit(w, &n, SPIE_LEVEL_NATIONAL, "FR", "France", SIZE_MAX);
         for (size_t r = 0; r < spie_region_count(); r++) {
             const spie_region *reg = spie_region_at(r);
             if (spie_wb_region_has_territory(terr, reg))
-                w->units[n++] = (spie_wb_unit){SPIE_LEVEL_REGION, reg->code, reg->name};
+                add_unit(w, &n, SPIE_LEVEL_REGION, reg->code, reg->name, SIZE_MAX);
         }
         for (int v = 0; v < SPIE_WAVE_COUNT; v++) {
             bool any = false;
@@ -119,17 +201,22 @@ bool spie_wb_units_build(spie_wb *w)
                 any |= terr->items[i].wave == (spie_wave)v;
             const char *code = spie_wave_code((spie_wave)v);
             if (any)
-                w->units[n++] = (spie_wb_unit){SPIE_LEVEL_VAGUE, code, code};
+                add_unit(w, &n, SPIE_LEVEL_VAGUE, code, code, SIZE_MAX);
         }
     }
     w->first_dept = n;
     for (size_t i = 0; i < terr->count; i++) {
         const spie_dept *d = terr->items[i].dept;
         if (spie_wb_in_scope(w, d))
-            w->units[n++] = (spie_wb_unit){SPIE_LEVEL_DEPARTEMENT, d->code, d->name};
+            add_unit(w, &n, SPIE_LEVEL_DEPARTEMENT, d->code, d->name, i);
     }
     w->n_units = n;
     return true;
+}
+
+const spie_wb_unit *spie_wb_france(const spie_wb *w)
+{
+    return &w->units[w->region ? 1 : 0];
 }
 
 size_t spie_wb_modalities(const spie_wb *w, spie_breakdown bd, const char **mods, size_t max)
@@ -183,4 +270,37 @@ int spie_wb_key_pair(const spie_wb *w)
         if (strcmp(p->pairs[i].code, "D_ORIENT") == 0)
             return (int)i;
     return p->n_pairs ? 0 : -1;
+}
+
+/* The value a rank compares: the figure's number when it is published. */
+static bool rank_value(const spie_figure *f, double *v)
+{
+    if (!f || f->status != SPIE_STATUS_OK)
+        return false;
+    switch (f->kind) {
+    case SPIE_VK_COUNT: *v = (double)f->ival; return true;
+    case SPIE_VK_CENTS: *v = (double)f->ival; return true;
+    case SPIE_VK_REAL: *v = f->real; return true;
+    default: return false;
+    }
+}
+
+bool spie_wb_region_rank(spie_wb *w, const char *code, spie_ind_id id, int *rank, int *of)
+{
+    double mine;
+    if (!rank_value(spie_wb_get(w, SPIE_LEVEL_REGION, code, SPIE_BD_ENSEMBLE, "", id), &mine))
+        return false;
+    int higher = 0, n = 0;
+    for (size_t r = 0; r < spie_region_count(); r++) {
+        const spie_region *reg = spie_region_at(r);
+        double v;
+        if (!spie_wb_region_has_territory(w->in->terr, reg) ||
+            !rank_value(spie_wb_get(w, SPIE_LEVEL_REGION, reg->code, SPIE_BD_ENSEMBLE, "", id), &v))
+            continue;
+        n++;
+        higher += v > mine;
+    }
+    *rank = higher + 1; /* ties share the best rank */
+    *of = n;
+    return true;
 }

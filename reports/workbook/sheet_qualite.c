@@ -1,7 +1,8 @@
-/* The Qualité des données sheet (docs/sorties.md §6): what was read, from the plan and the
- * reading results (the rows of qualite_<P>.csv for the workbook's territories), and the
- * other entries of the inbox. File names and motifs are extract text: written as text,
- * never as a formula.
+/* The Qualité des données sheet (docs/classeurs.md): what was read, from the plan and the
+ * reading results (the rows of qualite_<P>.csv for the workbook's territories, in words:
+ * "bénéficiaires", "lu", "aucun fichier"), the rejected rows by reason (narrow columns
+ * under turned headers), and the other entries of the inbox ("non retenu", "ignoré").
+ * File names and motifs are extract text: written as text, never as a formula.
  *
  * It may not look a figure up: this sheet shows no figure of the table. */
 #include <stdio.h>
@@ -9,10 +10,18 @@
 
 #include "spie/date.h"
 #include "spie/extract.h"
-#include "spie/quality.h"
 #include "workbook_int.h"
 
-enum { FIXED = 13 }; /* columns before the rejects by reason */
+enum { FIXED = 12 }; /* columns before the rejects by reason */
+
+static const double widths[FIXED] = {22, 12, 34, 9, 8, 12, 28, 9, 9, 9, 7, 11};
+
+/* The reasons in a few words, for the turned headers. */
+static const char *const reason_short[SPIE_R_COUNT] = {
+    "Nombre de champs", "Champ obligatoire vide", "Identifiant invalide", "Date invalide",
+    "Code inconnu",     "Montant invalide",      "Autre département",    "Date après la période",
+    "Date avant 2020",  "Année de naissance",    "Doublon",              "Bénéficiaire inconnu",
+    "Étape avant l'entrée", "Type manquant"};
 
 static bool entry_in_scope(const spie_wb *w, const spie_plan_entry *e)
 {
@@ -40,79 +49,100 @@ static void month_cell(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, 
     spie_wb_day(w, ws, r, c, spie_month_first_day(m), w->f.month);
 }
 
-/* The header of the table of retained files in row r (the rejects, one column per reason). */
-static void entries_header(spie_wb *w, lxw_worksheet *ws, lxw_row_t r)
+/* "Somme (80)", or the code alone when it names no département ("NAT": national costs). */
+static void dept_label(const char *code, char *buf, size_t size)
 {
-    static const char *const heads[FIXED] = {"Département", "Nom", "Type d'extrait", "Fichier retenu",
-                                             "Mois du fichier", "Retard (mois)", "Statut", "Motif",
-                                             "Lignes lues", "Lignes acceptées", "Lignes rejetées", "Lignes vides",
-                                             "Transcodage (Windows-1252)"};
-    static const double widths[FIXED] = {12, 24, 14, 40, 10, 9, 12, 50, 10, 10, 10, 9, 13};
-    spie_wb_header_row(w, ws, r, 0, heads, FIXED);
-    spie_wb_widths(w, ws, 0, widths, FIXED);
-    for (int k = 0; k < SPIE_R_COUNT; k++) {
-        char label[200];
-        snprintf(label, sizeof label, "Rejets : %s (%s)", spie_reason_label((spie_reason)k),
-                 spie_reason_code((spie_reason)k));
-        const char *l = label;
-        spie_wb_header_row(w, ws, r, (lxw_col_t)(FIXED + k), &l, 1);
-        spie_wb_check(w, worksheet_set_column(ws, (lxw_col_t)(FIXED + k), (lxw_col_t)(FIXED + k), 14, NULL));
-    }
-    spie_wb_check(w, worksheet_set_row(ws, r, 80, NULL));
+    const spie_dept *d = strcmp(code, "NAT") ? spie_dept_find(code, strlen(code)) : NULL;
+    if (d)
+        snprintf(buf, size, "%s (%s)", d->name, d->code);
+    else if (!strcmp(code, "NAT"))
+        snprintf(buf, size, "Frais nationaux (NAT)");
+    else
+        snprintf(buf, size, "%s", code);
+}
+
+/* The header of the table of retained files in row r (the rejects, one turned column per
+ * reason). */
+static void entries_header(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
+{
+    static const char *const heads[FIXED] = {
+        "Territoire",      "Type d'extrait",   "Fichier retenu",  "Mois du fichier", "Retard (mois)",
+        "Lecture du fichier", "Motif",         "Lignes lues",     "Lignes acceptées", "Lignes rejetées",
+        "Lignes vides",    "Transcodage (Windows-1252)"};
+    spie_wb_header_row(w, pg, r, 0, heads, FIXED);
+    spie_wb_header_row_rot(w, pg, r, FIXED, reason_short, SPIE_R_COUNT);
 }
 
 /* One row per territory and kind (and NAT), from row r. Returns the row after them. */
-static lxw_row_t entries_table(spie_wb *w, lxw_worksheet *ws, lxw_row_t r)
+static lxw_row_t entries_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
 {
     const spie_plan *plan = w->in->plan;
+    lxw_worksheet *ws = pg->ws;
+    char t[200];
+    snprintf(t, sizeof t, "Extraits retenus et lignes rejetées, par territoire et type d'extrait");
+    r = spie_wb_table_title(w, pg, r, t);
     lxw_row_t hdr = r;
-    entries_header(w, ws, r++);
+    entries_header(w, pg, r++);
     for (size_t i = 0; i < plan->n_entries; i++) {
         const spie_plan_entry *e = &plan->entries[i];
         const spie_entry_result *res = &w->in->results[i];
         if (!entry_in_scope(w, e))
             continue;
-        spie_wb_text(w, ws, r, 0, e->dept, w->f.text);
-        spie_wb_text(w, ws, r, 1, e->terr ? e->terr->dept->name : "Frais nationaux de fonctionnement", w->f.text);
-        spie_wb_text(w, ws, r, 2, spie_kind_name(e->kind), w->f.text);
+        const char *motif = res->status == SPIE_ENTRY_MISSING ? "aucun fichier pour ce territoire et ce type"
+                                                             : res->rep.motif;
+        /* the motif wrapped in its column, the row as high as it needs */
+        int lines = motif[0] ? spie_wb_lines(motif, widths[6] * 1.1, false) : 1;
+        double h = lines > 1 ? spie_wb_line_height(lines, 10) : SPIE_WB_ROW;
+        r = spie_wb_data_row(w, pg, r, h);
+        if (lines > 1)
+            spie_wb_check(w, worksheet_set_row(ws, r, h, NULL));
+        char lab[96];
+        dept_label(e->dept, lab, sizeof lab);
+        spie_wb_text(w, ws, r, 0, lab, w->f.text);
+        spie_wb_text(w, ws, r, 1, spie_wb_kind_label(e->kind), w->f.text);
         if (e->file) {
-            spie_wb_text(w, ws, r, 3, e->file, w->f.text);
-            month_cell(w, ws, r, 4, e->month);
-            spie_wb_number(w, ws, r, 5, (double)(plan->period - e->month), w->f.count);
+            spie_wb_text(w, ws, r, 2, e->file, w->f.text);
+            month_cell(w, ws, r, 3, e->month);
+            spie_wb_number(w, ws, r, 4, (double)(plan->period - e->month), w->f.count);
         }
-        spie_wb_text(w, ws, r, 6, spie_entry_status_word(res->status), w->f.text);
-        if (res->status == SPIE_ENTRY_MISSING) {
-            spie_wb_text(w, ws, r, 7, "aucun fichier pour ce territoire et ce type", w->f.text);
-        } else {
+        spie_wb_text(w, ws, r, 5, spie_wb_entry_status_label(res->status), w->f.text);
+        if (motif[0])
+            spie_wb_text(w, ws, r, 6, motif, lines > 1 ? w->f.wrap : w->f.text);
+        if (res->status != SPIE_ENTRY_MISSING) {
             const spie_file_report *rep = &res->rep;
-            spie_wb_text(w, ws, r, 7, rep->motif, w->f.text);
-            spie_wb_number(w, ws, r, 8, (double)rep->rows_read, w->f.count);
-            spie_wb_number(w, ws, r, 9, (double)rep->rows_accepted, w->f.count);
-            spie_wb_number(w, ws, r, 10, (double)rep->rows_rejected, w->f.count);
-            spie_wb_number(w, ws, r, 11, (double)rep->empty_lines, w->f.count);
-            spie_wb_text(w, ws, r, 12, rep->transcoded ? "oui" : "non", w->f.text);
+            spie_wb_number(w, ws, r, 7, (double)rep->rows_read, w->f.count);
+            spie_wb_number(w, ws, r, 8, (double)rep->rows_accepted, w->f.count);
+            spie_wb_number(w, ws, r, 9, (double)rep->rows_rejected, w->f.count);
+            spie_wb_number(w, ws, r, 10, (double)rep->empty_lines, w->f.count);
+            spie_wb_text(w, ws, r, 11, rep->transcoded ? "oui" : "non", w->f.text);
             for (int k = 0; k < SPIE_R_COUNT; k++)
                 spie_wb_number(w, ws, r, (lxw_col_t)(FIXED + k), (double)rep->by_reason[k], w->f.count);
         }
         r++;
     }
+    spie_wb_table_end(pg);
+    pg->label_cols = 2;
     worksheet_freeze_panes(ws, hdr + 1, 2);
     spie_wb_check(w, worksheet_autofilter(ws, hdr, 0, r > hdr + 1 ? r - 1 : hdr + 1, FIXED + SPIE_R_COUNT - 1));
-    return r;
+    r = spie_wb_para(w, pg, r,
+                     "Retard : nombre de mois entre le mois du fichier retenu et la période (le fichier retenu est le "
+                     "plus récent d'un mois antérieur ou égal à la période). Lecture du fichier : lu, inutilisable "
+                     "(le motif dit pourquoi) ou aucun fichier. Les colonnes de motifs comptent les lignes rejetées ; "
+                     "leur somme est le nombre de lignes rejetées ; chaque ligne rejetée est dans le fichier des rejets "
+                     "avec son motif en toutes lettres.",
+                     w->f.note);
+    return spie_wb_table_notes(w, pg, r, 0, false);
 }
 
 /* The other entries of the inbox (not retained or ignored), from row r. */
-static void others_table(spie_wb *w, lxw_worksheet *ws, lxw_row_t r)
+static void others_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
 {
     const spie_plan *plan = w->in->plan;
-    spie_wb_text(w, ws, r++, 0, "Autres fichiers de la boîte de dépôt (non retenus ou ignorés)", w->f.subtitle);
-    static const char *const oh[6] = {"Département", "Type d'extrait", "Fichier", "Mois du fichier", "Statut",
-                                      "Motif"};
-    /* Same columns as above where they mean the same thing. */
-    spie_wb_header_row(w, ws, r, 0, oh, 1);
-    spie_wb_header_row(w, ws, r, 2, oh + 1, 1);
-    spie_wb_header_row(w, ws, r, 3, oh + 2, 2);
-    spie_wb_header_row(w, ws, r, 6, oh + 4, 2);
+    lxw_worksheet *ws = pg->ws;
+    r = spie_wb_table_title(w, pg, r, "Autres fichiers de la boîte de dépôt (non retenus ou ignorés)");
+    static const char *const oh[7] = {"Territoire", "Type d'extrait", "Fichier", "Mois du fichier", "",
+                                      "Statut", "Motif"};
+    spie_wb_header_row(w, pg, r, 0, oh, 7);
     r++;
     size_t shown = 0;
     for (size_t i = 0; i < plan->n_others; i++) {
@@ -121,36 +151,61 @@ static void others_table(spie_wb *w, lxw_worksheet *ws, lxw_row_t r)
         bool named;
         if (!other_in_scope(w, o, &nm, &named))
             continue;
+        int lines = spie_wb_lines(o->reason, widths[6] * 1.1, false);
+        double h = lines > 1 ? spie_wb_line_height(lines, 10) : SPIE_WB_ROW;
+        r = spie_wb_data_row(w, pg, r, h);
+        if (lines > 1)
+            spie_wb_check(w, worksheet_set_row(ws, r, h, NULL));
         if (named) {
-            spie_wb_text(w, ws, r, 0, nm.dept, w->f.text);
-            spie_wb_text(w, ws, r, 2, spie_kind_name(nm.kind), w->f.text);
-            month_cell(w, ws, r, 4, nm.month);
+            char lab[96];
+            dept_label(nm.dept, lab, sizeof lab);
+            spie_wb_text(w, ws, r, 0, lab, w->f.text);
+            spie_wb_text(w, ws, r, 1, spie_wb_kind_label(nm.kind), w->f.text);
+            month_cell(w, ws, r, 3, nm.month);
         }
-        spie_wb_text(w, ws, r, 3, o->name, w->f.text);
-        spie_wb_text(w, ws, r, 6, o->status == SPIE_OTHER_NOT_RETAINED ? "non_retenu" : "ignore", w->f.text);
-        spie_wb_text(w, ws, r, 7, o->reason, w->f.text);
+        spie_wb_text(w, ws, r, 2, o->name, w->f.text);
+        spie_wb_text(w, ws, r, 5, o->status == SPIE_OTHER_NOT_RETAINED ? "non retenu" : "ignoré", w->f.text);
+        spie_wb_text(w, ws, r, 6, o->reason, lines > 1 ? w->f.wrap : w->f.text);
         r++;
         shown++;
     }
+    spie_wb_table_end(pg);
     if (!shown)
-        spie_wb_text(w, ws, r, 0, "Aucun.", w->f.note);
+        spie_wb_para(w, pg, r, "Aucun.", w->f.note);
+}
+
+void spie_wb_continuity_cells(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, bool has_previous,
+                              uint64_t previous_accepted, bool rupture)
+{
+    if (!has_previous) {
+        spie_wb_text(w, ws, r, c + 1, "sans référence", w->f.text);
+        return;
+    }
+    spie_wb_number(w, ws, r, c, (double)previous_accepted, w->f.count);
+    spie_wb_text(w, ws, r, c + 1, rupture ? "rupture" : "continu", rupture ? w->f.text_bold : w->f.text);
 }
 
 void spie_wb_sheet_qualite(spie_wb *w)
 {
-    lxw_worksheet *ws = spie_wb_sheet(w, "Qualité des données");
+    spie_wb_page pg;
+    lxw_worksheet *ws = spie_wb_page_open(w, &pg, "Qualité des données");
     if (!ws)
         return;
+    for (lxw_col_t c = 0; c < FIXED; c++)
+        spie_wb_page_width(w, &pg, c, widths[c]);
+    for (lxw_col_t c = FIXED; c < FIXED + SPIE_R_COUNT; c++)
+        spie_wb_page_width(w, &pg, c, 5);
+    pg.ncols = FIXED + SPIE_R_COUNT;
     char title[200], champ[400];
     snprintf(title, sizeof title, "Qualité des données : %s, %s", spie_wb_scope(w), w->period_words);
     snprintf(champ, sizeof champ,
              "Champ : extraits de la boîte de dépôt pour %s, territoires du programme (%s)%s.", w->period_words,
              spie_wb_scope(w), w->region ? "" : " et budget national de fonctionnement (NAT)");
     lxw_row_t r = spie_wb_head(
-        w, ws, title, champ,
-        "Lecture : une ligne par territoire et par type d'extrait : le fichier retenu (le plus récent mois "
-        "antérieur ou égal à la période), son retard en mois et ce que sa lecture a donné ; les colonnes « Rejets » "
-        "comptent les lignes rejetées par motif, leur somme est le nombre de lignes rejetées.");
-    r = entries_table(w, ws, r);
-    others_table(w, ws, r + 2);
+        w, &pg, title, champ,
+        "Lecture : une ligne par territoire et par type d'extrait : le fichier retenu, son retard en mois et ce que "
+        "sa lecture a donné ; les colonnes de motifs comptent les lignes rejetées par motif.");
+    r = entries_table(w, &pg, r);
+    others_table(w, &pg, r + 1);
+    spie_wb_page_close(w, &pg);
 }

@@ -1,16 +1,21 @@
-/* The Synthèse sheet (docs/sorties.md §6): title, reference date, the key figures of the
- * workbook's level, and three charts that read their data from cells of the sheet (the
- * "Données des graphiques" blocks under the key figures):
- *   1. State paid, cumulative per month, against the State allocation (line);
- *   2. the 6-month return rate per département with its interval: libxlsxwriter 1.1.4 has
- *      neither per-point error bars nor combined charts (no chart_combine), so this is a
- *      line chart without lines: the rate as a diamond marker, the two bounds as small
- *      circles, joined by high-low lines (an interval plot);
- *   3. the cumulative incidence of a return to activity over days since entry (line).
- * A chart never plots text: a figure that is s or nd is left empty in the chart data
- * (the chart shows a gap) and its status is written in the Note column beside it.
+/* The Synthèse sheet (docs/classeurs.md): the key figures of the workbook's level (in a
+ * regional workbook beside France's and with the région's rank among the régions), the
+ * envelope's arithmetic (national workbook: envelope = paid to the territories inside the
+ * window + national costs + what remains), the notes that explain the money, and three
+ * charts that read their data from cells below the printed area:
+ *   1. State paid, cumulative per month, against the State allocation (line, axis titles;
+ *      the first point holds the payments of 2020);
+ *   2. a funnel plot of the return rate at the key horizon: one point per département
+ *      (x = eligible persons, y = rate), the national rate as a line, and the 95 % and
+ *      99.8 % control limits p0 ± z·√(p0(1 − p0)/n) drawn over the range of n (scatter);
+ *      in a regional workbook the région's départements are their own series, labelled;
+ *      masked or nd points are left out and the note says how many;
+ *   3. the cumulative incidence of a return to activity: the région and France (national:
+ *      France and the three waves).
+ * A chart never plots text: a figure that is not published is left out of the chart data.
  *
  * It may not write a figure other than through the cell writers of cells.c. */
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,17 +23,21 @@
 #include "spie/date.h"
 #include "workbook_int.h"
 
+#define ID(ind) spie_id(SPIE_IND_##ind, 0)
+
 typedef struct key_row {
     spie_ind_id id;
     char label[160];
+    bool rank; /* a key rate: the région's rank among the régions */
 } key_row;
 
 /* A key figure: its label here when given, else its catalogue label. */
-static void key(const spie_wb *w, key_row *rows, size_t *n, size_t max, spie_ind_id id, const char *label)
+static void key(const spie_wb *w, key_row *rows, size_t *n, size_t max, spie_ind_id id, const char *label, bool rank)
 {
     if (*n == max)
         return;
     rows[*n].id = id;
+    rows[*n].rank = rank;
     if (label)
         snprintf(rows[*n].label, sizeof rows[*n].label, "%s", label);
     else
@@ -36,64 +45,46 @@ static void key(const spie_wb *w, key_row *rows, size_t *n, size_t max, spie_ind
     (*n)++;
 }
 
-#define ID(ind) spie_id(SPIE_IND_##ind, 0)
-
 static size_t key_rows(const spie_wb *w, key_row *rows, size_t max)
 {
     const spie_params *p = w->in->params;
     size_t n = 0;
-    char label[160];
-    key(w, rows, &n, max, ID(TERRITOIRES_ATTENDUS), NULL);
-    key(w, rows, &n, max, ID(TERRITOIRES_INCLUS), NULL);
-    key(w, rows, &n, max, ID(TERRITOIRES_INCLUS_BUDGET), NULL);
-    key(w, rows, &n, max, ID(ENTRANTS), "Bénéficiaires entrés dans le parcours");
-    key(w, rows, &n, max, ID(ENTRANTS_MOIS), "dont entrés dans le mois");
+    char label[160], pair[80];
+    key(w, rows, &n, max, ID(TERRITOIRES_ATTENDUS), "Territoires du programme", false);
+    key(w, rows, &n, max, ID(TERRITOIRES_INCLUS), "Territoires pris en compte (extraits bénéficiaires et étapes lus)",
+        false);
+    key(w, rows, &n, max, ID(TERRITOIRES_INCLUS_BUDGET), "Territoires pris en compte pour le budget", false);
+    key(w, rows, &n, max, ID(TERRITOIRES_EN_RETARD), "Territoires en retard (un extrait d'un mois antérieur)", false);
+    key(w, rows, &n, max, ID(ENTRANTS), "Bénéficiaires entrés dans le parcours", false);
+    key(w, rows, &n, max, ID(ENTRANTS_MOIS), "dont entrés dans le mois", false);
     snprintf(label, sizeof label, "En parcours au %s (aucune sortie)", w->ref_text);
-    key(w, rows, &n, max, ID(EN_PARCOURS), label);
-    key(w, rows, &n, max, ID(AVEC_REPRISE), "Bénéficiaires avec une reprise d'activité");
+    key(w, rows, &n, max, ID(EN_PARCOURS), label, false);
+    key(w, rows, &n, max, ID(AVEC_REPRISE), "Bénéficiaires avec une reprise d'activité", false);
     int kh = spie_wb_key_horizon(w);
     if (kh >= 0) {
         int h = p->horizons[kh];
-        key(w, rows, &n, max, spie_id(SPIE_IND_TAUX_REPRISE, h), NULL);
+        snprintf(label, sizeof label, "Taux de reprise d'activité à %d mois", h);
+        key(w, rows, &n, max, spie_id(SPIE_IND_TAUX_REPRISE, h), label, true);
         snprintf(label, sizeof label, "Taux de reprise durable (emploi durable, création d'entreprise) à %d mois", h);
-        key(w, rows, &n, max, spie_id(SPIE_IND_TAUX_REPRISE_DURABLE, h), label);
+        key(w, rows, &n, max, spie_id(SPIE_IND_TAUX_REPRISE_DURABLE, h), label, true);
     }
     int kp = spie_wb_key_pair(w);
     if (kp >= 0) {
         const spie_pair *pr = &p->pairs[kp];
-        snprintf(label, sizeof label, "Délai de l'%s à l'%s (%s) : médiane de Kaplan–Meier (jours)",
-                 spie_wb_endpoint_label(pr->from), spie_wb_endpoint_label(pr->to), pr->code);
-        if (pr->from != SPIE_EP_ENTREE || pr->to != SPIE_EP_ORIENTATION)
-            snprintf(label, sizeof label, "Délai %s (%s → %s) : médiane de Kaplan–Meier (jours)", pr->code,
-                     spie_wb_endpoint_label(pr->from), spie_wb_endpoint_label(pr->to));
-        key(w, rows, &n, max, spie_id(SPIE_IND_DELAI_KM_MEDIANE, kp), label);
-        snprintf(label, sizeof label, "Délai %s : part atteinte dans la cible de %d jours", pr->code, pr->target);
-        key(w, rows, &n, max, spie_id(SPIE_IND_DELAI_PART_CIBLE, kp), label);
+        spie_wb_pair_label(pr, false, pair, sizeof pair);
+        snprintf(label, sizeof label, "Délai %s : médiane de Kaplan–Meier (jours)", pair);
+        key(w, rows, &n, max, spie_id(SPIE_IND_DELAI_KM_MEDIANE, kp), label, false);
+        snprintf(label, sizeof label, "Délai %s : part atteinte en %d jours au plus", pair, pr->target);
+        key(w, rows, &n, max, spie_id(SPIE_IND_DELAI_PART_CIBLE, kp), label, true);
     }
-    key(w, rows, &n, max, ID(REPRISE_KM_MEDIANE),
-        "Délai de l'entrée à la reprise d'activité : médiane de Kaplan–Meier (jours)");
-    key(w, rows, &n, max, ID(ALLOCATION_ETAT), NULL);
-    key(w, rows, &n, max, ID(PAYE_ETAT), NULL);
-    key(w, rows, &n, max, ID(TAUX_CONSOMMATION), "Payé par l'État / allocation de l'État");
-    if (!w->region) {
-        key(w, rows, &n, max, ID(ENVELOPPE), NULL);
-        key(w, rows, &n, max, ID(PART_ENVELOPPE_PAYEE), "Part de l'enveloppe payée (territoires et NAT)");
-        key(w, rows, &n, max, ID(RESTE_ENVELOPPE), "Reste de l'enveloppe");
-        key(w, rows, &n, max, ID(PROJECTION_PAYE_FIN), NULL);
-        key(w, rows, &n, max, ID(PROJECTION_MOIS_EPUISEMENT), "Projection : mois d'épuisement de l'enveloppe");
-    }
+    key(w, rows, &n, max, ID(REPRISE_KM_MEDIANE), "Délai de l'entrée à la reprise d'activité : médiane de Kaplan–Meier "
+                                                  "(jours)",
+        false);
+    key(w, rows, &n, max, ID(ALLOCATION_ETAT), "Allocation de l'État (territoires pris en compte pour le budget)",
+        false);
+    key(w, rows, &n, max, ID(PAYE_ETAT), "Payé par l'État aux territoires, depuis 2020", false);
+    key(w, rows, &n, max, ID(TAUX_CONSOMMATION), "Payé par l'État / allocation de l'État", false);
     return n;
-}
-
-/* A chart's data cell: the number when ok, else empty with the status in note_col. */
-static void chart_cell(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, lxw_col_t note_col,
-                       const spie_figure *f, double v, lxw_format *fmt)
-{
-    if (f && f->status == SPIE_STATUS_OK && f->kind != SPIE_VK_NONE && isfinite(v)) {
-        spie_wb_number(w, ws, r, c, v, fmt);
-        return;
-    }
-    spie_wb_text(w, ws, r, note_col, f && f->status == SPIE_STATUS_SECRET ? "s" : "nd", w->f.mark);
 }
 
 static double fig_number(const spie_figure *f)
@@ -107,6 +98,351 @@ static double fig_number(const spie_figure *f)
     }
 }
 
+static bool ok_fig(const spie_figure *f)
+{
+    return f && f->status == SPIE_STATUS_OK && f->kind != SPIE_VK_NONE;
+}
+
+/* The columns of the Synthèse's tables. */
+typedef struct layout {
+    lxw_col_t value, lo, hi, eff, france, rank, name, ncols;
+} layout;
+
+static layout layout_of(const spie_wb *w)
+{
+    layout l = {1, 2, 3, 4, 0, 0, 5, 6};
+    if (w->region) {
+        l.france = 5;
+        l.rank = 6;
+        l.name = 7;
+        l.ncols = 8;
+    }
+    return l;
+}
+
+/* Title, Champ, Lecture (the key figures in words when they are shown). */
+static lxw_row_t synthese_head(spie_wb *w, spie_wb_page *pg)
+{
+    const spie_params *p = w->in->params;
+    const spie_wb_unit *u0 = &w->units[0];
+    char title[200], champ[500], lecture[600], a[40], b[40];
+    snprintf(title, sizeof title, "Service public de l'insertion et de l'emploi (SPIE) : %s, %s", spie_wb_scope(w),
+             w->period_words);
+    snprintf(champ, sizeof champ,
+             "Champ : bénéficiaires entrés au plus tard le %s dans les territoires du programme (%s) dont les "
+             "extraits bénéficiaires et étapes sont utilisables ; budget : territoires dont l'extrait budget est "
+             "utilisable.",
+             w->ref_text, spie_wb_scope(w));
+    int kh = spie_wb_key_horizon(w);
+    const spie_figure *rate = kh >= 0 ? spie_wb_fig(w, u0, spie_id(SPIE_IND_TAUX_REPRISE, p->horizons[kh])) : NULL;
+    const char *partial = u0->marks & SPIE_WB_MARK_PARTIAL ? ", chiffre partiel (p) : voir les notes" : "";
+    if (spie_wb_fr_figure(a, sizeof a, spie_wb_fig(w, u0, ID(ENTRANTS)), false) &&
+        spie_wb_fr_figure(b, sizeof b, rate, true))
+        snprintf(lecture, sizeof lecture,
+                 "Lecture : au %s, %s bénéficiaires sont entrés dans le parcours (%s%s) ; %s de ceux qui sont entrés "
+                 "depuis %d mois au moins ont repris une activité dans les %d mois.",
+                 w->ref_text, a, spie_wb_scope(w), partial, b, p->horizons[kh], p->horizons[kh]);
+    else
+        snprintf(lecture, sizeof lecture,
+                 "Lecture : chaque chiffre clé est détaillé par territoire dans les feuilles suivantes ; les signes y "
+                 "ont le même sens.");
+    return spie_wb_head(w, pg, title, champ, lecture);
+}
+
+/* "3e sur 17", "1re sur 17". */
+static void rank_text(char *buf, size_t size, int rank, int of)
+{
+    snprintf(buf, size, "%d%s sur %d", rank, rank == 1 ? "re" : "e", of);
+}
+
+/* Notes on the not reached medians of the key figures: the longest follow-up observed. */
+static lxw_row_t median_notes(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const key_row *rows, size_t n)
+{
+    char note[600];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].id.ind != SPIE_IND_DELAI_KM_MEDIANE && rows[i].id.ind != SPIE_IND_REPRISE_KM_MEDIANE)
+            continue;
+        const spie_figure *f = spie_wb_fig(w, &w->units[0], rows[i].id);
+        char buf[64];
+        const char *sign = f ? spie_wb_sign(w, f, buf, sizeof buf) : NULL;
+        if (!sign || strcmp(sign, "non atteinte") != 0 || f->num <= 0 ||
+            (w->in->params->secret && f->effectif < w->in->params->secret_k))
+            continue;
+        char d[40];
+        spie_wb_fr_int(d, sizeof d, f->num);
+        k += (size_t)snprintf(note + k, sizeof note - k,
+                              "%s« %s » : médiane non atteinte ; le plus long suivi observé est de %s jours",
+                              k ? " ; " : "", rows[i].label, d);
+        if (k >= sizeof note)
+            break;
+    }
+    if (k && k < sizeof note - 1) {
+        snprintf(note + k, sizeof note - k, ".");
+        r = spie_wb_para(w, pg, r, note, w->f.note);
+    }
+    return r;
+}
+
+/* Tableau: the key figures. Returns the row after its notes. */
+static lxw_row_t key_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const layout *l)
+{
+    lxw_worksheet *ws = pg->ws;
+    char name_head[80];
+    snprintf(name_head, sizeof name_head, "Nom dans %s", w->csv_name);
+    const char *heads[8] = {"Chiffres clés", w->region ? w->region->name : "Valeur", "Borne basse", "Borne haute",
+                            "Effectif", name_head, NULL, NULL};
+    size_t nh = 6;
+    if (w->region) {
+        heads[5] = "France";
+        heads[6] = "Rang parmi les régions (1 = le plus élevé)";
+        heads[7] = name_head;
+        nh = 8;
+    }
+    r = spie_wb_table_title(w, pg, r, "Chiffres clés");
+    lxw_row_t hdr = r;
+    spie_wb_header_row(w, pg, r++, 0, heads, nh);
+    key_row rows[32];
+    size_t n = key_rows(w, rows, SPIE_ARRAY_LEN(rows));
+    const spie_wb_unit *fr = spie_wb_france(w);
+    for (size_t i = 0; i < n; i++, r++) {
+        r = spie_wb_data_row(w, pg, r, SPIE_WB_ROW);
+        const spie_figure *f = spie_wb_fig(w, &w->units[0], rows[i].id);
+        lxw_format *fmt = spie_wb_unit_format(w, rows[i].id);
+        char name[SPIE_IND_NAME_MAX];
+        spie_ind_name(rows[i].id, w->in->params, name, sizeof name);
+        spie_wb_text(w, ws, r, 0, rows[i].label, w->f.text);
+        spie_wb_value(w, ws, r, l->value, f, fmt);
+        spie_wb_interval(w, ws, r, l->lo, f, fmt);
+        spie_wb_effectif(w, ws, r, l->eff, f);
+        if (w->region) {
+            spie_wb_value_fmt(w, ws, r, l->france, spie_wb_fig(w, fr, rows[i].id), fmt, true);
+            int rank, of;
+            char rt[40];
+            if (rows[i].rank && spie_wb_region_rank(w, w->region->code, rows[i].id, &rank, &of)) {
+                rank_text(rt, sizeof rt, rank, of);
+                spie_wb_text(w, ws, r, l->rank, rt, w->f.mark);
+            }
+        }
+        spie_wb_text(w, ws, r, l->name, name, w->f.text);
+    }
+    spie_wb_table_end(pg);
+    worksheet_freeze_panes(ws, hdr + 1, 1);
+    spie_wb_check(w, worksheet_autofilter(ws, hdr, 0, r - 1, l->name));
+    r = median_notes(w, pg, r, rows, n);
+    return spie_wb_table_notes(w, pg, r, SPIE_WB_SIGNS_MEDIAN, false);
+}
+
+/* The money of the envelope as three lines that sum (national workbook). */
+typedef struct envelope {
+    bool ok;
+    spie_cents v, territories, nat, rest, before, after;
+} envelope;
+
+static bool cents_of(const spie_figure *f, spie_cents *c)
+{
+    if (!ok_fig(f) || f->kind != SPIE_VK_CENTS)
+        return false;
+    *c = f->ival;
+    return true;
+}
+
+/* From the published figures: paid to the territories inside the window = France's
+ * cumulative at min(P, window end) less what it held before the window; NAT inside the
+ * window = the envelope's paid less the territories'; what remains is reste_enveloppe. */
+static envelope envelope_of(spie_wb *w)
+{
+    const spie_params *p = w->in->params;
+    const spie_wb_unit *fr = spie_wb_france(w);
+    envelope e = {0};
+    spie_cents rest, v;
+    if (!cents_of(spie_wb_fig(w, fr, ID(ENVELOPPE)), &v) || !cents_of(spie_wb_fig(w, fr, ID(RESTE_ENVELOPPE)), &rest))
+        return e;
+    e.v = v;
+    e.rest = rest;
+    spie_cents paid_window = v - rest;
+    if (w->period < p->window_start) {
+        e.ok = true;
+        e.nat = paid_window;
+        return e;
+    }
+    spie_month last = w->period < p->window_end ? w->period : p->window_end;
+    spie_cents cum_last, cum_first, month_first, paid;
+    if (!cents_of(spie_wb_fig(w, fr, spie_id(SPIE_IND_PAYE_ETAT_CUMUL, last)), &cum_last) ||
+        !cents_of(spie_wb_fig(w, fr, spie_id(SPIE_IND_PAYE_ETAT_CUMUL, p->window_start)), &cum_first) ||
+        !cents_of(spie_wb_fig(w, fr, spie_id(SPIE_IND_PAYE_ETAT_MOIS, p->window_start)), &month_first) ||
+        !cents_of(spie_wb_fig(w, fr, ID(PAYE_ETAT)), &paid))
+        return e;
+    e.before = cum_first - month_first;
+    e.territories = cum_last - e.before;
+    e.nat = paid_window - e.territories;
+    e.after = paid - cum_last;
+    e.ok = true;
+    return e;
+}
+
+/* A line of the envelope's table. */
+static void money_line(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const layout *l, const char *label, bool ok,
+                       spie_cents v, const char *name)
+{
+    spie_wb_text(w, pg->ws, r, 0, label, w->f.text);
+    if (ok)
+        spie_wb_cents(w, pg->ws, r, l->value, v);
+    else
+        spie_wb_mark(w, pg->ws, r, l->value, SPIE_STATUS_ND);
+    spie_wb_text(w, pg->ws, r, l->name, name, w->f.text);
+}
+
+/* Counts for the budget notes over the départements of the workbook: engagement rates
+ * above 100 %, negative monthly payments. */
+static void budget_counts(spie_wb *w, int *over, int *negative_months, int *negative_terr)
+{
+    *over = *negative_months = *negative_terr = 0;
+    for (size_t u = w->first_dept; u < w->n_units; u++) {
+        const spie_figure *f = spie_wb_fig(w, &w->units[u], ID(TAUX_ENGAGEMENT));
+        if (ok_fig(f) && f->real > 1.0)
+            (*over)++;
+        bool neg = false;
+        for (spie_month m = w->in->params->window_start; m <= w->period; m++) {
+            f = spie_wb_fig(w, &w->units[u], spie_id(SPIE_IND_PAYE_ETAT_MOIS, m));
+            if (ok_fig(f) && f->ival < 0) {
+                (*negative_months)++;
+                neg = true;
+            }
+        }
+        *negative_terr += neg;
+    }
+}
+
+/* The notes that explain the money: 2020 payments, the window, rates above 100 %,
+ * negative monthly payments. */
+static lxw_row_t money_notes(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const envelope *e)
+{
+    const spie_params *p = w->in->params;
+    char note[900], a[48], b[48], c[48];
+    spie_wb_fr_month(a, sizeof a, p->window_start);
+    spie_wb_fr_month(b, sizeof b, p->window_end);
+    if (!w->region && e->ok) {
+        spie_wb_fr_euros0(c, sizeof c, e->before);
+        snprintf(note, sizeof note,
+                 "Fenêtre de l'enveloppe : seuls les paiements de %s à %s comptent dans l'enveloppe. Le payé par "
+                 "l'État aux territoires « depuis 2020 » compte aussi les paiements d'avant la fenêtre (%s)%s ; les "
+                 "frais nationaux de fonctionnement (NAT) ne sont les dépenses d'aucun territoire : ils comptent dans "
+                 "l'enveloppe, dans aucun total territorial.",
+                 a, b, c, e->after ? " et ceux d'après sa fin" : "");
+        r = spie_wb_para(w, pg, r, note, w->f.note);
+    } else {
+        snprintf(note, sizeof note,
+                 "Le payé par l'État « depuis 2020 » compte les paiements de 2020, avant la fenêtre de l'enveloppe "
+                 "nationale (%s à %s) ; les frais nationaux de fonctionnement (NAT) n'entrent dans aucun total "
+                 "territorial.",
+                 a, b);
+        r = spie_wb_para(w, pg, r, note, w->f.note);
+    }
+    int over, neg, negt;
+    budget_counts(w, &over, &neg, &negt);
+    if (over) {
+        snprintf(note, sizeof note,
+                 "Taux d'engagement au-dessus de 100 %% : %d territoire%s %s engagé plus que %s allocation de l'État ; "
+                 "le taux rapporte l'engagé à l'allocation tel quel (feuille Budget).",
+                 over, over > 1 ? "s" : "", over > 1 ? "ont" : "a", over > 1 ? "leur" : "son");
+        r = spie_wb_para(w, pg, r, note, w->f.note);
+    }
+    if (neg) {
+        snprintf(note, sizeof note,
+                 "Paiements mensuels négatifs : %d mois de paiements, dans %d territoire%s, sont négatifs ; ce sont "
+                 "des corrections (reversements, annulations) enregistrées le mois où elles ont lieu, et elles "
+                 "diminuent le cumul.",
+                 neg, negt, negt > 1 ? "s" : "");
+        r = spie_wb_para(w, pg, r, note, w->f.note);
+    }
+    return r;
+}
+
+/* Tableau (national): the envelope in three lines that sum, and the projection. */
+static lxw_row_t envelope_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const layout *l)
+{
+    const spie_params *p = w->in->params;
+    envelope e = envelope_of(w);
+    char a[48], b[48], last[48], t[240];
+    spie_wb_fr_month(a, sizeof a, p->window_start);
+    spie_wb_fr_month(b, sizeof b, p->window_end);
+    spie_wb_fr_month(last, sizeof last, w->period < p->window_end ? w->period : p->window_end);
+    r = spie_wb_table_title(w, pg, r, "L'enveloppe de l'État : ce qui est payé et ce qui reste");
+    char name_head[80];
+    snprintf(name_head, sizeof name_head, "Nom dans %s", w->csv_name);
+    const char *heads[6] = {"Enveloppe", "Montant", "Borne basse", "Borne haute", "Mois de l'ajustement",
+                            name_head};
+    spie_wb_header_row(w, pg, r++, 0, heads, 6);
+    spie_wb_page_take(w, pg, r, 4 * SPIE_WB_ROW);
+    money_line(w, pg, r++, l, "Enveloppe nationale de l'État", e.ok, e.v, "enveloppe");
+    if (w->period >= p->window_start)
+        snprintf(t, sizeof t, "= payé aux territoires de %s à %s", a, last);
+    else
+        snprintf(t, sizeof t, "= payé aux territoires dans la fenêtre (aucun mois avant %s)", a);
+    money_line(w, pg, r++, l, t, e.ok, e.territories, "(calculé : voir la note)");
+    money_line(w, pg, r++, l, "+ frais nationaux de fonctionnement (NAT) payés dans la fenêtre", e.ok, e.nat,
+               "(calculé : voir la note)");
+    money_line(w, pg, r++, l, "+ reste de l'enveloppe", e.ok, e.rest, "reste_enveloppe");
+    static const spie_ind proj[3] = {SPIE_IND_PROJECTION_PAYE_FIN, SPIE_IND_PROJECTION_PART_ENVELOPPE,
+                                     SPIE_IND_PROJECTION_EPUISEMENT_DANS_MOIS};
+    for (size_t i = 0; i < 3; i++, r++) {
+        r = spie_wb_data_row(w, pg, r, SPIE_WB_ROW);
+        spie_ind_id id = spie_id(proj[i], 0);
+        const spie_figure *f = spie_wb_fig(w, &w->units[0], id);
+        char name[SPIE_IND_NAME_MAX];
+        spie_ind_name(id, p, name, sizeof name);
+        if (i == 0)
+            snprintf(t, sizeof t, "Projection du payé cumulé à fin %s (intervalle de prédiction)", b);
+        else if (i == 1)
+            snprintf(t, sizeof t, "Projection : part de l'enveloppe payée à fin %s", b);
+        else
+            snprintf(t, sizeof t, "Projection : mois où l'enveloppe serait épuisée");
+        lxw_format *fmt = spie_wb_unit_format(w, id);
+        spie_wb_text(w, pg->ws, r, 0, t, w->f.text);
+        spie_wb_value(w, pg->ws, r, l->value, f, fmt);
+        spie_wb_interval(w, pg->ws, r, l->lo, f, fmt ? fmt : w->f.money);
+        spie_wb_effectif(w, pg->ws, r, l->eff, f);
+        spie_wb_text(w, pg->ws, r, l->name, name, w->f.text);
+    }
+    spie_wb_table_end(pg);
+    char va[48], vb[48], vc[48], vd[48], note[900];
+    if (e.ok) {
+        spie_wb_fr_euros0(va, sizeof va, e.v);
+        spie_wb_fr_euros0(vb, sizeof vb, e.territories);
+        spie_wb_fr_euros0(vc, sizeof vc, e.nat);
+        spie_wb_fr_euros0(vd, sizeof vd, e.rest);
+        snprintf(note, sizeof note,
+                 "Lecture : sur l'enveloppe de %s, l'État a payé %s aux territoires et %s de frais nationaux entre %s "
+                 "et %s ; il reste %s. Les trois montants font la somme de l'enveloppe (payé aux territoires = leur "
+                 "payé cumulé à fin %s moins celui d'avant %s, tirés de la feuille Budget ; frais nationaux = "
+                 "enveloppe − reste − payé aux territoires).",
+                 va, vb, vc, a, last, vd, last, a);
+        r = spie_wb_para(w, pg, r, note, w->f.note);
+    }
+    snprintf(note, sizeof note,
+             "Projection : droite des moindres carrés du payé cumulé de l'enveloppe sur les %d derniers mois, "
+             "prolongée jusqu'à %s ; l'intervalle de prédiction donne la fourchette où le payé cumulé devrait se "
+             "trouver à cette date si la tendance se poursuit.",
+             p->projection_months, b);
+    r = spie_wb_para(w, pg, r, note, w->f.note);
+    r = money_notes(w, pg, r, &e);
+    char signs[600];
+    spie_wb_fr_signs(w, SPIE_WB_SIGNS_EXHAUSTION, signs, sizeof signs);
+    return spie_wb_para(w, pg, r, signs, w->f.note);
+}
+
+/* ---- charts --------------------------------------------------------------------------- */
+
+double spie_wb_funnel_limit(double p0, double n, double z, bool upper)
+{
+    if (!(n > 0) || !isfinite(p0))
+        return NAN;
+    double half = z * sqrt(p0 * (1.0 - p0) / n);
+    double v = upper ? p0 + half : p0 - half;
+    return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
 static lxw_chart *new_chart(spie_wb *w, uint8_t type, const char *title)
 {
     lxw_chart *ch = workbook_add_chart(w->wb, type);
@@ -115,6 +451,8 @@ static lxw_chart *new_chart(spie_wb *w, uint8_t type, const char *title)
         return NULL;
     }
     chart_title_set_name(ch, title);
+    lxw_chart_font tf = {.size = 11, .bold = LXW_TRUE};
+    chart_title_set_name_font(ch, &tf);
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
     return ch;
 }
@@ -133,230 +471,483 @@ static lxw_chart_series *series(spie_wb *w, lxw_chart *ch, const char *name, lxw
     return s;
 }
 
-static void insert(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, lxw_chart *ch)
+/* A header row of the charts' data (below the printed area: not paginated, no column
+ * widened). */
+static void data_header(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const char *const *labels, size_t n)
 {
-    lxw_chart_options o = {.x_scale = 1.6, .y_scale = 1.1, .object_position = LXW_OBJECT_MOVE_DONT_SIZE};
-    spie_wb_check(w, worksheet_insert_chart_opt(ws, r, c, ch, &o));
+    int lines = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (labels[i][0])
+            spie_wb_text(w, pg->ws, r, (lxw_col_t)i, labels[i], w->f.header);
+        int k = spie_wb_lines(labels[i], pg->width[i] > 0 ? pg->width[i] : 8.43, true);
+        lines = k > lines ? k : lines;
+    }
+    spie_wb_check(w, worksheet_set_row(pg->ws, r, spie_wb_line_height(lines, 11), NULL));
 }
 
-/* Title, Champ, Lecture (the key figures in words when they are shown), the reference
- * date. Returns the row after them. */
-static lxw_row_t synthese_head(spie_wb *w, lxw_worksheet *ws)
+#define SIDE_ROWS 11   /* rows of charts 1 and 3, side by side (20 px each) */
+#define FUNNEL_ROWS 12 /* rows of chart 2, across the page */
+
+/* Where a chart goes: the rows of its title, of the chart, of its note; its columns; and
+ * the heights its paragraphs need (two charts side by side share their rows). */
+typedef struct slot {
+    lxw_row_t title, top, note;
+    lxw_col_t c0, c1;
+    int rows;
+    double h_title, h_note;
+} slot;
+
+/* A paragraph of a slot in row r over its columns, without pagination (the block of
+ * charts counts its rows). Returns its height. */
+static double slot_para(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const slot *sl, const char *text, lxw_format *fmt)
 {
-    const spie_params *p = w->in->params;
-    const spie_wb_unit *u0 = &w->units[0];
-    char title[200], champ[500], lecture[500], a[40], b[40];
-    snprintf(title, sizeof title, "Service public de l'insertion et de l'emploi (SPIE) : %s, %s", spie_wb_scope(w),
-             w->period_words);
-    snprintf(champ, sizeof champ,
-             "Champ : bénéficiaires entrés au plus tard le %s dans les territoires du programme (%s) dont les "
-             "extraits bénéficiaires et étapes sont utilisables ; budget : territoires dont l'extrait budget est "
-             "utilisable.",
-             w->ref_text, spie_wb_scope(w));
-    int kh = spie_wb_key_horizon(w);
-    const spie_figure *rate = kh >= 0 ? spie_wb_fig(w, u0, spie_id(SPIE_IND_TAUX_REPRISE, p->horizons[kh])) : NULL;
-    if (spie_wb_fr_figure(a, sizeof a, spie_wb_fig(w, u0, ID(ENTRANTS)), false) &&
-        spie_wb_fr_figure(b, sizeof b, rate, true))
-        snprintf(lecture, sizeof lecture,
-                 "Lecture : au %s, %s bénéficiaires sont entrés dans le parcours (%s) ; %s de ceux qui sont entrés "
-                 "depuis %d mois au moins ont repris une activité dans les %d mois.",
-                 w->ref_text, a, spie_wb_scope(w), b, p->horizons[kh], p->horizons[kh]);
+    double h = spie_wb_para_height(w, pg, sl->c0, sl->c1, text, fmt);
+    if (sl->c1 > sl->c0)
+        spie_wb_check(w, worksheet_merge_range(pg->ws, r, sl->c0, r, sl->c1, text, fmt));
     else
-        snprintf(lecture, sizeof lecture,
-                 "Lecture : chaque chiffre clé est détaillé par territoire dans les feuilles suivantes ; « s » et "
-                 "« nd » y ont le même sens.");
-    lxw_row_t r = spie_wb_head(w, ws, title, champ, lecture);
-    spie_wb_text(w, ws, r, 0, "Date de référence", w->f.text_bold);
-    spie_wb_day(w, ws, r, 1, w->ref_day, w->f.date);
-    return r + 2;
+        spie_wb_text(w, pg->ws, r, sl->c0, text, fmt);
+    return h;
 }
 
-/* The key figures from row r, with their header (frozen, filtered) in row *hdr. Returns
- * the row after the table. */
-static lxw_row_t key_table(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_row_t *hdr)
+/* Inserts a chart in its slot. */
+static void place(spie_wb *w, spie_wb_page *pg, const slot *sl, lxw_chart *ch)
 {
-    static const char *const heads[6] = {"Chiffres clés", "Valeur", "Borne basse", "Borne haute", "Effectif",
-                                         "Nom dans indicateurs_<P>.csv"};
-    static const double widths[6] = {62, 16, 14, 14, 12, 28};
-    spie_wb_widths(w, ws, 0, widths, 6);
-    *hdr = r;
-    spie_wb_header_row(w, ws, r, 0, heads, 6);
-    spie_wb_check(w, worksheet_set_row(ws, r, 20, NULL));
-    r++;
-    key_row rows[32];
-    size_t n = key_rows(w, rows, SPIE_ARRAY_LEN(rows));
-    for (size_t i = 0; i < n; i++, r++) {
-        const spie_figure *f = spie_wb_fig(w, &w->units[0], rows[i].id);
-        lxw_format *fmt = spie_wb_unit_format(w, rows[i].id);
-        char name[SPIE_IND_NAME_MAX];
-        spie_ind_name(rows[i].id, w->in->params, name, sizeof name);
-        spie_wb_text(w, ws, r, 0, rows[i].label, w->f.text);
-        spie_wb_value(w, ws, r, 1, f, fmt);
-        spie_wb_interval(w, ws, r, 2, f, fmt);
-        spie_wb_effectif(w, ws, r, 4, f);
-        spie_wb_text(w, ws, r, 5, name, w->f.text);
-    }
-    worksheet_freeze_panes(ws, *hdr + 1, 0);
-    spie_wb_check(w, worksheet_autofilter(ws, *hdr, 0, r - 1, 5));
-    return r;
+    double wpx = 0;
+    for (lxw_col_t c = sl->c0; c <= sl->c1; c++)
+        wpx += pg->width[c] * 7.0 + 5.0;
+    wpx -= 12;
+    lxw_chart_options o = {.x_offset = 2, .y_offset = 4, .x_scale = wpx / 480.0,
+                           .y_scale = (sl->rows * 20.0 - 10) / 288.0, .object_position = LXW_OBJECT_MOVE_DONT_SIZE};
+    spie_wb_check(w, worksheet_insert_chart_opt(pg->ws, sl->top, sl->c0, ch, &o));
 }
 
-/* 1. Cumulative State paid against the allocation: its data from row r, the chart at
- * row at. Returns the row after the data. */
-static lxw_row_t chart_paid(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_row_t at)
+/* Chart 1: its data from row *d (then moved past them), the chart at row r. Returns the
+ * row after the chart and its note. */
+static void chart_paid(spie_wb *w, spie_wb_page *pg, slot *sl, lxw_row_t *d)
 {
     const spie_wb_unit *u0 = &w->units[0];
-    spie_wb_text(w, ws, r++, 0, "Graphique 1 : payé cumulé par l'État et allocation de l'État", w->f.subtitle);
-    static const char *const h1[4] = {"Mois", "Payé cumulé par l'État", "Allocation de l'État", "Note"};
-    spie_wb_header_row(w, ws, r, 0, h1, 4);
-    r++;
-    lxw_row_t d1 = r;
+    const spie_params *p = w->in->params;
+    lxw_worksheet *ws = pg->ws;
+    sl->h_title = spie_wb_chart_caption(w, pg, sl->title, sl->c0, sl->c1,
+                                        "Payé cumulé par l'État et allocation de l'État, mois par mois");
+    lxw_row_t dr = *d;
+    spie_wb_text(w, ws, dr++, 0, "Données du graphique 1", w->f.subtitle);
+    static const char *const h1[3] = {"Mois", "Payé cumulé par l'État", "Allocation de l'État"};
+    data_header(w, pg, dr++, h1, 3);
+    lxw_row_t d1 = dr;
     const spie_figure *alloc = spie_wb_fig(w, u0, ID(ALLOCATION_ETAT));
-    for (spie_month m = w->in->params->window_start; m <= w->period; m++, r++) {
+    size_t left_out = 0;
+    for (spie_month m = p->window_start; m <= w->period; m++) {
         const spie_figure *f = spie_wb_fig(w, u0, spie_id(SPIE_IND_PAYE_ETAT_CUMUL, m));
-        spie_wb_day(w, ws, r, 0, spie_month_first_day(m), w->f.month);
-        chart_cell(w, ws, r, 1, 3, f, fig_number(f), w->f.money);
-        if (alloc && alloc->status == SPIE_STATUS_OK)
-            spie_wb_number(w, ws, r, 2, fig_number(alloc), w->f.money);
+        spie_wb_day(w, ws, dr, 0, spie_month_first_day(m), w->f.month);
+        if (ok_fig(f))
+            spie_wb_number(w, ws, dr, 1, fig_number(f), w->f.money);
+        else
+            left_out++;
+        if (ok_fig(alloc))
+            spie_wb_number(w, ws, dr, 2, fig_number(alloc), w->f.money);
+        dr++;
     }
-    if (r == d1) {
-        spie_wb_text(w, ws, r++, 0, "Aucun mois de la fenêtre de l'enveloppe avant la période.", w->f.note);
-        return r;
+    *d = dr + 2;
+    if (dr == d1) {
+        sl->h_note = slot_para(w, pg, sl->note, sl, "Aucun mois de la fenêtre de l'enveloppe avant la période.",
+                               w->f.note);
+        return;
     }
     lxw_chart *ch = new_chart(w, LXW_CHART_LINE, "Payé cumulé par l'État et allocation de l'État");
     if (ch) {
-        series(w, ch, "Payé cumulé par l'État", d1, r - 1, 0, 1);
-        lxw_chart_series *s = series(w, ch, "Allocation de l'État", d1, r - 1, 0, 2);
+        lxw_chart_series *s = series(w, ch, "Payé cumulé par l'État", d1, dr - 1, 0, 1);
+        lxw_chart_line blue = {.color = 0x1F4E79, .width = 2.25};
+        if (s)
+            chart_series_set_line(s, &blue);
+        s = series(w, ch, "Allocation de l'État", d1, dr - 1, 0, 2);
         lxw_chart_line dash = {.color = LXW_COLOR_RED, .dash_type = LXW_CHART_LINE_DASH_DASH, .width = 1.5};
         if (s)
             chart_series_set_line(s, &dash);
+        chart_axis_set_name(ch->x_axis, "Mois");
+        chart_axis_set_name(ch->y_axis, "Euros");
+        chart_axis_set_interval_unit(ch->x_axis, 6); /* a label every six months */
         chart_axis_set_num_format(ch->x_axis, "mm/yyyy");
         chart_axis_set_num_format(ch->y_axis, "#,##0 \"€\"");
-        chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
-        insert(w, ws, at, 7, ch);
-    }
-    return r;
-}
-
-/* The interval plot of chart 2 over the data rows d0 .. d1: the rate as a diamond, the
- * bounds as small circles, joined by high-low lines. */
-static void interval_plot(spie_wb *w, lxw_chart *ch, lxw_row_t d0, lxw_row_t d1)
-{
-    lxw_chart_line none = {.none = LXW_TRUE};
-    lxw_chart_line hl = {.color = LXW_COLOR_GRAY, .width = 1.25};
-    lxw_chart_series *s = series(w, ch, "Taux", d0, d1, 0, 1);
-    lxw_chart_fill blue = {.color = 0x1F4E79}, grey = {.color = 0x595959};
-    lxw_chart_line blue_l = {.color = 0x1F4E79}, grey_l = {.color = 0x595959};
-    if (s) {
-        chart_series_set_line(s, &none);
-        chart_series_set_marker_type(s, LXW_CHART_MARKER_DIAMOND);
-        chart_series_set_marker_size(s, 10);
-        chart_series_set_marker_fill(s, &blue);
-        chart_series_set_marker_line(s, &blue_l);
-    }
-    for (lxw_col_t c = 2; c <= 3; c++) {
-        s = series(w, ch, c == 2 ? "Borne basse" : "Borne haute", d0, d1, 0, c);
-        if (s) {
-            chart_series_set_line(s, &none);
-            /* not LXW_CHART_MARKER_LONG_DASH or _SHORT_DASH: libxlsxwriter 1.1.4
-             * writes them as "long_dash"/"short_dash", which are not OOXML marker
-             * symbols (Excel repairs the file, openpyxl refuses it) */
-            chart_series_set_marker_type(s, LXW_CHART_MARKER_CIRCLE);
-            chart_series_set_marker_size(s, 6);
-            chart_series_set_marker_fill(s, &grey);
-            chart_series_set_marker_line(s, &grey_l);
-        }
-    }
-    chart_set_high_low_lines(ch, &hl);
-    chart_axis_set_num_format(ch->y_axis, "0%");
-    chart_axis_set_min(ch->y_axis, 0);
-    chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
-}
-
-/* 2. The return rate per département with its interval: data from row r, chart at row
- * at. Returns the row after the data. */
-static lxw_row_t chart_rates(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_row_t at)
-{
-    const spie_params *p = w->in->params;
-    int kh = spie_wb_key_horizon(w);
-    int h = kh >= 0 ? p->horizons[kh] : 0;
-    char t2[200], lv[40];
-    spie_wb_fr_level(lv, sizeof lv, p->level);
-    snprintf(t2, sizeof t2, "Graphique 2 : taux de reprise d'activité à %d mois par département (intervalle à %s)", h,
-             lv);
-    spie_wb_text(w, ws, r++, 0, t2, w->f.subtitle);
-    static const char *const h2[6] = {"Département", "Taux", "Borne basse", "Borne haute", "Éligibles", "Note"};
-    spie_wb_header_row(w, ws, r, 0, h2, 6);
-    r++;
-    lxw_row_t d2 = r;
-    for (size_t u = w->first_dept; kh >= 0 && u < w->n_units; u++, r++) {
-        const spie_wb_unit *un = &w->units[u];
-        const spie_figure *f = spie_wb_fig(w, un, spie_id(SPIE_IND_TAUX_REPRISE, h));
-        char nm[80];
-        snprintf(nm, sizeof nm, "%s (%s)", un->name, un->code);
-        spie_wb_text(w, ws, r, 0, nm, w->f.text);
-        chart_cell(w, ws, r, 1, 5, f, f ? f->real : 0, w->f.pct);
-        if (f && f->status == SPIE_STATUS_OK && f->has_ci) {
-            spie_wb_number(w, ws, r, 2, f->lo, w->f.pct);
-            spie_wb_number(w, ws, r, 3, f->hi, w->f.pct);
-        }
-        spie_wb_effectif(w, ws, r, 4, f);
-    }
-    if (r == d2) {
-        spie_wb_text(w, ws, r++, 0, "Aucun département.", w->f.note);
-        return r;
-    }
-    snprintf(t2, sizeof t2, "Taux de reprise d'activité à %d mois par département", h);
-    lxw_chart *ch = new_chart(w, LXW_CHART_LINE, t2);
-    if (ch) {
-        interval_plot(w, ch, d2, r - 1);
-        insert(w, ws, at, 7, ch);
-    }
-    return r;
-}
-
-/* 3. Cumulative incidence of a return to activity: data from row r, chart at row at. */
-static void chart_incidence(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_row_t at)
-{
-    spie_wb_text(w, ws, r++, 0,
-                 "Graphique 3 : incidence cumulée de la reprise d'activité selon les jours depuis l'entrée",
-                 w->f.subtitle);
-    static const char *const h3[4] = {"Jours depuis l'entrée", "Incidence cumulée", "Effectif (entrants)", "Note"};
-    spie_wb_header_row(w, ws, r, 0, h3, 4);
-    r++;
-    lxw_row_t d3 = r;
-    for (int32_t t = 0; t <= SPIE_INCIDENCE_LAST; t += SPIE_INCIDENCE_STEP, r++) {
-        const spie_figure *f = spie_wb_fig(w, &w->units[0], spie_id(SPIE_IND_REPRISE_INCIDENCE, t));
-        spie_wb_number(w, ws, r, 0, t, w->f.count);
-        chart_cell(w, ws, r, 1, 3, f, f ? f->real : 0, w->f.pct);
-        spie_wb_effectif(w, ws, r, 2, f);
-    }
-    lxw_chart *ch = new_chart(w, LXW_CHART_LINE, "Incidence cumulée de la reprise d'activité");
-    if (ch) {
-        series(w, ch, spie_wb_scope(w), d3, r - 1, 0, 1);
-        chart_axis_set_name(ch->x_axis, "Jours depuis l'entrée");
-        chart_axis_set_num_format(ch->y_axis, "0%");
         chart_axis_set_min(ch->y_axis, 0);
         chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
-        insert(w, ws, at, 7, ch);
+        place(w, pg, sl, ch);
     }
+    char first[40], note[500], before[48];
+    spie_wb_fr_month(first, sizeof first, p->window_start);
+    const spie_figure *cum0 = spie_wb_fig(w, u0, spie_id(SPIE_IND_PAYE_ETAT_CUMUL, p->window_start));
+    const spie_figure *mon0 = spie_wb_fig(w, u0, spie_id(SPIE_IND_PAYE_ETAT_MOIS, p->window_start));
+    if (ok_fig(cum0) && ok_fig(mon0))
+        spie_wb_fr_euros0(before, sizeof before, cum0->ival - mon0->ival);
+    else
+        snprintf(before, sizeof before, "non disponibles");
+    snprintf(note, sizeof note,
+             "Note : le premier point (%s) compte aussi les paiements de 2020 (%s) : la courbe ne part donc pas de "
+             "zéro. L'allocation est celle des territoires pris en compte pour le budget.%s",
+             first, before,
+             left_out ? " Les mois nd (territoire en retard, extrait inutilisable) sont laissés en blanc." : "");
+    sl->h_note = slot_para(w, pg, sl->note, sl, note, w->f.note);
+}
+
+/* A funnel point: a département with a published rate. */
+typedef struct point {
+    const char *name;
+    double n, p;
+    bool mine; /* one of the région's départements (regional workbook) */
+} point;
+
+/* Chart 2: the funnel plot. */
+static void chart_funnel(spie_wb *w, spie_wb_page *pg, slot *sl, lxw_row_t *d)
+{
+    const spie_params *p = w->in->params;
+    lxw_worksheet *ws = pg->ws;
+    int kh = spie_wb_key_horizon(w);
+    int h = kh >= 0 ? p->horizons[kh] : 0;
+    char t[240], note[900];
+    snprintf(t, sizeof t, "Taux de reprise à %d mois des départements selon leur nombre d'éligibles", h);
+    sl->h_title = spie_wb_chart_caption(w, pg, sl->title, sl->c0, sl->c1, t);
+    if (kh < 0) {
+        sl->h_note = slot_para(w, pg, sl->note, sl, "Aucun horizon de reprise n'est configuré.", w->f.note);
+        return;
+    }
+    /* every département of the table; in a regional workbook the région's first (their
+     * own series), the others after */
+    const spie_territories *terr = w->in->terr;
+    point pts[512];
+    size_t np = 0, left_out = 0;
+    for (int pass = 0; pass < (w->region ? 2 : 1); pass++)
+        for (size_t i = 0; i < terr->count && np < SPIE_ARRAY_LEN(pts); i++) {
+            const spie_dept *dp = terr->items[i].dept;
+            bool mine = w->region && spie_wb_in_scope(w, dp);
+            if (w->region && mine != (pass == 0))
+                continue;
+            const spie_figure *f = spie_wb_get(w, SPIE_LEVEL_DEPARTEMENT, dp->code, SPIE_BD_ENSEMBLE, "",
+                                               spie_id(SPIE_IND_TAUX_REPRISE, h));
+            if (!ok_fig(f) || !f->has_effectif || f->effectif <= 0) {
+                left_out++;
+                continue;
+            }
+            pts[np++] = (point){dp->name, (double)f->effectif, f->real, mine};
+        }
+    const spie_figure *nat = spie_wb_fig(w, spie_wb_france(w), spie_id(SPIE_IND_TAUX_REPRISE, h));
+    bool has_p0 = ok_fig(nat);
+    double p0 = has_p0 ? nat->real : 0;
+    /* data: the points */
+    lxw_row_t dr = *d;
+    spie_wb_text(w, ws, dr++, 0, "Données du graphique 2 : un point par département", w->f.subtitle);
+    static const char *const h2[4] = {"Département", "Bénéficiaires éligibles", "Taux de reprise", "Série"};
+    data_header(w, pg, dr++, h2, 4);
+    lxw_row_t d0 = dr;
+    size_t n_mine = 0;
+    double nmin = 0, nmax = 0;
+    for (size_t i = 0; i < np; i++, dr++) {
+        spie_wb_text(w, ws, dr, 0, pts[i].name, w->f.text);
+        spie_wb_number(w, ws, dr, 1, pts[i].n, w->f.count);
+        spie_wb_number(w, ws, dr, 2, pts[i].p, w->f.pct);
+        spie_wb_text(w, ws, dr, 3, pts[i].mine ? "région" : w->region ? "autres départements" : "départements",
+                     w->f.text);
+        n_mine += pts[i].mine;
+        if (i == 0 || pts[i].n < nmin)
+            nmin = pts[i].n;
+        if (i == 0 || pts[i].n > nmax)
+            nmax = pts[i].n;
+    }
+    lxw_row_t d1 = dr;
+    dr += 2;
+    /* data: the national line and the limits over a grid of n */
+    spie_wb_text(w, ws, dr++, 0, "Données du graphique 2 : taux national et limites de contrôle", w->f.subtitle);
+    static const char *const h3[7] = {"", "Bénéficiaires éligibles (n)", "Taux national",
+                                      "Limite basse à 95 %", "Limite haute à 95 %", "Limite basse à 99,8 %",
+                                      "Limite haute à 99,8 %"};
+    data_header(w, pg, dr++, h3, 7);
+    lxw_row_t g0 = dr;
+    const int grid = 41;
+    double z95 = gsl_cdf_ugaussian_Pinv(0.975), z998 = gsl_cdf_ugaussian_Pinv(0.999);
+    if (np && has_p0) {
+        double lo = nmin, hi = nmax;
+        if (!(hi > lo)) {
+            lo = nmin / 2;
+            hi = nmax * 2;
+        }
+        if (lo < 1)
+            lo = 1;
+        for (int i = 0; i < grid; i++, dr++) {
+            double n = lo * pow(hi / lo, (double)i / (grid - 1));
+            spie_wb_number(w, ws, dr, 1, n, w->f.real);
+            spie_wb_number(w, ws, dr, 2, p0, w->f.pct);
+            spie_wb_number(w, ws, dr, 3, spie_wb_funnel_limit(p0, n, z95, false), w->f.pct);
+            spie_wb_number(w, ws, dr, 4, spie_wb_funnel_limit(p0, n, z95, true), w->f.pct);
+            spie_wb_number(w, ws, dr, 5, spie_wb_funnel_limit(p0, n, z998, false), w->f.pct);
+            spie_wb_number(w, ws, dr, 6, spie_wb_funnel_limit(p0, n, z998, true), w->f.pct);
+        }
+    }
+    lxw_row_t g1 = dr;
+    *d = dr + 2;
+    /* the y axis over the points and the 99.8 % limits, by tenths */
+    double ymin = 1, ymax = 0;
+    for (size_t i = 0; i < np; i++) {
+        ymin = pts[i].p < ymin ? pts[i].p : ymin;
+        ymax = pts[i].p > ymax ? pts[i].p : ymax;
+    }
+    if (np && has_p0) {
+        double lo = spie_wb_funnel_limit(p0, nmin > 1 ? nmin : 1, z998, false);
+        double hi = spie_wb_funnel_limit(p0, nmin > 1 ? nmin : 1, z998, true);
+        ymin = lo < ymin ? lo : ymin;
+        ymax = hi > ymax ? hi : ymax;
+    }
+    ymin = floor(ymin * 10.0) / 10.0;
+    ymax = ceil(ymax * 10.0) / 10.0;
+    if (ymax <= ymin)
+        ymax = ymin + 0.1;
+    if (!np) {
+        sl->h_note = slot_para(w, pg, sl->note, sl, "Aucun département n'a de taux publié : pas de graphique.",
+                               w->f.note);
+        return;
+    }
+    snprintf(t, sizeof t, "Taux de reprise d'activité à %d mois et bénéficiaires éligibles, par département", h);
+    lxw_chart *ch = new_chart(w, LXW_CHART_SCATTER_STRAIGHT, t);
+    if (ch) {
+        lxw_chart_line none = {.none = LXW_TRUE};
+        lxw_chart_fill grey = {.color = 0xA6A6A6}, blue = {.color = 0x1F4E79};
+        lxw_chart_line grey_l = {.color = 0x7F7F7F}, blue_l = {.color = 0x1F4E79};
+        unsigned idx = 0;
+        /* the région's départements, one series each, labelled with their names */
+        for (size_t i = 0; i < n_mine; i++) {
+            lxw_chart_series *s = series(w, ch, pts[i].name, d0 + (lxw_row_t)i, d0 + (lxw_row_t)i, 1, 2);
+            idx++;
+            if (!s)
+                continue;
+            chart_series_set_line(s, &none);
+            chart_series_set_marker_type(s, LXW_CHART_MARKER_DIAMOND);
+            chart_series_set_marker_size(s, 9);
+            chart_series_set_marker_fill(s, &blue);
+            chart_series_set_marker_line(s, &blue_l);
+            /* the département's name and its rate beside its point */
+            chart_series_set_labels(s);
+            chart_series_set_labels_options(s, LXW_TRUE, LXW_FALSE, LXW_TRUE);
+            chart_series_set_labels_position(s, LXW_CHART_LABEL_POSITION_RIGHT);
+        }
+        if (np > n_mine) {
+            lxw_chart_series *s =
+                series(w, ch, w->region ? "Autres départements" : "Départements", d0 + (lxw_row_t)n_mine, d1 - 1, 1, 2);
+            idx++;
+            if (s) {
+                chart_series_set_line(s, &none);
+                chart_series_set_marker_type(s, LXW_CHART_MARKER_CIRCLE);
+                chart_series_set_marker_size(s, 6);
+                chart_series_set_marker_fill(s, w->region ? &grey : &blue);
+                chart_series_set_marker_line(s, w->region ? &grey_l : &blue_l);
+            }
+        }
+        if (has_p0) {
+            static const struct {
+                const char *name;
+                lxw_col_t col;
+                uint8_t dash;
+                lxw_color_t color;
+                bool legend;
+            } lines[5] = {{"Taux de la France", 2, LXW_CHART_LINE_DASH_SOLID, 0x000000, true},
+                          {"Limites à 95 %", 4, LXW_CHART_LINE_DASH_DASH, 0xED7D31, true},
+                          {"Limite basse à 95 %", 3, LXW_CHART_LINE_DASH_DASH, 0xED7D31, false},
+                          {"Limites à 99,8 %", 6, LXW_CHART_LINE_DASH_LONG_DASH, 0xC00000, true},
+                          {"Limite basse à 99,8 %", 5, LXW_CHART_LINE_DASH_LONG_DASH, 0xC00000, false}};
+            int16_t hide[4];
+            size_t nh = 0;
+            for (size_t k = 0; k < 5; k++) {
+                lxw_chart_series *s = series(w, ch, lines[k].name, g0, g1 - 1, 1, lines[k].col);
+                if (!lines[k].legend && nh < 4)
+                    hide[nh++] = (int16_t)idx;
+                idx++;
+                if (!s)
+                    continue;
+                lxw_chart_line ln = {.color = lines[k].color, .width = k ? 1.25 : 1.5, .dash_type = lines[k].dash};
+                chart_series_set_line(s, &ln);
+                chart_series_set_marker_type(s, LXW_CHART_MARKER_NONE);
+            }
+            hide[nh] = -1;
+            spie_wb_check(w, chart_legend_delete_series(ch, hide));
+        }
+        chart_axis_set_name(ch->x_axis, "Bénéficiaires éligibles (échelle logarithmique)");
+        chart_axis_set_name(ch->y_axis, "Taux de reprise");
+        chart_axis_set_log_base(ch->x_axis, 10);
+        chart_axis_set_num_format(ch->x_axis, "#,##0");
+        chart_axis_set_num_format(ch->y_axis, "0 %");
+        chart_axis_set_min(ch->y_axis, ymin < 0 ? 0 : ymin);
+        chart_axis_set_max(ch->y_axis, ymax > 1 ? 1 : ymax);
+        chart_axis_major_gridlines_set_visible(ch->x_axis, LXW_FALSE);
+        place(w, pg, sl, ch);
+    }
+    char p0t[40];
+    if (has_p0)
+        spie_wb_fr_pct1(p0t, sizeof p0t, p0);
+    else
+        snprintf(p0t, sizeof p0t, "non publié");
+    size_t k = (size_t)snprintf(
+        note, sizeof note,
+        "Lecture : un point par département%s : en abscisse ses éligibles (entrés depuis %d mois au moins), en "
+        "ordonnée la part d'entre eux qui ont repris une activité dans les %d mois. Ligne horizontale : le taux de la "
+        "France (%s) ; courbes : les limites de contrôle à 95 %% et à 99,8 %% (taux national ± 1,96 ou 3,09 "
+        "écarts-types d'un taux sur n personnes). Un département hors des courbes s'écarte du taux national plus que "
+        "le hasard ne l'expliquerait.",
+        w->region ? " (ceux de la région en bleu, avec leur nom ; les autres en gris)" : "", h, h, p0t);
+    if (left_out && k < sizeof note)
+        snprintf(note + k, sizeof note - k,
+                 " %zu département%s ne figure%s pas : taux masqué (s) ou non disponible (nd).", left_out,
+                 left_out > 1 ? "s" : "", left_out > 1 ? "nt" : "");
+    sl->h_note = slot_para(w, pg, sl->note, sl, note, w->f.note);
+}
+
+/* Chart 3: the cumulative incidence of the units compared: région and France, or France
+ * and the waves. */
+static void chart_incidence(spie_wb *w, spie_wb_page *pg, slot *sl, lxw_row_t *d)
+{
+    lxw_worksheet *ws = pg->ws;
+    sl->h_title = spie_wb_chart_caption(w, pg, sl->title, sl->c0, sl->c1,
+                                        "Incidence cumulée de la reprise d'activité selon les jours depuis l'entrée");
+    const spie_wb_unit *us[4];
+    size_t nu = 0;
+    if (w->region) {
+        us[nu++] = &w->units[0];
+        us[nu++] = spie_wb_france(w);
+    } else {
+        us[nu++] = &w->units[0];
+        for (size_t u = 1; u < w->first_dept && nu < 4; u++)
+            if (w->units[u].level == SPIE_LEVEL_VAGUE)
+                us[nu++] = &w->units[u];
+    }
+    lxw_row_t dr = *d;
+    spie_wb_text(w, ws, dr++, 0, "Données du graphique 3", w->f.subtitle);
+    char names[4][96];
+    const char *heads[5] = {"Jours depuis l'entrée"};
+    for (size_t i = 0; i < nu; i++) {
+        spie_wb_fr_unit_name(us[i], true, names[i], sizeof names[i]);
+        heads[1 + i] = names[i];
+    }
+    data_header(w, pg, dr++, heads, 1 + nu);
+    lxw_row_t d0 = dr;
+    for (int32_t t = 0; t <= SPIE_INCIDENCE_LAST; t += SPIE_INCIDENCE_STEP, dr++) {
+        spie_wb_number(w, ws, dr, 0, t, w->f.count);
+        for (size_t i = 0; i < nu; i++) {
+            const spie_figure *f = spie_wb_fig(w, us[i], spie_id(SPIE_IND_REPRISE_INCIDENCE, t));
+            if (ok_fig(f))
+                spie_wb_number(w, ws, dr, (lxw_col_t)(1 + i), f->real, w->f.pct);
+        }
+    }
+    *d = dr + 2;
+    lxw_chart *ch = new_chart(w, LXW_CHART_LINE, "Part des bénéficiaires ayant repris une activité");
+    if (ch) {
+        /* régional: the région in blue, France in black dashes; national: France in blue,
+         * the waves in orange, green, purple */
+        const lxw_color_t colors[4] = {0x1F4E79, w->region ? 0x000000 : 0xED7D31, 0x70AD47, 0x7030A0};
+        for (size_t i = 0; i < nu; i++) {
+            lxw_chart_series *s = series(w, ch, names[i], d0, dr - 1, 0, (lxw_col_t)(1 + i));
+            lxw_chart_line ln = {.color = colors[i], .width = i == 0 ? 2.25 : 1.5,
+                                 .dash_type = w->region && i == 1 ? LXW_CHART_LINE_DASH_DASH : LXW_CHART_LINE_DASH_SOLID};
+            if (s)
+                chart_series_set_line(s, &ln);
+        }
+        chart_axis_set_name(ch->x_axis, "Jours depuis l'entrée");
+        chart_axis_set_name(ch->y_axis, "Part ayant repris une activité");
+        chart_axis_set_interval_unit(ch->x_axis, 3); /* a label every 90 days */
+        chart_axis_set_num_format(ch->y_axis, "0 %");
+        chart_axis_set_min(ch->y_axis, 0);
+        chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
+        place(w, pg, sl, ch);
+    }
+    sl->h_note = slot_para(w, pg, sl->note, sl,
+                           "Lecture : la part des bénéficiaires qui ont repris une activité selon le nombre de jours "
+                           "depuis leur entrée (estimation de Kaplan–Meier, qui tient compte des bénéficiaires entrés "
+                           "trop récemment pour être suivis aussi longtemps) ; la courbe s'arrête au plus long suivi "
+                           "observé.",
+                           w->f.note);
+}
+
+static double maxd(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+/* The three charts on a page of their own: charts 1 and 3 side by side, chart 2 across
+ * the page under them; their data from row *d. Returns the row after the block. */
+static lxw_row_t charts(spie_wb *w, spie_wb_page *pg, lxw_row_t r, lxw_row_t *d, lxw_col_t ncols)
+{
+    spie_wb_page_need(w, pg, r, 1e9); /* a new page */
+    slot a = {r, r + 1, (lxw_row_t)(r + 1 + SIDE_ROWS), 0, 1, SIDE_ROWS, 0, 0};
+    slot c = {r, r + 1, (lxw_row_t)(r + 1 + SIDE_ROWS), 2, (lxw_col_t)(ncols - 1), SIDE_ROWS, 0, 0};
+    lxw_row_t r2 = a.note + 2;
+    slot b = {r2, r2 + 1, (lxw_row_t)(r2 + 1 + FUNNEL_ROWS), 0, (lxw_col_t)(ncols - 1), FUNNEL_ROWS, 0, 0};
+    chart_paid(w, pg, &a, d);
+    chart_funnel(w, pg, &b, d);
+    chart_incidence(w, pg, &c, d);
+    /* the rows' heights and their place on the page */
+    const struct {
+        lxw_row_t row;
+        double h;
+    } rows[4] = {{a.title, maxd(a.h_title, c.h_title)},
+                 {a.note, maxd(maxd(a.h_note, c.h_note), SPIE_WB_ROW)},
+                 {b.title, b.h_title},
+                 {b.note, maxd(b.h_note, SPIE_WB_ROW)}};
+    for (size_t i = 0; i < 4; i++) {
+        spie_wb_check(w, worksheet_set_row(pg->ws, rows[i].row, rows[i].h, NULL));
+        if (i % 2) /* a note */
+            spie_wb_page_take_note(w, pg, rows[i].row, rows[i].h);
+        else
+            spie_wb_page_take(w, pg, rows[i].row, rows[i].h);
+        if (i == 0 || i == 2) { /* the chart's rows, counted once */
+            lxw_row_t top = rows[i].row + 1;
+            int n = i == 0 ? SIDE_ROWS : FUNNEL_ROWS;
+            spie_wb_page_take(w, pg, top, n * SPIE_WB_ROW);
+            pg->next = (lxw_row_t)(top + n);
+        }
+    }
+    return b.note + 1;
 }
 
 void spie_wb_sheet_synthese(spie_wb *w)
 {
-    lxw_worksheet *ws = spie_wb_sheet(w, "Synthèse");
+    spie_wb_page pg;
+    lxw_worksheet *ws = spie_wb_page_open(w, &pg, "Synthèse");
     if (!ws)
         return;
-    worksheet_activate(ws);
-    worksheet_set_landscape(ws);
-    worksheet_fit_to_pages(ws, 1, 0); /* printed one page wide, charts included */
-    lxw_row_t hdr, r = synthese_head(w, ws);
-    r = key_table(w, ws, r, &hdr) + 2;
-    lxw_row_t chart_row = hdr + 1; /* the charts stand beside the key figures */
-    spie_wb_text(w, ws, r++, 0, "Données des graphiques (cellule vide : chiffre s ou nd, voir la colonne Note)",
-                 w->f.subtitle);
-    r++;
-    r = chart_paid(w, ws, r, chart_row) + 2;
-    r = chart_rates(w, ws, r, chart_row + 17) + 2;
-    chart_incidence(w, ws, r, chart_row + 34);
+    layout l = layout_of(w);
+    static const double nat_w[6] = {66, 16, 12, 12, 12, 40};
+    static const double reg_w[8] = {58, 15, 11, 11, 11, 15, 14, 30};
+    for (lxw_col_t c = 0; c < l.ncols; c++)
+        spie_wb_page_width(w, &pg, c, w->region ? reg_w[c] : nat_w[c]);
+    pg.ncols = l.ncols;
+    lxw_row_t r = synthese_head(w, &pg);
+    r = key_table(w, &pg, r, &l) + 1;
+    if (!w->region)
+        r = envelope_table(w, &pg, r, &l) + 1;
+    else
+        r = money_notes(w, &pg, r, &(envelope){0}) + 1;
+    /* the charts, printed; their data below the printed area */
+    lxw_row_t d = r + SIDE_ROWS + FUNNEL_ROWS + 12;
+    lxw_row_t data_title = d - 2;
+    r = charts(w, &pg, r, &d, l.ncols);
+    spie_wb_check(w, worksheet_print_area(ws, 0, 0, r, (lxw_col_t)(l.ncols - 1)));
+    spie_wb_text(w, ws, data_title, 0,
+                 "Données des graphiques (non imprimées ; une case vide est un chiffre non publié)", w->f.subtitle);
+    spie_wb_page_close(w, &pg);
+}
+
+void spie_wb_key_previous(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_figure *now,
+                          const spie_figure *prev, spie_month prev_period, lxw_format *fmt)
+{
+    char pm[24];
+    spie_wb_fr_month(pm, sizeof pm, prev_period);
+    if (!prev) {
+        spie_wb_mark(w, ws, r, c, SPIE_STATUS_ND);
+        return;
+    }
+    spie_wb_value(w, ws, r, c, prev, fmt);
+    spie_wb_text(w, ws, r, c + 1, pm, w->f.text);
+    /* the change only between two published figures of the same kind (indicators §11) */
+    if (ok_fig(now) && ok_fig(prev) && now->kind == prev->kind) {
+        if (now->kind == SPIE_VK_CENTS)
+            spie_wb_cents(w, ws, r, c + 2, now->ival - prev->ival);
+        else
+            spie_wb_number(w, ws, r, c + 2, fig_number(now) - fig_number(prev),
+                           now->kind == SPIE_VK_COUNT ? w->f.count : fmt);
+    }
 }

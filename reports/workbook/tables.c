@@ -1,14 +1,16 @@
 /* Tables of figures with one column per figure, shared by the Parcours, Délais, Reprise
- * d'activité and Budget sheets: a main table with one row per unit of the workbook (its
- * own level first, then in the national workbook the régions and the waves, then the
- * départements), with frozen header and filters, and breakdown tables below it. Every
- * cell is one figure of the table, looked up by its identity.
+ * d'activité and Budget sheets: a table with one row per unit of the workbook (its own
+ * level first, then France in a regional workbook, or the régions and the waves in the
+ * national one, then the départements), and breakdown tables. Every cell is one figure of
+ * the table, looked up by its identity; a unit's name carries its call marks ("Somme (r)").
  *
  * It may not choose which figures a sheet shows (the sheets give the columns). */
 #include "workbook_int.h"
 
 #include <stdio.h>
 #include <string.h>
+
+const double spie_wb_unit_widths[3] = {11, 6, 27};
 
 void spie_wb_col_add(spie_wb *w, spie_wb_cols *cs, const char *label, spie_ind_id id, spie_wb_col_what what,
                      lxw_format *fmt, double width)
@@ -33,81 +35,99 @@ void spie_wb_col_add(spie_wb *w, spie_wb_cols *cs, const char *label, spie_ind_i
     c->width = width;
 }
 
-void spie_wb_col_rate(spie_wb *w, spie_wb_cols *cs, spie_ind_id id, lxw_format *pct)
+void spie_wb_col_rate(spie_wb *w, spie_wb_cols *cs, spie_ind_id id, lxw_format *pct, double width)
 {
-    spie_wb_col_add(w, cs, NULL, id, SPIE_WB_VALUE, pct, 12);
-    spie_wb_col_add(w, cs, "Borne basse", id, SPIE_WB_LO, pct, 10);
-    spie_wb_col_add(w, cs, "Borne haute", id, SPIE_WB_HI, pct, 10);
+    spie_wb_col_add(w, cs, NULL, id, SPIE_WB_VALUE, pct, width);
+    spie_wb_col_add(w, cs, "Borne basse", id, SPIE_WB_LO, pct, 8);
+    spie_wb_col_add(w, cs, "Borne haute", id, SPIE_WB_HI, pct, 8);
 }
 
 static void bound(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_figure *f, bool hi,
-                  lxw_format *fmt)
+                  lxw_format *fmt, bool italic)
 {
     if (!f)
         return;
     if (f->status != SPIE_STATUS_OK) {
-        spie_wb_value(w, ws, r, c, f, fmt); /* the same "s" or "nd" */
+        spie_wb_value_fmt(w, ws, r, c, f, fmt, italic); /* the same sign */
         return;
     }
     if (f->has_ci)
-        spie_wb_bound(w, ws, r, c, f, hi, fmt);
+        spie_wb_bound(w, ws, r, c, f, hi, italic && fmt == w->f.pct ? w->f.pct_i : fmt);
 }
 
 void spie_wb_fig_cells(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c0, spie_level lv, const char *code,
-                       spie_breakdown bd, const char *mod, const spie_wb_cols *cs)
+                       spie_breakdown bd, const char *mod, const spie_wb_cols *cs, bool italic)
 {
     for (size_t i = 0; i < cs->n; i++) {
         const spie_wb_col *c = &cs->c[i];
         const spie_figure *f = spie_wb_get(w, lv, code, bd, mod, c->id);
         lxw_col_t cc = (lxw_col_t)(c0 + i);
         switch (c->what) {
-        case SPIE_WB_VALUE: spie_wb_value(w, ws, r, cc, f, c->fmt); break;
-        case SPIE_WB_LO: bound(w, ws, r, cc, f, false, c->fmt); break;
-        case SPIE_WB_HI: bound(w, ws, r, cc, f, true, c->fmt); break;
+        case SPIE_WB_VALUE: spie_wb_value_fmt(w, ws, r, cc, f, c->fmt, italic); break;
+        case SPIE_WB_LO: bound(w, ws, r, cc, f, false, c->fmt, italic); break;
+        case SPIE_WB_HI: bound(w, ws, r, cc, f, true, c->fmt, italic); break;
         default: spie_wb_effectif(w, ws, r, cc, f); break;
         }
     }
 }
 
-void spie_wb_col_headers(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c0, const spie_wb_cols *cs)
+void spie_wb_col_headers(spie_wb *w, spie_wb_page *pg, lxw_row_t r, lxw_col_t c0, const spie_wb_cols *cs)
 {
+    const char *labels[SPIE_WB_MAX_COLS];
     for (size_t i = 0; i < cs->n; i++) {
-        const char *l = cs->c[i].label;
-        spie_wb_header_row(w, ws, r, (lxw_col_t)(c0 + i), &l, 1);
-        if (ws)
-            spie_wb_check(w, worksheet_set_column(ws, (lxw_col_t)(c0 + i), (lxw_col_t)(c0 + i), cs->c[i].width, NULL));
+        labels[i] = cs->c[i].label;
+        spie_wb_page_width(w, pg, (lxw_col_t)(c0 + i), cs->c[i].width);
     }
+    spie_wb_header_row(w, pg, r, c0, labels, cs->n);
+}
+
+void spie_wb_unit_cells(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_wb_unit *u)
+{
+    bool total = u == &w->units[0];
+    lxw_format *f = total ? w->f.text_bold : u->comparison ? w->f.text_italic : w->f.text;
+    spie_wb_text(w, ws, r, c, spie_wb_level_word(u->level), f);
+    spie_wb_text(w, ws, r, (lxw_col_t)(c + 1), u->code, f);
+    char name[128];
+    spie_wb_fr_unit_marked(u, true, name, sizeof name);
+    spie_wb_text(w, ws, r, (lxw_col_t)(c + 2), name, f);
 }
 
 static const char *const unit_heads[3] = {"Niveau", "Code", "Territoire"};
-static const double unit_widths[3] = {12, 8, 30};
 
-lxw_row_t spie_wb_unit_table(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, const spie_wb_cols *cs)
+lxw_row_t spie_wb_unit_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const char *title, const spie_wb_cols *cs,
+                             bool main)
 {
+    lxw_worksheet *ws = pg->ws;
+    r = spie_wb_table_title(w, pg, r, title);
     lxw_row_t hdr = r;
-    spie_wb_header_row(w, ws, r, 0, unit_heads, 3);
-    spie_wb_widths(w, ws, 0, unit_widths, 3);
-    spie_wb_col_headers(w, ws, r, 3, cs);
+    for (lxw_col_t c = 0; c < 3; c++)
+        spie_wb_page_width(w, pg, c, spie_wb_unit_widths[c]);
+    spie_wb_header_row(w, pg, r, 0, unit_heads, 3);
+    spie_wb_col_headers(w, pg, r, 3, cs);
     r++;
     for (size_t u = 0; u < w->n_units; u++, r++) {
+        r = spie_wb_data_row(w, pg, r, SPIE_WB_ROW);
         spie_wb_unit_cells(w, ws, r, 0, &w->units[u]);
-        spie_wb_fig_cells(w, ws, r, 3, w->units[u].level, w->units[u].code, SPIE_BD_ENSEMBLE, "", cs);
+        spie_wb_fig_cells(w, ws, r, 3, w->units[u].level, w->units[u].code, SPIE_BD_ENSEMBLE, "", cs,
+                          w->units[u].comparison);
     }
-    if (ws) {
+    spie_wb_table_end(pg);
+    if (main && ws) {
+        pg->label_cols = 3;
         worksheet_freeze_panes(ws, hdr + 1, 3);
         spie_wb_check(w, worksheet_autofilter(ws, hdr, 0, r - 1, (lxw_col_t)(2 + cs->n)));
     }
     return r;
 }
 
-lxw_row_t spie_wb_breakdown_table(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, const char *title,
+lxw_row_t spie_wb_breakdown_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const char *title,
                                   const spie_breakdown *bds, size_t nbd, const spie_wb_cols *cs)
 {
-    static const char *const heads[3] = {"Ventilation", "Code", "Modalité"};
+    static const char *const heads[3] = {"Selon", "", "Catégorie de bénéficiaires"};
     const spie_wb_unit *u = &w->units[0];
-    spie_wb_text(w, ws, r++, 0, title, w->f.subtitle);
-    spie_wb_header_row(w, ws, r, 0, heads, 3);
-    spie_wb_col_headers(w, ws, r, 3, cs);
+    r = spie_wb_table_title(w, pg, r, title);
+    spie_wb_header_row(w, pg, r, 0, heads, 3);
+    spie_wb_col_headers(w, pg, r, 3, cs);
     r++;
     size_t rows = 0;
     for (size_t b = 0; b < nbd; b++) {
@@ -117,15 +137,23 @@ lxw_row_t spie_wb_breakdown_table(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, co
             /* A group without an included territory has no breakdown rows at all. */
             if (!spie_wb_has(w, u->level, u->code, bds[b], mods[m], cs->c[0].id))
                 continue;
-            spie_wb_text(w, ws, r, 0, spie_wb_breakdown_label(bds[b]), w->f.text);
-            spie_wb_text(w, ws, r, 1, mods[m], w->f.text);
-            spie_wb_text(w, ws, r, 2, spie_wb_modality_label(bds[b], mods[m]), w->f.text);
-            spie_wb_fig_cells(w, ws, r, 3, u->level, u->code, bds[b], mods[m], cs);
+            r = spie_wb_data_row(w, pg, r, SPIE_WB_ROW);
+            static const char *const short_bd[SPIE_BD_COUNT] = {"Ensemble", "Public", "Sexe", "Âge", "Entrée"};
+            char label[64];
+            int y, q;
+            if (bds[b] == SPIE_BD_COHORTE && sscanf(mods[m], "%4d-T%1d", &y, &q) == 2)
+                snprintf(label, sizeof label, "%d%s trimestre %d", q, q == 1 ? "er" : "e", y);
+            else
+                snprintf(label, sizeof label, "%s", spie_wb_modality_label(bds[b], mods[m]));
+            spie_wb_text(w, pg->ws, r, 0, short_bd[bds[b]], w->f.text);
+            spie_wb_text(w, pg->ws, r, 2, label, w->f.text);
+            spie_wb_fig_cells(w, pg->ws, r, 3, u->level, u->code, bds[b], mods[m], cs, false);
             r++;
             rows++;
         }
     }
+    spie_wb_table_end(pg);
     if (!rows)
-        spie_wb_text(w, ws, r++, 0, "Pas de ventilation : aucun territoire pris en compte.", w->f.note);
-    return r + 1;
+        r = spie_wb_para(w, pg, r, "Pas de ventilation : aucun territoire pris en compte.", w->f.note);
+    return r;
 }

@@ -1,8 +1,9 @@
 /* The French of the workbooks that more than one sheet uses: numbers, amounts, months and
- * levels in words (locale-free: "1 234", "12,3 %", "80 000 000,00 €", "juin 2022"), the
- * labels of delay end points, breakdowns and modalities (the wording of
- * docs/dictionnaire.md; the indicators' labels are the catalogue's), and the sentences of
- * every sheet's head. A code the tables do not know is shown as it is.
+ * levels in words (locale-free: "1 234", "12,3 %", "80 000 000 €", "juin 2022"), the
+ * labels of delay pairs, breakdowns, modalities, extract kinds and statuses (the wording
+ * of docs/dictionnaire.md; the indicators' labels are the catalogue's), the sentences of
+ * every sheet's head, the signs, and the notes on late, missing and partial territories
+ * under every table (docs/classeurs.md). A code the tables do not know is shown as it is.
  *
  * It may not write a cell or look a figure up. Sentences that one sheet alone says stay in
  * that sheet's file, next to the parameters they are built from. */
@@ -90,6 +91,16 @@ void spie_wb_fr_euros(char *buf, size_t size, spie_cents v)
     snprintf(buf, size, "%s%s,%02u" NBSP "€", v < 0 ? "-" : "", ip, (unsigned)(a % 100));
 }
 
+void spie_wb_fr_euros0(char *buf, size_t size, spie_cents v)
+{
+    /* to the euro, half away from zero */
+    uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    uint64_t e = a / 100 + (a % 100 >= 50);
+    char ip[40];
+    grouped(ip, sizeof ip, e);
+    snprintf(buf, size, "%s%s" NBSP "€", v < 0 && e ? "-" : "", ip);
+}
+
 void spie_wb_fr_month(char *buf, size_t size, spie_month m)
 {
     static const char *const names[12] = {"janvier", "février", "mars",      "avril",   "mai",      "juin",
@@ -102,13 +113,21 @@ void spie_wb_fr_month(char *buf, size_t size, spie_month m)
         snprintf(buf, size, "%s %04d", names[mo - 1], y);
 }
 
+void spie_wb_fr_of_month(char *buf, size_t size, spie_month m)
+{
+    char mo[24];
+    spie_wb_fr_month(mo, sizeof mo, m);
+    bool vowel = mo[0] == 'a' || mo[0] == 'o'; /* avril, août, octobre */
+    snprintf(buf, size, "%s%s", vowel ? "d'" : "de ", mo);
+}
+
 bool spie_wb_fr_figure(char *buf, size_t size, const spie_figure *f, bool pct)
 {
     if (!f || f->status != SPIE_STATUS_OK)
         return false;
     switch (f->kind) {
     case SPIE_VK_COUNT: spie_wb_fr_int(buf, size, f->ival); return true;
-    case SPIE_VK_CENTS: spie_wb_fr_euros(buf, size, f->ival); return true;
+    case SPIE_VK_CENTS: spie_wb_fr_euros0(buf, size, f->ival); return true;
     case SPIE_VK_REAL:
         if (!isfinite(f->real))
             return false;
@@ -164,6 +183,37 @@ const char *spie_wb_endpoint_label(spie_endpoint ep)
     return (unsigned)ep < SPIE_EP_COUNT ? names[ep] : "?";
 }
 
+void spie_wb_pair_label(const spie_pair *pr, bool capital, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s → %s", spie_wb_endpoint_label(pr->from), spie_wb_endpoint_label(pr->to));
+    if (!capital)
+        return;
+    /* the first letter in capital: "entrée" -> "Entrée", "orientation" -> "Orientation" */
+    if (strncmp(buf, "\xC3\xA9", 2) == 0 && size > 2) /* é */
+        memcpy(buf, "\xC3\x89", 2);
+    else if (buf[0] >= 'a' && buf[0] <= 'z')
+        buf[0] = (char)(buf[0] - 'a' + 'A');
+}
+
+const char *spie_wb_kind_label(spie_kind k)
+{
+    switch (k) {
+    case SPIE_KIND_BENEFICIAIRES: return "bénéficiaires";
+    case SPIE_KIND_BUDGET: return "budget";
+    case SPIE_KIND_ETAPES: return "étapes";
+    default: return "?";
+    }
+}
+
+const char *spie_wb_entry_status_label(spie_entry_status st)
+{
+    switch (st) {
+    case SPIE_ENTRY_OK: return "lu";
+    case SPIE_ENTRY_UNUSABLE: return "inutilisable";
+    default: return "aucun fichier";
+    }
+}
+
 const char *spie_wb_breakdown_label(spie_breakdown bd)
 {
     switch (bd) {
@@ -202,6 +252,14 @@ void spie_wb_fr_unit_name(const spie_wb_unit *u, bool capital, char *buf, size_t
         snprintf(buf, size, "%s", u->name);
 }
 
+void spie_wb_fr_unit_marked(const spie_wb_unit *u, bool capital, char *buf, size_t size)
+{
+    char nm[96];
+    spie_wb_fr_unit_name(u, capital, nm, sizeof nm);
+    snprintf(buf, size, "%s%s%s%s", nm, u->marks & SPIE_WB_MARK_LATE ? " (r)" : "",
+             u->marks & SPIE_WB_MARK_MISSING ? " (m)" : "", u->marks & SPIE_WB_MARK_PARTIAL ? " (p)" : "");
+}
+
 /* ---- the sentences of every sheet's head ------------------------------------------------------ */
 
 const char *spie_wb_version(const spie_wb *w)
@@ -227,17 +285,196 @@ void spie_wb_fr_source(const spie_wb *w, char *buf, size_t size)
              w->period_words, SPIE_ENGINE, spie_wb_version(w));
 }
 
-bool spie_wb_fr_legend(const spie_wb *w, char *buf, size_t size)
+bool spie_wb_fr_restricted(const spie_wb *w, char *buf, size_t size)
 {
-    if (w->in->params->secret) {
-        snprintf(buf, size,
-                 "s : secret statistique (moins de %d personnes, ou masqué pour ne pas être retrouvé par "
-                 "différence) ; nd : non disponible.",
-                 w->in->params->secret_k);
+    if (w->in->params->secret)
         return false;
-    }
     snprintf(buf, size,
              "Diffusion restreinte : secret statistique non appliqué (chiffres sur de petits effectifs "
-             "non masqués). nd : non disponible.");
+             "non masqués).");
     return true;
+}
+
+void spie_wb_fr_signs(const spie_wb *w, unsigned what, char *buf, size_t size)
+{
+    size_t k = 0;
+    if (w->in->params->secret)
+        k += (size_t)snprintf(buf + k, size - k, "Signes : s = secret statistique (moins de %d personnes) ; ",
+                              w->in->params->secret_k);
+    else
+        k += (size_t)snprintf(buf + k, size - k, "Signes (secret statistique non appliqué) : ");
+    if (k < size)
+        k += (size_t)snprintf(buf + k, size - k, "nd = non disponible (aucune donnée)");
+    if ((what & SPIE_WB_SIGNS_MEDIAN) && k < size)
+        k += (size_t)snprintf(buf + k, size - k, " ; non atteinte = médiane non atteinte au terme du suivi");
+    if ((what & SPIE_WB_SIGNS_EXHAUSTION) && k < size)
+        k += (size_t)snprintf(buf + k, size - k, " ; non atteint avant fin … = l'enveloppe n'est pas épuisée dans sa "
+                                                 "fenêtre");
+    if ((what & SPIE_WB_SIGNS_MARKS) && k < size)
+        k += (size_t)snprintf(buf + k, size - k, " ; (r) territoire en retard ; (m) extrait manquant ; (p) chiffre "
+                                                 "partiel");
+    if (k < size)
+        snprintf(buf + k, size - k, ". Leur sens précis est au Sommaire.");
+}
+
+/* ---- notes on late, missing and partial territories ------------------------------------- */
+
+/* "bénéficiaires, étapes" of the kinds in mask (bit k = kind k). */
+static void kinds_list(char *buf, size_t size, unsigned mask)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    int n = 0, total = 0;
+    for (int i = 0; i < SPIE_KIND_COUNT; i++)
+        total += (mask >> i) & 1u;
+    for (int i = 0; i < SPIE_KIND_COUNT && k < size; i++) {
+        if (!((mask >> i) & 1u))
+            continue;
+        n++;
+        k += (size_t)snprintf(buf + k, size - k, "%s%s", n == 1 ? "" : n == total ? " et " : ", ",
+                              spie_wb_kind_label((spie_kind)i));
+    }
+}
+
+/* What a late territory's note says: "extraits bénéficiaires, budget et étapes de mai
+ * 2023 : les chiffres de juin 2023 ne sont pas encore connus (nd)". */
+static void late_text(const spie_wb *w, const spie_wb_terr *t, char *buf, size_t size)
+{
+    size_t k = 0;
+    spie_month earliest = w->period;
+    unsigned done = 0;
+    buf[0] = 0;
+    for (int i = 0; i < SPIE_KIND_COUNT && k < size; i++) {
+        spie_month m = t->month[i];
+        if ((done >> i) & 1u || m == SPIE_NO_MONTH || m >= w->period)
+            continue;
+        unsigned mask = 0;
+        for (int j = i; j < SPIE_KIND_COUNT; j++)
+            if (t->month[j] == m)
+                mask |= 1u << j;
+        done |= mask;
+        if (m < earliest)
+            earliest = m;
+        char kinds[80], of[40];
+        kinds_list(kinds, sizeof kinds, mask);
+        spie_wb_fr_of_month(of, sizeof of, m);
+        k += (size_t)snprintf(buf + k, size - k, "%s%s %s %s", k ? ", " : "",
+                              mask & (mask - 1) ? "extraits" : "extrait", kinds, of);
+    }
+    char pm[24];
+    spie_wb_fr_month(pm, sizeof pm, w->period);
+    if (k < size) {
+        if (earliest + 1 == w->period)
+            snprintf(buf + k, size - k, " : ses chiffres de %s ne sont pas encore connus (nd)", pm);
+        else
+            snprintf(buf + k, size - k, " : ses chiffres des mois suivants, jusqu'à %s, ne sont pas encore connus (nd)",
+                     pm);
+    }
+}
+
+/* What a missing territory's note says. */
+static void missing_text(const spie_wb_terr *t, char *buf, size_t size)
+{
+    unsigned none = 0, bad = 0;
+    for (int i = 0; i < SPIE_KIND_COUNT; i++) {
+        if (t->status[i] == SPIE_ENTRY_MISSING)
+            none |= 1u << i;
+        else if (t->status[i] == SPIE_ENTRY_UNUSABLE)
+            bad |= 1u << i;
+    }
+    if (none == (1u << SPIE_KIND_COUNT) - 1) {
+        snprintf(buf, size, "aucun extrait reçu : ses chiffres sont nd et il n'entre dans aucun total");
+        return;
+    }
+    char a[80], b[80];
+    kinds_list(a, sizeof a, none);
+    kinds_list(b, sizeof b, bad);
+    bool persons = ((none | bad) & ((1u << SPIE_KIND_BENEFICIAIRES) | (1u << SPIE_KIND_ETAPES))) != 0;
+    bool budget = ((none | bad) >> SPIE_KIND_BUDGET) & 1u;
+    snprintf(buf, size, "%s%s%s%s%s%s%s%s", none ? "aucun extrait " : "", a, none ? " reçu" : "",
+             none && bad ? " ; " : "", bad ? "extrait " : "", b, bad ? " inutilisable" : "",
+             persons && budget ? " : ses chiffres sont nd et il n'entre dans aucun total"
+             : persons         ? " : ses chiffres de parcours sont nd et il n'entre dans aucun total de personnes"
+                               : " : ses montants sont nd et il n'entre dans aucun total budgétaire (son allocation "
+                                 "reste sur sa ligne)");
+}
+
+lxw_row_t spie_wb_territory_notes(spie_wb *w, spie_wb_page *pg, lxw_row_t r, bool budget)
+{
+    const spie_territories *terr = w->in->terr;
+    char note[900], nm[96];
+    bool any_partial = false;
+    for (size_t u = w->first_dept; u < w->n_units; u++) {
+        const spie_wb_unit *un = &w->units[u];
+        const spie_wb_terr *t = &w->terrs[un->terr];
+        char text[400];
+        if (un->marks & SPIE_WB_MARK_LATE) {
+            late_text(w, t, text, sizeof text);
+            snprintf(note, sizeof note, "(r) %s : %s.", un->name, text);
+            r = spie_wb_para(w, pg, r, note, w->f.note);
+        }
+        if (un->marks & SPIE_WB_MARK_MISSING) {
+            missing_text(t, text, sizeof text);
+            snprintf(note, sizeof note, "(m) %s : %s.", un->name, text);
+            r = spie_wb_para(w, pg, r, note, w->f.note);
+        }
+    }
+    /* (p): for each late or missing territory, the aggregates shown that hold it */
+    size_t k = 0;
+    int listed = 0;
+    note[0] = 0;
+    for (size_t i = 0; i < terr->count && k < sizeof note; i++) {
+        const spie_wb_terr *t = &w->terrs[i];
+        if (!(t->late || t->missing))
+            continue;
+        size_t nagg = 0, agg[8];
+        for (size_t u = 0; u < w->first_dept && nagg < 8; u++)
+            if (spie_wb_unit_holds(&w->units[u], terr, i))
+                agg[nagg++] = u;
+        if (!nagg)
+            continue;
+        if (listed++ == 12) {
+            k += (size_t)snprintf(note + k, sizeof note - k, " ; …");
+            break;
+        }
+        k += (size_t)snprintf(note + k, sizeof note - k, "%s", any_partial ? " ; " : "(p) chiffre partiel : ");
+        for (size_t a = 0; a < nagg && k < sizeof note; a++) {
+            spie_wb_fr_unit_name(&w->units[agg[a]], !any_partial && a == 0, nm, sizeof nm);
+            k += (size_t)snprintf(note + k, sizeof note - k, "%s%s", a == 0 ? "" : a + 1 == nagg ? " et " : ", ", nm);
+        }
+        any_partial = true;
+        if (k >= sizeof note)
+            break;
+        const char *name = terr->items[i].dept->name;
+        spie_month last = w->period;
+        for (int kk = 0; kk < SPIE_KIND_COUNT; kk++)
+            if (t->month[kk] != SPIE_NO_MONTH && t->month[kk] < last)
+                last = t->month[kk];
+        char lm[24];
+        spie_wb_fr_month(lm, sizeof lm, last);
+        if (t->missing)
+            k += (size_t)snprintf(note + k, sizeof note - k, " %s pas %s (m)", nagg > 1 ? "ne comptent" : "ne compte",
+                                  name);
+        else
+            k += (size_t)snprintf(note + k, sizeof note - k, " %s pas les chiffres de %s (r) postérieurs à %s",
+                                  nagg > 1 ? "n'ont" : "n'a", name, lm);
+    }
+    if (any_partial && k < sizeof note) {
+        snprintf(note + k, sizeof note - k,
+                 ". Un agrégat compte ses territoires en retard avec les chiffres de leur dernier extrait et ne compte "
+                 "pas ses territoires sans extrait utilisable%s.",
+                 budget ? " ; ses montants et son allocation ne portent que sur les territoires dont l'extrait budget "
+                          "est utilisable : ils ne sont donc pas la somme des lignes des départements"
+                        : "");
+        r = spie_wb_para(w, pg, r, note, w->f.note);
+    }
+    return r;
+}
+
+lxw_row_t spie_wb_table_notes(spie_wb *w, spie_wb_page *pg, lxw_row_t r, unsigned signs, bool budget)
+{
+    char buf[900];
+    r = spie_wb_territory_notes(w, pg, r, budget);
+    spie_wb_fr_signs(w, signs | SPIE_WB_SIGNS_MARKS, buf, sizeof buf);
+    return spie_wb_para(w, pg, r, buf, w->f.note);
 }

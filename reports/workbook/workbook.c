@@ -1,6 +1,7 @@
-/* The workbooks (docs/sorties.md §6): which files, in which order, with which document
- * properties, and what a failure leaves (nothing: a workbook that cannot be written whole
- * is removed). The sheets are written by the sheet_<name>.c files.
+/* The workbooks (docs/sorties.md §6, docs/classeurs.md): which files, in which order, with
+ * which document properties, and what a failure leaves (nothing: a workbook that cannot be
+ * written whole is removed). The sheets are written by the sheet_<name>.c files; the
+ * Sommaire comes first but is written last, once every table has its number and place.
  *
  * Reproducibility: the creation date is the reference date D at 00:00 UTC and
  * libxlsxwriter dates every zip entry 1980-01-01, so the same table gives the same bytes.
@@ -59,6 +60,11 @@ static void wb_init(spie_wb *w, const spie_workbook_input *in, const spie_region
     int y, m, d;
     spie_day_to_ymd(w->ref_day, &y, &m, &d);
     snprintf(w->ref_text, sizeof w->ref_text, "%02d/%02d/%04d", d, m, y);
+    char pm[8];
+    spie_month_format(w->period, pm);
+    snprintf(w->csv_name, sizeof w->csv_name, "indicateurs_%s.csv", pm);
+    snprintf(w->footer_title, sizeof w->footer_title, "SPIE, %s, %s", region ? region->name : "France",
+             w->period_words);
 }
 
 static void set_properties(spie_wb *w)
@@ -121,6 +127,8 @@ static int write_one(const spie_workbook_input *in, const spie_region *region, c
     wb_init(&w, in, region);
     if (!spie_wb_units_build(&w)) {
         snprintf(msg, msg_size, "%s : mémoire insuffisante", name);
+        free(w.units);
+        free(w.terrs);
         return ENOMEM;
     }
     int ret = 0;
@@ -149,6 +157,9 @@ static int write_one(const spie_workbook_input *in, const spie_region *region, c
     if (!spie_wb_formats_init(&w)) {
         w.oom = true;
     } else {
+        /* the Sommaire first in the file, written once the tables have their numbers */
+        if (!(w.sommaire = workbook_add_worksheet(w.wb, "Sommaire")))
+            spie_wb_check(&w, LXW_ERROR_MEMORY_MALLOC_FAILED);
         spie_wb_sheet_synthese(&w);
         spie_wb_sheet_parcours(&w);
         spie_wb_sheet_delais(&w);
@@ -156,12 +167,14 @@ static int write_one(const spie_workbook_input *in, const spie_region *region, c
         spie_wb_sheet_budget(&w);
         spie_wb_sheet_qualite(&w);
         spie_wb_sheet_methodologie(&w);
+        spie_wb_sheet_sommaire(&w);
     }
     set_properties(&w);
     if ((ret = close_and_judge(&w, path, name, msg, msg_size)) != 0)
         unlink(path); /* never a partial workbook */
 out_units:
     free(w.units);
+    free(w.terrs);
     return ret;
 }
 

@@ -100,8 +100,8 @@ ok_if "rows are sorted byte-wise on (niveau, code, ventilation, modalite, indica
     env LC_ALL=C sort -c -u -t "$(printf '\t')" -k1,1 -k2,2 -k3,3 -k4,4 -k5,5 "$TAP_TMP/keys.tsv"
 
 # Every row well formed: 11 fields; valeur/ic_bas/ic_haut empty or a plain number (never
-# nan or inf, '.' as the decimal point; the exhaustion month is the one text value);
-# statut ok, s or nd; nd and s rows without value.
+# nan or inf, '.' as the decimal point; v2: no text value at all, the exhaustion month is
+# a number of months); statut ok, s or nd; nd and s rows without value.
 python3 - "$CSV" >"$TAP_TMP/wellformed" 2>&1 <<'EOF'
 import csv, re, sys
 num = re.compile(r'^-?[0-9]+(\.[0-9]+)?(e[+-][0-9]+)?$')
@@ -113,8 +113,6 @@ with open(sys.argv[1], newline='', encoding='utf-8') as f:
         if len(row) != 11:
             bad.append('%d: %d fields' % (i, len(row))); continue
         v, lo, hi, eff, st = row[6:11]
-        if row[5] == 'projection_mois_epuisement' and re.match(r'^[0-9]{4}-[0-9]{2}$', v):
-            v = ''  # the one text value (docs/sorties.md §4)
         for x in (v, lo, hi):
             if x and not num.match(x):
                 bad.append('%d: bad number %r' % (i, x))

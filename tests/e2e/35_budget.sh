@@ -202,8 +202,10 @@ is "projection_paye_fin matches the Python recomputation" \
     "$(get "$F" 'national|FR|ensemble||projection_paye_fin')" "$(echo "$ref" | cut -d' ' -f1)"
 is "projection_part_enveloppe = yhat / V" "$(get "$F" 'national|FR|ensemble||projection_part_enveloppe')" \
     "$(echo "$ref" | cut -d' ' -f2)|||8|ok"
-is "projection_mois_epuisement = 2023-09 (month index 32)" \
-    "$(get "$F" 'national|FR|ensemble||projection_mois_epuisement')" "2023-09|||8|ok"
+# v2: the exhaustion month as a number of months from P: month index 32 (2023-09) minus
+# P's index 7 (2021-08) = 25
+is "projection_epuisement_dans_mois = 25 (2023-09, month index 32, from P = index 7)" \
+    "$(get "$F" 'national|FR|ensemble||projection_epuisement_dans_mois')" "25|||8|ok"
 
 # ---- without the NAT file: no territorial figure moves ---------------------------------------
 INBOX2=$TAP_TMP/inbox2
@@ -261,7 +263,14 @@ run 2024-03 "$INBOX" "$OUT4"
 is "spie run for 2024-03 exits 1 (every extract late)" "$?" 1
 F4=$TAP_TMP/flat4
 flat "$OUT4/2024-03/indicateurs_2024-03.csv" "$F4"
-money "$F4" departement 31 paye_etat_mois_2024-03 0.00          # the groups' series run to P
+# the groups' series run to P; v2 (docs/methodologie.md §10): every extract is of 2021-08,
+# so a département's months after 2021-08 are unknown (nd), its 2021-08 is published, and
+# the aggregates keep their sums
+nd "$F4" departement 31 paye_etat_mois_2024-03
+nd "$F4" departement 31 paye_etat_cumul_2021-09
+is "departement 31 paye_etat_cumul_2021-08 is published" \
+    "$(get "$F4" 'departement|31|ensemble||paye_etat_cumul_2021-08' | cut -d'|' -f5)" ok
+money "$F4" national FR paye_etat_mois_2024-03 0.00
 money "$F4" national FR paye_etat_cumul_2024-03 18613750.05
 is "the envelope series stop at the window's end (36 months)" \
     "$(awk -F'\t' '$1 ~ /^national\|FR\|ensemble\|\|paye_enveloppe_mois_/ { n++ } END { print n + 0 }' "$F4") $(get "$F4" 'national|FR|ensemble||paye_enveloppe_mois_2024-01')" \
@@ -271,7 +280,7 @@ money "$F4" national FR reste_enveloppe 61556249.95
 # the last 12 months of the window are flat: a zero-width interval, exhaustion nd
 is "projection over 2023-01..2023-12: flat" "$(get "$F4" 'national|FR|ensemble||projection_paye_fin')" \
     "18443750.05|18443750.05|18443750.05|12|ok"
-nd "$F4" national FR projection_mois_epuisement 12
+nd "$F4" national FR projection_epuisement_dans_mois 12
 
 # ---- the envelope's amount, window, K and level from the configuration -----------------------
 # V = 20 000 000,00 over 2021-03 .. 2021-10 (x_e = 7), K = 5, level 90 %. README.md: the fit
@@ -303,7 +312,7 @@ is "projection over the last 5 months at 90 %" "$(get "$F5" 'national|FR|ensembl
 r=$(get "$F5" 'national|FR|ensemble||projection_part_enveloppe')
 is "projection_part_enveloppe = 21 461 200.05 / 20 000 000" \
     "$(python3 -c "g = '${r%%|*}'; print('ok' if g and abs(float(g) - 1.0730600025) < 1e-12 else g)")|${r#*|}" "ok|||5|ok"
-is "projection_mois_epuisement = 2021-10 (the window's last month)" \
-    "$(get "$F5" 'national|FR|ensemble||projection_mois_epuisement')" "2021-10|||5|ok"
+is "projection_epuisement_dans_mois = 2 (2021-10, the window's last month, 2 months after P)" \
+    "$(get "$F5" 'national|FR|ensemble||projection_epuisement_dans_mois')" "2|||5|ok"
 
 done_testing

@@ -78,7 +78,7 @@ with open(ev_path, newline="", encoding="utf-8") as f:
 MONEY = re.compile(r"^(allocation_etat|engage_etat|paye_etat|cofinancement_.*|engage_etat_national|paye_etat_national|"
                    r"enveloppe|reste_enveloppe|cout_par_entrant|cout_par_reprise|paye_etat_mois_.*|paye_etat_cumul_.*|"
                    r"paye_enveloppe_mois_.*|paye_enveloppe_cumul_.*|projection_paye_fin)$")
-DAYS = re.compile(r"^delai_.*_(min|max)$")
+DAYS = re.compile(r"^(delai_.*_(min|max)|projection_epuisement_dans_mois)$")
 REAL = re.compile(r"^(delai_.*_(moyenne|ecart_type|p25|mediane|p75|p90|km_mediane|part_cible)|taux_.*|reprise_incidence_j.*|"
                   r"reprise_km_mediane|part_enveloppe_.*|projection_part_enveloppe|ratio_reprise_.*)$")
 def unit(name, v):  # from docs/sorties.md §4, by name

@@ -50,6 +50,7 @@ typedef struct fx {
     bool budget_ok[MAXT];
     spie_budget budgets[MAXT];
     spie_table table;
+    const spie_month *budget_month; /* NULL: no territory is late */
     char msg[256];
 } fx;
 
@@ -157,7 +158,7 @@ static void fx_run(fx *f)
 {
     spie_table_release(&f->table);
     f->msg[0] = 0;
-    if (!spie_budget_rows(&f->table, &f->b, &f->terr, &f->params, f->msg, sizeof f->msg))
+    if (!spie_budget_rows(&f->table, &f->b, &f->terr, &f->params, f->budget_month, f->msg, sizeof f->msg))
         fail_msg("spie_budget_rows failed: %s", f->msg);
 }
 
@@ -369,17 +370,21 @@ static void check_projection(const fx *f, const ols *o, int64_t points, double v
     assert_int_equal(r->effectif, points);
 }
 
+/* The exhaustion month (v2, docs/methodologie.md §6): want is the month the trend line
+ * reaches the envelope, published as the number of months from P to it; NULL: not
+ * reached (nd). */
 static void check_exhaustion(const fx *f, const char *want, int64_t points)
 {
-    const spie_figure *r = get(f, NAT, "FR", "projection_mois_epuisement");
+    const spie_figure *r = get(f, NAT, "FR", "projection_epuisement_dans_mois");
     if (want) {
-        if (r->status != SPIE_STATUS_OK || r->kind != SPIE_VK_TEXT || strcmp(r->text, want) != 0)
-            fail_msg("projection_mois_epuisement: status %s \"%s\", expected %s", spie_status_names[r->status], r->text,
-                     want);
+        int64_t months = (int64_t)month(want) - (int64_t)f->b.fold.period;
+        if (r->status != SPIE_STATUS_OK || r->kind != SPIE_VK_COUNT || r->ival != months)
+            fail_msg("projection_epuisement_dans_mois: status %s, %lld, expected %lld (%s)",
+                     spie_status_names[r->status], (long long)r->ival, (long long)months, want);
     } else {
         if (r->status != SPIE_STATUS_ND)
-            fail_msg("projection_mois_epuisement: status %s \"%s\", expected nd (not reached)",
-                     spie_status_names[r->status], r->text);
+            fail_msg("projection_epuisement_dans_mois: status %s %lld, expected nd (not reached)",
+                     spie_status_names[r->status], (long long)r->ival);
     }
     assert_true(r->has_effectif);
     assert_int_equal(r->effectif, points);
@@ -492,7 +497,7 @@ static void test_sum_overflow(void **state)
     etat(f, "31", "2021-01", "0", "50 000 000 000 000 000,00");
     etat(f, "31", "2021-02", "0", "50 000 000 000 000 000,00");
     f->msg[0] = 0;
-    if (spie_budget_rows(&f->table, &f->b, &f->terr, &f->params, f->msg, sizeof f->msg)) {
+    if (spie_budget_rows(&f->table, &f->b, &f->terr, &f->params, f->budget_month, f->msg, sizeof f->msg)) {
         const spie_figure *r = get(f, DEP, "31", "paye_etat");
         if (r->status == SPIE_STATUS_OK)
             fail_msg("paye_etat beyond int64 published as %lld cents", (long long)r->ival);
@@ -548,6 +553,48 @@ static void test_rates_and_cofinancing(void **state)
 }
 
 /* ---- series, 2020 lines, the envelope ----------------------------------------------------- */
+
+/* A late budget extract (docs/methodologie.md §10): 31's is of 2021-02 for P = 2021-03, so
+ * its series say nothing of 2021-03: paye_etat_mois_2021-03 and paye_etat_cumul_2021-03
+ * are nd; its earlier months and its paye_etat stay (computed from its extract). 11's
+ * extract is of P: nothing changes. The région 76 and the nation keep their sums over both:
+ *   31: 2021-01 paid 100,00, 2021-02 paid 200,00 -> mois 10000, 20000; cumul 10000, 30000;
+ *       paye_etat 30000 cents;
+ *   11: 2021-01 paid 10,00, 2021-03 paid 30,00 -> mois 1000, 0, 3000; cumul 1000, 1000, 4000;
+ *   76: mois_2021-03 = 0 + 3000 = 3000; cumul_2021-03 = 30000 + 4000 = 34000. */
+static void test_late_budget_months(void **state)
+{
+    (void)state;
+    fx *f = fx_new("departement,vague,allocation_etat\n11,AMI1,1000\n31,AMI2,1000\n", "2021-03");
+    etat(f, "31", "2021-01", "0", "100,00");
+    etat(f, "31", "2021-02", "0", "200,00");
+    etat(f, "11", "2021-01", "0", "10,00");
+    etat(f, "11", "2021-03", "0", "30,00");
+    spie_month bm[MAXT];
+    for (size_t i = 0; i < MAXT; i++)
+        bm[i] = SPIE_NO_MONTH;
+    bm[ti(f, "31")] = month("2021-02");
+    bm[ti(f, "11")] = month("2021-03");
+    f->budget_month = bm;
+    fx_run(f);
+    check_cents(f, DEP, "31", "paye_etat_mois_2021-01", 10000);
+    check_cents(f, DEP, "31", "paye_etat_mois_2021-02", 20000);
+    check_cents(f, DEP, "31", "paye_etat_cumul_2021-02", 30000);
+    check_nd(f, DEP, "31", "paye_etat_mois_2021-03", -1);
+    check_nd(f, DEP, "31", "paye_etat_cumul_2021-03", -1);
+    check_cents(f, DEP, "31", "paye_etat", 30000);
+    check_cents(f, DEP, "11", "paye_etat_mois_2021-03", 3000);
+    check_cents(f, DEP, "11", "paye_etat_cumul_2021-03", 4000);
+    check_cents(f, REG, "76", "paye_etat_mois_2021-03", 3000);
+    check_cents(f, REG, "76", "paye_etat_cumul_2021-03", 34000);
+    check_cents(f, NAT, "FR", "paye_etat_cumul_2021-03", 34000);
+    check_cents(f, SPIE_LEVEL_VAGUE, "AMI2", "paye_etat_cumul_2021-03", 30000);
+    /* without the months (NULL), every figure is known */
+    f->budget_month = NULL;
+    fx_run(f);
+    check_cents(f, DEP, "31", "paye_etat_cumul_2021-03", 30000);
+    fx_free(f);
+}
 
 /* A budget line of 2020 counts in the territory's paye_etat and cumulative series from the
  * first month on, never in the envelope (outside its window). */
@@ -959,7 +1006,7 @@ static void test_projection_too_few_points(void **state)
     fx_run(f);
     check_nd(f, NAT, "FR", "projection_paye_fin", 2);
     check_nd(f, NAT, "FR", "projection_part_enveloppe", 2);
-    check_nd(f, NAT, "FR", "projection_mois_epuisement", 2);
+    check_nd(f, NAT, "FR", "projection_epuisement_dans_mois", 2);
     check_cents(f, NAT, "FR", "paye_enveloppe_cumul_2021-02", 2350050);
     fx_free(f);
 
@@ -989,7 +1036,7 @@ static void test_projection_p_before_window(void **state)
     fx_run(f);
     check_nd(f, NAT, "FR", "projection_paye_fin", 0);
     check_nd(f, NAT, "FR", "projection_part_enveloppe", 0);
-    check_nd(f, NAT, "FR", "projection_mois_epuisement", 0);
+    check_nd(f, NAT, "FR", "projection_epuisement_dans_mois", 0);
     assert_int_equal(count_prefix(f, NAT, "FR", "paye_enveloppe_"), 0);
     assert_int_equal(count_prefix(f, DEP, "31", "paye_etat_mois_"), 0);
     check_cents(f, DEP, "31", "paye_etat", 150000);
@@ -1197,6 +1244,7 @@ int main(void)
         cmocka_unit_test(test_sums_exact_beyond_double),
         cmocka_unit_test(test_sum_overflow),
         cmocka_unit_test(test_rates_and_cofinancing),
+        cmocka_unit_test(test_late_budget_months),
         cmocka_unit_test(test_line_of_2020),
         cmocka_unit_test(test_series_and_window_end),
         cmocka_unit_test(test_nat_changes_no_territorial_figure),

@@ -121,14 +121,14 @@ static void test_round_trip_defaults(void **state)
     (void)state;
     spie_params p;
     spie_params_default(&p);
-    /* 23 counts + 6 pairs x 14 + 3 horizons x 2 + 25 points + 1, 3 territory counts, budget:
+    /* 23 counts + 6 pairs x 14 + 3 horizons x 2 + 25 points + 1, 4 territory counts, budget:
      * 9 + 2 x 18 months (2021-01 .. 2022-06) + 2, national: 8 + 2 x 18 + 3; the rates on
      * the national mix (docs/methodologie.md §12): 3 horizons x 6 */
-    assert_int_equal(round_trips(&p, month(2022, 6)), 139 + 3 + 9 + 36 + 2 + 7 + 36 + 3 + 18);
+    assert_int_equal(round_trips(&p, month(2022, 6)), 139 + 4 + 9 + 36 + 2 + 7 + 36 + 3 + 18);
     /* after the window's end the envelope series stops, the territories' goes on */
-    assert_int_equal(round_trips(&p, month(2024, 2)), 139 + 3 + 9 + 2 * 38 + 2 + 7 + 2 * 36 + 3 + 18);
+    assert_int_equal(round_trips(&p, month(2024, 2)), 139 + 4 + 9 + 2 * 38 + 2 + 7 + 2 * 36 + 3 + 18);
     /* before the window's start, no series */
-    assert_int_equal(round_trips(&p, month(2020, 6)), 139 + 3 + 9 + 2 + 7 + 3 + 18);
+    assert_int_equal(round_trips(&p, month(2020, 6)), 139 + 4 + 9 + 2 + 7 + 3 + 18);
 
     char name[SPIE_IND_NAME_MAX];
     spie_ind_name(spie_id(SPIE_IND_DELAI_PART_CIBLE, 0), &p, name, sizeof name);
@@ -164,7 +164,7 @@ static void test_round_trip_configured_pairs(void **state)
         q->target = 45;
     }
     size_t n = round_trips(&p, month(2022, 6));
-    assert_int_equal(n, 139 + 3 * 14 + 3 + 9 + 36 + 2 + 7 + 36 + 3 + 18);
+    assert_int_equal(n, 139 + 3 * 14 + 4 + 9 + 36 + 2 + 7 + 36 + 3 + 18);
     char name[SPIE_IND_NAME_MAX];
     assert_true(spie_ind_name(spie_id(SPIE_IND_DELAI_INCOHERENTS, 7), &p, name, sizeof name) > 0);
     assert_string_equal(name, "delai_abcdefghijklmnopqrstuvw_incoherents");
@@ -179,7 +179,7 @@ static void test_round_trip_configured_pairs(void **state)
     spie_params_default(&q);
     q.n_pairs = 1;
     snprintf(q.pairs[0].code, sizeof q.pairs[0].code, "D_SEUL");
-    assert_int_equal(round_trips(&q, month(2022, 6)), 139 - 5 * 14 + 3 + 9 + 36 + 2 + 7 + 36 + 3 + 18);
+    assert_int_equal(round_trips(&q, month(2022, 6)), 139 - 5 * 14 + 4 + 9 + 36 + 2 + 7 + 36 + 3 + 18);
     spie_ind_name(spie_id(SPIE_IND_DELAI_MOYENNE, 0), &q, name, sizeof name);
     assert_string_equal(name, "delai_d_seul_moyenne");
     assert_false(spie_ind_parse("delai_d_orient_moyenne", &q, &id)); /* not configured */
@@ -188,7 +188,7 @@ static void test_round_trip_configured_pairs(void **state)
     /* No pair at all: no delay figure. */
     q.n_pairs = 0;
     assert_int_equal(spie_ind_args(SPIE_IND_DELAI_MOYENNE, &q, month(2022, 6), NULL, 0), 0);
-    assert_int_equal(round_trips(&q, month(2022, 6)), 139 - 6 * 14 + 3 + 9 + 36 + 2 + 7 + 36 + 3 + 18);
+    assert_int_equal(round_trips(&q, month(2022, 6)), 139 - 6 * 14 + 4 + 9 + 36 + 2 + 7 + 36 + 3 + 18);
 }
 
 /* ---- out of the catalogue ------------------------------------------------------------------- */

@@ -380,6 +380,9 @@ static void test_km_plateau_to_the_end(void **state)
     fx_fold(&f, ps, 4);
     fx_rows(&f, true);
     E_ND(&f, "delai_d_orient_km_mediane", 4);
+    /* not reached: the longest observed time (the censoring at D, 213 days) is kept for
+     * the workbooks' note */
+    assert_int_equal(row_of(&f.table, SPIE_BD_ENSEMBLE, "", "delai_d_orient_km_mediane")->num, 213);
     E_REAL(&f, "delai_d_orient_mediane", 15.0, 2);
     fx_release(&f);
 
@@ -691,6 +694,15 @@ static void test_activity_counts(void **state)
     E_RATE(&f, "taux_reprise_3m", 0, 3, 0.0, 0.5614970318);
     E_ND(&f, "taux_reprise_6m", 0);
     E_ND(&f, "taux_reprise_12m", 0);
+    /* A late beneficiaires extract (docs/methodologie.md §10): entrants_mois of the ensemble
+     * becomes nd with an empty effectif; the other counts and the breakdowns stay. */
+    assert_true(spie_indicators_month_unknown(&f.table, 0));
+    const spie_figure *m = row_of(&f.table, SPIE_BD_ENSEMBLE, "", "entrants_mois");
+    assert_int_equal(m->status, SPIE_STATUS_ND);
+    assert_false(m->has_effectif);
+    E_COUNT(&f, "entrants", 6);
+    check_count_in(&f.table, SPIE_BD_PUBLIC, "RSA", "entrants_mois", 2);
+    assert_false(spie_indicators_month_unknown(&f.table, f.table.n));
     fx_release(&f);
 }
 
@@ -1173,7 +1185,7 @@ static void test_csv_rendering(void **state)
     char err[256] = "";
     spie_group_id dep = {SPIE_LEVEL_DEPARTEMENT, "31", "Haute-Garonne"};
     assert_true(spie_indicators_rows(&t, &dep, &f.cube, false, &f.params, err, sizeof err));
-    assert_true(spie_indicators_territory_counts(&t, &nation_id, 3, 2, 1));
+    assert_true(spie_indicators_territory_counts(&t, &nation_id, 3, 2, 1, 1));
     spie_table_sort(&t);
     char path[512];
     snprintf(path, sizeof path, "%s/nd.csv", dir);
@@ -1186,6 +1198,7 @@ static void test_csv_rendering(void **state)
     assert_true(has_line(csv, "national,FR,France,ensemble,,territoires_attendus,3,,,3,ok"));
     assert_true(has_line(csv, "national,FR,France,ensemble,,territoires_inclus,2,,,2,ok"));
     assert_true(has_line(csv, "national,FR,France,ensemble,,territoires_inclus_budget,1,,,1,ok"));
+    assert_true(has_line(csv, "national,FR,France,ensemble,,territoires_en_retard,1,,,1,ok"));
     /* Sorted: départements before national. */
     assert_true(strstr(csv, "departement,") < strstr(csv, "national,"));
     free(csv);

@@ -363,7 +363,7 @@ static void test_changes(void **state)
     fig(&t, "11", "b_money", SPIE_VK_CENTS, SPIE_IND_PAYE_ETAT)->ival = 30;          /* 0.30 € */
     fig(&t, "11", "c_days_max", SPIE_VK_COUNT, SPIE_IND_DELAI_MAX)->ival = 40;
     fig(&t, "11", "d_share", SPIE_VK_REAL, SPIE_IND_TAUX_REPRISE)->real = 0.3;
-    fig(&t, "11", "e_month", SPIE_VK_TEXT, SPIE_IND_PROJECTION_MOIS_EPUISEMENT);
+    fig(&t, "11", "e_month", SPIE_VK_TEXT, SPIE_IND_PROJECTION_EPUISEMENT_DANS_MOIS); /* a month as text: no change */
     snprintf(t.rows[t.n - 1].text, 8, "2024-03");
     fig(&t, "11", "f_secret_now", SPIE_VK_COUNT, SPIE_IND_ENTRANTS)->status = SPIE_STATUS_SECRET;
     fig(&t, "11", "g_secret_before", SPIE_VK_COUNT, SPIE_IND_ENTRANTS)->ival = 9;

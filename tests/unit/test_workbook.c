@@ -1,10 +1,15 @@
-/* Tests of the workbooks (spie/workbook.h, docs/sorties.md §6) on a small publication table
- * built by hand, with territories in two regions (Occitanie: 11, 31; Bretagne: 29):
+/* Tests of the workbooks (spie/workbook.h, docs/sorties.md §6, docs/classeurs.md) on a small
+ * publication table built by hand, with territories in two regions (Occitanie: 11, 31;
+ * Bretagne: 29), Finistère (29) sending nothing and Aude (11) a budget extract of May:
  * - the file names (national and one per region with a territory, slugs of geo.c) and
  *   nothing else;
  * - two writes give byte-identical files (creation date = D, pitfalls: libxlsxwriter);
- * - the parts read back through a small zip reader (zlib's raw inflate): the seven sheets
- *   in order with their French names, the creation date 2022-06-30T00:00:00Z, no formula
+ * - the parts read back through a small zip reader (zlib's raw inflate): the Sommaire and
+ *   the seven sheets in order with their French names, the Sommaire's links to every
+ *   numbered table, the print setup of every sheet (A4, landscape, one page wide, the
+ *   repeated rows, the footer), the marks of the late and missing territories ("Aude (r)",
+ *   "Finistère (m)", "(p)") and their notes, "18,4 %" formats, no unfilled "<P>", the
+ *   scatter chart of the funnel plot, the creation date 2022-06-30T00:00:00Z, no formula
  *   anywhere although file names look like formulas ("=HYPERLINK(...)", "+1", "-2",
  *   "@x"), no NaN or infinity written although the table holds one, invalid UTF-8 read
  *   as Windows-1252, a 40 000-character name cut at 32 767 characters, s and nd as text,
@@ -228,9 +233,10 @@ static int setup(void **state)
     cents(t, N, "FR", "France", "paye_etat", 123456789);
     cents(t, N, "FR", "France", "enveloppe", 8000000000);
     {
-        spie_figure *f = fig(t, N, "FR", "France", SPIE_BD_ENSEMBLE, "", "projection_mois_epuisement");
-        f->kind = SPIE_VK_TEXT;
-        snprintf(f->text, sizeof f->text, "2023-04");
+        /* 10 months after P = 2022-06: the workbooks write "avril 2023" */
+        spie_figure *f = fig(t, N, "FR", "France", SPIE_BD_ENSEMBLE, "", "projection_epuisement_dans_mois");
+        f->kind = SPIE_VK_COUNT;
+        f->ival = 10;
         f->has_effectif = true;
         f->effectif = 12;
     }
@@ -246,6 +252,9 @@ static int setup(void **state)
     rate(t, R, "76", "Occitanie", "taux_reprise_6m", 4.0 / 7.0, 0.25, 0.84, 7);
     count(t, R, "53", "Bretagne", "entrants", 20);
     count(t, D, "11", "Aude", "entrants", 4);
+    /* two points of the funnel plot */
+    rate(t, D, "11", "Aude", "taux_reprise_6m", 0.1, 0.05, 0.2, 50);
+    rate(t, D, "31", "Haute-Garonne", "taux_reprise_6m", 0.3, 0.2, 0.4, 100);
     count(t, D, "31", "Haute-Garonne", "entrants", 10);
     status(t, D, "29", "Finistère", "entrants", SPIE_STATUS_ND);
     {
@@ -262,7 +271,9 @@ static int setup(void **state)
 
     /* The plan: a territory sends everything, one nothing, one is late; NAT is missing. */
     entry(fx, 0, &fx->items[0], "11", SPIE_KIND_BENEFICIAIRES, "spie_11_2022-06_beneficiaires.csv.gz");
-    entry(fx, 1, &fx->items[0], "11", SPIE_KIND_BUDGET, "spie_11_2022-06_budget.csv.gz");
+    entry(fx, 1, &fx->items[0], "11", SPIE_KIND_BUDGET, "spie_11_2022-05_budget.csv.gz");
+    fx->entries[1].month = fx->plan.period - 1; /* late: the budget extract of May */
+    fx->entries[1].late_months = 1;
     entry(fx, 2, &fx->items[0], "11", SPIE_KIND_ETAPES, "spie_11_2022-06_etapes.csv.gz");
     entry(fx, 3, &fx->items[1], "29", SPIE_KIND_BENEFICIAIRES, NULL);
     entry(fx, 4, &fx->items[1], "29", SPIE_KIND_BUDGET, NULL);
@@ -443,11 +454,11 @@ static void test_contents(void **state)
 
     char *wbx = zip_member(z, n, "xl/workbook.xml");
     assert_non_null(wbx);
-    const char *sheets[7] = {"<sheet name=\"Synthèse\"", "<sheet name=\"Parcours\"", "<sheet name=\"Délais\"",
-                             "<sheet name=\"Reprise d'activité\"", "<sheet name=\"Budget\"",
+    const char *sheets[8] = {"<sheet name=\"Sommaire\"", "<sheet name=\"Synthèse\"", "<sheet name=\"Parcours\"",
+                             "<sheet name=\"Délais\"", "<sheet name=\"Reprise d'activité\"", "<sheet name=\"Budget\"",
                              "<sheet name=\"Qualité des données\"", "<sheet name=\"Méthodologie\""};
     const char *prev = wbx;
-    for (int i = 0; i < 7; i++) {
+    for (int i = 0; i < 8; i++) {
         const char *p = strstr(wbx, sheets[i]);
         assert_non_null(p);
         assert_true(p >= prev); /* in this order */
@@ -458,6 +469,11 @@ static void test_contents(void **state)
     for (const char *p = wbx; (p = strstr(p, "_xlnm._FilterDatabase")); p++)
         filters++;
     assert_int_equal(filters, 7);
+    /* the title and period rows repeated on every printed page of every sheet */
+    int titles = 0;
+    for (const char *p = wbx; (p = strstr(p, "_xlnm.Print_Titles")); p++)
+        titles++;
+    assert_int_equal(titles, 8);
     free(wbx);
 
     char *core = zip_member(z, n, "docProps/core.xml");
@@ -466,7 +482,7 @@ static void test_contents(void **state)
     assert_non_null(strstr(core, "<dc:creator>spie 9.9.9</dc:creator>"));
     free(core);
 
-    char *sheetx = zip_members(z, n, "xl/worksheets/sheet", 7);
+    char *sheetx = zip_members(z, n, "xl/worksheets/sheet", 8);
     char *sst = zip_member(z, n, "xl/sharedStrings.xml");
     assert_non_null(sst);
     /* No formula anywhere, no non-finite number. */
@@ -479,7 +495,24 @@ static void test_contents(void **state)
     int frozen = 0;
     for (const char *p = sheetx; (p = strstr(p, "state=\"frozen\"")); p++)
         frozen++;
-    assert_int_equal(frozen, 7);
+    assert_int_equal(frozen, 7); /* every sheet but the Sommaire */
+    /* every sheet prints on A4 (paper 9), landscape, one page wide, with its footer */
+    int setups = 0, footers = 0;
+    for (const char *p = sheetx; (p = strstr(p, "<pageSetup paperSize=\"9\" fitToHeight=\"0\" "
+                                                "orientation=\"landscape\"/>")); p++)
+        setups++;
+    for (const char *p = sheetx; (p = strstr(p, "page &amp;P / &amp;N</oddFooter>")); p++)
+        footers++;
+    assert_int_equal(setups, 8);
+    assert_int_equal(footers, 8);
+    assert_non_null(strstr(sheetx, "<pageSetUpPr fitToPage=\"1\"/>"));
+    /* the Sommaire (sheet1) links to the tables of the other sheets */
+    char *som = zip_member(z, n, "xl/worksheets/sheet1.xml");
+    assert_non_null(som);
+    assert_non_null(strstr(som, "location=\"'Synthèse'!A"));
+    assert_non_null(strstr(som, "location=\"'Reprise d''activité'!A"));
+    assert_non_null(strstr(som, "location=\"'Méthodologie'!A"));
+    free(som);
     /* Extract text is text: the formula-looking names are shared strings. */
     assert_non_null(strstr(sst, "<t>=HYPERLINK(\"http://example.org\",\"clic\")</t>"));
     assert_non_null(strstr(sst, "<t>+1</t>"));
@@ -500,6 +533,26 @@ static void test_contents(void **state)
     assert_non_null(strstr(sst, "<t>s</t>"));
     assert_non_null(strstr(sst, "<t>nd</t>"));
     assert_non_null(strstr(sst, "<t>avril 2023</t>"));
+    /* Labels, not codes; no unfilled placeholder; the numbered tables. */
+    assert_null(strstr(sst, "&lt;P&gt;"));
+    assert_null(strstr(sst, "<t>moins_26</t>"));
+    assert_null(strstr(sst, "<t>beneficiaires</t>"));
+    assert_null(strstr(sst, "<t>non_retenu</t>"));
+    assert_null(strstr(sst, "<t>D_ORIENT</t>"));
+    assert_non_null(strstr(sst, "<t>Nom dans indicateurs_2022-06.csv</t>"));
+    assert_non_null(strstr(sst, "<t>Tableau 1 : Chiffres clés</t>"));
+    assert_non_null(strstr(sst, "<t>bénéficiaires</t>"));
+    assert_non_null(strstr(sst, "<t>non retenu</t>"));
+    /* The late and the missing territory, the partial aggregates, and their notes. */
+    assert_non_null(strstr(sst, "<t>Aude (r)</t>"));
+    assert_non_null(strstr(sst, "<t>Finistère (m)</t>"));
+    assert_non_null(strstr(sst, "<t>France (p)</t>"));
+    assert_non_null(strstr(sst, "<t>Bretagne (p)</t>"));
+    assert_non_null(strstr(sst, "<t>(r) Aude : extrait budget de mai 2022 : ses chiffres de juin 2022 ne sont pas "
+                                "encore connus (nd).</t>"));
+    assert_non_null(strstr(sst, "<t>(m) Finistère : aucun extrait reçu"));
+    assert_non_null(strstr(sst, "ne comptent pas Finistère (m)"));
+    assert_non_null(strstr(sst, "n'ont pas les chiffres de Aude (r) postérieurs à mai 2022"));
     /* Numbers as the table holds them: a count, money in euros, a rate, its bounds. */
     assert_non_null(strstr(sheetx, "<v>1234567</v>"));
     assert_non_null(strstr(sheetx, "<v>1234567.89</v>"));
@@ -511,12 +564,24 @@ static void test_contents(void **state)
     free(sheetx);
     free(sst);
 
-    /* Three charts on the national Synthèse, reading the sheet's cells. */
+    /* Rates shown "18,4 %" by the reader's locale: a space before the % of the format. */
+    char *sty = zip_member(z, n, "xl/styles.xml");
+    assert_non_null(sty);
+    assert_non_null(strstr(sty, "formatCode=\"0.0 %\""));
+    assert_null(strstr(sty, "formatCode=\"0.0%\""));
+    free(sty);
+
+    /* Three charts on the national Synthèse, reading the sheet's cells; the second is a
+     * scatter chart (the funnel plot) with a logarithmic x axis. */
     char *ch = zip_members(z, n, "xl/charts/chart", 5);
     assert_non_null(strstr(ch, "<c:f>'Synthèse'!$"));
-    assert_non_null(strstr(ch, "<c:hiLowLines>"));
     assert_null(strstr(ch, "long_dash")); /* not an OOXML marker symbol */
     free(ch);
+    char *c2 = zip_member(z, n, "xl/charts/chart2.xml");
+    assert_non_null(c2);
+    assert_non_null(strstr(c2, "<c:scatterChart>"));
+    assert_non_null(strstr(c2, "<c:logBase val=\"10\"/>"));
+    free(c2);
     char *c3 = zip_member(z, n, "xl/charts/chart3.xml");
     assert_non_null(c3);
     assert_null(zip_member(z, n, "xl/charts/chart4.xml"));
@@ -527,8 +592,9 @@ static void test_contents(void **state)
     z = read_all(dir, "SPIE_2022-06_R76_occitanie.xlsx", &n);
     sst = zip_member(z, n, "xl/sharedStrings.xml");
     assert_non_null(strstr(sst, "<t>Haute-Garonne</t>"));
-    assert_non_null(strstr(sst, "<t>Aude</t>"));
-    assert_null(strstr(sst, "<t>Finistère</t>"));
+    assert_non_null(strstr(sst, "<t>Aude (r)</t>"));
+    assert_null(strstr(sst, "<t>Finistère (m)</t>"));
+    assert_non_null(strstr(sst, "<t>Rang parmi les régions (1 = le plus élevé)</t>"));
     assert_null(strstr(sst, "HYPERLINK")); /* ignored files with no département: national only */
     assert_non_null(strstr(sst, "<t>spie_31_2022-05_budget.csv</t>"));
     free(sst);
@@ -557,7 +623,13 @@ static void test_without_secret(void **state)
     /* Said on every sheet: one shared string used seven times. */
     assert_non_null(strstr(sst, "<t>Diffusion restreinte : secret statistique non appliqué"));
     assert_non_null(strstr(sst, "<t>non (diffusion restreinte)</t>")); /* Méthodologie */
-    /* The inputs with their SHA-256 (Méthodologie). */
+    /* The inputs of the région only: Haute-Garonne's file is not Bretagne's. */
+    assert_null(strstr(sst, "340f058dd7c0a509fa2881b4a64bad4f3f31a0c89bcbbea3e399d0f26bd6d762"));
+    free(sst);
+    free(z);
+    /* The inputs with their SHA-256 (Méthodologie) in Occitanie's and the national one. */
+    z = read_all(dir, "SPIE_2022-06_R76_occitanie.xlsx", &n);
+    sst = zip_member(z, n, "xl/sharedStrings.xml");
     assert_non_null(strstr(sst, "<t>340f058dd7c0a509fa2881b4a64bad4f3f31a0c89bcbbea3e399d0f26bd6d762</t>"));
     assert_null(strstr(sst, "voir manifest.json"));
     free(sst);
@@ -623,7 +695,7 @@ static void test_lookups(void **state)
     spie_wb w;
     memset(&w, 0, sizeof w);
     w.in = &fx->in;
-    spie_wb_unit u = {SPIE_LEVEL_NATIONAL, "FR", "France"};
+    spie_wb_unit u = {SPIE_LEVEL_NATIONAL, "FR", "France", 0, false, SIZE_MAX};
     const spie_figure *f = spie_wb_fig(&w, &u, spie_id(SPIE_IND_ENTRANTS, 0));
     assert_non_null(f);
     assert_int_equal(f->ival, 1234567);
@@ -691,6 +763,49 @@ static void test_configurations(void **state)
     }
 }
 
+/* Ready for the previous publication (docs/classeurs.md): the Synthèse's previous value,
+ * its period and the change; the Qualité sheet's previous accepted rows and break flag.
+ * Written into a workbook of their own and read back. */
+static void test_previous_cells(void **state)
+{
+    fixture *fx = *state;
+    char *dir = tu_mkdtemp();
+    assert_non_null(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/prev.xlsx", dir);
+    spie_wb w;
+    memset(&w, 0, sizeof w);
+    w.in = &fx->in;
+    w.period = fx->plan.period;
+    lxw_workbook_options opt = {.tmpdir = dir};
+    w.wb = workbook_new_opt(path, &opt);
+    assert_non_null(w.wb);
+    assert_true(spie_wb_formats_init(&w));
+    lxw_worksheet *ws = workbook_add_worksheet(w.wb, "Essai");
+    assert_non_null(ws);
+    spie_figure now = {.status = SPIE_STATUS_OK, .kind = SPIE_VK_COUNT, .ival = 1250};
+    spie_figure before = {.status = SPIE_STATUS_OK, .kind = SPIE_VK_COUNT, .ival = 1000};
+    spie_wb_key_previous(&w, ws, 0, 0, &now, &before, fx->plan.period - 1, NULL);
+    spie_wb_continuity_cells(&w, ws, 1, 0, true, 998, true);
+    spie_wb_continuity_cells(&w, ws, 2, 0, false, 0, false);
+    assert_int_equal(w.err, LXW_NO_ERROR);
+    assert_int_equal(workbook_close(w.wb), LXW_NO_ERROR);
+    size_t n;
+    unsigned char *z = read_all(dir, "prev.xlsx", &n);
+    char *sheet = zip_member(z, n, "xl/worksheets/sheet1.xml"), *sst = zip_member(z, n, "xl/sharedStrings.xml");
+    assert_non_null(strstr(sheet, "<v>1000</v>")); /* the previous value */
+    assert_non_null(strstr(sheet, "<v>250</v>"));  /* the change */
+    assert_non_null(strstr(sheet, "<v>998</v>"));
+    assert_non_null(strstr(sst, "<t>mai 2022</t>"));
+    assert_non_null(strstr(sst, "<t>rupture</t>"));
+    assert_non_null(strstr(sst, "<t>sans référence</t>"));
+    free(sheet);
+    free(sst);
+    free(z);
+    assert_int_equal(tu_rmtree(dir), 0);
+    free(dir);
+}
+
 static void test_french_words(void **state)
 {
     (void)state;
@@ -719,10 +834,54 @@ static void test_french_words(void **state)
     assert_string_equal(b, "80" NBSP "000" NBSP "000,00" NBSP "€");
     spie_wb_fr_euros(b, sizeof b, -5);
     assert_string_equal(b, "-0,05" NBSP "€");
+    /* Lecture lines: euros to the unit, half away from zero */
+    spie_wb_fr_euros0(b, sizeof b, 123456789);
+    assert_string_equal(b, "1" NBSP "234" NBSP "568" NBSP "€");
+    spie_wb_fr_euros0(b, sizeof b, -149);
+    assert_string_equal(b, "-1" NBSP "€");
+    spie_wb_fr_euros0(b, sizeof b, -49);
+    assert_string_equal(b, "0" NBSP "€");
     spie_month m;
     assert_true(spie_month_from_ym(2021, 8, &m));
     spie_wb_fr_month(b, sizeof b, m);
     assert_string_equal(b, "août 2021");
+    spie_wb_fr_of_month(b, sizeof b, m);
+    assert_string_equal(b, "d'août 2021");
+    assert_true(spie_month_from_ym(2021, 5, &m));
+    spie_wb_fr_of_month(b, sizeof b, m);
+    assert_string_equal(b, "de mai 2021");
+    spie_params p;
+    spie_params_default(&p);
+    spie_wb_pair_label(&p.pairs[0], true, b, sizeof b);
+    assert_string_equal(b, "Entrée → orientation");
+    spie_wb_pair_label(&p.pairs[2], false, b, sizeof b);
+    assert_string_equal(b, "diagnostic → contrat d'engagement");
+}
+
+/* The funnel plot's control limits, p0 ± z·√(p0(1 − p0)/n), clipped to [0, 1]:
+ * p0 = 0.2, n = 100: √(0.16/100) = 0.04; z = 2: 0.12 and 0.28; n = 1, z = 3: 0.2 ± 1.2
+ * clipped to 0 and 1. */
+static void test_funnel_limits(void **state)
+{
+    (void)state;
+    assert_true(fabs(spie_wb_funnel_limit(0.2, 100, 2.0, false) - 0.12) < 1e-15);
+    assert_true(fabs(spie_wb_funnel_limit(0.2, 100, 2.0, true) - 0.28) < 1e-15);
+    assert_true(spie_wb_funnel_limit(0.2, 1, 3.0, false) == 0.0);
+    assert_true(spie_wb_funnel_limit(0.2, 1, 3.0, true) == 1.0);
+    assert_true(isnan(spie_wb_funnel_limit(0.2, 0, 2.0, true)));
+}
+
+/* Text widths and heights (page.c): a word never broken is what a header's column is
+ * widened to; a long text takes several lines; more lines, a taller row. */
+static void test_text_lines(void **state)
+{
+    (void)state;
+    assert_int_equal(spie_wb_lines("Entrants", 10, true), 1);
+    assert_int_equal(spie_wb_lines("", 10, false), 1);
+    assert_true(spie_wb_lines("En parcours à la date de référence", 10, true) >= 3);
+    assert_int_equal(spie_wb_lines("a\nb", 50, false), 2);
+    assert_true(spie_wb_line_height(2, 11) > spie_wb_line_height(1, 11));
+    assert_true(spie_wb_line_height(1, 11) > 15.0); /* above the default: an explicit height */
 }
 
 int main(void)
@@ -736,7 +895,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_figure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lookups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_configurations, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_previous_cells, setup, teardown),
         cmocka_unit_test(test_french_words),
+        cmocka_unit_test(test_funnel_limits),
+        cmocka_unit_test(test_text_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
