@@ -101,11 +101,9 @@ spie_group_counts spie_nation_counts(const spie_batch *b, const spie_territories
 static spie_rc group_rows(spie_table *t, const spie_group_id *g, const spie_cube *cube, const spie_group_counts *c,
                           const spie_params *params, spie_error *err)
 {
-    char msg[512] = "";
-    bool available = c->included > 0;
-    if (!spie_indicators_rows(t, g, cube, available, params, msg, sizeof msg))
-        return msg[0] ? spie_fail(err, SPIE_E_INTERNAL, NULL, 0, "%s", msg)
-                      : spie_fail(err, SPIE_E_MEMORY, NULL, 0, "mémoire insuffisante");
+    spie_rc rc = spie_indicators_rows(t, g, cube, c->included > 0, params, err);
+    if (rc)
+        return rc;
     if (g->level != SPIE_LEVEL_DEPARTEMENT &&
         !spie_indicators_territory_counts(t, g, c->expected, c->included, c->included_budget, c->late))
         return spie_fail(err, SPIE_E_MEMORY, NULL, 0, "mémoire insuffisante");
@@ -118,30 +116,26 @@ static spie_rc group_rows(spie_table *t, const spie_group_id *g, const spie_cube
 static spie_rc std_rows(spie_table *t, const spie_batch *b, const spie_territories *terr, const spie_params *params,
                         spie_error *err)
 {
-    char msg[512] = "";
-    bool ok = true;
-    for (size_t i = 0; ok && i < terr->count; i++) {
+    spie_rc rc = SPIE_OK;
+    for (size_t i = 0; !rc && i < terr->count; i++) {
         const spie_territory *tr = &terr->items[i];
         spie_group_id g = {SPIE_LEVEL_DEPARTEMENT, tr->dept->code, tr->dept->name};
-        ok = spie_std_rows(t, &g, &b->dept[i], &b->nation, b->persons_ok[i], params, msg, sizeof msg);
+        rc = spie_std_rows(t, &g, &b->dept[i], &b->nation, b->persons_ok[i], params, err);
     }
-    for (size_t r = 0; ok && r < spie_region_count(); r++) {
+    for (size_t r = 0; !rc && r < spie_region_count(); r++) {
         spie_group_counts c = spie_region_counts(b, terr, NULL, r);
         if (!c.expected)
             continue;
         const spie_region *reg = spie_region_at(r);
         spie_group_id g = {SPIE_LEVEL_REGION, reg->code, reg->name};
-        ok = spie_std_rows(t, &g, &b->regions[r], &b->nation, c.included > 0, params, msg, sizeof msg);
+        rc = spie_std_rows(t, &g, &b->regions[r], &b->nation, c.included > 0, params, err);
     }
-    for (int w = 0; ok && w < SPIE_WAVE_COUNT; w++) {
+    for (int w = 0; !rc && w < SPIE_WAVE_COUNT; w++) {
         spie_group_counts c = spie_wave_counts(b, terr, NULL, (spie_wave)w);
         spie_group_id g = {SPIE_LEVEL_VAGUE, spie_wave_code((spie_wave)w), spie_wave_code((spie_wave)w)};
-        ok = spie_std_rows(t, &g, &b->waves[w], &b->nation, c.included > 0, params, msg, sizeof msg);
+        rc = spie_std_rows(t, &g, &b->waves[w], &b->nation, c.included > 0, params, err);
     }
-    if (ok)
-        return SPIE_OK;
-    return msg[0] ? spie_fail(err, SPIE_E_INTERNAL, NULL, 0, "%s", msg)
-                  : spie_fail(err, SPIE_E_MEMORY, NULL, 0, "mémoire insuffisante");
+    return rc;
 }
 
 static spie_rc build(spie_table *t, const spie_batch *b, const spie_plan *plan, const spie_territories *terr,
@@ -181,10 +175,8 @@ static spie_rc build(spie_table *t, const spie_batch *b, const spie_plan *plan, 
         return rc;
     if ((rc = std_rows(t, b, terr, params, err)))
         return rc;
-    char msg[512] = "";
-    if (!spie_budget_rows(t, b, terr, params, plan ? mo->budget : NULL, msg, sizeof msg))
-        return msg[0] ? spie_fail(err, SPIE_E_INTERNAL, NULL, 0, "%s", msg)
-                      : spie_fail(err, SPIE_E_MEMORY, NULL, 0, "mémoire insuffisante");
+    if ((rc = spie_budget_rows(t, b, terr, params, plan ? mo->budget : NULL, err)))
+        return rc;
     spie_table_sort(t);
     return SPIE_OK;
 }

@@ -398,9 +398,11 @@ static void territory_money(const ctx *c, const spie_batch *b, const spie_territ
     m->returns_both = m->any_both ? b->dept[i].cells[0].with_return : 0;
 }
 
-bool spie_budget_rows(spie_table *t, const spie_batch *b, const spie_territories *terr, const spie_params *params,
-                      const spie_month *budget_month, char *msg, size_t msg_size)
+spie_rc spie_budget_rows(spie_table *t, const spie_batch *b, const spie_territories *terr,
+                         const spie_params *params, const spie_month *budget_month, spie_error *err)
 {
+    char msg[512];
+    const size_t msg_size = sizeof msg;
     ctx c = {.t = t, .params = params, .period = b->fold.period, .first = params->window_start};
     c.n_months = c.period >= c.first ? (size_t)(c.period - c.first) + 1 : 0;
     if (msg_size)
@@ -413,8 +415,7 @@ bool spie_budget_rows(spie_table *t, const spie_batch *b, const spie_territories
         ok = money_init(&waves[w], c.n_months);
     for (size_t r = 0; ok && r < nr; r++)
         ok = money_init(&regions[r], c.n_months);
-    if (!ok)
-        snprintf(msg, msg_size, "mémoire insuffisante"); /* every paid_month is NULL or allocated */
+    /* when !ok, every paid_month is NULL or allocated: freed below */
     bool region_has[64] = {false};
     for (size_t i = 0; ok && i < terr->count; i++) {
         const spie_territory *tr = &terr->items[i];
@@ -451,9 +452,9 @@ bool spie_budget_rows(spie_table *t, const spie_batch *b, const spie_territories
         for (size_t r = 0; r < nr; r++)
             free(regions[r].paid_month);
     free(regions);
-    if (c.oom && msg_size)
-        snprintf(msg, msg_size, "mémoire insuffisante");
-    else if (c.bad_id && msg_size)
-        snprintf(msg, msg_size, "budget : indicateur inconnu du catalogue");
-    return ok && !c.oom && !c.bad_id && !(msg_size && msg[0]);
+    if (!ok || c.oom)
+        return spie_fail(err, SPIE_E_MEMORY, NULL, 0, "mémoire insuffisante");
+    if (c.bad_id)
+        return spie_fail(err, SPIE_E_INTERNAL, NULL, 0, "budget : indicateur inconnu du catalogue");
+    return msg[0] ? spie_fail(err, SPIE_E_INTERNAL, NULL, 0, "%s", msg) : SPIE_OK;
 }

@@ -214,13 +214,13 @@ static void cell_rows(emitter *e, const spie_acc *a)
     return_rows(e, a);
 }
 
-bool spie_indicators_rows(spie_table *t, const spie_group_id *g, const spie_cube *cube, bool available,
-                          const spie_params *params, char *err, size_t err_size)
+spie_rc spie_indicators_rows(spie_table *t, const spie_group_id *g, const spie_cube *cube, bool available,
+                             const spie_params *params, spie_error *error)
 {
+    char err[512] = "";
+    const size_t err_size = sizeof err;
     emitter e = {.t = t, .g = g, .bd = SPIE_BD_ENSEMBLE, .modality = "", .available = available,
                  .params = params, .err = err, .err_size = err_size};
-    if (err_size)
-        err[0] = 0;
     cell_rows(&e, &cube->cells[0]);
     if (available && cube->with_breakdowns) {
         for (int b = SPIE_BD_PUBLIC; b < SPIE_BD_COUNT; b++) {
@@ -243,9 +243,9 @@ bool spie_indicators_rows(spie_table *t, const spie_group_id *g, const spie_cube
             }
         }
     }
-    if (e.oom && err_size)
-        snprintf(err, err_size, "mémoire insuffisante");
-    return !e.oom && !(err_size && err[0]);
+    if (e.oom)
+        return spie_fail(error, SPIE_E_MEMORY, NULL, 0, "mémoire insuffisante");
+    return err[0] ? spie_fail(error, SPIE_E_INTERNAL, NULL, 0, "%s", err) : SPIE_OK;
 }
 
 bool spie_indicators_territory_counts(spie_table *t, const spie_group_id *g, uint64_t expected, uint64_t included,

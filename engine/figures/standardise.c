@@ -318,8 +318,9 @@ static bool strata_add_up(const spie_cube *c, size_t i)
     return n == h->eligible && x == h->success && d == h->durable_success;
 }
 
-bool spie_std_rows(spie_table *t, const spie_group_id *g, const spie_cube *group, const spie_cube *nation,
-                   bool available, const spie_params *params, char *err, size_t err_size)
+/* The rows; false with err saying why a statistic failed, or err "" when memory ran out. */
+static bool std_rows(spie_table *t, const spie_group_id *g, const spie_cube *group, const spie_cube *nation,
+                     bool available, const spie_params *params, char *err, size_t err_size)
 {
     char none[1];
     emit e = {t, g, params, available, err_size ? err : none, err_size ? err_size : sizeof none};
@@ -360,6 +361,16 @@ bool spie_std_rows(spie_table *t, const spie_group_id *g, const spie_cube *group
         }
     }
     return true;
+}
+
+spie_rc spie_std_rows(spie_table *t, const spie_group_id *g, const spie_cube *group, const spie_cube *nation,
+                      bool available, const spie_params *params, spie_error *err)
+{
+    char msg[512] = "";
+    if (std_rows(t, g, group, nation, available, params, msg, sizeof msg))
+        return SPIE_OK;
+    return msg[0] ? spie_fail(err, SPIE_E_INTERNAL, NULL, 0, "%s", msg)
+                  : spie_fail(err, SPIE_E_MEMORY, NULL, 0, "mémoire insuffisante");
 }
 
 bool spie_std_rate_of(spie_ind_id id, spie_ind_id *rate)

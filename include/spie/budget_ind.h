@@ -6,14 +6,15 @@
 #define SPIE_BUDGET_IND_H
 
 #include "spie/batch.h"
+#include "spie/error.h"
 #include "spie/table.h"
 
 /* Adds every budget row of every group to t. budget_month (NULL: none) gives, per
  * territory of terr, the month of its budget extract (SPIE_NO_MONTH when it has none): a
  * month before P makes its paye_etat_mois_<M> and paye_etat_cumul_<M> nd for every M after
- * it (docs/methodologie.md §10); aggregates keep their sums. false when memory runs out or
- * a statistic failed (msg says which). */
-bool spie_budget_rows(spie_table *t, const spie_batch *b, const spie_territories *terr, const spie_params *params,
-                      const spie_month *budget_month, char *msg, size_t msg_size);
+ * it (docs/methodologie.md §10); aggregates keep their sums. SPIE_OK, SPIE_E_MEMORY, or
+ * SPIE_E_INTERNAL when a statistic failed (*err says which). */
+spie_rc spie_budget_rows(spie_table *t, const spie_batch *b, const spie_territories *terr,
+                         const spie_params *params, const spie_month *budget_month, spie_error *err);
 
 #endif

@@ -6,6 +6,7 @@
 #define SPIE_INDICATORS_H
 
 #include "spie/acc.h"
+#include "spie/error.h"
 #include "spie/table.h"
 
 typedef struct spie_group_id {
@@ -16,10 +17,10 @@ typedef struct spie_group_id {
 
 /* Rows of a group. available = false: the group has no included territory (or, for a
  * département, its extracts are not usable): the ensemble rows are nd with an empty
- * effectif and no breakdown row is written. Returns false when memory runs out (or a
- * statistic failed in a way that is a bug: *err says which). */
-bool spie_indicators_rows(spie_table *t, const spie_group_id *g, const spie_cube *cube, bool available,
-                          const spie_params *params, char *err, size_t err_size);
+ * effectif and no breakdown row is written. SPIE_OK, SPIE_E_MEMORY, or SPIE_E_INTERNAL
+ * when a statistic failed in a way that is a bug (*err says which). */
+spie_rc spie_indicators_rows(spie_table *t, const spie_group_id *g, const spie_cube *cube, bool available,
+                             const spie_params *params, spie_error *err);
 
 /* The counts of territories of a region, wave or the nation; late: those with at least one
  * extract of a month before P (docs/methodologie.md §10). */

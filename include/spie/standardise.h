@@ -20,6 +20,7 @@
 #define SPIE_STANDARDISE_H
 
 #include "spie/acc.h"
+#include "spie/error.h"
 #include "spie/indicators.h"
 #include "spie/stats.h"
 #include "spie/strata.h"
@@ -65,10 +66,10 @@ spie_stat_status spie_std_compute(const uint64_t group_n[SPIE_STRATA], const uin
  * the identities of the catalogue, effectif n and num O (the secret's rate rule).
  * available = false: every row nd with an empty effectif. The strata must add up to the
  * horizon counters of the ensemble cell, the group's and the nation's: when they do not,
- * or a statistic fails, false with *err saying which; when memory runs out, false with
- * *err empty. */
-bool spie_std_rows(spie_table *t, const spie_group_id *g, const spie_cube *group, const spie_cube *nation,
-                   bool available, const spie_params *params, char *err, size_t err_size);
+ * or a statistic fails, SPIE_E_INTERNAL with *err saying which; SPIE_E_MEMORY when memory
+ * runs out. */
+spie_rc spie_std_rows(spie_table *t, const spie_group_id *g, const spie_cube *group, const spie_cube *nation,
+                      bool available, const spie_params *params, spie_error *err);
 
 /* For a figure of a rate on the national mix, the rate it belongs to (taux_reprise_<h>m
  * or taux_reprise_durable_<h>m, same horizon): true with *rate; false for any other

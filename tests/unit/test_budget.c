@@ -51,7 +51,6 @@ typedef struct fx {
     spie_budget budgets[MAXT];
     spie_table table;
     const spie_month *budget_month; /* NULL: no territory is late */
-    char msg[256];
 } fx;
 
 static spie_month month(const char *s)
@@ -157,9 +156,9 @@ static void persons(fx *f, const char *dept, uint64_t entrants, uint64_t with_re
 static void fx_run(fx *f)
 {
     spie_table_release(&f->table);
-    f->msg[0] = 0;
-    if (!spie_budget_rows(&f->table, &f->b, &f->terr, &f->params, f->budget_month, f->msg, sizeof f->msg))
-        fail_msg("spie_budget_rows failed: %s", f->msg);
+    spie_error err = {0};
+    if (spie_budget_rows(&f->table, &f->b, &f->terr, &f->params, f->budget_month, &err) != SPIE_OK)
+        fail_msg("spie_budget_rows failed: %s", err.msg);
 }
 
 /* ---- lookups and assertions ------------------------------------------------------------ */
@@ -496,8 +495,8 @@ static void test_sum_overflow(void **state)
     fx *f = fx_new("departement,vague,allocation_etat\n31,AMI2,1000\n", "2021-03");
     etat(f, "31", "2021-01", "0", "50 000 000 000 000 000,00");
     etat(f, "31", "2021-02", "0", "50 000 000 000 000 000,00");
-    f->msg[0] = 0;
-    if (spie_budget_rows(&f->table, &f->b, &f->terr, &f->params, f->budget_month, f->msg, sizeof f->msg)) {
+    spie_error err = {0};
+    if (spie_budget_rows(&f->table, &f->b, &f->terr, &f->params, f->budget_month, &err) == SPIE_OK) {
         const spie_figure *r = get(f, DEP, "31", "paye_etat");
         if (r->status == SPIE_STATUS_OK)
             fail_msg("paye_etat beyond int64 published as %lld cents", (long long)r->ival);

@@ -89,9 +89,9 @@ static void fx_fold(fx *f, const spie_person *ps, size_t n)
 
 static void fx_rows(fx *f, bool available)
 {
-    char err[256] = "";
-    if (!spie_indicators_rows(&f->table, &nation_id, &f->cube, available, &f->params, err, sizeof err))
-        fail_msg("spie_indicators_rows failed: %s", err);
+    spie_error err = {0};
+    if (spie_indicators_rows(&f->table, &nation_id, &f->cube, available, &f->params, &err) != SPIE_OK)
+        fail_msg("spie_indicators_rows failed: %s", err.msg);
 }
 
 static void fx_release(fx *f)
@@ -1047,8 +1047,8 @@ static size_t all_persons(spie_person *ps)
 static char *table_csv(fx *f, const spie_cube *cube, const spie_group_id *g, const char *dir, const char *name)
 {
     spie_table t = {0};
-    char err[256] = "";
-    assert_true(spie_indicators_rows(&t, g, cube, true, &f->params, err, sizeof err));
+    spie_error err = {0};
+    assert_int_equal(spie_indicators_rows(&t, g, cube, true, &f->params, &err), SPIE_OK);
     spie_table_sort(&t);
     size_t n = strlen(dir) + strlen(name) + 2;
     char *path = malloc(n);
@@ -1182,9 +1182,9 @@ static void test_csv_rendering(void **state)
 
     /* An unavailable group: empty valeur, interval and effectif. */
     spie_table t = {0};
-    char err[256] = "";
+    spie_error err = {0};
     spie_group_id dep = {SPIE_LEVEL_DEPARTEMENT, "31", "Haute-Garonne"};
-    assert_true(spie_indicators_rows(&t, &dep, &f.cube, false, &f.params, err, sizeof err));
+    assert_int_equal(spie_indicators_rows(&t, &dep, &f.cube, false, &f.params, &err), SPIE_OK);
     assert_true(spie_indicators_territory_counts(&t, &nation_id, 3, 2, 1, 1));
     spie_table_sort(&t);
     char path[512];

@@ -588,8 +588,8 @@ static void test_rows(void **state)
     spie_cube_fold(&dep, &f.ctx, &ps[1]);
     spie_table t = {0};
     spie_group_id g = {SPIE_LEVEL_DEPARTEMENT, "31", "Haute-Garonne"};
-    char err[256];
-    assert_true(spie_std_rows(&t, &g, &dep, &nat, true, &f.params, err, sizeof err));
+    spie_error err = {0};
+    assert_int_equal(spie_std_rows(&t, &g, &dep, &nat, true, &f.params, &err), SPIE_OK);
     assert_int_equal(t.n, 3 * 6);
     for (size_t i = 0; i < t.n; i++) {
         const spie_figure *r = &t.rows[i];
@@ -629,7 +629,7 @@ static void test_rows(void **state)
     spie_table_release(&t);
 
     /* a group that is not available: every row nd with an empty effectif */
-    assert_true(spie_std_rows(&t, &g, &dep, &nat, false, &f.params, err, sizeof err));
+    assert_int_equal(spie_std_rows(&t, &g, &dep, &nat, false, &f.params, &err), SPIE_OK);
     assert_int_equal(t.n, 18);
     for (size_t i = 0; i < t.n; i++) {
         assert_int_equal(t.rows[i].status, SPIE_STATUS_ND);
@@ -642,7 +642,7 @@ static void test_rows(void **state)
     spie_cube late;
     assert_true(spie_cube_init(&late, &f.ctx, false));
     spie_cube_fold(&late, &f.ctx, &ps[1]);
-    assert_true(spie_std_rows(&t, &g, &late, &nat, true, &f.params, err, sizeof err));
+    assert_int_equal(spie_std_rows(&t, &g, &late, &nat, true, &f.params, &err), SPIE_OK);
     r = find(&t, "taux_reprise_12m_attendu");
     assert_int_equal(r->status, SPIE_STATUS_ND);
     assert_true(r->has_effectif);
@@ -660,9 +660,9 @@ static void test_rows(void **state)
 
     /* strata that do not add up to the ensemble's counters are a bug, said as such */
     late.strata.eligible[1][0]++;
-    assert_false(spie_std_rows(&t, &g, &late, &nat, true, &f.params, err, sizeof err));
-    assert_non_null(strstr(err, "strates"));
-    assert_non_null(strstr(err, "6 mois"));
+    assert_int_equal(spie_std_rows(&t, &g, &late, &nat, true, &f.params, &err), SPIE_E_INTERNAL);
+    assert_non_null(strstr(err.msg, "strates"));
+    assert_non_null(strstr(err.msg, "6 mois"));
     spie_table_release(&t);
 
     spie_cube_release(&late);
