@@ -303,6 +303,13 @@ bool spie_wb_formats_init(spie_wb *w)
     f->date = fmt_num(wb, "dd/mm/yyyy", false, &ok);
     f->month = fmt_num(wb, "mm/yyyy", false, &ok);
     f->real = fmt_num(wb, "0.000", false, &ok);
+    f->flag = fmt_num(wb, "@", false, &ok);
+    /* a change shows its sign; a rate's change is in points of percentage ("+1,2 %") */
+    f->count_sgn = fmt_num(wb, "+#,##0;-#,##0;0", false, &ok);
+    f->pct_sgn = fmt_num(wb, "+0.0 %;-0.0 %;0.0 %", false, &ok);
+    f->days_sgn = fmt_num(wb, "+0.0;-0.0;0.0", false, &ok);
+    f->money_sgn = fmt_num(wb, "+#,##0 \"€\";-#,##0 \"€\";0 \"€\"", false, &ok);
+    f->real_sgn = fmt_num(wb, "+0.000;-0.000;0.000", false, &ok);
     if (!ok)
         return false;
     format_set_bold(f->title);
@@ -335,6 +342,12 @@ bool spie_wb_formats_init(spie_wb *w)
                          f->money_i, f->date,    f->month,       f->real};
     for (size_t i = 0; i < SPIE_ARRAY_LEN(top); i++)
         format_set_align(top[i], LXW_ALIGN_VERTICAL_TOP);
+    format_set_bold(f->flag);
+    format_set_font_color(f->flag, LXW_COLOR_RED);
+    format_set_align(f->flag, LXW_ALIGN_VERTICAL_TOP);
+    lxw_format *sgn[] = {f->count_sgn, f->pct_sgn, f->days_sgn, f->money_sgn, f->real_sgn};
+    for (size_t i = 0; i < SPIE_ARRAY_LEN(sgn); i++)
+        format_set_align(sgn[i], LXW_ALIGN_VERTICAL_TOP);
     format_set_underline(f->link, LXW_UNDERLINE_SINGLE);
     format_set_font_size(f->small, 9);
     format_set_font_size(f->text10, 10);

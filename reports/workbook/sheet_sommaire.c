@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "spie/date.h"
 #include "spie/version.h"
 #include "workbook_int.h"
 
@@ -30,6 +31,42 @@ static lxw_row_t info(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const char *nam
     spie_wb_text(w, pg->ws, r, 0, name, w->f.text_bold);
     spie_wb_check(w, worksheet_merge_range(pg->ws, r, 1, r, 3, value, w->f.text));
     return r + 1;
+}
+
+/* An information row whose value may take more than one line. */
+static lxw_row_t info_wrap(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const char *name, const char *value)
+{
+    double h = spie_wb_para_height(w, pg, 1, 3, value, w->f.wrap);
+    if (h < SPIE_WB_ROW)
+        h = SPIE_WB_ROW;
+    spie_wb_page_take(w, pg, r, h);
+    spie_wb_text(w, pg->ws, r, 0, name, w->f.text_bold);
+    spie_wb_check(w, worksheet_merge_range(pg->ws, r, 1, r, 3, value, w->f.wrap));
+    spie_wb_check(w, worksheet_set_row(pg->ws, r, h, NULL));
+    return r + 1;
+}
+
+/* Which previous publication the workbook is compared with, or that none is. */
+static void comparison_text(const spie_wb *w, char *buf, size_t size)
+{
+    spie_month q = spie_wb_previous_month(w);
+    if (q == SPIE_NO_MONTH) {
+        snprintf(buf, size,
+                 "aucune : pas de publication précédente dans le dossier de sortie ; aucun chiffre n'est comparé à "
+                 "un mois antérieur et la continuité des extraits n'est pas contrôlée");
+        return;
+    }
+    char ofq[40], ofp1[40], pm[8], skipped[160] = "";
+    spie_wb_fr_of_month(ofq, sizeof ofq, q);
+    spie_wb_fr_of_month(ofp1, sizeof ofp1, w->period - 1);
+    spie_month_format(w->period, pm);
+    if (q + 1 != w->period)
+        snprintf(skipped, sizeof skipped, " (aucune publication conforme %s : la plus récente est celle %s)", ofp1,
+                 ofq);
+    snprintf(buf, size,
+             "avec la publication %s%s : valeur précédente et écart des chiffres clés sur la Synthèse, continuité "
+             "des extraits sur la feuille Qualité des données ; tous les écarts sont dans evolution_%s.csv",
+             ofq, skipped, pm);
 }
 
 static lxw_row_t signs_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
@@ -121,6 +158,8 @@ void spie_wb_sheet_sommaire(spie_wb *w)
     snprintf(t, sizeof t, "%s : chaque chiffre de ce classeur, un par ligne, avec le nom de son indicateur",
              w->csv_name);
     r = info(w, &pg, r, "Données", t);
+    comparison_text(w, t, sizeof t);
+    r = info_wrap(w, &pg, r, "Comparaison", t);
     if (spie_wb_fr_restricted(w, t, sizeof t))
         r = spie_wb_para(w, &pg, r, t, w->f.alert);
     r++;

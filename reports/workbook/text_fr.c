@@ -478,3 +478,31 @@ lxw_row_t spie_wb_table_notes(spie_wb *w, spie_wb_page *pg, lxw_row_t r, unsigne
     spie_wb_fr_signs(w, signs | SPIE_WB_SIGNS_MARKS, buf, sizeof buf);
     return spie_wb_para(w, pg, r, buf, w->f.note);
 }
+
+/* ---- the previous publication ------------------------------------------------------------ */
+
+size_t spie_wb_breaks(const spie_wb *w, char *buf, size_t size)
+{
+    const spie_plan *plan = w->in->plan;
+    size_t n = 0, k = 0;
+    if (size)
+        buf[0] = 0;
+    if (!w->in->continuity || !w->in->previous_period)
+        return 0;
+    for (size_t i = 0; i < plan->n_entries; i++) {
+        const spie_plan_entry *e = &plan->entries[i];
+        if (w->in->continuity[i].status != SPIE_CONT_BREAK || !spie_wb_entry_in_scope(w, e))
+            continue;
+        if (++n > 8) {
+            if (n == 9 && k < size)
+                k += (size_t)snprintf(buf + k, size - k, " ; …");
+            continue;
+        }
+        bool nat = strcmp(e->dept, "NAT") == 0;
+        const spie_dept *d = nat ? NULL : spie_dept_find(e->dept, strlen(e->dept));
+        if (k < size)
+            k += (size_t)snprintf(buf + k, size - k, "%s%s, %s", n > 1 ? " ; " : "",
+                                  d ? d->name : nat ? "frais nationaux (NAT)" : e->dept, spie_wb_kind_label(e->kind));
+    }
+    return n;
+}

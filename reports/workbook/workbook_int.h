@@ -60,6 +60,9 @@ typedef struct spie_wb_formats {
     lxw_format *mark, *mark_i;   /* "s", "nd", "non atteinte": text, centred */
     lxw_format *small;           /* SHA-256 digests */
     lxw_format *text10;          /* text of 10 pt (the Sommaire's list) */
+    lxw_format *flag;            /* a word that must be seen ("rupture"): bold, red, not wrapped */
+    /* changes since the previous publication: signed ("+12", "-1,5 %") */
+    lxw_format *count_sgn, *pct_sgn, *days_sgn, *money_sgn, *real_sgn;
 } spie_wb_formats;
 
 /* A numbered table or chart, listed on the Sommaire with a link to it. */
@@ -378,15 +381,32 @@ extern const double spie_wb_unit_widths[3];
 /* The funnel plot's control limits: p0 ± z·√(p0(1 − p0)/n), clipped to [0, 1]. */
 double spie_wb_funnel_limit(double p0, double n, double z, bool upper);
 
-/* ---- ready for the previous publication (sheet_synthese.c, sheet_qualite.c) -------------- */
+/* ---- the previous publication (lookup.c, sheet_synthese.c, sheet_qualite.c) ------------ */
 
-/* The Synthèse's comparison with the previous publication (docs/classeurs.md; indicators
- * §11): the previous value, its period and the change, in columns c .. c + 2 of row r.
- * Not called yet: spie_workbook_input does not carry the previous publication. */
-void spie_wb_key_previous(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_figure *now,
-                          const spie_figure *prev, spie_month prev_period, lxw_format *fmt);
+/* The month of the publication compared with (in->previous_period), SPIE_NO_MONTH when
+ * there is none. */
+spie_month spie_wb_previous_month(const spie_wb *w);
+/* A figure's change since the previous publication (in->changes, for a row of the table),
+ * NULL when there is no previous publication or the figure has no change (s or nd on
+ * either side, or absent from the previous publication). */
+const spie_change *spie_wb_change(const spie_wb *w, const spie_figure *f);
+/* Whether a plan entry belongs to the workbook: every one for the national workbook, those
+ * of its départements for a regional one (NAT only in the national workbook). */
+bool spie_wb_entry_in_scope(const spie_wb *w, const spie_plan_entry *e);
+/* The continuity breaks of the workbook's entries (in->continuity): how many, and the
+ * first ones in words into buf ("Finistère, étapes ; Aude, budget"); 0 without a previous
+ * publication. */
+size_t spie_wb_breaks(const spie_wb *w, char *buf, size_t size);
+
+/* The Synthèse's comparison with the previous publication (docs/classeurs.md;
+ * docs/methodologie.md §11), in columns c .. c + 3 of row r: the previous value, the period
+ * compared in words ("mai 2023"), the change and, for counts and money, the relative
+ * change. A figure without a change (ch NULL or not present) shows "non comparé". fmt: the
+ * indicator's format (spie_wb_unit_format). */
+void spie_wb_key_previous(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_change *ch,
+                          spie_month prev_period, lxw_format *fmt);
 /* The Qualité sheet's continuity cells: the previous publication's accepted rows and the
- * break flag, in columns c and c + 1 of row r. Not called yet (same reason). */
+ * continuity ("continu", "rupture", "sans référence"), in columns c and c + 1 of row r. */
 void spie_wb_continuity_cells(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, bool has_previous,
                               uint64_t previous_accepted, bool rupture);
 

@@ -783,9 +783,18 @@ static void test_previous_cells(void **state)
     assert_true(spie_wb_formats_init(&w));
     lxw_worksheet *ws = workbook_add_worksheet(w.wb, "Essai");
     assert_non_null(ws);
-    spie_figure now = {.status = SPIE_STATUS_OK, .kind = SPIE_VK_COUNT, .ival = 1250};
-    spie_figure before = {.status = SPIE_STATUS_OK, .kind = SPIE_VK_COUNT, .ival = 1000};
-    spie_wb_key_previous(&w, ws, 0, 0, &now, &before, fx->plan.period - 1, NULL);
+    /* 1 000 then 1 250: +250, +25 %; a share 0.5 then 0.625: +0.125, no relative change;
+     * money 100.00 € then 150.50 €; no change (s or nd on either side): "non comparé" */
+    spie_change count = {.present = true, .unit = SPIE_CHANGE_COUNT, .prev_ival = 1000, .has_ecart = true,
+                         .ecart_ival = 250, .has_evolution = true, .evolution = 0.25};
+    spie_change share = {.present = true, .unit = SPIE_CHANGE_REAL, .prev_real = 0.5, .has_ecart = true,
+                         .ecart_real = 0.125};
+    spie_change money = {.present = true, .unit = SPIE_CHANGE_MONEY, .prev_ival = 10000, .has_ecart = true,
+                         .ecart_ival = 5050, .has_evolution = true, .evolution = 0.505};
+    spie_wb_key_previous(&w, ws, 0, 0, &count, fx->plan.period - 1, NULL);
+    spie_wb_key_previous(&w, ws, 3, 0, &share, fx->plan.period - 1, w.f.pct);
+    spie_wb_key_previous(&w, ws, 4, 0, &money, fx->plan.period - 1, NULL);
+    spie_wb_key_previous(&w, ws, 5, 0, NULL, fx->plan.period - 2, NULL);
     spie_wb_continuity_cells(&w, ws, 1, 0, true, 998, true);
     spie_wb_continuity_cells(&w, ws, 2, 0, false, 0, false);
     assert_int_equal(w.err, LXW_NO_ERROR);
@@ -793,10 +802,21 @@ static void test_previous_cells(void **state)
     size_t n;
     unsigned char *z = read_all(dir, "prev.xlsx", &n);
     char *sheet = zip_member(z, n, "xl/worksheets/sheet1.xml"), *sst = zip_member(z, n, "xl/sharedStrings.xml");
-    assert_non_null(strstr(sheet, "<v>1000</v>")); /* the previous value */
-    assert_non_null(strstr(sheet, "<v>250</v>"));  /* the change */
+    assert_non_null(strstr(sheet, "<c r=\"A1\" s=")); /* the previous value */
+    assert_non_null(strstr(sheet, "<v>1000</v>"));
+    assert_non_null(strstr(sheet, "<v>250</v>")); /* the change */
+    assert_non_null(strstr(sheet, "<v>0.25</v>")); /* the relative change */
+    assert_non_null(strstr(sheet, "<v>0.5</v>"));
+    assert_non_null(strstr(sheet, "<v>0.125</v>"));
+    assert_null(strstr(sheet, "<c r=\"D4\"")); /* a share has no relative change */
+    assert_non_null(strstr(sheet, "<v>100</v>")); /* euros */
+    assert_non_null(strstr(sheet, "<v>50.5</v>"));
+    assert_non_null(strstr(sheet, "<v>0.505</v>"));
+    assert_null(strstr(sheet, "<c r=\"C6\"")); /* no change: nothing in the change's cell */
     assert_non_null(strstr(sheet, "<v>998</v>"));
     assert_non_null(strstr(sst, "<t>mai 2022</t>"));
+    assert_non_null(strstr(sst, "<t>avril 2022</t>"));
+    assert_non_null(strstr(sst, "<t>non comparé</t>"));
     assert_non_null(strstr(sst, "<t>rupture</t>"));
     assert_non_null(strstr(sst, "<t>sans référence</t>"));
     free(sheet);
