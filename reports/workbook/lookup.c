@@ -83,6 +83,7 @@ lxw_format *spie_wb_unit_format(const spie_wb *w, spie_ind_id id)
     switch (spie_ind_unit(id)) {
     case SPIE_UNIT_SHARE: return w->f.pct;
     case SPIE_UNIT_DAYS: return w->f.days;
+    case SPIE_UNIT_RATIO: return w->f.ratio;
     default: return NULL;
     }
 }

@@ -106,9 +106,22 @@ static lxw_row_t signs_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
         {"(p)", "chiffre partiel : un agrégat (région, vague, France) auquel manquent des mois ou des territoires ; "
                 "la note du tableau les nomme"},
         {"italique", "la ligne France d'un classeur régional, pour comparaison"},
+        {SPIE_WB_ABOVE " " SPIE_WB_BELOW,
+         "taux sur la structure nationale des publics (feuille Reprise d'activité) : " SPIE_WB_ABOVE " le ratio reprises "
+         "observées / attendues est nettement au-dessus de 1 (son intervalle de confiance est tout entier au-dessus de "
+         "1 : le territoire fait mieux que la composition de son public ne le laissait attendre, plus que le hasard ne "
+         "l'expliquerait) ; " SPIE_WB_BELOW " nettement au-dessous de 1"},
+        {SPIE_WB_NOT_APPLICABLE, "sans objet : la France est la référence des taux sur la structure nationale des "
+                                 "publics (son ratio vaut 1 par construction)"},
+        {"non comparé", "chiffre clé sans écart avec la publication précédente : masqué (s) ou non disponible (nd) "
+                        "l'un des deux mois, il n'est pas comparé (un écart pourrait faire retrouver un chiffre "
+                        "masqué)"},
     };
     for (size_t i = 0; i < SPIE_ARRAY_LEN(rows); i++) {
-        if ((i == 7 && !w->region) || (i == 0 && !w->in->params->secret)) /* no italic row; no s */
+        /* no italic row in the national workbook; no s without the secret; no comparison
+         * without a previous publication */
+        if ((i == 7 && !w->region) || (i == 0 && !w->in->params->secret) ||
+            (i == 10 && spie_wb_previous_month(w) == SPIE_NO_MONTH))
             continue;
         /* the sign may take two lines in its column, its meaning more in theirs */
         double h = spie_wb_para_height(w, pg, 1, 3, rows[i][1], w->f.wrap);
@@ -175,7 +188,7 @@ void spie_wb_sheet_sommaire(spie_wb *w)
     snprintf(how, sizeof how,
              "Chaque tableau a une ligne par territoire (%s) ou par catégorie de bénéficiaires, et une colonne par "
              "indicateur ; les notes sous le tableau disent ce qui manque et pourquoi. Les signes s, nd, « non "
-             "atteinte », (r), (m) et (p) sont expliqués sous la liste des tableaux et rappelés sous chaque tableau. Un taux est une "
+             "atteinte », (r), (m), (p), " SPIE_WB_ABOVE " et " SPIE_WB_BELOW " sont expliqués sous la liste des tableaux et rappelés sous chaque tableau. Un taux est une "
              "part de bénéficiaires, donné avec son intervalle de confiance à %s : la fourchette où se trouve la "
              "vraie valeur avec une confiance de %s, d'autant plus large que les effectifs sont petits. Les "
              "définitions sont sur la feuille Méthodologie, et chaque chiffre est aussi dans le fichier %s.",
