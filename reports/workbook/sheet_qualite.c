@@ -64,7 +64,7 @@ static void entries_header(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
     if (q != SPIE_NO_MONTH) {
         char m[24];
         spie_wb_fr_month(m, sizeof m, q);
-        snprintf(prev, sizeof prev, "Lignes acceptées en %s (publication précédente)", m);
+        snprintf(prev, sizeof prev, "Lignes acceptées en %s", m);
     } else {
         snprintf(prev, sizeof prev, "Lignes acceptées, publication précédente");
     }

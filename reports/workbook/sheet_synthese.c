@@ -995,7 +995,7 @@ void spie_wb_sheet_synthese(spie_wb *w)
     /* label, value, bounds, effectif; France and rank; the comparison; the name */
     static const double nat_w[6] = {66, 16, 12, 12, 12, 40};
     static const double reg_w[8] = {58, 15, 11, 11, 11, 15, 14, 30};
-    static const double prev_w[4] = {12, 11, 11, 10};
+    static const double prev_w[4] = {14, 14, 14, 10}; /* "29 951 070 €", "septembre 2023" */
     const double *bw = w->region ? reg_w : nat_w;
     for (lxw_col_t c = 0; c < l.name; c++)
         spie_wb_page_width(w, &pg, c, l.has_prev && c >= l.prev ? prev_w[c - l.prev] : bw[c]);
@@ -1022,7 +1022,8 @@ void spie_wb_key_previous(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t 
 {
     char pm[24];
     spie_wb_fr_month(pm, sizeof pm, prev_period);
-    spie_wb_text(w, ws, r, c + 1, pm, w->f.text);
+    /* centred, so that it does not read as one with the numbers on either side */
+    spie_wb_text(w, ws, r, c + 1, pm, w->f.mark);
     if (!ch || !ch->present) {
         /* s or nd on either side: no change, so that the secret cannot be undone (§11) */
         spie_wb_text(w, ws, r, c, "non comparé", w->f.mark);
