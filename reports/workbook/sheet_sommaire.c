@@ -77,6 +77,9 @@ static lxw_row_t signs_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
     spie_wb_header_row(w, pg, r, 0, heads, 2);
     spie_wb_check(w, worksheet_merge_range(pg->ws, r, 1, r, 3, heads[1], w->f.header));
     r++;
+    /* rows that go on to a new page repeat the title ("(suite)") and the header there */
+    pg->in_table = true;
+    snprintf(pg->table_title, sizeof pg->table_title, "Signes et abréviations");
     if (w->in->params->secret)
         snprintf(s, sizeof s,
                  "secret statistique : chiffre calculé sur moins de %d personnes, ou masqué pour qu'il ne puisse pas "
@@ -127,12 +130,13 @@ static lxw_row_t signs_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
         double h = spie_wb_para_height(w, pg, 1, 3, rows[i][1], w->f.wrap);
         double hs = spie_wb_para_height(w, pg, 0, 0, rows[i][0], w->f.para_bold);
         h = h > hs ? h : hs;
-        spie_wb_page_take(w, pg, r, h);
+        r = spie_wb_data_row(w, pg, r, h);
         spie_wb_text(w, pg->ws, r, 0, rows[i][0], w->f.para_bold);
         spie_wb_check(w, worksheet_merge_range(pg->ws, r, 1, r, 3, rows[i][1], w->f.wrap));
         spie_wb_check(w, worksheet_set_row(pg->ws, r, h, NULL));
         r++;
     }
+    spie_wb_table_end(pg);
     return r + 1;
 }
 
