@@ -13,6 +13,8 @@
 #   sheet shows each territory's previous accepted rows (lignes_acceptees of
 #   qualite_2023-05.csv, lignes_acceptees_precedentes of qualite_2023-06.csv) and
 #   "continu";
+# - 2023-04 then 2023-06 (May skipped): the Sommaire and the Synthèse say that April is
+#   compared, there being no publication of May, and the figures are those of April;
 # - a copy of the inbox whose spie_29_2023-06_etapes.csv.gz lost 10 % of its rows: the
 #   Qualité sheet of the national and Bretagne workbooks flags "rupture" on Finistère's
 #   étapes row only, with its reason in the motif; their Synthèse counts 1 break, the other
@@ -54,15 +56,19 @@ run() { # period inbox out [options]: exit status in $st
 
 CHECK=$TAP_TMP/check.py
 cat >"$CHECK" <<'EOF'
-# check.py MODE OUT [BREAK]: prints "PASS desc" or "FAIL desc: why".
+# check.py MODE OUT [BREAK [Q]]: prints "PASS desc" or "FAIL desc: why".
 #   first OUT: 2023-05 without a previous publication
-#   prev OUT:  2023-06 after 2023-05 (BREAK: the territory/kind whose continuity is broken, or -)
+#   prev OUT:  2023-06 after Q (2023-05 unless given; BREAK: the territory/kind whose
+#              continuity is broken, or -)
 #   mix OUT:   the rates on the national mix of 2023-06
 import csv, math, os, re, sys
 import openpyxl
 
 mode, out = sys.argv[1], sys.argv[2]
 brk = sys.argv[3] if len(sys.argv) > 3 else '-'
+Q = sys.argv[4] if len(sys.argv) > 4 else '2023-05'
+QW = {'2023-04': 'avril 2023', '2023-05': 'mai 2023'}[Q]
+OFQ = ("d'" if QW[0] in 'aeiou' else 'de ') + QW
 LEVEL = {'France': 'national', 'Région': 'region', 'Vague': 'vague', 'Département': 'departement'}
 KIND = {'bénéficiaires': 'beneficiaires', 'budget': 'budget', 'étapes': 'etapes'}
 ABOVE, BELOW, NA = '\u25b2', '\u25bc', '\u2014'
@@ -162,18 +168,19 @@ if mode == 'first':
     sys.exit(0)
 
 if mode == 'prev':
-    d5, d6 = os.path.join(out, '2023-05'), os.path.join(out, '2023-06')
-    ind5 = load(os.path.join(d5, 'indicateurs_2023-05.csv'), KEY)
+    d5, d6 = os.path.join(out, Q), os.path.join(out, '2023-06')
+    ind5 = load(os.path.join(d5, 'indicateurs_%s.csv' % Q), KEY)
     ind6 = load(os.path.join(d6, 'indicateurs_2023-06.csv'), KEY)
     evo = load(os.path.join(d6, 'evolution_2023-06.csv'), KEY)
-    q5 = load(os.path.join(d5, 'qualite_2023-05.csv'), ('departement', 'type'))
+    q5 = load(os.path.join(d5, 'qualite_%s.csv' % Q), ('departement', 'type'))
     q6 = load(os.path.join(d6, 'qualite_2023-06.csv'), ('departement', 'type'))
-    report(all(r['periode_precedente'] == '2023-05' for r in evo.values()), 'evolution_2023-06.csv compares with 2023-05')
+    report(evo and all(r['periode_precedente'] == Q for r in evo.values()), 'evolution_2023-06.csv compares with ' + Q)
     for name, wb in workbooks('2023-06'):
         scope, code = scope_of(name)
         c = sommaire_comparison(wb)
-        report(c is not None and c.startswith('avec la publication de mai 2023'),
-               name + ': the Sommaire names the publication of mai 2023', c)
+        skipped = ' (aucune publication conforme de mai 2023' if Q != '2023-05' else ' :'
+        report(c is not None and c.startswith('avec la publication %s%s' % (OFQ, skipped)),
+               name + ': the Sommaire names the publication %s%s' % (OFQ, ', not P - 1' if Q != '2023-05' else ''), c)
         ws = wb['Synthèse']
         heads, krows = key_table(ws)
         cp, cq, ce, cv = (heads.get(h) for h in ('Valeur précédente', 'Période comparée', 'Écart', 'Évolution'))
@@ -181,12 +188,12 @@ if mode == 'prev':
         for r, ind in krows:
             key = (scope, code, 'ensemble', '', ind)
             pv, pq, pe, pev = (ws.cell(r, c).value if c else None for c in (cp, cq, ce, cv))
-            if pq != 'mai 2023':
+            if pq != QW:
                 bad.append('row %d: period %r' % (r, pq))
             if key in evo:
                 e = evo[key]
                 compared += 1
-                errs = [same(pv, e['valeur_precedente'], 'previous'), same(pv, ind5[key]['valeur'], 'previous (2023-05)'),
+                errs = [same(pv, e['valeur_precedente'], 'previous'), same(pv, ind5[key]['valeur'], 'previous (%s)' % Q),
                         same(pe, e['ecart'], 'ecart')]
                 errs.append(same(pev, e['evolution'], 'evolution') if e['evolution'] else
                             (None if pev is None else 'evolution %r where the CSV has none' % (pev,)))
@@ -200,20 +207,25 @@ if mode == 'prev':
         report(not bad and compared >= 10,
                name + ': %d key figures show the previous value, its period and the change of evolution_2023-06.csv, '
                '%d "non comparé"' % (compared, none), '; '.join(bad[:4]) or 'only %d compared' % compared)
-        # the change's number formats are signed; no other percentage format
+        if Q != '2023-05':
+            t = [x for x in texts(ws) if x and x.startswith('Comparaison avec la publication')]
+            report(len(t) == 1 and t[0].startswith('Comparaison avec la publication %s, la plus récente' % OFQ) and
+                   'aucune publication conforme de mai 2023' in t[0],
+                   name + ': the Synthèse says it compares with %s, mai 2023 having no publication' % QW, repr(t))
+        # the change's number formats are signed
         fm = {ws.cell(r, ce).number_format for r, _ in krows if isinstance(ws.cell(r, ce).value, float)}
         report(fm and all(f.startswith('+') for f in fm), name + ': changes are written with their sign', repr(fm))
         # the continuity breaks of the workbook's extracts
         t = [x for x in texts(ws) if x and x.startswith('Continuité des extraits')]
         mine = brk != '-' and (scope == 'national' or code == '53')
         want = 'Continuité des extraits : 1 rupture de continuité' if mine else \
-            'Continuité des extraits : aucune rupture de continuité'
+            'Continuité des extraits : aucune rupture de continuité par rapport à la publication ' + OFQ
         report(len(t) == 1 and t[0].startswith(want) and (not mine or 'Finistère, étapes' in t[0]),
                name + ': the Synthèse counts %d continuity break%s' % (1 if mine else 0, '' if mine else 's'), repr(t))
         # the Qualité sheet: previous accepted rows and continuity, row by row
         ws = wb['Qualité des données']
         qh, qr = quality_rows(ws)
-        ph = next((h for h in qh if isinstance(h, str) and h.startswith('Lignes acceptées en mai 2023')), None)
+        ph = next((h for h in qh if isinstance(h, str) and h == 'Lignes acceptées en ' + QW), None)
         cc, mc = qh.get('Continuité'), qh.get('Motif')
         bad, flagged = [], []
         for k, r in qr.items():
@@ -399,5 +411,12 @@ run 2023-06 "$CUT" "$OUT2"
 ok_if "spie run 2023-06 on the cut inbox exits 1, a continuity break (status $st)" test "$st" = 1
 ok_if "stderr names the break" grep -q "rupture de continuité" "$TAP_TMP/err"
 run_check prev "$OUT2" 29/etapes
+
+# ---- a month skipped: 2023-04, then 2023-06 compares with April ------------------------------
+OUT3=$TAP_TMP/pub-skip
+run 2023-04 "$INBOX" "$OUT3"
+run 2023-06 "$INBOX" "$OUT3"
+ok_if "spie run 2023-06 after 2023-04 exits 0 or 1 (status $st)" test "$st" -le 1
+run_check prev "$OUT3" - 2023-04
 
 done_testing
