@@ -558,6 +558,25 @@ static void data_header(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const char *c
 
 #define SIDE_ROWS 11   /* rows of charts 1 and 3, side by side (20 px each) */
 #define FUNNEL_ROWS 12 /* rows of chart 2, across the page */
+#define CHART_WIDTH 160.0 /* the sheet's width (characters) those rows are drawn for */
+
+/* The rows of the charts for the sheet's width: a wider sheet prints smaller, so its charts
+ * take more rows (up to what one page holds), keeping their shape on paper. */
+static void chart_rows(const spie_wb_page *pg, int *side, int *funnel)
+{
+    double width = 0;
+    for (lxw_col_t c = 0; c < pg->ncols && c < SPIE_WB_PAGE_COLS; c++)
+        width += pg->width[c];
+    double k = width / CHART_WIDTH;
+    /* the titles and notes of the block take about 10 rows */
+    double fit = spie_wb_page_capacity(pg) / SPIE_WB_ROW - 10;
+    if (k * (SIDE_ROWS + FUNNEL_ROWS) > fit)
+        k = fit / (SIDE_ROWS + FUNNEL_ROWS);
+    if (k < 1)
+        k = 1;
+    *side = (int)(SIDE_ROWS * k + 0.5);
+    *funnel = (int)(FUNNEL_ROWS * k + 0.5);
+}
 
 /* Where a chart goes: the rows of its title, of the chart, of its note; its columns; and
  * the heights its paragraphs need (two charts side by side share their rows). */
@@ -954,10 +973,12 @@ static lxw_row_t charts(spie_wb *w, spie_wb_page *pg, lxw_row_t r, lxw_row_t *d,
         if (half >= total / 2)
             break;
     }
-    slot a = {r, r + 1, (lxw_row_t)(r + 1 + SIDE_ROWS), 0, (lxw_col_t)(split - 1), SIDE_ROWS, 0, 0};
-    slot c = {r, r + 1, (lxw_row_t)(r + 1 + SIDE_ROWS), split, (lxw_col_t)(ncols - 1), SIDE_ROWS, 0, 0};
+    int side, funnel;
+    chart_rows(pg, &side, &funnel);
+    slot a = {r, r + 1, (lxw_row_t)(r + 1 + side), 0, (lxw_col_t)(split - 1), side, 0, 0};
+    slot c = {r, r + 1, (lxw_row_t)(r + 1 + side), split, (lxw_col_t)(ncols - 1), side, 0, 0};
     lxw_row_t r2 = a.note + 2;
-    slot b = {r2, r2 + 1, (lxw_row_t)(r2 + 1 + FUNNEL_ROWS), 0, (lxw_col_t)(ncols - 1), FUNNEL_ROWS, 0, 0};
+    slot b = {r2, r2 + 1, (lxw_row_t)(r2 + 1 + funnel), 0, (lxw_col_t)(ncols - 1), funnel, 0, 0};
     chart_paid(w, pg, &a, d);
     chart_funnel(w, pg, &b, d);
     chart_incidence(w, pg, &c, d);
@@ -977,7 +998,7 @@ static lxw_row_t charts(spie_wb *w, spie_wb_page *pg, lxw_row_t r, lxw_row_t *d,
             spie_wb_page_take(w, pg, rows[i].row, rows[i].h);
         if (i == 0 || i == 2) { /* the chart's rows, counted once */
             lxw_row_t top = rows[i].row + 1;
-            int n = i == 0 ? SIDE_ROWS : FUNNEL_ROWS;
+            int n = i == 0 ? side : funnel;
             spie_wb_page_take(w, pg, top, n * SPIE_WB_ROW);
             pg->next = (lxw_row_t)(top + n);
         }
@@ -1008,7 +1029,9 @@ void spie_wb_sheet_synthese(spie_wb *w)
     else
         r = money_notes(w, &pg, r, &(envelope){0}) + 1;
     /* the charts, printed; their data below the printed area */
-    lxw_row_t d = r + SIDE_ROWS + FUNNEL_ROWS + 12;
+    int side, funnel;
+    chart_rows(&pg, &side, &funnel);
+    lxw_row_t d = (lxw_row_t)(r + side + funnel + 12);
     lxw_row_t data_title = d - 2;
     r = charts(w, &pg, r, &d, l.ncols);
     spie_wb_check(w, worksheet_print_area(ws, 0, 0, r, (lxw_col_t)(l.ncols - 1)));
