@@ -1,7 +1,9 @@
 /* The Qualité des données sheet (docs/classeurs.md): what was read, from the plan and the
  * reading results (the rows of qualite_<P>.csv for the workbook's territories, in words:
- * "bénéficiaires", "lu", "aucun fichier"), the rejected rows by reason (narrow columns
- * under turned headers), and the other entries of the inbox ("non retenu", "ignoré").
+ * "bénéficiaires", "lu", "aucun fichier"), the previous publication's accepted rows and the
+ * continuity of each extract ("continu", "rupture" with its reasons in the motif, "sans
+ * référence": docs/methodologie.md §11), the rejected rows by reason (narrow columns under
+ * turned headers), and the other entries of the inbox ("non retenu", "ignoré").
  * File names and motifs are extract text: written as text, never as a formula.
  *
  * It may not look a figure up: this sheet shows no figure of the table. */

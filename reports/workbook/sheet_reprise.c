@@ -1,8 +1,13 @@
 /* The Reprise d'activité sheet (docs/classeurs.md): a "Comment lire" block in plain French
- * (a rate at h months and on whom, the durable rate, the interval, the incidence curve),
- * the return rates of every horizon with their intervals, per unit, by breakdown and by
- * entry quarter, and the cumulative incidence curve of every unit (one row per unit, one
- * column per 30 days) (§6 of the dictionary).
+ * (a rate at h months and on whom, the durable rate, the interval, the incidence curve,
+ * the rates on the national mix), the return rates of every horizon with their intervals,
+ * per unit; the rates on the national mix of publics (docs/methodologie.md §12) beside the
+ * observed rates, per unit, for any return and for a durable one: expected rate, observed /
+ * expected ratio with its interval and its mark (▲ ▼ when the interval excludes 1),
+ * standardised rate; the rates by breakdown and by entry quarter, and the cumulative
+ * incidence curve of every unit (one row per unit, one column per 90 days) (§6 of the
+ * dictionary). Every table's columns are set before the first row is written: the sheet
+ * prints at the scale of its widest table.
  *
  * It may not write a figure other than through the tables of tables.c and the cell
  * writers of cells.c. */

@@ -1,6 +1,7 @@
 /* The Sommaire sheet (docs/classeurs.md): the first sheet of every workbook, written last
  * so that it can list every numbered table and chart: the programme, the territory, the
- * period in words, the reference date, the engine version, "Comment lire ce classeur" in a
+ * period in words, the reference date, the engine version, the previous publication compared
+ * (or that none was), "Comment lire ce classeur" in a
  * few sentences, the signs, then the numbered list of tables and charts, each an internal
  * link to its sheet and cell.
  *

@@ -1,5 +1,7 @@
 /* The Synthèse sheet (docs/classeurs.md): the key figures of the workbook's level (in a
- * regional workbook beside France's and with the région's rank among the régions), the
+ * regional workbook beside France's and with the région's rank among the régions; with a
+ * previous publication, its value, its month, the change and the relative change, or "non
+ * comparé", and the count of continuity breaks: docs/methodologie.md §11), the
  * envelope's arithmetic (national workbook: envelope = paid to the territories inside the
  * window + national costs + what remains), the notes that explain the money, and three
  * charts that read their data from cells below the printed area:
