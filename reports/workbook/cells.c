@@ -143,6 +143,8 @@ void spie_wb_value_fmt(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, 
             real_fmt = w->f.pct_i;
         else if (real_fmt == w->f.days)
             real_fmt = w->f.days_i;
+        else if (real_fmt == w->f.ratio)
+            real_fmt = w->f.ratio_i;
     }
     switch (f->kind) {
     case SPIE_VK_COUNT: spie_wb_number(w, ws, r, c, (double)f->ival, italic ? w->f.count_i : w->f.count); break;
@@ -303,6 +305,15 @@ bool spie_wb_formats_init(spie_wb *w)
     f->date = fmt_num(wb, "dd/mm/yyyy", false, &ok);
     f->month = fmt_num(wb, "mm/yyyy", false, &ok);
     f->real = fmt_num(wb, "0.000", false, &ok);
+    f->ratio = fmt_num(wb, "0.00", false, &ok); /* observed / expected: "1,20" */
+    f->ratio_i = fmt_num(wb, "0.00", true, &ok);
+    f->flag = fmt_num(wb, "@", false, &ok);
+    /* a change shows its sign; a rate's change is in points of percentage ("+1,2 %") */
+    f->count_sgn = fmt_num(wb, "+#,##0;-#,##0;0", false, &ok);
+    f->pct_sgn = fmt_num(wb, "+0.0 %;-0.0 %;0.0 %", false, &ok);
+    f->days_sgn = fmt_num(wb, "+0.0;-0.0;0.0", false, &ok);
+    f->money_sgn = fmt_num(wb, "+#,##0 \"€\";-#,##0 \"€\";0 \"€\"", false, &ok);
+    f->real_sgn = fmt_num(wb, "+0.000;-0.000;0.000", false, &ok);
     if (!ok)
         return false;
     format_set_bold(f->title);
@@ -332,9 +343,15 @@ bool spie_wb_formats_init(spie_wb *w)
     /* every cell at the top of its row: a row made higher by a wrapped cell reads across */
     lxw_format *top[] = {f->text,  f->text_bold, f->text_italic, f->mark,   f->mark_i, f->link,    f->small, f->text10,
                          f->count, f->pct,       f->days,        f->money,  f->count_i, f->pct_i, f->days_i,
-                         f->money_i, f->date,    f->month,       f->real};
+                         f->money_i, f->date,    f->month,       f->real, f->ratio, f->ratio_i};
     for (size_t i = 0; i < SPIE_ARRAY_LEN(top); i++)
         format_set_align(top[i], LXW_ALIGN_VERTICAL_TOP);
+    format_set_bold(f->flag);
+    format_set_font_color(f->flag, LXW_COLOR_RED);
+    format_set_align(f->flag, LXW_ALIGN_VERTICAL_TOP);
+    lxw_format *sgn[] = {f->count_sgn, f->pct_sgn, f->days_sgn, f->money_sgn, f->real_sgn};
+    for (size_t i = 0; i < SPIE_ARRAY_LEN(sgn); i++)
+        format_set_align(sgn[i], LXW_ALIGN_VERTICAL_TOP);
     format_set_underline(f->link, LXW_UNDERLINE_SINGLE);
     format_set_font_size(f->small, 9);
     format_set_font_size(f->text10, 10);

@@ -83,6 +83,7 @@ lxw_format *spie_wb_unit_format(const spie_wb *w, spie_ind_id id)
     switch (spie_ind_unit(id)) {
     case SPIE_UNIT_SHARE: return w->f.pct;
     case SPIE_UNIT_DAYS: return w->f.days;
+    case SPIE_UNIT_RATIO: return w->f.ratio;
     default: return NULL;
     }
 }
@@ -303,4 +304,31 @@ bool spie_wb_region_rank(spie_wb *w, const char *code, spie_ind_id id, int *rank
     *rank = higher + 1; /* ties share the best rank */
     *of = n;
     return true;
+}
+
+/* ---- the previous publication --------------------------------------------------------- */
+
+spie_month spie_wb_previous_month(const spie_wb *w)
+{
+    const char *q = w->in->previous_period;
+    spie_month m;
+    if (!q || !spie_month_parse_iso(q, strlen(q), &m))
+        return SPIE_NO_MONTH;
+    return m;
+}
+
+const spie_change *spie_wb_change(const spie_wb *w, const spie_figure *f)
+{
+    const spie_table *t = w->in->table;
+    if (!f || !w->in->changes || !w->in->previous_period || f < t->rows || f >= t->rows + t->n)
+        return NULL;
+    const spie_change *c = &w->in->changes[f - t->rows];
+    return c->present ? c : NULL;
+}
+
+bool spie_wb_entry_in_scope(const spie_wb *w, const spie_plan_entry *e)
+{
+    if (!w->region)
+        return true;
+    return e->terr && spie_wb_in_scope(w, e->terr->dept);
 }

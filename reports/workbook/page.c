@@ -435,6 +435,12 @@ static void header_cells(spie_wb *w, spie_wb_page *pg, lxw_row_t r, lxw_col_t c0
         spie_wb_check(w, worksheet_set_row(pg->ws, r, h, NULL));
 }
 
+void spie_wb_header_widths(spie_wb *w, spie_wb_page *pg, lxw_col_t c0, const char *const *labels, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        spie_wb_page_width(w, pg, (lxw_col_t)(c0 + i), longest_word(labels[i], true));
+}
+
 void spie_wb_header_row(spie_wb *w, spie_wb_page *pg, lxw_row_t r, lxw_col_t c0, const char *const *labels,
                         size_t n)
 {

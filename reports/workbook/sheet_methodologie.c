@@ -209,6 +209,33 @@ static void defs_returns(ctx *c)
              "confiance de %s. Elle est d'autant plus large que l'effectif est petit.",
              lv, lv);
     topic(c, "Intervalles de confiance", plain, t);
+    /* the paragraph of docs/methodologie.md §12 meant for this sheet, then the exact rule */
+    snprintf(t, sizeof t,
+             "pour chaque horizon h (%s mois) et chaque sorte de reprise (toute reprise, reprise durable), sur les "
+             "éligibles et les succès du taux de reprise. Strates : public (allocataires du RSA, jeunes, demandeurs "
+             "d'emploi, travailleurs handicapés) × tranche d'âge à l'entrée (moins de 26 ans, 26 à 49 ans, 50 ans ou "
+             "plus, non renseignée), 16 strates. Taux national de la strate s : p_s = x_s / n_s, succès sur éligibles "
+             "de la strate dans tous les territoires pris en compte (une strate sans éligible n'a ni taux ni poids). "
+             "Pour un groupe (département, région, vague) de n éligibles, dont n_s dans la strate s, et de O succès : "
+             "reprises attendues E = Σ n_s × p_s ; taux attendu = E / n (nd quand n = 0) ; ratio = O / E, avec "
+             "l'intervalle exact de Poisson à %s : borne basse = q(α/2 ; 2O) / (2E) (0 quand O = 0), borne haute = "
+             "q(1 − α/2 ; 2O + 2) / (2E), où q(p ; ν) est le quantile d'ordre p de la loi du khi-deux à ν degrés de "
+             "liberté et α = 1 − niveau ; nd quand n = 0 ou E = 0. Taux standardisé = ratio × taux de reprise de la "
+             "France (tous les succès sur tous les éligibles), son intervalle = les bornes du ratio × ce même taux. "
+             "La France (ratio 1 par construction) et les ventilations n'ont pas ces chiffres. Secret statistique : "
+             "les trois chiffres d'un taux sont masqués (s) dès que ce taux l'est ; sinon ils suivent la règle du "
+             "taux (dénominateur, numérateur et son complément).",
+             h, lv);
+    topic(c, "Taux sur la structure nationale des publics",
+          "le taux de reprise d'un territoire dépend de ses publics. Pour comparer les territoires à publics égaux, "
+          "on calcule, pour chaque strate public × tranche d'âge à l'entrée (16 strates), le taux de reprise "
+          "national, puis le nombre de reprises qu'aurait le territoire si chacune de ses strates reprenait à ce taux "
+          "(reprises attendues). Le ratio reprises observées / reprises attendues vaut plus de 1 quand le territoire "
+          "fait mieux que ses publics ne le laissaient attendre ; son intervalle de confiance est l'intervalle exact "
+          "de Poisson. Le taux standardisé est ce ratio multiplié par le taux national : c'est le taux du territoire "
+          "ramené à la structure nationale des publics. Ces chiffres sont masqués quand le taux de reprise du "
+          "territoire l'est.",
+          t);
     topic(c, "Ventilations",
           "les chiffres de la France et de chaque région sont aussi donnés par public, par sexe, par âge et par "
           "trimestre d'entrée.",

@@ -1,7 +1,9 @@
 /* The Qualité des données sheet (docs/classeurs.md): what was read, from the plan and the
  * reading results (the rows of qualite_<P>.csv for the workbook's territories, in words:
- * "bénéficiaires", "lu", "aucun fichier"), the rejected rows by reason (narrow columns
- * under turned headers), and the other entries of the inbox ("non retenu", "ignoré").
+ * "bénéficiaires", "lu", "aucun fichier"), the previous publication's accepted rows and the
+ * continuity of each extract ("continu", "rupture" with its reasons in the motif, "sans
+ * référence": docs/methodologie.md §11), the rejected rows by reason (narrow columns under
+ * turned headers), and the other entries of the inbox ("non retenu", "ignoré").
  * File names and motifs are extract text: written as text, never as a formula.
  *
  * It may not look a figure up: this sheet shows no figure of the table. */
@@ -12,9 +14,10 @@
 #include "spie/extract.h"
 #include "workbook_int.h"
 
-enum { FIXED = 12 }; /* columns before the rejects by reason */
+enum { FIXED = 14 }; /* columns before the rejects by reason */
+enum { COL_PREV = 9 }; /* the previous publication's accepted rows, then the continuity */
 
-static const double widths[FIXED] = {22, 12, 34, 9, 8, 12, 28, 9, 9, 9, 7, 11};
+static const double widths[FIXED] = {22, 12, 34, 9, 8, 12, 28, 9, 9, 12, 11, 9, 7, 11};
 
 /* The reasons in a few words, for the turned headers. */
 static const char *const reason_short[SPIE_R_COUNT] = {
@@ -22,13 +25,6 @@ static const char *const reason_short[SPIE_R_COUNT] = {
     "Code inconnu",     "Montant invalide",      "Autre département",    "Date après la période",
     "Date avant 2020",  "Année de naissance",    "Doublon",              "Bénéficiaire inconnu",
     "Étape avant l'entrée", "Type manquant"};
-
-static bool entry_in_scope(const spie_wb *w, const spie_plan_entry *e)
-{
-    if (!w->region)
-        return true;
-    return e->terr && spie_wb_in_scope(w, e->terr->dept);
-}
 
 /* Whether another entry of the inbox belongs to the workbook; *named says whether its
  * name parsed (into *nm). The national workbook lists them all; a regional one those of
@@ -65,12 +61,45 @@ static void dept_label(const char *code, char *buf, size_t size)
  * reason). */
 static void entries_header(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
 {
-    static const char *const heads[FIXED] = {
-        "Territoire",      "Type d'extrait",   "Fichier retenu",  "Mois du fichier", "Retard (mois)",
-        "Lecture du fichier", "Motif",         "Lignes lues",     "Lignes acceptées", "Lignes rejetées",
-        "Lignes vides",    "Transcodage (Windows-1252)"};
+    char prev[80];
+    spie_month q = spie_wb_previous_month(w);
+    if (q != SPIE_NO_MONTH) {
+        char m[24];
+        spie_wb_fr_month(m, sizeof m, q);
+        snprintf(prev, sizeof prev, "Lignes acceptées en %s", m);
+    } else {
+        snprintf(prev, sizeof prev, "Lignes acceptées, publication précédente");
+    }
+    const char *const heads[FIXED] = {
+        "Territoire",         "Type d'extrait", "Fichier retenu", "Mois du fichier",  "Retard (mois)",
+        "Lecture du fichier", "Motif",          "Lignes lues",    "Lignes acceptées", prev,
+        "Continuité",         "Lignes rejetées", "Lignes vides",  "Transcodage (Windows-1252)"};
     spie_wb_header_row(w, pg, r, 0, heads, FIXED);
     spie_wb_header_row_rot(w, pg, r, FIXED, reason_short, SPIE_R_COUNT);
+}
+
+/* What the continuity columns say, under the table. */
+static lxw_row_t continuity_note(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
+{
+    char note[1200], q[40], list[400];
+    spie_month qm = spie_wb_previous_month(w);
+    if (qm == SPIE_NO_MONTH)
+        return spie_wb_para(w, pg, r,
+                            "Continuité : aucune publication précédente dans le dossier de sortie : la continuité des "
+                            "extraits n'est pas contrôlée ce mois-ci (sans référence).",
+                            w->f.note);
+    spie_wb_fr_of_month(q, sizeof q, qm);
+    size_t n = spie_wb_breaks(w, list, sizeof list);
+    char pct[24];
+    spie_wb_fr_pct1(pct, sizeof pct, w->in->params->continuity_max_drop);
+    snprintf(note, sizeof note,
+             "Continuité : les extraits sont cumulatifs ; chacun est comparé au même territoire et au même type de la "
+             "publication %s. Rupture : les lignes acceptées baissent de plus de %s, ou l'extrait, utilisable dans "
+             "la publication %s, est devenu inutilisable ou manquant, ou son mois a reculé (le motif dit "
+             "laquelle) ; continu : aucune de ces conditions ; sans référence : pas de ligne à comparer dans la "
+             "publication %s. %s%s%s",
+             q, pct, q, q, n ? "Ruptures : " : "Aucune rupture.", n ? list : "", n ? "." : "");
+    return spie_wb_para(w, pg, r, note, n ? w->f.alert : w->f.note);
 }
 
 /* One row per territory and kind (and NAT), from row r. Returns the row after them. */
@@ -86,10 +115,16 @@ static lxw_row_t entries_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
     for (size_t i = 0; i < plan->n_entries; i++) {
         const spie_plan_entry *e = &plan->entries[i];
         const spie_entry_result *res = &w->in->results[i];
-        if (!entry_in_scope(w, e))
+        if (!spie_wb_entry_in_scope(w, e))
             continue;
-        const char *motif = res->status == SPIE_ENTRY_MISSING ? "aucun fichier pour ce territoire et ce type"
-                                                             : res->rep.motif;
+        const char *base = res->status == SPIE_ENTRY_MISSING ? "aucun fichier pour ce territoire et ce type"
+                                                            : res->rep.motif;
+        /* a continuity break's reasons after the motif, as in qualite_<P>.csv */
+        const spie_continuity *ct = w->in->continuity && w->in->previous_period ? &w->in->continuity[i] : NULL;
+        bool rupture = ct && ct->status == SPIE_CONT_BREAK;
+        char motif[sizeof res->rep.motif + sizeof ct->motif + 4];
+        snprintf(motif, sizeof motif, "%s%s%s", base, rupture && base[0] && ct->motif[0] ? " ; " : "",
+                 rupture ? ct->motif : "");
         /* the motif wrapped in its column, the row as high as it needs */
         int lines = motif[0] ? spie_wb_lines(motif, widths[6] * 1.1, false) : 1;
         double h = lines > 1 ? spie_wb_line_height(lines, 10) : SPIE_WB_ROW;
@@ -112,12 +147,14 @@ static lxw_row_t entries_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
             const spie_file_report *rep = &res->rep;
             spie_wb_number(w, ws, r, 7, (double)rep->rows_read, w->f.count);
             spie_wb_number(w, ws, r, 8, (double)rep->rows_accepted, w->f.count);
-            spie_wb_number(w, ws, r, 9, (double)rep->rows_rejected, w->f.count);
-            spie_wb_number(w, ws, r, 10, (double)rep->empty_lines, w->f.count);
-            spie_wb_text(w, ws, r, 11, rep->transcoded ? "oui" : "non", w->f.text);
+            spie_wb_number(w, ws, r, 11, (double)rep->rows_rejected, w->f.count);
+            spie_wb_number(w, ws, r, 12, (double)rep->empty_lines, w->f.count);
+            spie_wb_text(w, ws, r, 13, rep->transcoded ? "oui" : "non", w->f.text);
             for (int k = 0; k < SPIE_R_COUNT; k++)
                 spie_wb_number(w, ws, r, (lxw_col_t)(FIXED + k), (double)rep->by_reason[k], w->f.count);
         }
+        bool has_prev = ct && ct->status != SPIE_CONT_NONE && ct->has_prev_accepted;
+        spie_wb_continuity_cells(w, ws, r, COL_PREV, has_prev, has_prev ? ct->prev_accepted : 0, rupture);
         r++;
     }
     spie_wb_table_end(pg);
@@ -131,6 +168,7 @@ static lxw_row_t entries_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
                      "leur somme est le nombre de lignes rejetées ; chaque ligne rejetée est dans le fichier des rejets "
                      "avec son motif en toutes lettres.",
                      w->f.note);
+    r = continuity_note(w, pg, r);
     return spie_wb_table_notes(w, pg, r, 0, false);
 }
 
@@ -182,7 +220,7 @@ void spie_wb_continuity_cells(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_co
         return;
     }
     spie_wb_number(w, ws, r, c, (double)previous_accepted, w->f.count);
-    spie_wb_text(w, ws, r, c + 1, rupture ? "rupture" : "continu", rupture ? w->f.text_bold : w->f.text);
+    spie_wb_text(w, ws, r, c + 1, rupture ? "rupture" : "continu", rupture ? w->f.flag : w->f.text);
 }
 
 void spie_wb_sheet_qualite(spie_wb *w)

@@ -1,11 +1,17 @@
 /* The Reprise d'activité sheet (docs/classeurs.md): a "Comment lire" block in plain French
- * (a rate at h months and on whom, the durable rate, the interval, the incidence curve),
- * the return rates of every horizon with their intervals, per unit, by breakdown and by
- * entry quarter, and the cumulative incidence curve of every unit (one row per unit, one
- * column per 30 days) (§6 of the dictionary).
+ * (a rate at h months and on whom, the durable rate, the interval, the incidence curve,
+ * the rates on the national mix), the return rates of every horizon with their intervals,
+ * per unit; the rates on the national mix of publics (docs/methodologie.md §12) beside the
+ * observed rates, per unit, for any return and for a durable one: expected rate, observed /
+ * expected ratio with its interval and its mark (▲ ▼ when the interval excludes 1),
+ * standardised rate; the rates by breakdown and by entry quarter, and the cumulative
+ * incidence curve of every unit (one row per unit, one column per 90 days) (§6 of the
+ * dictionary). Every table's columns are set before the first row is written: the sheet
+ * prints at the scale of its widest table.
  *
  * It may not write a figure other than through the tables of tables.c and the cell
  * writers of cells.c. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,6 +50,86 @@ static void durable_cols(spie_wb *w, spie_wb_cols *cs)
         spie_wb_col_add(w, cs, "Borne basse", spie_id(SPIE_IND_TAUX_REPRISE_DURABLE, h), SPIE_WB_LO, w->f.pct, 8);
         spie_wb_col_add(w, cs, "Borne haute", spie_id(SPIE_IND_TAUX_REPRISE_DURABLE, h), SPIE_WB_HI, w->f.pct, 8);
     }
+}
+
+/* The rates on the national mix of publics (docs/methodologie.md §12), per horizon: the
+ * observed rate beside the expected rate, the observed / expected ratio with its interval
+ * and its mark, and the standardised rate. */
+static void mix_cols(spie_wb *w, spie_wb_cols *cs, bool durable)
+{
+    const spie_params *p = w->in->params;
+    spie_ind rate = durable ? SPIE_IND_TAUX_REPRISE_DURABLE : SPIE_IND_TAUX_REPRISE;
+    spie_ind expected = durable ? SPIE_IND_TAUX_REPRISE_DURABLE_ATTENDU : SPIE_IND_TAUX_REPRISE_ATTENDU;
+    spie_ind ratio = durable ? SPIE_IND_RATIO_REPRISE_DURABLE : SPIE_IND_RATIO_REPRISE;
+    spie_ind std = durable ? SPIE_IND_TAUX_REPRISE_DURABLE_STANDARDISE : SPIE_IND_TAUX_REPRISE_STANDARDISE;
+    for (size_t i = 0; i < p->n_horizons; i++) {
+        int h = p->horizons[i];
+        char label[112];
+        snprintf(label, sizeof label, "Taux observé à %d mois", h);
+        spie_wb_col_add(w, cs, label, spie_id(rate, h), SPIE_WB_VALUE, w->f.pct, 8);
+        snprintf(label, sizeof label, "Taux attendu à %d mois", h);
+        spie_wb_col_add(w, cs, label, spie_id(expected, h), SPIE_WB_VALUE, w->f.pct, 8);
+        snprintf(label, sizeof label, "Ratio observé / attendu à %d mois", h);
+        spie_wb_col_add(w, cs, label, spie_id(ratio, h), SPIE_WB_VALUE, w->f.ratio, 8);
+        spie_wb_col_add(w, cs, "Borne basse", spie_id(ratio, h), SPIE_WB_LO, w->f.ratio, 7);
+        spie_wb_col_add(w, cs, "Borne haute", spie_id(ratio, h), SPIE_WB_HI, w->f.ratio, 7);
+        spie_wb_col_add(w, cs, "Écart", spie_id(ratio, h), SPIE_WB_SIGNIF, NULL, 5);
+        snprintf(label, sizeof label, "Taux standardisé à %d mois", h);
+        spie_wb_col_add(w, cs, label, spie_id(std, h), SPIE_WB_VALUE, w->f.pct, 9);
+    }
+}
+
+/* How to read the rates on the national mix, with the first département whose ratio at
+ * the key horizon is published. */
+static lxw_row_t mix_lecture(spie_wb *w, spie_wb_page *pg, lxw_row_t r, bool durable)
+{
+    const spie_params *p = w->in->params;
+    int kh = spie_wb_key_horizon(w);
+    if (kh < 0)
+        return r;
+    int h = p->horizons[kh];
+    spie_ind ri = durable ? SPIE_IND_TAUX_REPRISE_DURABLE : SPIE_IND_TAUX_REPRISE;
+    spie_ind ei = durable ? SPIE_IND_TAUX_REPRISE_DURABLE_ATTENDU : SPIE_IND_TAUX_REPRISE_ATTENDU;
+    spie_ind qi = durable ? SPIE_IND_RATIO_REPRISE_DURABLE : SPIE_IND_RATIO_REPRISE;
+    spie_ind si = durable ? SPIE_IND_TAUX_REPRISE_DURABLE_STANDARDISE : SPIE_IND_TAUX_REPRISE_STANDARDISE;
+    for (size_t u = w->first_dept; u < w->n_units; u++) {
+        const spie_wb_unit *un = &w->units[u];
+        const spie_figure *rate = spie_wb_fig(w, un, spie_id(ri, h)), *exp = spie_wb_fig(w, un, spie_id(ei, h));
+        const spie_figure *q = spie_wb_fig(w, un, spie_id(qi, h)), *std = spie_wb_fig(w, un, spie_id(si, h));
+        char a[40], b[40], c[40], lo[40], hi[40], d[40], pc[40], note[1000];
+        if (!spie_wb_fr_figure(a, sizeof a, rate, true) || !spie_wb_fr_figure(b, sizeof b, exp, true) ||
+            !q || q->status != SPIE_STATUS_OK || !q->has_ci || !isfinite(q->real) ||
+            !spie_wb_fr_figure(d, sizeof d, std, true))
+            continue;
+        spie_wb_fr_dec2(c, sizeof c, q->real);
+        spie_wb_fr_dec2(lo, sizeof lo, q->lo);
+        spie_wb_fr_dec2(hi, sizeof hi, q->hi);
+        double gap = q->real - 1.0;
+        spie_wb_fr_pct1(pc, sizeof pc, fabs(gap));
+        const char *m = spie_wb_signif(q);
+        snprintf(note, sizeof note,
+                 "Lecture : à %d mois, %s a un taux de reprise%s de %s ; la composition de son public (publics et "
+                 "âges) lui en donnerait %s aux taux nationaux (taux attendu). Ratio de %s (intervalle de %s à %s) : "
+                 "%s de reprises %s qu'attendu%s. Ramené à la structure nationale des publics, son taux est de %s "
+                 "(taux standardisé).",
+                 h, un->name, durable ? " durable" : "", a, b, c, lo, hi, pc, gap >= 0 ? "de plus" : "de moins",
+                 m ? " : l'écart dépasse ce que le hasard expliquerait"
+                   : " ; l'intervalle contient 1 : l'écart reste dans ce que le hasard peut expliquer",
+                 d);
+        return spie_wb_para(w, pg, r, note, w->f.note);
+    }
+    return r;
+}
+
+/* Tableau: the rates on the national mix, per unit. */
+static lxw_row_t mix_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const spie_wb_cols *cs, bool durable)
+{
+    r = spie_wb_unit_table(w, pg, r,
+                           durable ? "Taux de reprise durable sur la structure nationale des publics, par territoire"
+                                   : "Taux de reprise sur la structure nationale des publics, par territoire",
+                           cs, false);
+    r = mix_lecture(w, pg, r, durable);
+    return spie_wb_table_notes(w, pg, r, SPIE_WB_SIGNS_RATIO, false);
 }
 
 /* The Lecture line: the key horizon's rate in words when it is shown. */
@@ -93,6 +179,18 @@ static lxw_row_t how_to_read(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
              "suivis aussi longtemps (méthode de Kaplan–Meier) ; sa médiane est la durée au bout de laquelle la "
              "moitié ont repris.",
              lv, lv);
+    r = spie_wb_para(w, pg, r, t, w->f.para);
+    snprintf(t, sizeof t,
+             "Taux sur la structure nationale des publics : le taux de reprise d'un territoire dépend de qui il "
+             "accompagne (les jeunes et les demandeurs d'emploi reprennent plus souvent une activité que les "
+             "allocataires du RSA). Le taux attendu est celui qu'aurait le territoire si chacun de ses publics, à "
+             "chaque âge, reprenait au rythme national ; le ratio rapporte ses reprises observées aux reprises "
+             "attendues : un ratio de 1,20 : 20 %% de reprises de plus que n'en donnerait la composition de son public "
+             "aux taux nationaux ; un ratio de 0,80 : 20 %% de moins. Le taux standardisé (ratio × taux de la France) "
+             "se compare d'un territoire à l'autre et au taux de la France à publics égaux. %s : le ratio est "
+             "nettement au-dessus de 1 (son intervalle de confiance à %s est tout entier au-dessus de 1) ; %s : "
+             "nettement au-dessous.",
+             SPIE_WB_ABOVE, lv, SPIE_WB_BELOW);
     return spie_wb_para(w, pg, r, t, w->f.para) + 1;
 }
 
@@ -146,14 +244,21 @@ void spie_wb_sheet_reprise(spie_wb *w)
     lxw_worksheet *ws = spie_wb_page_open(w, &pg, "Reprise d'activité");
     if (!ws)
         return;
-    spie_wb_cols cs = {.n = 0}, cd = {.n = 0};
+    spie_wb_cols cs = {.n = 0}, cd = {.n = 0}, ms = {.n = 0}, md = {.n = 0};
     return_cols(w, &cs);
     durable_cols(w, &cd);
+    mix_cols(w, &ms, false);
+    mix_cols(w, &md, true);
     for (lxw_col_t c = 0; c < 3; c++)
         spie_wb_page_width(w, &pg, c, spie_wb_unit_widths[c]);
-    for (size_t i = 0; i < cs.n; i++)
-        spie_wb_page_width(w, &pg, (lxw_col_t)(3 + i), cs.c[i].width);
-    pg.ncols = (lxw_col_t)(3 + cs.n);
+    /* every table's columns from the start: the widest sets the printed scale */
+    const spie_wb_cols *all[4] = {&cs, &cd, &ms, &md};
+    size_t widest = 0;
+    for (size_t i = 0; i < 4; i++) {
+        spie_wb_col_widths(w, &pg, 3, all[i]);
+        widest = all[i]->n > widest ? all[i]->n : widest;
+    }
+    pg.ncols = (lxw_col_t)(3 + widest);
 
     char title[200], champ[400], lecture[600];
     snprintf(title, sizeof title, "Reprise d'activité : %s, %s", spie_wb_scope(w), w->period_words);
@@ -172,6 +277,8 @@ void spie_wb_sheet_reprise(spie_wb *w)
     snprintf(t, sizeof t, "Taux de reprise durable, par territoire");
     r = spie_wb_unit_table(w, &pg, r, t, &cd, false);
     r = spie_wb_table_notes(w, &pg, r, 0, false) + 1;
+    r = mix_table(w, &pg, r, &ms, false) + 1;
+    r = mix_table(w, &pg, r, &md, true) + 1;
 
     static const spie_breakdown bds[] = {SPIE_BD_PUBLIC, SPIE_BD_SEXE, SPIE_BD_AGE, SPIE_BD_COHORTE};
     snprintf(t, sizeof t, "Taux de reprise par catégorie de bénéficiaires (%s)", spie_wb_scope(w));

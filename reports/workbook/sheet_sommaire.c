@@ -1,6 +1,7 @@
 /* The Sommaire sheet (docs/classeurs.md): the first sheet of every workbook, written last
  * so that it can list every numbered table and chart: the programme, the territory, the
- * period in words, the reference date, the engine version, "Comment lire ce classeur" in a
+ * period in words, the reference date, the engine version, the previous publication compared
+ * (or that none was), "Comment lire ce classeur" in a
  * few sentences, the signs, then the numbered list of tables and charts, each an internal
  * link to its sheet and cell.
  *
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "spie/date.h"
 #include "spie/version.h"
 #include "workbook_int.h"
 
@@ -32,6 +34,42 @@ static lxw_row_t info(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const char *nam
     return r + 1;
 }
 
+/* An information row whose value may take more than one line. */
+static lxw_row_t info_wrap(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const char *name, const char *value)
+{
+    double h = spie_wb_para_height(w, pg, 1, 3, value, w->f.wrap);
+    if (h < SPIE_WB_ROW)
+        h = SPIE_WB_ROW;
+    spie_wb_page_take(w, pg, r, h);
+    spie_wb_text(w, pg->ws, r, 0, name, w->f.text_bold);
+    spie_wb_check(w, worksheet_merge_range(pg->ws, r, 1, r, 3, value, w->f.wrap));
+    spie_wb_check(w, worksheet_set_row(pg->ws, r, h, NULL));
+    return r + 1;
+}
+
+/* Which previous publication the workbook is compared with, or that none is. */
+static void comparison_text(const spie_wb *w, char *buf, size_t size)
+{
+    spie_month q = spie_wb_previous_month(w);
+    if (q == SPIE_NO_MONTH) {
+        snprintf(buf, size,
+                 "aucune : pas de publication précédente dans le dossier de sortie ; aucun chiffre n'est comparé à "
+                 "un mois antérieur et la continuité des extraits n'est pas contrôlée");
+        return;
+    }
+    char ofq[40], ofp1[40], pm[8], skipped[160] = "";
+    spie_wb_fr_of_month(ofq, sizeof ofq, q);
+    spie_wb_fr_of_month(ofp1, sizeof ofp1, w->period - 1);
+    spie_month_format(w->period, pm);
+    if (q + 1 != w->period)
+        snprintf(skipped, sizeof skipped, " (aucune publication conforme %s : la plus récente est celle %s)", ofp1,
+                 ofq);
+    snprintf(buf, size,
+             "avec la publication %s%s : valeur précédente et écart des chiffres clés sur la Synthèse, continuité "
+             "des extraits sur la feuille Qualité des données ; tous les écarts sont dans evolution_%s.csv",
+             ofq, skipped, pm);
+}
+
 static lxw_row_t signs_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
 {
     char s[300];
@@ -40,6 +78,9 @@ static lxw_row_t signs_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
     spie_wb_header_row(w, pg, r, 0, heads, 2);
     spie_wb_check(w, worksheet_merge_range(pg->ws, r, 1, r, 3, heads[1], w->f.header));
     r++;
+    /* rows that go on to a new page repeat the title ("(suite)") and the header there */
+    pg->in_table = true;
+    snprintf(pg->table_title, sizeof pg->table_title, "Signes et abréviations");
     if (w->in->params->secret)
         snprintf(s, sizeof s,
                  "secret statistique : chiffre calculé sur moins de %d personnes, ou masqué pour qu'il ne puisse pas "
@@ -69,20 +110,34 @@ static lxw_row_t signs_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r)
         {"(p)", "chiffre partiel : un agrégat (région, vague, France) auquel manquent des mois ou des territoires ; "
                 "la note du tableau les nomme"},
         {"italique", "la ligne France d'un classeur régional, pour comparaison"},
+        {SPIE_WB_ABOVE " " SPIE_WB_BELOW,
+         "taux sur la structure nationale des publics (feuille Reprise d'activité) : " SPIE_WB_ABOVE " le ratio reprises "
+         "observées / attendues est nettement au-dessus de 1 (son intervalle de confiance est tout entier au-dessus de "
+         "1 : le territoire fait mieux que la composition de son public ne le laissait attendre, plus que le hasard ne "
+         "l'expliquerait) ; " SPIE_WB_BELOW " nettement au-dessous de 1"},
+        {SPIE_WB_NOT_APPLICABLE, "sans objet : la France est la référence des taux sur la structure nationale des "
+                                 "publics (son ratio vaut 1 par construction)"},
+        {"non comparé", "chiffre clé sans écart avec la publication précédente : masqué (s) ou non disponible (nd) "
+                        "l'un des deux mois, il n'est pas comparé (un écart pourrait faire retrouver un chiffre "
+                        "masqué)"},
     };
     for (size_t i = 0; i < SPIE_ARRAY_LEN(rows); i++) {
-        if ((i == 7 && !w->region) || (i == 0 && !w->in->params->secret)) /* no italic row; no s */
+        /* no italic row in the national workbook; no s without the secret; no comparison
+         * without a previous publication */
+        if ((i == 7 && !w->region) || (i == 0 && !w->in->params->secret) ||
+            (i == 10 && spie_wb_previous_month(w) == SPIE_NO_MONTH))
             continue;
         /* the sign may take two lines in its column, its meaning more in theirs */
         double h = spie_wb_para_height(w, pg, 1, 3, rows[i][1], w->f.wrap);
         double hs = spie_wb_para_height(w, pg, 0, 0, rows[i][0], w->f.para_bold);
         h = h > hs ? h : hs;
-        spie_wb_page_take(w, pg, r, h);
+        r = spie_wb_data_row(w, pg, r, h);
         spie_wb_text(w, pg->ws, r, 0, rows[i][0], w->f.para_bold);
         spie_wb_check(w, worksheet_merge_range(pg->ws, r, 1, r, 3, rows[i][1], w->f.wrap));
         spie_wb_check(w, worksheet_set_row(pg->ws, r, h, NULL));
         r++;
     }
+    spie_wb_table_end(pg);
     return r + 1;
 }
 
@@ -121,6 +176,8 @@ void spie_wb_sheet_sommaire(spie_wb *w)
     snprintf(t, sizeof t, "%s : chaque chiffre de ce classeur, un par ligne, avec le nom de son indicateur",
              w->csv_name);
     r = info(w, &pg, r, "Données", t);
+    comparison_text(w, t, sizeof t);
+    r = info_wrap(w, &pg, r, "Comparaison", t);
     if (spie_wb_fr_restricted(w, t, sizeof t))
         r = spie_wb_para(w, &pg, r, t, w->f.alert);
     r++;
@@ -136,7 +193,7 @@ void spie_wb_sheet_sommaire(spie_wb *w)
     snprintf(how, sizeof how,
              "Chaque tableau a une ligne par territoire (%s) ou par catégorie de bénéficiaires, et une colonne par "
              "indicateur ; les notes sous le tableau disent ce qui manque et pourquoi. Les signes s, nd, « non "
-             "atteinte », (r), (m) et (p) sont expliqués sous la liste des tableaux et rappelés sous chaque tableau. Un taux est une "
+             "atteinte », (r), (m), (p), " SPIE_WB_ABOVE " et " SPIE_WB_BELOW " sont expliqués sous la liste des tableaux et rappelés sous chaque tableau. Un taux est une "
              "part de bénéficiaires, donné avec son intervalle de confiance à %s : la fourchette où se trouve la "
              "vraie valeur avec une confiance de %s, d'autant plus large que les effectifs sont petits. Les "
              "définitions sont sur la feuille Méthodologie, et chaque chiffre est aussi dans le fichier %s.",

@@ -1,5 +1,7 @@
 /* The Synthèse sheet (docs/classeurs.md): the key figures of the workbook's level (in a
- * regional workbook beside France's and with the région's rank among the régions), the
+ * regional workbook beside France's and with the région's rank among the régions; with a
+ * previous publication, its value, its month, the change and the relative change, or "non
+ * comparé", and the count of continuity breaks: docs/methodologie.md §11), the
  * envelope's arithmetic (national workbook: envelope = paid to the territories inside the
  * window + national costs + what remains), the notes that explain the money, and three
  * charts that read their data from cells below the printed area:
@@ -103,20 +105,29 @@ static bool ok_fig(const spie_figure *f)
     return f && f->status == SPIE_STATUS_OK && f->kind != SPIE_VK_NONE;
 }
 
-/* The columns of the Synthèse's tables. */
+/* The columns of the Synthèse's tables: the key figure's label, value, bounds and
+ * effectif; in a regional workbook France's value and the région's rank; with a previous
+ * publication, the previous value, its period, the change and the relative change; the
+ * name in the CSV last. */
 typedef struct layout {
-    lxw_col_t value, lo, hi, eff, france, rank, name, ncols;
+    lxw_col_t value, lo, hi, eff, france, rank, prev, name, ncols;
+    bool has_prev;
 } layout;
 
 static layout layout_of(const spie_wb *w)
 {
-    layout l = {1, 2, 3, 4, 0, 0, 5, 6};
+    layout l = {1, 2, 3, 4, 0, 0, 0, 5, 6, false};
     if (w->region) {
         l.france = 5;
         l.rank = 6;
         l.name = 7;
-        l.ncols = 8;
     }
+    if (spie_wb_previous_month(w) != SPIE_NO_MONTH) {
+        l.has_prev = true;
+        l.prev = l.name;
+        l.name = (lxw_col_t)(l.prev + 4);
+    }
+    l.ncols = (lxw_col_t)(l.name + 1);
     return l;
 }
 
@@ -184,21 +195,79 @@ static lxw_row_t median_notes(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const k
     return r;
 }
 
+/* The notes on the comparison with the previous publication: which one, what the change
+ * columns say, and the continuity breaks of the workbook's extracts (in red when there is
+ * one). */
+static lxw_row_t comparison_notes(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const layout *l)
+{
+    char note[1200], q[24], ofq[40], ofp1[40], pm[8], list[400];
+    if (!l->has_prev) {
+        return spie_wb_para(w, pg, r,
+                            "Comparaison : aucune publication précédente dans le dossier de sortie ; ce classeur ne "
+                            "compare ses chiffres à aucun mois antérieur et ne contrôle pas la continuité des extraits.",
+                            w->f.note);
+    }
+    spie_month qm = spie_wb_previous_month(w);
+    spie_wb_fr_month(q, sizeof q, qm);
+    spie_wb_fr_of_month(ofq, sizeof ofq, qm);
+    spie_wb_fr_of_month(ofp1, sizeof ofp1, w->period - 1);
+    spie_month_format(w->period, pm);
+    size_t breaks = spie_wb_breaks(w, list, sizeof list);
+    if (breaks)
+        snprintf(note, sizeof note,
+                 "Continuité des extraits : %zu rupture%s de continuité par rapport à la publication %s (%s) : un "
+                 "extrait a perdu des lignes acceptées, est devenu inutilisable ou manquant, ou son mois a reculé. "
+                 "Voir la feuille Qualité des données.",
+                 breaks, breaks > 1 ? "s" : "", ofq, list);
+    else
+        snprintf(note, sizeof note,
+                 "Continuité des extraits : aucune rupture de continuité par rapport à la publication %s (les lignes "
+                 "acceptées de chaque extrait sont comparées à celles %s : feuille Qualité des données).",
+                 ofq, ofq);
+    r = spie_wb_para(w, pg, r, note, breaks ? w->f.alert : w->f.note);
+    size_t k = 0;
+    if (qm + 1 != w->period)
+        k = (size_t)snprintf(note, sizeof note,
+                             "Comparaison avec la publication %s, la plus récente du dossier de sortie qui soit complète "
+                             "et intacte (aucune publication conforme %s) : ",
+                             ofq, ofp1);
+    else
+        k = (size_t)snprintf(note, sizeof note, "Comparaison avec la publication %s : ", ofq);
+    if (k < sizeof note)
+        snprintf(note + k, sizeof note - k,
+                 "écart = valeur − valeur %s (pour un taux, en points de pourcentage) ; évolution = écart / valeur %s, "
+                 "pour les comptes et les montants (fichier evolution_%s.csv). « non comparé » : le chiffre est masqué "
+                 "(s) ou non disponible (nd) en %s ou en %s, ou absent de la publication %s ; aucun écart n'est alors "
+                 "publié, pour qu'un chiffre masqué ne puisse pas être retrouvé par différence.",
+                 ofq, ofq, pm, w->period_words, q, ofq);
+    return spie_wb_para(w, pg, r, note, w->f.note);
+}
+
 /* Tableau: the key figures. Returns the row after its notes. */
 static lxw_row_t key_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const layout *l)
 {
     lxw_worksheet *ws = pg->ws;
     char name_head[80];
     snprintf(name_head, sizeof name_head, "Nom dans %s", w->csv_name);
-    const char *heads[8] = {"Chiffres clés", w->region ? w->region->name : "Valeur", "Borne basse", "Borne haute",
-                            "Effectif", name_head, NULL, NULL};
-    size_t nh = 6;
+    const char *heads[16];
+    size_t nh = 0;
+    heads[nh++] = "Chiffres clés";
+    heads[nh++] = w->region ? w->region->name : "Valeur";
+    heads[nh++] = "Borne basse";
+    heads[nh++] = "Borne haute";
+    heads[nh++] = "Effectif";
     if (w->region) {
-        heads[5] = "France";
-        heads[6] = "Rang parmi les régions (1 = le plus élevé)";
-        heads[7] = name_head;
-        nh = 8;
+        heads[nh++] = "France";
+        heads[nh++] = "Rang parmi les régions (1 = le plus élevé)";
     }
+    spie_month qm = spie_wb_previous_month(w);
+    if (l->has_prev) {
+        heads[nh++] = "Valeur précédente";
+        heads[nh++] = "Période comparée";
+        heads[nh++] = "Écart";
+        heads[nh++] = "Évolution";
+    }
+    heads[nh++] = name_head;
     r = spie_wb_table_title(w, pg, r, "Chiffres clés");
     lxw_row_t hdr = r;
     spie_wb_header_row(w, pg, r++, 0, heads, nh);
@@ -224,11 +293,14 @@ static lxw_row_t key_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const layo
                 spie_wb_text(w, ws, r, l->rank, rt, w->f.mark);
             }
         }
+        if (l->has_prev)
+            spie_wb_key_previous(w, ws, r, l->prev, spie_wb_change(w, f), qm, fmt);
         spie_wb_text(w, ws, r, l->name, name, w->f.text);
     }
     spie_wb_table_end(pg);
     worksheet_freeze_panes(ws, hdr + 1, 1);
     spie_wb_check(w, worksheet_autofilter(ws, hdr, 0, r - 1, l->name));
+    r = comparison_notes(w, pg, r, l);
     r = median_notes(w, pg, r, rows, n);
     return spie_wb_table_notes(w, pg, r, SPIE_WB_SIGNS_MEDIAN, false);
 }
@@ -371,9 +443,10 @@ static lxw_row_t envelope_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const
     r = spie_wb_table_title(w, pg, r, "L'enveloppe de l'État : ce qui est payé et ce qui reste");
     char name_head[80];
     snprintf(name_head, sizeof name_head, "Nom dans %s", w->csv_name);
-    const char *heads[6] = {"Enveloppe", "Montant", "Borne basse", "Borne haute", "Mois de l'ajustement",
-                            name_head};
-    spie_wb_header_row(w, pg, r++, 0, heads, 6);
+    const char *heads[5] = {"Enveloppe", "Montant", "Borne basse", "Borne haute", "Mois de l'ajustement"};
+    const char *name_heads[1] = {name_head};
+    spie_wb_header_row(w, pg, r, 0, heads, 5);
+    spie_wb_header_row(w, pg, r++, l->name, name_heads, 1);
     spie_wb_page_take(w, pg, r, 4 * SPIE_WB_ROW);
     money_line(w, pg, r++, l, "Enveloppe nationale de l'État", e.ok, e.v, "enveloppe");
     if (w->period >= p->window_start)
@@ -487,6 +560,25 @@ static void data_header(spie_wb *w, spie_wb_page *pg, lxw_row_t r, const char *c
 
 #define SIDE_ROWS 11   /* rows of charts 1 and 3, side by side (20 px each) */
 #define FUNNEL_ROWS 12 /* rows of chart 2, across the page */
+#define CHART_WIDTH 160.0 /* the sheet's width (characters) those rows are drawn for */
+
+/* The rows of the charts for the sheet's width: a wider sheet prints smaller, so its charts
+ * take more rows (up to what one page holds), keeping their shape on paper. */
+static void chart_rows(const spie_wb_page *pg, int *side, int *funnel)
+{
+    double width = 0;
+    for (lxw_col_t c = 0; c < pg->ncols && c < SPIE_WB_PAGE_COLS; c++)
+        width += pg->width[c];
+    double k = width / CHART_WIDTH;
+    /* the titles and notes of the block take about 10 rows */
+    double fit = spie_wb_page_capacity(pg) / SPIE_WB_ROW - 10;
+    if (k * (SIDE_ROWS + FUNNEL_ROWS) > fit)
+        k = fit / (SIDE_ROWS + FUNNEL_ROWS);
+    if (k < 1)
+        k = 1;
+    *side = (int)(SIDE_ROWS * k + 0.5);
+    *funnel = (int)(FUNNEL_ROWS * k + 0.5);
+}
 
 /* Where a chart goes: the rows of its title, of the chart, of its note; its columns; and
  * the heights its paragraphs need (two charts side by side share their rows). */
@@ -872,10 +964,23 @@ static double maxd(double a, double b)
 static lxw_row_t charts(spie_wb *w, spie_wb_page *pg, lxw_row_t r, lxw_row_t *d, lxw_col_t ncols)
 {
     spie_wb_page_need(w, pg, r, 1e9); /* a new page */
-    slot a = {r, r + 1, (lxw_row_t)(r + 1 + SIDE_ROWS), 0, 1, SIDE_ROWS, 0, 0};
-    slot c = {r, r + 1, (lxw_row_t)(r + 1 + SIDE_ROWS), 2, (lxw_col_t)(ncols - 1), SIDE_ROWS, 0, 0};
+    /* charts 1 and 3 share the width: chart 1 over the first columns that make half of it */
+    double total = 0, half = 0;
+    for (lxw_col_t k = 0; k < ncols; k++)
+        total += pg->width[k];
+    lxw_col_t split = 1;
+    for (lxw_col_t k = 0; k + 1 < ncols; k++) {
+        half += pg->width[k];
+        split = (lxw_col_t)(k + 1);
+        if (half >= total / 2)
+            break;
+    }
+    int side, funnel;
+    chart_rows(pg, &side, &funnel);
+    slot a = {r, r + 1, (lxw_row_t)(r + 1 + side), 0, (lxw_col_t)(split - 1), side, 0, 0};
+    slot c = {r, r + 1, (lxw_row_t)(r + 1 + side), split, (lxw_col_t)(ncols - 1), side, 0, 0};
     lxw_row_t r2 = a.note + 2;
-    slot b = {r2, r2 + 1, (lxw_row_t)(r2 + 1 + FUNNEL_ROWS), 0, (lxw_col_t)(ncols - 1), FUNNEL_ROWS, 0, 0};
+    slot b = {r2, r2 + 1, (lxw_row_t)(r2 + 1 + funnel), 0, (lxw_col_t)(ncols - 1), funnel, 0, 0};
     chart_paid(w, pg, &a, d);
     chart_funnel(w, pg, &b, d);
     chart_incidence(w, pg, &c, d);
@@ -895,7 +1000,7 @@ static lxw_row_t charts(spie_wb *w, spie_wb_page *pg, lxw_row_t r, lxw_row_t *d,
             spie_wb_page_take(w, pg, rows[i].row, rows[i].h);
         if (i == 0 || i == 2) { /* the chart's rows, counted once */
             lxw_row_t top = rows[i].row + 1;
-            int n = i == 0 ? SIDE_ROWS : FUNNEL_ROWS;
+            int n = i == 0 ? side : funnel;
             spie_wb_page_take(w, pg, top, n * SPIE_WB_ROW);
             pg->next = (lxw_row_t)(top + n);
         }
@@ -910,10 +1015,14 @@ void spie_wb_sheet_synthese(spie_wb *w)
     if (!ws)
         return;
     layout l = layout_of(w);
+    /* label, value, bounds, effectif; France and rank; the comparison; the name */
     static const double nat_w[6] = {66, 16, 12, 12, 12, 40};
     static const double reg_w[8] = {58, 15, 11, 11, 11, 15, 14, 30};
-    for (lxw_col_t c = 0; c < l.ncols; c++)
-        spie_wb_page_width(w, &pg, c, w->region ? reg_w[c] : nat_w[c]);
+    static const double prev_w[4] = {14, 14, 14, 10}; /* "29 951 070 €", "septembre 2023" */
+    const double *bw = w->region ? reg_w : nat_w;
+    for (lxw_col_t c = 0; c < l.name; c++)
+        spie_wb_page_width(w, &pg, c, l.has_prev && c >= l.prev ? prev_w[c - l.prev] : bw[c]);
+    spie_wb_page_width(w, &pg, l.name, w->region ? reg_w[7] : nat_w[5]);
     pg.ncols = l.ncols;
     lxw_row_t r = synthese_head(w, &pg);
     r = key_table(w, &pg, r, &l) + 1;
@@ -922,7 +1031,9 @@ void spie_wb_sheet_synthese(spie_wb *w)
     else
         r = money_notes(w, &pg, r, &(envelope){0}) + 1;
     /* the charts, printed; their data below the printed area */
-    lxw_row_t d = r + SIDE_ROWS + FUNNEL_ROWS + 12;
+    int side, funnel;
+    chart_rows(&pg, &side, &funnel);
+    lxw_row_t d = (lxw_row_t)(r + side + funnel + 12);
     lxw_row_t data_title = d - 2;
     r = charts(w, &pg, r, &d, l.ncols);
     spie_wb_check(w, worksheet_print_area(ws, 0, 0, r, (lxw_col_t)(l.ncols - 1)));
@@ -931,23 +1042,46 @@ void spie_wb_sheet_synthese(spie_wb *w)
     spie_wb_page_close(w, &pg);
 }
 
-void spie_wb_key_previous(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_figure *now,
-                          const spie_figure *prev, spie_month prev_period, lxw_format *fmt)
+void spie_wb_key_previous(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_change *ch,
+                          spie_month prev_period, lxw_format *fmt)
 {
     char pm[24];
     spie_wb_fr_month(pm, sizeof pm, prev_period);
-    if (!prev) {
-        spie_wb_mark(w, ws, r, c, SPIE_STATUS_ND);
+    /* centred, so that it does not read as one with the numbers on either side */
+    spie_wb_text(w, ws, r, c + 1, pm, w->f.mark);
+    if (!ch || !ch->present) {
+        /* s or nd on either side: no change, so that the secret cannot be undone (§11) */
+        spie_wb_text(w, ws, r, c, "non comparé", w->f.mark);
         return;
     }
-    spie_wb_value(w, ws, r, c, prev, fmt);
-    spie_wb_text(w, ws, r, c + 1, pm, w->f.text);
-    /* the change only between two published figures of the same kind (indicators §11) */
-    if (ok_fig(now) && ok_fig(prev) && now->kind == prev->kind) {
-        if (now->kind == SPIE_VK_CENTS)
-            spie_wb_cents(w, ws, r, c + 2, now->ival - prev->ival);
-        else
-            spie_wb_number(w, ws, r, c + 2, fig_number(now) - fig_number(prev),
-                           now->kind == SPIE_VK_COUNT ? w->f.count : fmt);
+    lxw_format *sgn = fmt == w->f.pct ? w->f.pct_sgn : fmt == w->f.days ? w->f.days_sgn : w->f.real_sgn;
+    switch (ch->unit) {
+    case SPIE_CHANGE_COUNT:
+        spie_wb_number(w, ws, r, c, (double)ch->prev_ival, w->f.count);
+        spie_wb_number(w, ws, r, c + 2, (double)ch->ecart_ival, w->f.count_sgn);
+        break;
+    case SPIE_CHANGE_MONEY:
+        spie_wb_cents(w, ws, r, c, ch->prev_ival);
+        spie_wb_number(w, ws, r, c + 2, (double)ch->ecart_ival / 100.0, w->f.money_sgn);
+        break;
+    case SPIE_CHANGE_DAYS:
+        spie_wb_number(w, ws, r, c, (double)ch->prev_ival, fmt ? fmt : w->f.count);
+        spie_wb_number(w, ws, r, c + 2, (double)ch->ecart_ival, fmt ? sgn : w->f.count_sgn);
+        break;
+    case SPIE_CHANGE_REAL:
+        spie_wb_number(w, ws, r, c, ch->prev_real, fmt ? fmt : w->f.real);
+        spie_wb_number(w, ws, r, c + 2, ch->ecart_real, sgn);
+        break;
+    case SPIE_CHANGE_MONTH: {
+        spie_month m;
+        if (spie_month_parse_iso(ch->prev_text, strlen(ch->prev_text), &m)) {
+            spie_wb_fr_month(pm, sizeof pm, m);
+            spie_wb_text(w, ws, r, c, pm, w->f.text);
+        }
+        break;
     }
+    default: break;
+    }
+    if (ch->has_evolution)
+        spie_wb_number(w, ws, r, c + 3, ch->evolution, w->f.pct_sgn);
 }

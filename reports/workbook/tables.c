@@ -55,20 +55,60 @@ static void bound(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const
         spie_wb_bound(w, ws, r, c, f, hi, italic && fmt == w->f.pct ? w->f.pct_i : fmt);
 }
 
+const char *spie_wb_signif(const spie_figure *f)
+{
+    if (!f || f->status != SPIE_STATUS_OK || f->kind != SPIE_VK_REAL || !f->has_ci)
+        return NULL;
+    if (f->lo > 1.0)
+        return SPIE_WB_ABOVE;
+    if (f->hi < 1.0)
+        return SPIE_WB_BELOW;
+    return NULL;
+}
+
+/* Whether only the groups below the nation publish the indicator. */
+static bool subnational(spie_ind_id id)
+{
+    const spie_ind_def *d = spie_ind_def_of(id.ind);
+    return d && d->scope == SPIE_SCOPE_SUBNATIONAL;
+}
+
 void spie_wb_fig_cells(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c0, spie_level lv, const char *code,
                        spie_breakdown bd, const char *mod, const spie_wb_cols *cs, bool italic)
 {
     for (size_t i = 0; i < cs->n; i++) {
         const spie_wb_col *c = &cs->c[i];
-        const spie_figure *f = spie_wb_get(w, lv, code, bd, mod, c->id);
         lxw_col_t cc = (lxw_col_t)(c0 + i);
+        if (lv == SPIE_LEVEL_NATIONAL && subnational(c->id)) {
+            /* the nation is the reference of these figures: none by construction */
+            if (c->what != SPIE_WB_SIGNIF)
+                spie_wb_text(w, ws, r, cc, SPIE_WB_NOT_APPLICABLE, italic ? w->f.mark_i : w->f.mark);
+            continue;
+        }
+        const spie_figure *f = spie_wb_get(w, lv, code, bd, mod, c->id);
         switch (c->what) {
         case SPIE_WB_VALUE: spie_wb_value_fmt(w, ws, r, cc, f, c->fmt, italic); break;
         case SPIE_WB_LO: bound(w, ws, r, cc, f, false, c->fmt, italic); break;
         case SPIE_WB_HI: bound(w, ws, r, cc, f, true, c->fmt, italic); break;
+        case SPIE_WB_SIGNIF: {
+            const char *m = spie_wb_signif(f);
+            if (m)
+                spie_wb_text(w, ws, r, cc, m, w->f.mark);
+            break;
+        }
         default: spie_wb_effectif(w, ws, r, cc, f); break;
         }
     }
+}
+
+void spie_wb_col_widths(spie_wb *w, spie_wb_page *pg, lxw_col_t c0, const spie_wb_cols *cs)
+{
+    const char *labels[SPIE_WB_MAX_COLS];
+    for (size_t i = 0; i < cs->n; i++) {
+        labels[i] = cs->c[i].label;
+        spie_wb_page_width(w, pg, (lxw_col_t)(c0 + i), cs->c[i].width);
+    }
+    spie_wb_header_widths(w, pg, c0, labels, cs->n);
 }
 
 void spie_wb_col_headers(spie_wb *w, spie_wb_page *pg, lxw_row_t r, lxw_col_t c0, const spie_wb_cols *cs)

@@ -66,6 +66,19 @@ void spie_wb_fr_dec1(char *buf, size_t size, double v)
     snprintf(buf, size, "%s%s,%u", t < 0 ? "-" : "", ip, (unsigned)(a % 10));
 }
 
+void spie_wb_fr_dec2(char *buf, size_t size, double v)
+{
+    if (!isfinite(v) || fabs(v) >= 1e13) {
+        snprintf(buf, size, "nd");
+        return;
+    }
+    long long t = llround(v * 100.0); /* half away from zero */
+    char ip[40];
+    unsigned long long a = t < 0 ? (unsigned long long)(-t) : (unsigned long long)t;
+    grouped(ip, sizeof ip, a / 100);
+    snprintf(buf, size, "%s%s,%02u", t < 0 ? "-" : "", ip, (unsigned)(a % 100));
+}
+
 void spie_wb_fr_pct1(char *buf, size_t size, double v)
 {
     char d[48];
@@ -310,6 +323,11 @@ void spie_wb_fr_signs(const spie_wb *w, unsigned what, char *buf, size_t size)
     if ((what & SPIE_WB_SIGNS_EXHAUSTION) && k < size)
         k += (size_t)snprintf(buf + k, size - k, " ; non atteint avant fin … = l'enveloppe n'est pas épuisée dans sa "
                                                  "fenêtre");
+    if ((what & SPIE_WB_SIGNS_RATIO) && k < size)
+        k += (size_t)snprintf(buf + k, size - k,
+                              " ; " SPIE_WB_ABOVE " (" SPIE_WB_BELOW ") = ratio nettement au-dessus (au-dessous) de 1 : "
+                              "son intervalle de confiance est tout entier au-dessus (au-dessous) de 1 ; "
+                              SPIE_WB_NOT_APPLICABLE " = sans objet pour la France, référence du calcul (ratio de 1)");
     if ((what & SPIE_WB_SIGNS_MARKS) && k < size)
         k += (size_t)snprintf(buf + k, size - k, " ; (r) territoire en retard ; (m) extrait manquant ; (p) chiffre "
                                                  "partiel");
@@ -477,4 +495,32 @@ lxw_row_t spie_wb_table_notes(spie_wb *w, spie_wb_page *pg, lxw_row_t r, unsigne
     r = spie_wb_territory_notes(w, pg, r, budget);
     spie_wb_fr_signs(w, signs | SPIE_WB_SIGNS_MARKS, buf, sizeof buf);
     return spie_wb_para(w, pg, r, buf, w->f.note);
+}
+
+/* ---- the previous publication ------------------------------------------------------------ */
+
+size_t spie_wb_breaks(const spie_wb *w, char *buf, size_t size)
+{
+    const spie_plan *plan = w->in->plan;
+    size_t n = 0, k = 0;
+    if (size)
+        buf[0] = 0;
+    if (!w->in->continuity || !w->in->previous_period)
+        return 0;
+    for (size_t i = 0; i < plan->n_entries; i++) {
+        const spie_plan_entry *e = &plan->entries[i];
+        if (w->in->continuity[i].status != SPIE_CONT_BREAK || !spie_wb_entry_in_scope(w, e))
+            continue;
+        if (++n > 8) {
+            if (n == 9 && k < size)
+                k += (size_t)snprintf(buf + k, size - k, " ; …");
+            continue;
+        }
+        bool nat = strcmp(e->dept, "NAT") == 0;
+        const spie_dept *d = nat ? NULL : spie_dept_find(e->dept, strlen(e->dept));
+        if (k < size)
+            k += (size_t)snprintf(buf + k, size - k, "%s%s, %s", n > 1 ? " ; " : "",
+                                  d ? d->name : nat ? "frais nationaux (NAT)" : e->dept, spie_wb_kind_label(e->kind));
+    }
+    return n;
 }

@@ -55,11 +55,14 @@ typedef struct spie_wb_formats {
     lxw_format *header;          /* table header: bold, wrapped, shaded */
     lxw_format *header_rot;      /* the same, turned a quarter (narrow columns of counts) */
     lxw_format *text, *text_bold, *text_italic, *wrap, *link;
-    lxw_format *count, *pct, *days, *money, *date, *month, *real;
-    lxw_format *count_i, *pct_i, *days_i, *money_i; /* italic: the France row of a regional workbook */
+    lxw_format *count, *pct, *days, *money, *date, *month, *real, *ratio;
+    lxw_format *count_i, *pct_i, *days_i, *money_i, *ratio_i; /* italic: the France row of a regional workbook */
     lxw_format *mark, *mark_i;   /* "s", "nd", "non atteinte": text, centred */
     lxw_format *small;           /* SHA-256 digests */
     lxw_format *text10;          /* text of 10 pt (the Sommaire's list) */
+    lxw_format *flag;            /* a word that must be seen ("rupture"): bold, red, not wrapped */
+    /* changes since the previous publication: signed ("+12", "-1,5 %") */
+    lxw_format *count_sgn, *pct_sgn, *days_sgn, *money_sgn, *real_sgn;
 } spie_wb_formats;
 
 /* A numbered table or chart, listed on the Sommaire with a link to it. */
@@ -257,6 +260,10 @@ lxw_row_t spie_wb_para_span(spie_wb *w, spie_wb_page *pg, lxw_row_t r, lxw_col_t
  * header (repeated on its next pages). Turned labels (rot) are one line each. */
 void spie_wb_header_row(spie_wb *w, spie_wb_page *pg, lxw_row_t r, lxw_col_t c0, const char *const *labels,
                         size_t n);
+/* The widths a header row of these labels will need, set before the sheet is written:
+ * the printed scale of a sheet is that of its widest table, and pagination needs it from
+ * the first row. */
+void spie_wb_header_widths(spie_wb *w, spie_wb_page *pg, lxw_col_t c0, const char *const *labels, size_t n);
 void spie_wb_header_row_rot(spie_wb *w, spie_wb_page *pg, lxw_row_t r, lxw_col_t c0, const char *const *labels,
                             size_t n);
 /* "Tableau N : title" in row r (N the next number), listed on the Sommaire; it starts the
@@ -280,6 +287,7 @@ double spie_wb_line_height(int n, double points);
 
 void spie_wb_fr_int(char *buf, size_t size, int64_t v);
 void spie_wb_fr_dec1(char *buf, size_t size, double v);   /* one decimal: "35,0" */
+void spie_wb_fr_dec2(char *buf, size_t size, double v);   /* two decimals: "1,20" (a ratio) */
 void spie_wb_fr_pct1(char *buf, size_t size, double v);   /* share as "12,3 %" */
 void spie_wb_fr_level(char *buf, size_t size, double level); /* 0.95 -> "95 %", 0.975 -> "97,5 %" */
 void spie_wb_fr_euros(char *buf, size_t size, spie_cents v);  /* "80 000 000,00 €" */
@@ -317,8 +325,9 @@ void spie_wb_fr_unit_marked(const spie_wb_unit *u, bool capital, char *buf, size
 void spie_wb_fr_period(const spie_wb *w, char *buf, size_t size);
 void spie_wb_fr_source(const spie_wb *w, char *buf, size_t size);
 bool spie_wb_fr_restricted(const spie_wb *w, char *buf, size_t size);
-/* The signs under a table: s, nd, and when asked "non atteinte" and the call marks. */
-enum { SPIE_WB_SIGNS_MEDIAN = 1, SPIE_WB_SIGNS_MARKS = 2, SPIE_WB_SIGNS_EXHAUSTION = 4 };
+/* The signs under a table: s, nd, and when asked "non atteinte", the exhaustion month, the
+ * marks of a ratio's interval and the call marks. */
+enum { SPIE_WB_SIGNS_MEDIAN = 1, SPIE_WB_SIGNS_MARKS = 2, SPIE_WB_SIGNS_EXHAUSTION = 4, SPIE_WB_SIGNS_RATIO = 8 };
 void spie_wb_fr_signs(const spie_wb *w, unsigned what, char *buf, size_t size);
 
 /* ---- notes under the tables (text_fr.c) -------------------------------------------------- */
@@ -332,8 +341,24 @@ lxw_row_t spie_wb_table_notes(spie_wb *w, spie_wb_page *pg, lxw_row_t r, unsigne
 
 /* ---- tables of figures (tables.c) -------------------------------------------------------- */
 
-/* What a column shows of its figure. */
-typedef enum spie_wb_col_what { SPIE_WB_VALUE = 0, SPIE_WB_LO, SPIE_WB_HI, SPIE_WB_EFFECTIF } spie_wb_col_what;
+/* What a column shows of its figure: its value, a bound, its effectif, or (SIGNIF) the
+ * mark of a ratio whose interval lies wholly above 1 ("▲") or below it ("▼"). */
+typedef enum spie_wb_col_what {
+    SPIE_WB_VALUE = 0,
+    SPIE_WB_LO,
+    SPIE_WB_HI,
+    SPIE_WB_EFFECTIF,
+    SPIE_WB_SIGNIF
+} spie_wb_col_what;
+
+/* The marks of a ratio's interval (docs/classeurs.md, "Signes"), and the sign of a figure
+ * that the France row has not by construction (a rate on the national mix). */
+#define SPIE_WB_ABOVE "\xE2\x96\xB2"      /* ▲ U+25B2 */
+#define SPIE_WB_BELOW "\xE2\x96\xBC"      /* ▼ U+25BC */
+#define SPIE_WB_NOT_APPLICABLE "\xE2\x80\x94" /* — U+2014 */
+/* The mark of a figure's interval against 1: SPIE_WB_ABOVE, SPIE_WB_BELOW, or NULL (not
+ * published, no interval, or 1 inside it). */
+const char *spie_wb_signif(const spie_figure *f);
 
 typedef struct spie_wb_col {
     char label[112];
@@ -355,9 +380,14 @@ void spie_wb_col_add(spie_wb *w, spie_wb_cols *cs, const char *label, spie_ind_i
                      lxw_format *fmt, double width);
 /* A rate with its interval: value (its catalogue label), lower, upper. */
 void spie_wb_col_rate(spie_wb *w, spie_wb_cols *cs, spie_ind_id id, lxw_format *pct, double width);
+/* The columns' widths (their own and what their headers need) from column c0, before the
+ * table is written. */
+void spie_wb_col_widths(spie_wb *w, spie_wb_page *pg, lxw_col_t c0, const spie_wb_cols *cs);
 /* The columns' headers in row r from column c0, and their widths. */
 void spie_wb_col_headers(spie_wb *w, spie_wb_page *pg, lxw_row_t r, lxw_col_t c0, const spie_wb_cols *cs);
-/* The cells of one row of figures (level, code, bd, modality) from column c0. */
+/* The cells of one row of figures (level, code, bd, modality) from column c0. A figure
+ * that only groups below the nation publish (SPIE_SCOPE_SUBNATIONAL: the rates on the
+ * national mix) shows SPIE_WB_NOT_APPLICABLE on the France row. */
 void spie_wb_fig_cells(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c0, spie_level lv, const char *code,
                        spie_breakdown bd, const char *mod, const spie_wb_cols *cs, bool italic);
 /* Niveau, Code, Territoire of a unit in columns c .. c + 2 (the name with its marks). */
@@ -378,15 +408,32 @@ extern const double spie_wb_unit_widths[3];
 /* The funnel plot's control limits: p0 ± z·√(p0(1 − p0)/n), clipped to [0, 1]. */
 double spie_wb_funnel_limit(double p0, double n, double z, bool upper);
 
-/* ---- ready for the previous publication (sheet_synthese.c, sheet_qualite.c) -------------- */
+/* ---- the previous publication (lookup.c, sheet_synthese.c, sheet_qualite.c) ------------ */
 
-/* The Synthèse's comparison with the previous publication (docs/classeurs.md; indicators
- * §11): the previous value, its period and the change, in columns c .. c + 2 of row r.
- * Not called yet: spie_workbook_input does not carry the previous publication. */
-void spie_wb_key_previous(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_figure *now,
-                          const spie_figure *prev, spie_month prev_period, lxw_format *fmt);
+/* The month of the publication compared with (in->previous_period), SPIE_NO_MONTH when
+ * there is none. */
+spie_month spie_wb_previous_month(const spie_wb *w);
+/* A figure's change since the previous publication (in->changes, for a row of the table),
+ * NULL when there is no previous publication or the figure has no change (s or nd on
+ * either side, or absent from the previous publication). */
+const spie_change *spie_wb_change(const spie_wb *w, const spie_figure *f);
+/* Whether a plan entry belongs to the workbook: every one for the national workbook, those
+ * of its départements for a regional one (NAT only in the national workbook). */
+bool spie_wb_entry_in_scope(const spie_wb *w, const spie_plan_entry *e);
+/* The continuity breaks of the workbook's entries (in->continuity): how many, and the
+ * first ones in words into buf ("Finistère, étapes ; Aude, budget"); 0 without a previous
+ * publication. */
+size_t spie_wb_breaks(const spie_wb *w, char *buf, size_t size);
+
+/* The Synthèse's comparison with the previous publication (docs/classeurs.md;
+ * docs/methodologie.md §11), in columns c .. c + 3 of row r: the previous value, the period
+ * compared in words ("mai 2023"), the change and, for counts and money, the relative
+ * change. A figure without a change (ch NULL or not present) shows "non comparé". fmt: the
+ * indicator's format (spie_wb_unit_format). */
+void spie_wb_key_previous(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const spie_change *ch,
+                          spie_month prev_period, lxw_format *fmt);
 /* The Qualité sheet's continuity cells: the previous publication's accepted rows and the
- * break flag, in columns c and c + 1 of row r. Not called yet (same reason). */
+ * continuity ("continu", "rupture", "sans référence"), in columns c and c + 1 of row r. */
 void spie_wb_continuity_cells(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, bool has_previous,
                               uint64_t previous_accepted, bool rupture);
 

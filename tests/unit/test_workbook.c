@@ -255,6 +255,10 @@ static int setup(void **state)
     /* two points of the funnel plot */
     rate(t, D, "11", "Aude", "taux_reprise_6m", 0.1, 0.05, 0.2, 50);
     rate(t, D, "31", "Haute-Garonne", "taux_reprise_6m", 0.3, 0.2, 0.4, 100);
+    /* rates on the national mix: Aude's ratio wholly above 1, Haute-Garonne's below */
+    rate(t, D, "11", "Aude", "ratio_reprise_6m", 1.3, 1.1, 1.5, 50);
+    rate(t, D, "31", "Haute-Garonne", "ratio_reprise_6m", 0.7, 0.5, 0.9, 100);
+    rate(t, D, "31", "Haute-Garonne", "ratio_reprise_durable_6m", 0.8, 0.5, 1.2, 100);
     count(t, D, "31", "Haute-Garonne", "entrants", 10);
     status(t, D, "29", "Finistère", "entrants", SPIE_STATUS_ND);
     {
@@ -783,9 +787,18 @@ static void test_previous_cells(void **state)
     assert_true(spie_wb_formats_init(&w));
     lxw_worksheet *ws = workbook_add_worksheet(w.wb, "Essai");
     assert_non_null(ws);
-    spie_figure now = {.status = SPIE_STATUS_OK, .kind = SPIE_VK_COUNT, .ival = 1250};
-    spie_figure before = {.status = SPIE_STATUS_OK, .kind = SPIE_VK_COUNT, .ival = 1000};
-    spie_wb_key_previous(&w, ws, 0, 0, &now, &before, fx->plan.period - 1, NULL);
+    /* 1 000 then 1 250: +250, +25 %; a share 0.5 then 0.625: +0.125, no relative change;
+     * money 100.00 € then 150.50 €; no change (s or nd on either side): "non comparé" */
+    spie_change count = {.present = true, .unit = SPIE_CHANGE_COUNT, .prev_ival = 1000, .has_ecart = true,
+                         .ecart_ival = 250, .has_evolution = true, .evolution = 0.25};
+    spie_change share = {.present = true, .unit = SPIE_CHANGE_REAL, .prev_real = 0.5, .has_ecart = true,
+                         .ecart_real = 0.125};
+    spie_change money = {.present = true, .unit = SPIE_CHANGE_MONEY, .prev_ival = 10000, .has_ecart = true,
+                         .ecart_ival = 5050, .has_evolution = true, .evolution = 0.505};
+    spie_wb_key_previous(&w, ws, 0, 0, &count, fx->plan.period - 1, NULL);
+    spie_wb_key_previous(&w, ws, 3, 0, &share, fx->plan.period - 1, w.f.pct);
+    spie_wb_key_previous(&w, ws, 4, 0, &money, fx->plan.period - 1, NULL);
+    spie_wb_key_previous(&w, ws, 5, 0, NULL, fx->plan.period - 2, NULL);
     spie_wb_continuity_cells(&w, ws, 1, 0, true, 998, true);
     spie_wb_continuity_cells(&w, ws, 2, 0, false, 0, false);
     assert_int_equal(w.err, LXW_NO_ERROR);
@@ -793,10 +806,21 @@ static void test_previous_cells(void **state)
     size_t n;
     unsigned char *z = read_all(dir, "prev.xlsx", &n);
     char *sheet = zip_member(z, n, "xl/worksheets/sheet1.xml"), *sst = zip_member(z, n, "xl/sharedStrings.xml");
-    assert_non_null(strstr(sheet, "<v>1000</v>")); /* the previous value */
-    assert_non_null(strstr(sheet, "<v>250</v>"));  /* the change */
+    assert_non_null(strstr(sheet, "<c r=\"A1\" s=")); /* the previous value */
+    assert_non_null(strstr(sheet, "<v>1000</v>"));
+    assert_non_null(strstr(sheet, "<v>250</v>")); /* the change */
+    assert_non_null(strstr(sheet, "<v>0.25</v>")); /* the relative change */
+    assert_non_null(strstr(sheet, "<v>0.5</v>"));
+    assert_non_null(strstr(sheet, "<v>0.125</v>"));
+    assert_null(strstr(sheet, "<c r=\"D4\"")); /* a share has no relative change */
+    assert_non_null(strstr(sheet, "<v>100</v>")); /* euros */
+    assert_non_null(strstr(sheet, "<v>50.5</v>"));
+    assert_non_null(strstr(sheet, "<v>0.505</v>"));
+    assert_null(strstr(sheet, "<c r=\"C6\"")); /* no change: nothing in the change's cell */
     assert_non_null(strstr(sheet, "<v>998</v>"));
     assert_non_null(strstr(sst, "<t>mai 2022</t>"));
+    assert_non_null(strstr(sst, "<t>avril 2022</t>"));
+    assert_non_null(strstr(sst, "<t>non comparé</t>"));
     assert_non_null(strstr(sst, "<t>rupture</t>"));
     assert_non_null(strstr(sst, "<t>sans référence</t>"));
     free(sheet);
@@ -804,6 +828,110 @@ static void test_previous_cells(void **state)
     free(z);
     assert_int_equal(tu_rmtree(dir), 0);
     free(dir);
+}
+
+/* The shared strings of a workbook of dir, and the XML of its sheets. */
+static void parts_of(const char *dir, const char *name, char **sst, char **sheets)
+{
+    size_t n;
+    unsigned char *z = read_all(dir, name, &n);
+    *sst = zip_member(z, n, "xl/sharedStrings.xml");
+    *sheets = zip_members(z, n, "xl/worksheets/sheet", 16);
+    assert_non_null(*sst);
+    free(z);
+}
+
+/* A workbook with a previous publication (docs/methodologie.md §11): the Sommaire names it,
+ * the Synthèse's key figures show the previous value, its month and the change (or "non
+ * comparé"), and the break; the Qualité sheet the previous accepted rows and the break.
+ * Without one, the Sommaire says so. The rates on the national mix (§12): ▲ and ▼ where a
+ * ratio's interval lies above or below 1 (not where it holds 1), — on the France row. */
+static void test_previous_and_mix(void **state)
+{
+    fixture *fx = *state;
+    char *dir = tu_mkdtemp(), *none = tu_mkdtemp();
+    assert_true(dir && none);
+    char msg[512], *sst, *sheets;
+    /* without a previous publication */
+    assert_int_equal(spie_workbooks_write(none, &fx->in, msg, sizeof msg), 0);
+    parts_of(none, "SPIE_2022-06_national.xlsx", &sst, &sheets);
+    assert_non_null(strstr(sst, "aucune : pas de publication précédente"));
+    assert_null(strstr(sst, "Valeur précédente"));
+    assert_non_null(strstr(sst, "<t>sans référence</t>"));
+    assert_null(strstr(sst, "<t>rupture</t>"));
+    free(sst);
+    free(sheets);
+
+    /* with the publication of May: France's entrants compared, Aude's budget extract broken */
+    spie_change *ch = calloc(fx->table.n, sizeof *ch);
+    spie_continuity ct[10];
+    assert_non_null(ch);
+    memset(ct, 0, sizeof ct);
+    size_t k = 0;
+    for (; k < fx->table.n; k++)
+        if (fx->table.rows[k].level == SPIE_LEVEL_NATIONAL && !strcmp(fx->table.rows[k].indicator, "entrants") &&
+            fx->table.rows[k].breakdown == SPIE_BD_ENSEMBLE)
+            break;
+    assert_true(k < fx->table.n);
+    ch[k] = (spie_change){.present = true, .unit = SPIE_CHANGE_COUNT, .prev_ival = 1234000, .has_ecart = true,
+                          .ecart_ival = 567, .has_evolution = true, .evolution = 567.0 / 1234000.0};
+    for (int i = 0; i < 10; i++) {
+        ct[i].status = fx->results[i].status == SPIE_ENTRY_OK ? SPIE_CONT_OK : SPIE_CONT_NONE;
+        ct[i].has_prev_accepted = ct[i].status == SPIE_CONT_OK;
+        ct[i].prev_accepted = 10;
+    }
+    ct[1].status = SPIE_CONT_BREAK;
+    ct[1].prev_accepted = 4321;
+    snprintf(ct[1].motif, sizeof ct[1].motif, "rupture de continuité : baisse des lignes acceptées");
+    spie_workbook_input in = fx->in;
+    in.previous_period = "2022-05";
+    in.changes = ch;
+    in.continuity = ct;
+    assert_int_equal(spie_workbooks_write(dir, &in, msg, sizeof msg), 0);
+    parts_of(dir, "SPIE_2022-06_national.xlsx", &sst, &sheets);
+    assert_non_null(strstr(sst, "avec la publication de mai 2022"));
+    assert_non_null(strstr(sst, "<t>Valeur précédente</t>"));
+    assert_non_null(strstr(sst, "<t>mai 2022</t>"));
+    assert_non_null(strstr(sst, "<t>non comparé</t>")); /* every other key figure */
+    assert_non_null(strstr(sheets, "<v>1234000</v>"));
+    assert_non_null(strstr(sheets, "<v>567</v>"));
+    assert_non_null(strstr(sst, "1 rupture de continuité par rapport à la publication de mai 2022 (Aude, budget)"));
+    assert_non_null(strstr(sst, "<t>Lignes acceptées en mai 2022</t>"));
+    assert_non_null(strstr(sst, "<t>rupture</t>"));
+    assert_non_null(strstr(sst, "<t>continu</t>"));
+    assert_non_null(strstr(sheets, "<v>4321</v>"));
+    assert_non_null(strstr(sst, "rupture de continuité : baisse des lignes acceptées"));
+    /* the national mix: one ▲ (Aude), one ▼ (Haute-Garonne), none for an interval holding 1 */
+    const char *up = strstr(sst, "<t>" SPIE_WB_ABOVE "</t>"), *down = strstr(sst, "<t>" SPIE_WB_BELOW "</t>");
+    assert_non_null(up);
+    assert_non_null(down);
+    assert_non_null(strstr(sst, "<t>" SPIE_WB_NOT_APPLICABLE "</t>"));
+    assert_non_null(strstr(sst, "un ratio de 1,20 : 20 % de reprises de plus"));
+    /* the index of a string in the shared strings, to count its cells */
+    int idx_up = 0, idx_down = 0, i = 0;
+    for (const char *p = sst; (p = strstr(p, "<si>")); p++, i++) {
+        if (p < up)
+            idx_up = i;
+        if (p < down)
+            idx_down = i;
+    }
+    char cell[32];
+    int n_up = 0, n_down = 0;
+    snprintf(cell, sizeof cell, "t=\"s\"><v>%d</v>", idx_up);
+    for (const char *p = sheets; (p = strstr(p, cell)); p++)
+        n_up++;
+    snprintf(cell, sizeof cell, "t=\"s\"><v>%d</v>", idx_down);
+    for (const char *p = sheets; (p = strstr(p, cell)); p++)
+        n_down++;
+    assert_int_equal(n_up, 1);
+    assert_int_equal(n_down, 1);
+    free(sst);
+    free(sheets);
+    free(ch);
+    assert_int_equal(tu_rmtree(dir), 0);
+    assert_int_equal(tu_rmtree(none), 0);
+    free(dir);
+    free(none);
 }
 
 static void test_french_words(void **state)
@@ -896,6 +1024,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lookups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_configurations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_previous_cells, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_previous_and_mix, setup, teardown),
         cmocka_unit_test(test_french_words),
         cmocka_unit_test(test_funnel_limits),
         cmocka_unit_test(test_text_lines),
