@@ -3,7 +3,10 @@
  * Workload: tens of millions of fields per batch, each a few bytes long. So: hand-written
  * digit loops over the bytes (no sscanf, strtol or strtod, which also follow the locale),
  * no allocation, no NUL terminator needed, one pass per field (two for an amount: the
- * presence of a ',' decides what '.' means). */
+ * presence of a ',' decides what '.' means).
+ *
+ * A parser says whether one field is in an accepted form; it may not apply a row rule
+ * (which reason, which order: extract_rules.c), trim, or keep anything between calls. */
 #include "spie/fields.h"
 
 #include <string.h>
@@ -173,7 +176,7 @@ static bool is_id_char(unsigned char c)
 
 bool spie_valid_id(spie_str f)
 {
-    if (f.n < 1 || f.n > 64)
+    if (f.n < 1 || f.n > SPIE_ID_MAX)
         return false;
     for (size_t i = 0; i < f.n; i++)
         if (!is_id_char((unsigned char)f.s[i]))

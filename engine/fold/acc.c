@@ -1,3 +1,10 @@
+/* The accumulators of the person-based indicators (spie/acc.h): a person folded into the
+ * counts and day-indexed histograms of every cell of a cube it belongs to, and cubes added
+ * cell by cell. The addition is exact, so the figures do not depend on the order of the
+ * persons or the territories.
+ *
+ * This file holds counts only: it may not compute a statistic (engine/figures does), keep
+ * a person, or depend on a thread. */
 #include "spie/acc.h"
 
 #include <stdlib.h>
@@ -14,7 +21,7 @@ void spie_fold_ctx_init(spie_fold_ctx *c, const spie_params *params, spie_month 
     c->params = params;
     c->period = period;
     c->last_day = spie_month_last_day(period);
-    spie_day_from_ymd(2020, 1, 1, &c->origin);
+    spie_day_from_ymd(SPIE_PROGRAMME_START_YEAR, 1, 1, &c->origin);
     c->len = c->last_day >= c->origin ? (size_t)(c->last_day - c->origin) + 1 : 1;
 }
 
@@ -130,7 +137,7 @@ static int age_band(int entry_year, int birth_year)
 
 static int cohort(int entry_year, int entry_month)
 {
-    return (entry_year - 2020) * 4 + (entry_month - 1) / 3;
+    return (entry_year - SPIE_PROGRAMME_START_YEAR) * 4 + (entry_month - 1) / 3;
 }
 
 static size_t clamp_day(const spie_fold_ctx *c, int64_t d)
@@ -266,7 +273,7 @@ int spie_person_cohort(const spie_person *p)
 
 void spie_cohort_label(int q, char buf[8])
 {
-    int y = 2020 + q / 4;
+    int y = SPIE_PROGRAMME_START_YEAR + q / 4;
     buf[0] = (char)('0' + y / 1000 % 10);
     buf[1] = (char)('0' + y / 100 % 10);
     buf[2] = (char)('0' + y / 10 % 10);
@@ -300,7 +307,7 @@ bool spie_cube_init(spie_cube *c, const spie_fold_ctx *ctx, bool with_breakdowns
     memset(c, 0, sizeof *c);
     int y, m;
     spie_month_to_ym(ctx->period, &y, &m);
-    c->n_cohorts = y >= 2020 ? (size_t)((y - 2020) * 4 + (m - 1) / 3 + 1) : 1;
+    c->n_cohorts = y >= SPIE_PROGRAMME_START_YEAR ? (size_t)((y - SPIE_PROGRAMME_START_YEAR) * 4 + (m - 1) / 3 + 1) : 1;
     c->with_breakdowns = with_breakdowns;
     c->n_cells = with_breakdowns ? 1 + SPIE_PUBLIC_COUNT + SPIE_SEX_COUNT + SPIE_AGE_COUNT + c->n_cohorts : 1;
     c->cells = calloc(c->n_cells, sizeof *c->cells);

@@ -1,6 +1,11 @@
 /* Person store: records in one growing array, ids in an arena, and an open-addressing
- * hash table (linear probing, power-of-two size, load <= 0.5) of indices into the array. */
+ * hash table (linear probing, power-of-two size, load <= 0.5) of indices into the array;
+ * and the rules that fold a step into a person's record (indicators.md §9).
+ *
+ * It knows ids and records, not rows: it may not validate a field or reject anything (the
+ * row rules of extract_rules.c and extract_ring.c do). */
 #include "spie/persons.h"
+#include "spie/util.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -220,29 +225,23 @@ long spie_persons_add(spie_persons *p, const char *id, size_t n)
     if (n == 0 || n > 255 || p->count >= UINT32_MAX - 1)
         return -1;
     if (p->count == p->cap) {
-        size_t nc = p->cap ? p->cap * 2 : 1024;
-        entry *r = realloc(p->rec, nc * sizeof *r);
-        if (!r)
+        /* rec and ids share cap: when the second fails, cap stays at the smaller size. */
+        size_t rcap = p->cap, icap = p->cap;
+        void *r = p->rec, *d = p->ids;
+        if (!spie_grow(&r, &rcap, p->count + 1, sizeof *p->rec))
             return -1;
         p->rec = r;
-        id_ref *d = realloc(p->ids, nc * sizeof *d);
-        if (!d)
+        if (!spie_grow(&d, &icap, p->count + 1, sizeof *p->ids))
             return -1;
         p->ids = d;
-        p->cap = nc;
+        p->cap = icap;
     }
-    if (p->arena_len + n > p->arena_cap) {
-        size_t nc = p->arena_cap ? p->arena_cap * 2 : 16384;
-        while (nc < p->arena_len + n)
-            nc *= 2;
-        if (nc > UINT32_MAX)
-            return -1;
-        char *a = realloc(p->arena, nc);
-        if (!a)
-            return -1;
-        p->arena = a;
-        p->arena_cap = nc;
-    }
+    if (p->arena_len + n > UINT32_MAX) /* offsets are 32-bit */
+        return -1;
+    void *a = p->arena;
+    if (!spie_grow(&a, &p->arena_cap, p->arena_len + n, 1))
+        return -1;
+    p->arena = a;
     if ((p->count + 1) * 2 > p->nslots && grow_slots(p) != 0)
         return -1;
     memcpy(p->arena + p->arena_len, id, n);

@@ -38,7 +38,7 @@ bool spie_parse_month(spie_str f, spie_month *out);
  * - "-0,00" is 0. */
 bool spie_parse_amount(spie_str f, spie_cents *out);
 
-/* id: 1 to 64 characters of A-Z a-z 0-9 _ - . (ASCII; case-sensitive, kept as is). */
+/* id: 1 to SPIE_ID_MAX (64) characters of A-Z a-z 0-9 _ - . (ASCII; case-sensitive, kept as is). */
 bool spie_valid_id(spie_str f);
 
 /* year: exactly four ASCII digits ("0000" gives 0: plausibility is a row rule). */

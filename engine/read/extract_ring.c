@@ -1,0 +1,134 @@
+/* etapes rows in flight. The rules of an etapes row that need its person (unknown person,
+ * DOUBLON, step before entry, REPRISE without type) touch two places of tables far larger
+ * than the caches: the person's hash slot and record, and the slot of the step key. The
+ * rows come in date order, so each is a cache miss. So a row that passed the other rules
+ * waits in a ring of PIPE rows: when it enters, the load of its hash slot starts; PIPE/2
+ * rows later its candidate record and step slot start loading; when it leaves, the rules
+ * run as they would have at once, on lines already in cache.
+ *
+ * Nothing else changes: rows are judged in the order of the lines, and every other
+ * reject, a failure and the end of the file first let the waiting rows through, so the
+ * rejects, the counts and the stores are those of a row-by-row reading. This file holds
+ * the rules that need the person (extracts.md §6) and nothing of lines or fields. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract_int.h"
+
+bool spie_rd_pipe_alloc(struct pending **pipe, char **raw)
+{
+    *pipe = calloc(PIPE, sizeof **pipe);
+    *raw = malloc((size_t)PIPE * RAW_KEEP);
+    if (!*pipe || !*raw)
+        return false;
+    for (size_t i = 0; i < PIPE; i++)
+        (*pipe)[i].raw = *raw + i * RAW_KEEP;
+    return true;
+}
+
+static void etapes_judge(reader *r, pending *e);
+
+/* Judges the oldest waiting row. */
+static void pipe_pop(reader *r)
+{
+    pending *e = &r->pipe[r->pipe_head];
+    r->pipe_head = (r->pipe_head + 1) & (PIPE - 1);
+    r->pipe_len--;
+    etapes_judge(r, e);
+}
+
+void spie_rd_pipe_flush(reader *r)
+{
+    if (r->in_flush)
+        return;
+    r->in_flush = true;
+    while (r->pipe_len && !r->failed)
+        pipe_pop(r);
+    if (r->failed) { /* rows after the failure were never read */
+        r->rep->rows_read -= r->pipe_len;
+        r->pipe_len = 0;
+    }
+    r->in_flush = false;
+}
+
+static void pipe_probe(reader *r, pending *e)
+{
+    e->cand = spie_persons_candidate(r->job->persons, e->h);
+    if (e->cand >= 0) {
+        step_key key = {(uint32_t)e->cand + 1, e->day, e->step, e->type, 0};
+        e->key_h = spie_stepset_hash(&key);
+        spie_stepset_prefetch(r->steps, e->key_h);
+    }
+}
+
+void spie_rd_pipe_push(reader *r, spie_str id, spie_day day, uint8_t step, uint8_t type)
+{
+    if (r->pipe_len == PIPE) {
+        r->in_flush = true;
+        pipe_pop(r);
+        r->in_flush = false;
+        if (r->failed) {
+            r->rep->rows_read -= r->pipe_len + 1; /* these rows and this one come after the failure */
+            r->pipe_len = 0;
+            return;
+        }
+    }
+    pending *e = &r->pipe[(r->pipe_head + r->pipe_len) & (PIPE - 1)];
+    e->line = r->rec_start;
+    e->day = day;
+    e->step = step;
+    e->type = type;
+    e->id_len = (uint8_t)id.n;
+    memcpy(e->id, id.s, id.n);
+    e->raw_len = r->rawn;
+    if (r->rawn)
+        memcpy(e->raw, r->rawp, r->rawn);
+    e->h = spie_persons_hash(id.s, id.n);
+    e->cand = -2;
+    spie_persons_prefetch(r->job->persons, e->h);
+    r->pipe_len++;
+    if (r->pipe_len > PIPE / 2)
+        pipe_probe(r, &r->pipe[(r->pipe_head + r->pipe_len - 1 - PIPE / 2) & (PIPE - 1)]);
+}
+
+/* A reject of a waiting row: its own line and bytes. */
+static void reject_pending(reader *r, const pending *e, spie_reason why, int col)
+{
+    uint64_t line = r->rec_start;
+    const char *rawp = r->rawp;
+    size_t rawn = r->rawn;
+    r->rec_start = e->line;
+    r->rawp = e->raw;
+    r->rawn = e->raw_len;
+    spie_rd_reject(r, why, col);
+    r->rec_start = line;
+    r->rawp = rawp;
+    r->rawn = rawn;
+}
+
+/* The rules of extracts.md §6 that need the person, in their order. */
+static void etapes_judge(reader *r, pending *e)
+{
+    spie_persons *ps = r->job->persons;
+    long idx = spie_persons_find_hashed(ps, e->id, e->id_len, e->h);
+    /* DOUBLON compares with accepted rows only; an unknown person has none. */
+    step_key key = {0, e->day, e->step, e->type, 0};
+    uint64_t h = 0;
+    if (idx >= 0) {
+        key.person1 = (uint32_t)idx + 1;
+        h = idx == e->cand ? e->key_h : spie_stepset_hash(&key);
+        if (spie_stepset_contains(r->steps, &key, h))
+            { reject_pending(r, e, SPIE_R_DOUBLON, E_ID); return; }
+    }
+    if (idx < 0)
+        { reject_pending(r, e, SPIE_R_BENEFICIAIRE_INCONNU, E_ID); return; }
+    spie_person *p = spie_persons_at(ps, (size_t)idx);
+    if (e->day < p->entry)
+        { reject_pending(r, e, SPIE_R_ETAPE_AVANT_ENTREE, E_DATE); return; }
+    if (e->step == SPIE_STEP_REPRISE && e->type == SPIE_NO_TYPE)
+        { reject_pending(r, e, SPIE_R_TYPE_MANQUANT, E_TYPE); return; }
+    if (!spie_stepset_add(r->steps, &key, h))
+        { spie_rd_fail_memory(r); return; }
+    spie_person_add_step(p, (spie_step)e->step, e->type, e->day);
+    r->rep->rows_accepted++;
+}
