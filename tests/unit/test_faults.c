@@ -445,7 +445,8 @@ static void test_workbook_faults(void **state)
     }
     /* Extract text that needs the writer's own allocations: not UTF-8 (transcoded). */
     snprintf(results[2].rep.motif, sizeof results[2].rep.motif, "colonnes inconnues ignorées : r\xe9gion");
-    spie_plan_other others[1] = {{(char *)(uintptr_t) "caf\xe9=1+1.csv", SPIE_OTHER_IGNORED, "nom non conforme"}};
+    spie_plan_other others[1] = {
+        {.name = (char *)(uintptr_t) "caf\xe9=1+1.csv", .status = SPIE_OTHER_IGNORED, .reason = "nom non conforme"}};
     plan.entries = entries;
     plan.n_entries = 4;
     plan.others = others;
