@@ -89,7 +89,6 @@ void spie_extract_scratch_free(spie_extract_scratch *sc)
     if (!sc)
         return;
     free(sc->chunk);
-    free(sc->steps.slots);
     free(sc->pipe);
     free(sc->pipe_raw);
     free(sc);
@@ -121,7 +120,6 @@ static bool reader_init(reader *r, const spie_extract_job *job, spie_file_report
         (void)spie_codeset_init(&r->cs_type[s], types, types ? nt : 0);
     }
     spie_extract_scratch *sc = job->scratch;
-    r->steps = sc ? &sc->steps : &r->own_steps;
     bool ok = csv_init(&r->csv, CSV_REPALL_NL) == 0;
     if (ok && job->kind == SPIE_KIND_ETAPES) {
         if (sc) {
@@ -131,8 +129,8 @@ static bool reader_init(reader *r, const spie_extract_job *job, spie_file_report
             r->own_pipe = true;
             ok = spie_rd_pipe_alloc(&r->pipe, &r->pipe_raw);
         }
-        /* About 8 steps a person at most, on average: the table is sized once. */
-        ok = ok && spie_stepset_reset(r->steps, 8 * spie_persons_count(job->persons));
+        if (ok)
+            spie_persons_steps_clear(job->persons); /* DOUBLON is within the file */
     }
     if (!ok) {
         snprintf(rep->motif, sizeof rep->motif, "mémoire insuffisante");
@@ -154,7 +152,6 @@ static void reader_release(reader *r)
     free(r->foff);
     free(r->flen);
     spie_keyset_free(&r->seen);
-    free(r->own_steps.slots);
     if (r->own_pipe) {
         free(r->pipe);
         free(r->pipe_raw);

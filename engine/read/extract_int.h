@@ -14,7 +14,8 @@
  *   extract_ring.c     etapes rows waiting for their person (the prefetch ring), and the
  *                      rules that need the person
  *   extract_reject.c   reason codes and labels, a rejected row handed to the sink
- *   keyset.c           the two sets of accepted keys (DOUBLON of budget and etapes) */
+ *   keyset.c           the set of accepted budget keys (DOUBLON; etapes keys are kept
+ *                      beside the persons, persons.h) */
 #ifndef SPIE_EXTRACT_INT_H
 #define SPIE_EXTRACT_INT_H
 
@@ -33,7 +34,7 @@ typedef struct buf {
 bool spie_rd_buf_reserve(buf *b, size_t extra);
 bool spie_rd_buf_append(buf *b, const void *d, size_t n);
 
-/* ---- the two sets of accepted keys (keyset.c) -------------------------------------------- */
+/* ---- the set of accepted budget keys (keyset.c) ------------------------------------------ */
 
 /* Byte keys (DOUBLON of budget rows). */
 typedef struct key_slot {
@@ -53,30 +54,6 @@ void spie_keyset_free(keyset *s);
 bool spie_keyset_contains(const keyset *s, const void *k, size_t n, uint64_t h);
 /* Adds a key known to be absent. Returns false when memory runs out. */
 bool spie_keyset_add(keyset *s, const void *k, size_t n, uint64_t h);
-
-/* The accepted steps of etapes (DOUBLON), keys held in the slots. */
-typedef struct step_key {
-    uint32_t person1; /* person index + 1; 0 = empty slot */
-    spie_day day;
-    uint8_t step, type;
-    uint16_t pad;
-} step_key;
-
-typedef struct stepset {
-    step_key *slots;
-    size_t nslots, count; /* table size in use (a power of two), keys */
-    size_t cap;           /* slots allocated (>= nslots): a scratch's table outlives a file */
-} stepset;
-
-uint64_t spie_stepset_hash(const step_key *k);
-bool spie_stepset_contains(const stepset *s, const step_key *k, uint64_t h);
-/* Adds a key known to be absent. false when memory runs out. */
-bool spie_stepset_add(stepset *s, const step_key *k, uint64_t h);
-/* Empties the set and sizes it for about `expect` keys (no rehash on the way there),
- * reusing the memory it has. false when memory runs out. */
-bool spie_stepset_reset(stepset *s, size_t expect);
-/* Starts loading the slot where the probe for h begins. */
-void spie_stepset_prefetch(const stepset *s, uint64_t h);
 
 /* ---- columns of each kind (extracts.md §3-§5; extract_header.c) ----------------------- */
 
@@ -103,7 +80,6 @@ const colspec *spie_rd_kind_cols(spie_kind k, size_t *n);
 typedef struct pending {
     uint64_t line;   /* the row's line, for its reject */
     uint64_t h;      /* hash of its id */
-    uint64_t key_h;  /* hash of its step key with the candidate person */
     long cand;       /* candidate person (spie_persons_candidate), -2 before the probe */
     spie_day day;
     uint8_t step, type, id_len;
@@ -118,7 +94,6 @@ typedef struct pending {
  * zero and unmap those pages each time. */
 struct spie_extract_scratch {
     char *chunk; /* READ_CHUNK bytes */
-    stepset steps;
     struct pending *pipe;
     char *pipe_raw;
 };
@@ -171,8 +146,6 @@ typedef struct reader {
     spie_day first_day;  /* the programme's first day */
     spie_month first_month;
     keyset seen;         /* accepted budget keys */
-    stepset *steps;      /* accepted etapes keys: own_steps or the scratch's */
-    stepset own_steps;
     buf key;
 
     /* etapes rows waiting for their person (extract_ring.c): own or the scratch's */

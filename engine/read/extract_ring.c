@@ -54,11 +54,6 @@ void spie_rd_pipe_flush(reader *r)
 static void pipe_probe(reader *r, pending *e)
 {
     e->cand = spie_persons_candidate(r->job->persons, e->h);
-    if (e->cand >= 0) {
-        step_key key = {(uint32_t)e->cand + 1, e->day, e->step, e->type, 0};
-        e->key_h = spie_stepset_hash(&key);
-        spie_stepset_prefetch(r->steps, e->key_h);
-    }
 }
 
 void spie_rd_pipe_push(reader *r, spie_str id, spie_day day, uint8_t step, uint8_t type)
@@ -112,14 +107,8 @@ static void etapes_judge(reader *r, pending *e)
     spie_persons *ps = r->job->persons;
     long idx = spie_persons_find_hashed(ps, e->id, e->id_len, e->h);
     /* DOUBLON compares with accepted rows only; an unknown person has none. */
-    step_key key = {0, e->day, e->step, e->type, 0};
-    uint64_t h = 0;
-    if (idx >= 0) {
-        key.person1 = (uint32_t)idx + 1;
-        h = idx == e->cand ? e->key_h : spie_stepset_hash(&key);
-        if (spie_stepset_contains(r->steps, &key, h))
-            { reject_pending(r, e, SPIE_R_DOUBLON, E_ID); return; }
-    }
+    if (idx >= 0 && spie_persons_step_seen(ps, (size_t)idx, (spie_step)e->step, e->type, e->day))
+        { reject_pending(r, e, SPIE_R_DOUBLON, E_ID); return; }
     if (idx < 0)
         { reject_pending(r, e, SPIE_R_BENEFICIAIRE_INCONNU, E_ID); return; }
     spie_person *p = spie_persons_at(ps, (size_t)idx);
@@ -127,7 +116,7 @@ static void etapes_judge(reader *r, pending *e)
         { reject_pending(r, e, SPIE_R_ETAPE_AVANT_ENTREE, E_DATE); return; }
     if (e->step == SPIE_STEP_REPRISE && e->type == SPIE_NO_TYPE)
         { reject_pending(r, e, SPIE_R_TYPE_MANQUANT, E_TYPE); return; }
-    if (!spie_stepset_add(r->steps, &key, h))
+    if (!spie_persons_step_keep(ps, (size_t)idx, (spie_step)e->step, e->type, e->day))
         { spie_rd_fail_memory(r); return; }
     spie_person_add_step(p, (spie_step)e->step, e->type, e->day);
     r->rep->rows_accepted++;

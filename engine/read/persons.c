@@ -1,6 +1,8 @@
-/* Person store: records in one growing array, ids in an arena, and an open-addressing
- * hash table (linear probing, power-of-two size, load <= 0.5) of indices into the array;
- * and the rules that fold a step into a person's record (indicators.md §9).
+/* Person store: a block of two cache lines per person (its record with the head of its id,
+ * then the keys of its accepted steps) in segments that never move, the tails of long ids
+ * in an arena, and an open-addressing hash table (linear probing, power-of-two size, load
+ * <= 0.5) of indices; and the rules that fold a step into a person's record
+ * (indicators.md §9).
  *
  * It knows ids and records, not rows: it may not validate a field or reject anything (the
  * row rules of extract_rules.c and extract_ring.c do). */
@@ -10,6 +12,9 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#include "spie/date.h"
 
 const char *const spie_step_codes[SPIE_STEP_COUNT] = {
     "ORIENTATION", "DIAGNOSTIC", "CONTRAT", "SOLUTION", "REPRISE", "SUIVI", "SORTIE"};
@@ -33,44 +38,125 @@ const char *const *spie_step_types(spie_step s, size_t *count)
     }
 }
 
-typedef struct id_ref {
-    uint32_t off; /* offset of the id in the arena */
-    uint8_t len;
-} id_ref;
+/* ---- layout ------------------------------------------------------------------------------
+ * A person is a block of two cache lines, 64-byte aligned: its record with, beside it, its
+ * id's length and first ID_HEAD bytes (so that the look-up of an etapes row touches the
+ * slot and this line, which the step update needs anyway; the rest of an id longer than
+ * ID_HEAD is in the arena), then the keys of its accepted steps (DOUBLON), which the same
+ * row reads next. Blocks live in segments of SEG_PERSONS that never move, so growing the
+ * store copies nothing and over-allocates one segment at most. */
+#define ID_HEAD 19
+#define STEP_KEYS 16
+#define SEG_SHIFT 14
+#define SEG_PERSONS ((size_t)1 << SEG_SHIFT)
+#define BIG_ALIGN ((size_t)2 << 20) /* 2 MiB: big tables may be backed by huge pages */
 
-/* A record and, beside it in the same 64-byte line, the first bytes of its id: the
- * look-up of an etapes row then touches the slot and this line (which the step update
- * needs anyway), and the arena only for ids longer than ID_HEAD. */
-#define ID_HEAD 15
-typedef struct entry {
+typedef struct rec {
     spie_person p;
-    uint8_t id_len;
-    char id_head[ID_HEAD];
-} entry;
+    unsigned char id[1 + ID_HEAD]; /* length, then the first ID_HEAD bytes, zero-padded */
+} rec;
+
+typedef struct block {
+    rec r;
+    uint32_t keys[STEP_KEYS]; /* accepted step keys (step_key), 0 = none; then the overflow set */
+} block;
+
+_Static_assert(sizeof(rec) == 64, "a record and its id head fill one cache line");
+_Static_assert(sizeof(block) == 128, "a person is two cache lines");
+
+/* Memory of a big table, aligned; base is what malloc gave (what free takes). */
+typedef struct big {
+    void *base;
+    void *p;
+} big;
 
 struct spie_persons {
-    entry *rec;
-    id_ref *ids;
-    size_t count, cap;
+    big *seg;           /* segments of SEG_PERSONS blocks */
+    size_t nseg, seg_cap;
+    size_t count;
+    uint32_t *tail;     /* per person: arena offset of the bytes after ID_HEAD (long ids) */
+    size_t tail_cap;
     char *arena;
     size_t arena_len, arena_cap;
-    uint64_t *slots; /* (hash tag << 32) | (index + 1); 0 = empty */
-    size_t nslots;   /* power of two */
-    long last;       /* the last person found (steps of a person often come together) */
+    uint64_t *slots;    /* (hash tag << 32) | (index + 1); 0 = empty */
+    void *slots_base;
+    size_t nslots;      /* power of two */
+    long last;          /* the last person found (steps of a person often come together) */
+    uint64_t *more;     /* step keys beyond STEP_KEYS: (index + 1) << 32 | key; 0 = empty */
+    size_t nmore, more_count;
 };
 
+#if defined(__GNUC__)
+#define PREFETCH(a) __builtin_prefetch(a)
+#else
+#define PREFETCH(a) ((void)(a))
+#endif
+
+/* Memory for a big table, from malloc (so that the tests' failing allocator sees it):
+ * aligned on a cache line, and from 2 MiB on aligned so that the kernel may back it with
+ * huge pages (fewer TLB misses on the look-ups' random accesses), and asked to. false
+ * when memory runs out. */
+static bool big_alloc(big *m, size_t bytes)
+{
+    size_t align = bytes >= BIG_ALIGN ? BIG_ALIGN : 64;
+    m->base = malloc(bytes + align);
+    if (!m->base)
+        return false;
+    uintptr_t a = ((uintptr_t)m->base + align - 1) & ~(uintptr_t)(align - 1);
+    m->p = (char *)m->base + (a - (uintptr_t)m->base);
+#if defined(MADV_HUGEPAGE)
+    if (align == BIG_ALIGN)
+        (void)madvise(m->p, bytes, MADV_HUGEPAGE); /* a hint: without it, plain pages */
+#endif
+    return true;
+}
+
+static block *block_at(const spie_persons *p, size_t i)
+{
+    return &((block *)p->seg[i >> SEG_SHIFT].p)[i & (SEG_PERSONS - 1)];
+}
+
+static inline uint64_t load64(const char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, 8);
+    return w;
+}
+
+static inline uint32_t load32(const char *s)
+{
+    uint32_t w;
+    memcpy(&w, s, 4);
+    return w;
+}
+
+static inline uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 32;
+    h *= 0xD6E8FEB86659FD93ULL;
+    h ^= h >> 32;
+    return h;
+}
+
+/* The id read a word at a time (the last word overlapping the one before it), each word
+ * multiplied in, then a final mix so that linear probing sees well-spread low bits and
+ * the tag well-spread high bits. */
 static uint64_t id_hash(const char *s, size_t n)
 {
-    /* FNV-1a, then a final mix so that linear probing sees well-spread low bits. */
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ ((uint64_t)n * 0xA0761D6478BD642FULL);
+    if (n >= 8) {
+        size_t i = 0;
+        for (; i + 8 < n; i += 8)
+            h = (h ^ load64(s + i)) * 0xE7037ED1A0B428DBULL;
+        h = (h ^ load64(s + n - 8)) * 0xE7037ED1A0B428DBULL;
+    } else if (n >= 4) {
+        h = (h ^ ((uint64_t)load32(s) << 32 | load32(s + n - 4))) * 0xE7037ED1A0B428DBULL;
+    } else if (n > 0) {
+        uint64_t w = (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[n / 2] << 8 |
+                     (unsigned char)s[n - 1];
+        h = (h ^ w) * 0xE7037ED1A0B428DBULL;
     }
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return h;
+    return mix64(h);
 }
 
 spie_persons *spie_persons_new(void)
@@ -85,10 +171,13 @@ void spie_persons_free(spie_persons *p)
 {
     if (!p)
         return;
-    free(p->rec);
-    free(p->ids);
+    for (size_t i = 0; i < p->nseg; i++)
+        free(p->seg[i].base);
+    free(p->seg);
+    free(p->tail);
     free(p->arena);
-    free(p->slots);
+    free(p->slots_base);
+    free(p->more);
     free(p);
 }
 
@@ -99,45 +188,37 @@ void spie_persons_clear(spie_persons *p)
     p->last = -1;
     if (p->slots)
         memset(p->slots, 0, p->nslots * sizeof *p->slots);
+    if (p->more)
+        memset(p->more, 0, p->nmore * sizeof *p->more);
+    p->more_count = 0;
 }
 
 size_t spie_persons_count(const spie_persons *p) { return p->count; }
-spie_person *spie_persons_at(spie_persons *p, size_t i) { return &p->rec[i].p; }
-const spie_person *spie_persons_at_const(const spie_persons *p, size_t i) { return &p->rec[i].p; }
+spie_person *spie_persons_at(spie_persons *p, size_t i) { return &block_at(p, i)->r.p; }
+const spie_person *spie_persons_at_const(const spie_persons *p, size_t i) { return &block_at(p, i)->r.p; }
 
-/* An id's length and first ID_HEAD bytes, zero-padded, as the entry holds them (id_len
- * then id_head, 16 bytes): one comparison of two words tells most ids apart. */
-_Static_assert(offsetof(entry, id_head) == offsetof(entry, id_len) + 1, "id_len and id_head are 16 bytes in a row");
-
+/* An id's length and first ID_HEAD bytes, zero-padded, as the record holds them: two
+ * words and a half tell most ids apart. */
 typedef struct id_key {
-    uint64_t w[2];
+    unsigned char b[24];
 } id_key;
 
-static id_key key_of(const char *id, size_t n)
+static void key_of(id_key *k, const char *id, size_t n)
 {
-    unsigned char b[1 + ID_HEAD] = {0};
-    b[0] = (unsigned char)n;
-    memcpy(b + 1, id, n < ID_HEAD ? n : ID_HEAD);
-    id_key k;
-    memcpy(k.w, b, sizeof b);
-    return k;
+    memset(k->b, 0, sizeof k->b);
+    k->b[0] = (unsigned char)n;
+    memcpy(k->b + 1, id, n < ID_HEAD ? n : ID_HEAD);
 }
 
 static bool id_is(const spie_persons *p, size_t idx, const id_key *k, const char *id, size_t n)
 {
-    const entry *e = &p->rec[idx];
-    uint64_t w[2];
-    memcpy(w, &e->id_len, sizeof w);
-    if (w[0] != k->w[0] || w[1] != k->w[1])
+    const rec *r = &block_at(p, idx)->r;
+    if (load64((const char *)r->id) != load64((const char *)k->b) ||
+        load64((const char *)r->id + 8) != load64((const char *)k->b + 8) ||
+        load32((const char *)r->id + 16) != load32((const char *)k->b + 16))
         return false;
-    return n <= ID_HEAD || memcmp(p->arena + p->ids[idx].off + ID_HEAD, id + ID_HEAD, n - ID_HEAD) == 0;
+    return n <= ID_HEAD || memcmp(p->arena + p->tail[idx], id + ID_HEAD, n - ID_HEAD) == 0;
 }
-
-#if defined(__GNUC__)
-#define PREFETCH(a) __builtin_prefetch(a)
-#else
-#define PREFETCH(a) ((void)(a))
-#endif
 
 uint64_t spie_persons_hash(const char *id, size_t n) { return id_hash(id, n); }
 
@@ -158,7 +239,9 @@ long spie_persons_candidate(const spie_persons *p, uint64_t h)
         if (!s)
             return -1;
         if ((s >> 32) == tag) {
-            PREFETCH(&p->rec[(uint32_t)s - 1]);
+            const block *b = block_at(p, (uint32_t)s - 1);
+            PREFETCH(&b->r);
+            PREFETCH(b->keys);
             return (long)((uint32_t)s - 1);
         }
     }
@@ -170,7 +253,8 @@ long spie_persons_find(spie_persons *p, const char *id, size_t n)
         return -1;
     if (n == 0 || n > 255)
         return -1; /* never stored (spie_persons_add) */
-    id_key k = key_of(id, n);
+    id_key k;
+    key_of(&k, id, n);
     if (p->last >= 0 && (size_t)p->last < p->count && id_is(p, (size_t)p->last, &k, id, n))
         return p->last;
     return spie_persons_find_hashed(p, id, n, id_hash(id, n));
@@ -184,7 +268,8 @@ long spie_persons_find_hashed(spie_persons *p, const char *id, size_t n, uint64_
         return -1; /* never stored (spie_persons_add) */
     uint64_t tag = h >> 32;
     size_t mask = p->nslots - 1;
-    id_key k = key_of(id, n);
+    id_key k;
+    key_of(&k, id, n);
     for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
         uint64_t s = p->slots[i];
         if (!s)
@@ -206,17 +291,55 @@ static void slot_insert(uint64_t *slots, size_t nslots, uint64_t h, uint32_t v)
     slots[i] = ((h >> 32) << 32) | v;
 }
 
+/* The id of person i, whole, into buf (at least 255 bytes); its length. */
+static size_t id_of(const spie_persons *p, size_t i, char *buf)
+{
+    const rec *r = &block_at(p, i)->r;
+    size_t n = r->id[0];
+    memcpy(buf, r->id + 1, n < ID_HEAD ? n : ID_HEAD);
+    if (n > ID_HEAD)
+        memcpy(buf + ID_HEAD, p->arena + p->tail[i], n - ID_HEAD);
+    return n;
+}
+
+/* Doubles the slot table (hashing every id again). -1 when memory runs out. */
 static int grow_slots(spie_persons *p)
 {
     size_t n = p->nslots ? p->nslots * 2 : 1024;
-    uint64_t *s = calloc(n, sizeof *s);
-    if (!s)
+    big m;
+    if (!big_alloc(&m, n * sizeof *p->slots))
         return -1;
-    for (size_t i = 0; i < p->count; i++)
-        slot_insert(s, n, id_hash(p->arena + p->ids[i].off, p->ids[i].len), (uint32_t)(i + 1));
-    free(p->slots);
+    uint64_t *s = m.p;
+    memset(s, 0, n * sizeof *s);
+    char id[256];
+    for (size_t i = 0; i < p->count; i++) {
+        size_t len = id_of(p, i, id);
+        slot_insert(s, n, id_hash(id, len), (uint32_t)(i + 1));
+    }
+    free(p->slots_base);
     p->slots = s;
+    p->slots_base = m.base;
     p->nslots = n;
+    return 0;
+}
+
+/* Room for person p->count: its block, and its tail offset. -1 when memory runs out. */
+static int reserve_person(spie_persons *p)
+{
+    size_t si = p->count >> SEG_SHIFT;
+    if (si == p->nseg) {
+        void *segs = p->seg;
+        if (!spie_grow(&segs, &p->seg_cap, p->nseg + 1, sizeof *p->seg))
+            return -1;
+        p->seg = segs;
+        if (!big_alloc(&p->seg[si], SEG_PERSONS * sizeof(block)))
+            return -1;
+        p->nseg++;
+    }
+    void *t = p->tail;
+    if (!spie_grow(&t, &p->tail_cap, p->count + 1, sizeof *p->tail))
+        return -1;
+    p->tail = t;
     return 0;
 }
 
@@ -224,35 +347,30 @@ long spie_persons_add(spie_persons *p, const char *id, size_t n)
 {
     if (n == 0 || n > 255 || p->count >= UINT32_MAX - 1)
         return -1;
-    if (p->count == p->cap) {
-        /* rec and ids share cap: when the second fails, cap stays at the smaller size. */
-        size_t rcap = p->cap, icap = p->cap;
-        void *r = p->rec, *d = p->ids;
-        if (!spie_grow(&r, &rcap, p->count + 1, sizeof *p->rec))
+    if (reserve_person(p) != 0)
+        return -1;
+    if (n > ID_HEAD) {
+        size_t tn = n - ID_HEAD;
+        if (p->arena_len + tn > UINT32_MAX) /* offsets are 32-bit */
             return -1;
-        p->rec = r;
-        if (!spie_grow(&d, &icap, p->count + 1, sizeof *p->ids))
+        void *a = p->arena;
+        if (!spie_grow(&a, &p->arena_cap, p->arena_len + tn, 1))
             return -1;
-        p->ids = d;
-        p->cap = icap;
+        p->arena = a;
     }
-    if (p->arena_len + n > UINT32_MAX) /* offsets are 32-bit */
-        return -1;
-    void *a = p->arena;
-    if (!spie_grow(&a, &p->arena_cap, p->arena_len + n, 1))
-        return -1;
-    p->arena = a;
     if ((p->count + 1) * 2 > p->nslots && grow_slots(p) != 0)
         return -1;
-    memcpy(p->arena + p->arena_len, id, n);
-    p->ids[p->count].off = (uint32_t)p->arena_len;
-    p->ids[p->count].len = (uint8_t)n;
-    p->arena_len += n;
-    entry *e = &p->rec[p->count];
-    memset(e, 0, sizeof *e);
-    e->id_len = (uint8_t)n;
-    memcpy(e->id_head, id, n < ID_HEAD ? n : ID_HEAD);
-    spie_person *r = &e->p;
+    block *b = block_at(p, p->count);
+    memset(b, 0, sizeof *b);
+    b->r.id[0] = (unsigned char)n;
+    memcpy(b->r.id + 1, id, n < ID_HEAD ? n : ID_HEAD);
+    p->tail[p->count] = 0;
+    if (n > ID_HEAD) {
+        p->tail[p->count] = (uint32_t)p->arena_len;
+        memcpy(p->arena + p->arena_len, id + ID_HEAD, n - ID_HEAD);
+        p->arena_len += n - ID_HEAD;
+    }
+    spie_person *r = &b->r.p;
     for (int s = 0; s < SPIE_STEP_COUNT; s++)
         r->first[s] = SPIE_NO_DAY;
     r->first_durable = SPIE_NO_DAY;
@@ -261,6 +379,95 @@ long spie_persons_add(spie_persons *p, const char *id, size_t n)
     r->sex = SPIE_SEX_UNKNOWN;
     slot_insert(p->slots, p->nslots, id_hash(id, n), (uint32_t)(p->count + 1));
     return (long)p->count++;
+}
+
+/* ---- accepted steps (DOUBLON) ----------------------------------------------------------- */
+
+/* A step as 29 bits, never 0: the day from SPIE_DAY_MIN (22 bits), the step (3), the type
+ * (4: 0..8, 15 for none). */
+static uint32_t step_key(spie_step s, unsigned type, spie_day day)
+{
+    return (uint32_t)(day - SPIE_DAY_MIN + 1) << 7 | (uint32_t)s << 4 | (type < 15 ? type : 15u);
+}
+
+static uint64_t more_hash(uint64_t v)
+{
+    v ^= v >> 33;
+    v *= 0xff51afd7ed558ccdULL;
+    v ^= v >> 33;
+    return v;
+}
+
+static bool more_contains(const spie_persons *p, uint64_t v)
+{
+    if (!p->nmore)
+        return false;
+    size_t mask = p->nmore - 1;
+    for (size_t i = (size_t)more_hash(v) & mask; p->more[i]; i = (i + 1) & mask)
+        if (p->more[i] == v)
+            return true;
+    return false;
+}
+
+static void more_place(uint64_t *t, size_t n, uint64_t v)
+{
+    size_t mask = n - 1, i = (size_t)more_hash(v) & mask;
+    while (t[i])
+        i = (i + 1) & mask;
+    t[i] = v;
+}
+
+static bool more_add(spie_persons *p, uint64_t v)
+{
+    if ((p->more_count + 1) * 2 > p->nmore) {
+        size_t n = p->nmore ? p->nmore * 2 : 1024;
+        uint64_t *t = calloc(n, sizeof *t);
+        if (!t)
+            return false;
+        for (size_t i = 0; i < p->nmore; i++)
+            if (p->more[i])
+                more_place(t, n, p->more[i]);
+        free(p->more);
+        p->more = t;
+        p->nmore = n;
+    }
+    more_place(p->more, p->nmore, v);
+    p->more_count++;
+    return true;
+}
+
+void spie_persons_steps_clear(spie_persons *p)
+{
+    for (size_t i = 0; i < p->count; i++)
+        memset(block_at(p, i)->keys, 0, sizeof block_at(p, i)->keys);
+    if (p->more)
+        memset(p->more, 0, p->nmore * sizeof *p->more);
+    p->more_count = 0;
+}
+
+bool spie_persons_step_seen(const spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day)
+{
+    const uint32_t *keys = block_at(p, i)->keys;
+    uint32_t k = step_key(s, type, day);
+    for (size_t j = 0; j < STEP_KEYS; j++) {
+        if (keys[j] == k)
+            return true;
+        if (keys[j] == 0)
+            return false;
+    }
+    return more_contains(p, (uint64_t)(i + 1) << 32 | k);
+}
+
+bool spie_persons_step_keep(spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day)
+{
+    uint32_t *keys = block_at(p, i)->keys;
+    uint32_t k = step_key(s, type, day);
+    for (size_t j = 0; j < STEP_KEYS; j++)
+        if (keys[j] == 0) {
+            keys[j] = k;
+            return true;
+        }
+    return more_add(p, (uint64_t)(i + 1) << 32 | k);
 }
 
 void spie_person_add_step(spie_person *pr, spie_step s, unsigned type, spie_day day)
