@@ -76,7 +76,7 @@ spie_extract_scratch *spie_extract_scratch_new(void)
     spie_extract_scratch *sc = calloc(1, sizeof *sc);
     if (!sc)
         return NULL;
-    sc->chunk = malloc(READ_CHUNK);
+    sc->chunk = malloc(CHUNK_BYTES);
     if (!sc->chunk || !spie_rd_pipe_alloc(&sc->pipe, &sc->pipe_raw)) {
         spie_extract_scratch_free(sc);
         return NULL;
@@ -105,6 +105,7 @@ static bool reader_init(reader *r, const spie_extract_job *job, spie_file_report
     rep->usable = true;
     r->cur_line = 1;
     r->rec_start = 1;
+    r->rec_high = true;
     r->cols = spie_rd_kind_cols(job->kind, &r->ncols_spec);
     r->last_day = spie_month_last_day(job->period);
     spie_day_from_ymd(SPIE_PROGRAMME_START_YEAR, 1, 1, &r->first_day);
@@ -200,6 +201,15 @@ static void report_notes(reader *r)
                  r->unknown);
 }
 
+/* The length of b[0..n) up to its last LF or CR included; 0 when it has none. */
+static size_t last_line_end(const char *b, size_t n)
+{
+    const char *lf = memrchr(b, '\n', n);
+    size_t from = lf ? (size_t)(lf - b) + 1 : 0;
+    const char *cr = memrchr(b + from, '\r', n - from);
+    return cr ? (size_t)(cr - b) + 1 : from;
+}
+
 static bool read_source(const spie_extract_job *job, spie_src *src, spie_file_report *rep)
 {
     reader r;
@@ -207,16 +217,30 @@ static bool read_source(const spie_extract_job *job, spie_src *src, spie_file_re
         reader_release(&r);
         return false;
     }
-    char *chunk = job->scratch ? job->scratch->chunk : malloc(READ_CHUNK);
+    char *chunk = job->scratch ? job->scratch->chunk : malloc(CHUNK_BYTES);
     if (!chunk) {
         reader_release(&r);
         snprintf(rep->motif, sizeof rep->motif, "mémoire insuffisante");
         rep->usable = false;
         return false;
     }
+    /* The bytes after the last line end of a read wait at the front of the buffer for the
+     * next one, so that the line scanner sees whole lines. A read without any line end goes
+     * to the reader at once (its line then goes on in pieces, through libcsv), so that no
+     * more than one read is inflated beyond a record over the size cap. */
     long got;
-    while (!r.failed && (got = spie_src_read(src, chunk, READ_CHUNK)) > 0)
-        spie_rd_feed(&r, chunk, (size_t)got);
+    size_t keep = 0;
+    while (!r.failed && (got = spie_src_read(src, chunk + keep, READ_CHUNK)) > 0) {
+        size_t n = keep + (size_t)got;
+        size_t cut = last_line_end(chunk, n);
+        if (cut == 0)
+            cut = n;
+        spie_rd_feed(&r, chunk, cut);
+        keep = n - cut;
+        memmove(chunk, chunk + cut, keep);
+    }
+    if (!r.failed && keep) /* the last line, without its end: as if it had come in pieces */
+        spie_rd_feed(&r, chunk, keep);
     if (!r.failed) {
         spie_src_status st = spie_src_error(src);
         if (st != SPIE_SRC_OK) {

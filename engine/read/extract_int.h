@@ -75,17 +75,22 @@ const colspec *spie_rd_kind_cols(spie_kind k, size_t *n);
 #define MAX_UNKNOWN_NOTE 300u
 #define PIPE 16u                            /* etapes rows in flight, a power of two */
 #define READ_CHUNK (256u * 1024u)           /* bytes asked of the source at a time */
+#define CHUNK_BYTES (2 * READ_CHUNK)        /* the read buffer: a read after the last line's start */
 
-/* An etapes row waiting for its person (extract_ring.c). */
+/* An etapes row waiting for its person (extract_ring.c). Its id and bytes stay where
+ * they are when the row is a plain line of the read buffer (the ring is emptied before
+ * the buffer is reused); a row that came through libcsv is copied into own_id, own_raw. */
 typedef struct pending {
     uint64_t line;   /* the row's line, for its reject */
     uint64_t h;      /* hash of its id */
     long cand;       /* candidate person (spie_persons_candidate), -2 before the probe */
+    const char *id;
+    const char *raw; /* its first RAW_KEEP bytes, raw_len of them */
+    size_t raw_len;
     spie_day day;
     uint8_t step, type, id_len;
-    char id[SPIE_ID_MAX]; /* spie_valid_id: at most SPIE_ID_MAX bytes */
-    size_t raw_len;  /* its first RAW_KEEP bytes, at raw */
-    char *raw;
+    char own_id[SPIE_ID_MAX]; /* spie_valid_id: at most SPIE_ID_MAX bytes */
+    char *own_raw;   /* RAW_KEEP bytes */
 } pending;
 
 /* Memory kept from one file to the next (spie_extract_scratch). A worker reads file after
@@ -93,7 +98,7 @@ typedef struct pending {
  * large territory) would be allocated and freed for each file, and the kernel would map,
  * zero and unmap those pages each time. */
 struct spie_extract_scratch {
-    char *chunk; /* READ_CHUNK bytes */
+    char *chunk; /* CHUNK_BYTES */
     struct pending *pipe;
     char *pipe_raw;
 };
@@ -137,6 +142,8 @@ typedef struct reader {
     const char *fbase;   /* fields.p, or the line itself: field h is fbase[foff[h]..+flen[h]) */
     size_t *foff, *flen;
     size_t nf, fcap;
+    bool in_place;       /* the record's fields and bytes are in the read buffer (a plain line) */
+    bool rec_high;       /* the record may hold a byte >= 0x80 (always true on libcsv's path) */
     buf xcode;           /* transcoded fields of the current record */
     spie_str val[MAX_SPEC_COLS];
 

@@ -21,6 +21,9 @@
  * the lines and where fields start and end, and nothing of what a field means. */
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "extract_int.h"
 #include "spie/util.h"
@@ -107,50 +110,171 @@ void spie_rd_end_of_line(reader *r)
     r->line_has_bytes = false;
 }
 
-/* Splits a plain line in place and hands it to the row rules; false for any other line
- * (see the top of this file). */
-static bool plain_line(reader *r, const char *p, size_t n)
+/* ---- the plain-line scanner ------------------------------------------------------------
+ * Plain lines are split 64 bytes at a time. For each block, bit masks say where the
+ * quotes, separators, LF, CR and bytes >= 0x80 are (SSE2, the x86-64 baseline, or a
+ * byte loop elsewhere). A prefix XOR of the quote mask tells the bytes inside quotes (the
+ * scan starts at a line start, outside quotes, and stops at the first line that is not
+ * plain, so the parity is right for every line it splits). Fields end at the separators
+ * outside quotes and at the line's end. A line is plain when each quote that opens is the
+ * first byte of a field, each quote that closes is followed by the field's end, and no
+ * line ends inside quotes: plain_line's definition of the top of this file, so the
+ * fields are the same. */
+
+typedef struct masks {
+    uint64_t q, d, e, h; /* quote, separator, LF or CR, byte >= 0x80 */
+} masks;
+
+static inline masks block_masks(const char *s, char delim)
 {
-    if (n > SPIE_RECORD_MAX || spie_rd_blank(p, n))
-        return false;
-    const char *s = p, *const end = p + n;
-    size_t nf = 0;
-    for (;;) {
-        const char *fs, *fe, *next;
-        if (s < end && *s == '"') {
-            const char *q = memchr(s + 1, '"', (size_t)(end - s - 1));
-            if (!q || (q + 1 < end && q[1] != r->delim))
-                return false;
-            fs = s + 1;
-            fe = q;
-            next = q + 1;
-        } else {
-            const char *d = memchr(s, r->delim, (size_t)(end - s));
-            fe = d ? d : end;
-            if (memchr(s, '"', (size_t)(fe - s)))
-                return false;
-            fs = s;
-            next = fe;
-        }
-        if ((size_t)(fe - fs) > SPIE_FIELD_MAX || nf == SPIE_COLUMNS_MAX)
-            return false;
-        if (nf == r->fcap && !spie_rd_grow_fields(r))
-            return false; /* libcsv's path meets the same shortage and says so */
-        r->foff[nf] = (size_t)(fs - p);
-        r->flen[nf] = (size_t)(fe - fs);
-        nf++;
-        if (next == end)
-            break;
-        s = next + 1;
+    masks m = {0, 0, 0, 0};
+#if defined(__SSE2__)
+    const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"');
+    const __m128i vl = _mm_set1_epi8('\n'), vc = _mm_set1_epi8('\r');
+    for (int i = 0; i < 4; i++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * i));
+        m.q |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vq)) << (16 * i);
+        m.d |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vd)) << (16 * i);
+        m.e |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, vl), _mm_cmpeq_epi8(v, vc)))
+               << (16 * i);
+        m.h |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << (16 * i);
     }
+#else
+    for (int i = 0; i < 64; i++) {
+        uint64_t bit = (uint64_t)1 << i;
+        char c = s[i];
+        m.q |= c == '"' ? bit : 0;
+        m.d |= c == delim ? bit : 0;
+        m.e |= c == '\n' || c == '\r' ? bit : 0;
+        m.h |= (unsigned char)c >= 0x80 ? bit : 0;
+    }
+#endif
+    return m;
+}
+
+/* Bit i set when an odd number of bits <= i are set in x. */
+static inline uint64_t prefix_xor(uint64_t x)
+{
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    return x;
+}
+
+static inline unsigned lowest_bit(uint64_t x)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctzll(x);
+#else
+    unsigned n = 0;
+    while (!(x & 1u)) {
+        x >>= 1;
+        n++;
+    }
+    return n;
+#endif
+}
+
+/* Bits k..63 (none when k >= 64; all when k <= 0). */
+static inline uint64_t bits_from(ptrdiff_t k)
+{
+    return k >= 64 ? 0 : k <= 0 ? ~(uint64_t)0 : ~(uint64_t)0 << k;
+}
+
+/* Hands the plain line p[0..n), whose nf fields are in r->foff and r->flen, to the row
+ * rules. */
+static void plain_record(reader *r, const char *p, size_t n, size_t nf, bool high)
+{
     r->nf = nf;
     r->fbase = p;
     r->rawp = p;
     r->rawn = n < RAW_KEEP ? n : RAW_KEEP;
+    r->in_place = true;
+    r->rec_high = high;
     spie_rd_data_record(r);
+    r->in_place = false;
+    r->rec_high = true;
     spie_rd_end_record(r);
     r->rec_start = r->cur_line + 1;
-    return true;
+    r->cur_line++;
+}
+
+/* Splits and hands to the row rules every plain line from p (a line start) on; stops at
+ * the first line that is not plain or has no end before `end`, or at a failure. Returns
+ * where it stopped: that line's start, or end. */
+static const char *plain_lines(reader *r, const char *p, const char *end)
+{
+    const char *line = p, *fs = p; /* the current line's and field's first byte */
+    size_t nf = 0;
+    bool badc = false, hc = false; /* in the current line, in the blocks before this one: a
+                                      byte that makes it not plain, a byte >= 0x80 */
+    uint64_t carry = 0;    /* all ones when the block starts inside quotes */
+    uint64_t end_before = 1; /* the byte before the block ends a field (or p starts a line) */
+    uint64_t close_last = 0; /* a closing quote on the block's last byte before this one */
+    for (const char *b = p; b < end; b += 64) {
+        masks m;
+        if (end - b >= 64) {
+            m = block_masks(b, r->delim);
+        } else { /* the last bytes, in a block of their own padded with NULs */
+            char tmp[64] = {0};
+            memcpy(tmp, b, (size_t)(end - b));
+            m = block_masks(tmp, r->delim);
+        }
+        uint64_t inq = prefix_xor(m.q) ^ carry;
+        carry = (uint64_t)0 - (inq >> 63);
+        uint64_t ends = (m.d & ~inq) | m.e;
+        uint64_t closing = m.q & ~inq;
+        uint64_t bad = (m.q & inq & ~((ends << 1) | end_before)) /* a quote opens inside a field */
+                       | (closing & ~(ends >> 1) & ~((uint64_t)1 << 63)) /* a field goes on after its closing quote */
+                       | (m.e & inq)                              /* the line ends inside quotes */
+                       | (close_last & ~ends & 1u);               /* the same, across the blocks */
+        end_before = ends >> 63;
+        close_last = closing >> 63;
+        for (uint64_t todo = ends; todo; todo &= todo - 1) {
+            unsigned bit = lowest_bit(todo);
+            const char *c = b + bit;
+            if (c < fs)
+                continue; /* the LF of a CRLF, already taken */
+            size_t len = (size_t)(c - fs);
+            const char *f0 = fs;
+            if (*fs == '"' && len >= 2) { /* a quoted field (when the line is plain) */
+                f0++;
+                len -= 2;
+            }
+            if (len > SPIE_FIELD_MAX || nf == SPIE_COLUMNS_MAX || (nf == r->fcap && !spie_rd_grow_fields(r)))
+                return line; /* libcsv's path says why (or meets the same memory shortage) */
+            r->foff[nf] = (size_t)(f0 - line);
+            r->flen[nf] = len;
+            nf++;
+            fs = c + 1;
+            if (*c != '\n' && *c != '\r')
+                continue;
+            size_t n = (size_t)(c - line);
+            uint64_t in_line = bits_from(line - b) & ~bits_from((ptrdiff_t)bit + 1);
+            if (badc || (bad & in_line) || n == 0 || n > SPIE_RECORD_MAX || (nf == 1 && spie_rd_blank(line, n)))
+                return line;
+            plain_record(r, line, n, nf, hc || (m.h & in_line) != 0);
+            if (r->failed)
+                return end;
+            if (*c == '\r') {
+                if (c + 1 == end) {
+                    r->prev_cr = true; /* a LF at the start of the next bytes belongs to it */
+                    return end;
+                }
+                if (c[1] == '\n')
+                    fs++;
+            }
+            line = fs;
+            nf = 0;
+            hc = false;
+        }
+        badc = badc || (bad & bits_from(line - b)) != 0;
+        hc = hc || (m.h & bits_from(line - b)) != 0;
+    }
+    return line;
 }
 
 void spie_rd_feed(reader *r, const char *p, size_t n)
@@ -180,7 +304,6 @@ void spie_rd_feed(reader *r, const char *p, size_t n)
         break;
     }
     const char *end = p + n;
-    const char *cr = n ? memchr(p, '\r', n) : NULL;
     while (p < end && !r->failed) {
         if (r->prev_cr) {
             r->prev_cr = false;
@@ -189,25 +312,24 @@ void spie_rd_feed(reader *r, const char *p, size_t n)
                 continue;
             }
         }
-        if (cr && cr < p)
-            cr = memchr(p, '\r', (size_t)(end - p));
-        const char *lf = memchr(p, '\n', (size_t)(end - p));
-        const char *eol = lf;
-        if (cr && (!eol || cr < eol))
-            eol = cr;
-        size_t seg = (size_t)((eol ? eol : end) - p);
-        if (eol && seg && !r->line_has_bytes && r->have_header && r->qstate == Q_FIELD_START &&
-            !r->job->csv_reference && plain_line(r, p, seg)) {
-            r->cur_line++;
-        } else {
-            if (seg)
-                segment(r, p, seg);
-            if (!eol || r->failed)
+        if (!r->line_has_bytes && r->have_header && r->qstate == Q_FIELD_START && !r->job->csv_reference) {
+            p = plain_lines(r, p, end);
+            if (p == end || r->failed)
                 break;
-            spie_rd_end_of_line(r);
         }
+        /* A line that is not plain (or the header, or a record's next line): libcsv's path. */
+        const char *lf = memchr(p, '\n', (size_t)(end - p));
+        const char *cr = memchr(p, '\r', (size_t)((lf ? lf : end) - p));
+        const char *eol = cr ? cr : lf;
+        size_t seg = (size_t)((eol ? eol : end) - p);
+        if (seg)
+            segment(r, p, seg);
+        if (!eol || r->failed)
+            break;
+        spie_rd_end_of_line(r);
         r->prev_cr = *eol == '\r';
         p = eol + 1;
     }
+    spie_rd_pipe_flush(r); /* rows in flight point into these bytes */
 }
 

@@ -22,7 +22,7 @@ bool spie_rd_pipe_alloc(struct pending **pipe, char **raw)
     if (!*pipe || !*raw)
         return false;
     for (size_t i = 0; i < PIPE; i++)
-        (*pipe)[i].raw = *raw + i * RAW_KEEP;
+        (*pipe)[i].own_raw = *raw + i * RAW_KEEP;
     return true;
 }
 
@@ -74,10 +74,17 @@ void spie_rd_pipe_push(reader *r, spie_str id, spie_day day, uint8_t step, uint8
     e->step = step;
     e->type = type;
     e->id_len = (uint8_t)id.n;
-    memcpy(e->id, id.s, id.n);
     e->raw_len = r->rawn;
-    if (r->rawn)
-        memcpy(e->raw, r->rawp, r->rawn);
+    if (r->in_place) {
+        e->id = id.s;
+        e->raw = r->rawp;
+    } else {
+        memcpy(e->own_id, id.s, id.n);
+        if (r->rawn)
+            memcpy(e->own_raw, r->rawp, r->rawn);
+        e->id = e->own_id;
+        e->raw = e->own_raw;
+    }
     e->h = spie_persons_hash(id.s, id.n);
     e->cand = -2;
     spie_persons_prefetch(r->job->persons, e->h);

@@ -44,6 +44,13 @@ static bool has_high_byte(const char *s, size_t n)
 /* Fills r->val for the spec columns: trimmed, UTF-8 (Windows-1252 transcoded). */
 static bool prepare_fields(reader *r)
 {
+    if (!r->rec_high) { /* ASCII only: nothing to transcode */
+        for (size_t c = 0; c < r->ncols_spec; c++) {
+            int h = r->colmap[c];
+            r->val[c] = h < 0 ? (spie_str){"", 0} : spie_trim(spie_rd_field(r, (size_t)h));
+        }
+        return true;
+    }
     r->xcode.len = 0;
     /* Reserve once so that pointers into xcode stay valid while filling. */
     size_t need = 0;

@@ -111,7 +111,7 @@ static bool big_alloc(big *m, size_t bytes)
     return true;
 }
 
-static block *block_at(const spie_persons *p, size_t i)
+static inline block *block_at(const spie_persons *p, size_t i)
 {
     return &((block *)p->seg[i >> SEG_SHIFT].p)[i & (SEG_PERSONS - 1)];
 }
@@ -141,7 +141,7 @@ static inline uint64_t mix64(uint64_t h)
 /* The id read a word at a time (the last word overlapping the one before it), each word
  * multiplied in, then a final mix so that linear probing sees well-spread low bits and
  * the tag well-spread high bits. */
-static uint64_t id_hash(const char *s, size_t n)
+static inline uint64_t id_hash(const char *s, size_t n)
 {
     uint64_t h = 0x9E3779B97F4A7C15ULL ^ ((uint64_t)n * 0xA0761D6478BD642FULL);
     if (n >= 8) {
@@ -203,14 +203,26 @@ typedef struct id_key {
     unsigned char b[24];
 } id_key;
 
-static void key_of(id_key *k, const char *id, size_t n)
+static inline void key_of(id_key *k, const char *id, size_t n)
 {
     memset(k->b, 0, sizeof k->b);
     k->b[0] = (unsigned char)n;
-    memcpy(k->b + 1, id, n < ID_HEAD ? n : ID_HEAD);
+    /* Copies of fixed sizes (moves, not a call), overlapping for a length in between. */
+    if (n >= ID_HEAD) {
+        memcpy(k->b + 1, id, ID_HEAD);
+    } else if (n >= 8) {
+        memcpy(k->b + 1, id, 8);
+        memcpy(k->b + 1 + n - 8, id + n - 8, 8);
+    } else if (n >= 4) {
+        memcpy(k->b + 1, id, 4);
+        memcpy(k->b + 1 + n - 4, id + n - 4, 4);
+    } else {
+        for (size_t j = 0; j < n; j++)
+            k->b[1 + j] = (unsigned char)id[j];
+    }
 }
 
-static bool id_is(const spie_persons *p, size_t idx, const id_key *k, const char *id, size_t n)
+static inline bool id_is(const spie_persons *p, size_t idx, const id_key *k, const char *id, size_t n)
 {
     const rec *r = &block_at(p, idx)->r;
     if (load64((const char *)r->id) != load64((const char *)k->b) ||

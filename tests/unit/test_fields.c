@@ -134,6 +134,9 @@ static void test_date_rejected(void **state)
         B("2021-03-0\0"), B("\0\0\0\0-03-05"), B("2021-03-05\0"),
         B("\xEF\xBC\x92" "021-03-05"), /* fullwidth digit two */
         B("2021-06-30-"), B("2021--06-30"), B("30//06/2021"), B("30/06//2021"),
+        /* a pair of the year that is not digits, whatever the other pair */
+        B("01/01/20ab"), B("01/01/ab21"), B("20ab-01-01"), B("ab21-01-01"), B("28/02/20\f\0"),
+        B("01/01/99\xff\xff"), B("\xff\xff" "99-01-01"),
     };
     for (size_t i = 0; i < SPIE_ARRAY_LEN(cases); i++) {
         spie_day day = 4242;
