@@ -122,6 +122,11 @@ static void cell_rows(emitter *e, const spie_acc *a)
 {
     const spie_params *p = e->params;
     char name[64], low[32];
+    spie_acc_dense hd; /* the cell's histograms as the statistics read them */
+    if (!spie_acc_dense_get(a, &hd)) {
+        e->oom = true;
+        return;
+    }
 
     count(e, "entrants", a->entrants);
     count(e, "entrants_mois", a->entrants_month);
@@ -155,7 +160,7 @@ static void cell_rows(emitter *e, const spie_acc *a)
         count(e, DNAME("censures"), d->censored);
         count(e, DNAME("incoherents"), d->inverted);
         spie_delay_stats ds;
-        spie_stat_status st = e->available ? spie_delay_stats_compute(d->done, a->len, &ds) : SPIE_STAT_NA;
+        spie_stat_status st = e->available ? spie_delay_stats_compute(hd.done[i], hd.len, &ds) : SPIE_STAT_NA;
         bool ok = st == SPIE_STAT_OK;
         uint64_t n = d->completed;
         real(e, DNAME("moyenne"), st, ds.mean, n);
@@ -169,7 +174,7 @@ static void cell_rows(emitter *e, const spie_acc *a)
         spie_km_summary km;
         memset(&km, 0, sizeof km);
         km.median_status = SPIE_STAT_NA;
-        if (e->available && spie_km_summarise(d->done, d->cens, a->len, &km) != SPIE_STAT_OK)
+        if (e->available && spie_km_summarise(hd.done[i], hd.cens[i], hd.len, &km) != SPIE_STAT_OK)
             km.median_status = SPIE_STAT_E_OVERFLOW;
         real(e, DNAME("km_mediane"), km.median_status, km.median, d->population - d->inverted);
         rate(e, DNAME("part_cible"), d->target_num, d->target_den);
@@ -185,16 +190,17 @@ static void cell_rows(emitter *e, const spie_acc *a)
 
     for (uint64_t t = 0; t <= 720; t += 30) {
         double ci = 0;
-        spie_stat_status st = e->available ? spie_km_incidence(a->inc_events, a->inc_cens, a->len, t, &ci) : SPIE_STAT_NA;
+        spie_stat_status st = e->available ? spie_km_incidence(hd.inc_events, hd.inc_cens, hd.len, t, &ci) : SPIE_STAT_NA;
         snprintf(name, sizeof name, "reprise_incidence_j%llu", (unsigned long long)t);
         real(e, name, st, ci, a->entrants);
     }
     spie_km_summary km;
     memset(&km, 0, sizeof km);
     km.median_status = SPIE_STAT_NA;
-    if (e->available && spie_km_summarise(a->inc_events, a->inc_cens, a->len, &km) != SPIE_STAT_OK)
+    if (e->available && spie_km_summarise(hd.inc_events, hd.inc_cens, hd.len, &km) != SPIE_STAT_OK)
         km.median_status = SPIE_STAT_E_OVERFLOW;
     real(e, "reprise_km_mediane", km.median_status, km.median, a->entrants);
+    spie_acc_dense_release(&hd);
 }
 
 bool spie_indicators_rows(spie_table *t, const spie_group_id *g, const spie_cube *cube, bool available,

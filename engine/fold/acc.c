@@ -1,7 +1,8 @@
-/* The accumulators of the person-based indicators (spie/acc.h): a person folded into the
- * counts and day-indexed histograms of every cell of a cube it belongs to, and cubes added
- * cell by cell. The addition is exact, so the figures do not depend on the order of the
- * persons or the territories.
+/* The accumulators of the person-based indicators (spie/acc.h): a person's contributions
+ * worked out once (struct contrib: which counts, which day of which histogram), then
+ * added to every cell of a cube it belongs to by index arithmetic only; cubes added cell
+ * by cell. The addition is exact, so the figures do not depend on the order of the
+ * persons or the territories. Histograms hold the days the data reach, no more.
  *
  * This file holds counts only: it may not compute a statistic (engine/figures does), keep
  * a person, or depend on a thread. */
@@ -16,66 +17,296 @@ const char *const spie_breakdown_names[SPIE_BD_COUNT] = {"ensemble", "public", "
 const char *const spie_age_names[SPIE_AGE_COUNT] = {"moins_26", "26_49", "50_plus", "inconnu"};
 const char *const spie_sex_names[SPIE_SEX_COUNT] = {"F", "M", "inconnu"};
 
+#define HIST_STEP 64u /* histogram bounds are rounded out to multiples of this many days */
+
 void spie_fold_ctx_init(spie_fold_ctx *c, const spie_params *params, spie_month period)
 {
     c->params = params;
     c->period = period;
     c->last_day = spie_month_last_day(period);
+    c->first_day = spie_month_first_day(period);
     spie_day_from_ymd(SPIE_PROGRAMME_START_YEAR, 1, 1, &c->origin);
     c->len = c->last_day >= c->origin ? (size_t)(c->last_day - c->origin) + 1 : 1;
 }
 
-static size_t hist_count(const spie_fold_ctx *c)
+/* ---- histograms ---------------------------------------------------------------------------
+ * A histogram is at most two runs of days (struct spie_hist). The censoring times show
+ * why: those at an exit are short delays, near day 0; those at D are D - F(A), near the
+ * top whatever the period; one run from one to the other would span the calendar. Days
+ * outside both runs take the cheapest way in (the fewest new days): extending the nearer
+ * run, or, when they are far from both (more than RUN_GAP days from a single run), a new
+ * run, the two runs becoming one first if need be; runs that meet become one. */
+
+#define RUN_GAP (4 * HIST_STEP)
+
+static uint64_t run_get(const spie_run *r, size_t i)
 {
-    return 2 * c->params->n_pairs + 2;
+    return r->w ? r->w[i] : r->c[i];
 }
+
+static bool run_has(const spie_run *r, size_t d)
+{
+    return r->n && d >= r->lo && d - r->lo < r->n;
+}
+
+uint64_t spie_hist_at(const spie_hist *h, size_t d)
+{
+    for (int k = 0; k < 2; k++)
+        if (run_has(&h->run[k], d))
+            return run_get(&h->run[k], d - h->run[k].lo);
+    return 0;
+}
+
+static void run_free(spie_run *r)
+{
+    free(r->c);
+    free(r->w);
+    memset(r, 0, sizeof *r);
+}
+
+static void hist_free(spie_hist *h)
+{
+    run_free(&h->run[0]);
+    run_free(&h->run[1]);
+}
+
+/* A run holding days [lo, hi) (bounds rounded out to HIST_STEP, hi at most cap) with the
+ * counts of the runs src[0..nsrc) (64-bit when one of them is). false when memory runs
+ * out. */
+static bool run_make(spie_run *out, size_t lo, size_t hi, size_t cap, const spie_run *src, int nsrc)
+{
+    lo -= lo % HIST_STEP;
+    hi = hi + (HIST_STEP - 1) - (hi + HIST_STEP - 1) % HIST_STEP;
+    if (hi > cap)
+        hi = cap;
+    bool wide = false;
+    for (int k = 0; k < nsrc; k++)
+        wide = wide || src[k].w;
+    spie_run r = {NULL, NULL, (uint32_t)lo, (uint32_t)(hi - lo)};
+    if (wide)
+        r.w = calloc(r.n, sizeof *r.w);
+    else
+        r.c = calloc(r.n, sizeof *r.c);
+    if (!r.w && !r.c)
+        return false;
+    for (int k = 0; k < nsrc; k++)
+        for (size_t i = 0; i < src[k].n; i++) {
+            if (wide)
+                r.w[src[k].lo - lo + i] = run_get(&src[k], i);
+            else
+                r.c[src[k].lo - lo + i] = src[k].c[i];
+        }
+    *out = r;
+    return true;
+}
+
+/* Makes h hold days [lo, hi) (hi <= cap, the days a histogram may span). false when memory
+ * runs out (h unchanged). */
+static bool hist_cover(spie_hist *h, size_t lo, size_t hi, size_t cap)
+{
+    spie_run *r0 = &h->run[0], *r1 = &h->run[1];
+    if ((run_has(r0, lo) && run_has(r0, hi - 1)) || (run_has(r1, lo) && run_has(r1, hi - 1)))
+        return true;
+    if (!r0->n)
+        return run_make(r0, lo, hi, cap, NULL, 0);
+    size_t e0 = (size_t)r0->lo + r0->n;
+    /* The distance from [lo, hi) to each run (0 when they overlap). */
+    size_t g0 = hi <= r0->lo ? r0->lo - hi : lo >= e0 ? lo - e0 : 0;
+    int k; /* the run to extend, or 2 for a new run */
+    spie_run nr;
+    if (!r1->n) {
+        k = g0 <= RUN_GAP ? 0 : 2;
+    } else {
+        size_t e1 = (size_t)r1->lo + r1->n;
+        size_t g1 = hi <= r1->lo ? r1->lo - hi : lo >= e1 ? lo - e1 : 0;
+        k = g0 <= g1 ? 0 : 1;
+        /* Far from both: the two runs become one, and these days a run of their own,
+         * when that costs fewer days. */
+        size_t gap = r1->lo - e0, g = g0 < g1 ? g0 : g1;
+        if (g > RUN_GAP && gap + (hi - lo) < g) {
+            spie_run both[2] = {*r0, *r1};
+            if (!run_make(&nr, r0->lo, e1, cap, both, 2))
+                return false;
+            run_free(r0);
+            run_free(r1);
+            *r0 = nr;
+            k = 2;
+        }
+    }
+    if (k == 2) { /* the second run, in order */
+        if (!run_make(&nr, lo, hi, cap, NULL, 0))
+            return false;
+        if (hi <= r0->lo) {
+            *r1 = *r0;
+            *r0 = nr;
+        } else {
+            *r1 = nr;
+        }
+        return true;
+    }
+    spie_run *r = &h->run[k];
+    size_t nlo = lo < r->lo ? lo : r->lo, nhi = hi > (size_t)r->lo + r->n ? hi : (size_t)r->lo + r->n;
+    spie_run *other = &h->run[1 - k];
+    /* Runs that would meet (after rounding) become one. */
+    size_t rlo = nlo - nlo % HIST_STEP, rhi = nhi + (HIST_STEP - 1) - (nhi + HIST_STEP - 1) % HIST_STEP;
+    bool merge = other->n && rlo <= (size_t)other->lo + other->n && other->lo <= rhi;
+    if (merge) {
+        nlo = nlo < other->lo ? nlo : other->lo;
+        nhi = nhi > (size_t)other->lo + other->n ? nhi : (size_t)other->lo + other->n;
+        spie_run both[2] = {*r0, *r1};
+        if (!run_make(&nr, nlo, nhi, cap, both, 2))
+            return false;
+        run_free(r0);
+        run_free(r1);
+        *r0 = nr;
+        return true;
+    }
+    if (!run_make(&nr, nlo, nhi, cap, r, 1))
+        return false;
+    run_free(r);
+    *r = nr;
+    return true;
+}
+
+/* Turns run r's counts to 64 bits. false when memory runs out (r unchanged). */
+static bool run_widen(spie_run *r)
+{
+    uint64_t *w = malloc((size_t)r->n * sizeof *w);
+    if (!w)
+        return false;
+    for (size_t i = 0; i < r->n; i++)
+        w[i] = r->c[i];
+    free(r->c);
+    r->c = NULL;
+    r->w = w;
+    return true;
+}
+
+/* Adds v to day d of h, which holds it. false when memory runs out. */
+static bool hist_put(spie_hist *h, size_t d, uint64_t v)
+{
+    spie_run *r = run_has(&h->run[0], d) ? &h->run[0] : &h->run[1];
+    size_t i = d - r->lo;
+    if (!r->w && v > UINT32_MAX - r->c[i] && !run_widen(r))
+        return false;
+    if (r->w)
+        r->w[i] += v;
+    else
+        r->c[i] += (uint32_t)v;
+    return true;
+}
+
+/* One more count on day d (< len). */
+static void hist_inc(spie_acc *a, spie_hist *h, size_t d)
+{
+    spie_run *r = &h->run[0];
+    if (r->c && d >= r->lo && d - r->lo < r->n && r->c[d - r->lo] != UINT32_MAX) {
+        r->c[d - r->lo]++; /* the common case */
+        return;
+    }
+    if (!hist_cover(h, d, d + 1, a->len) || !hist_put(h, d, 1))
+        a->oom = true;
+}
+
+/* dst += src. */
+static void hist_add(spie_acc *a, spie_hist *dst, const spie_hist *src)
+{
+    for (int k = 0; k < 2; k++) {
+        const spie_run *s = &src->run[k];
+        if (!s->n)
+            continue;
+        if (!hist_cover(dst, s->lo, (size_t)s->lo + s->n, a->len)) {
+            a->oom = true;
+            return;
+        }
+        for (size_t i = 0; i < s->n; i++) {
+            uint64_t v = run_get(s, i);
+            if (v && !hist_put(dst, s->lo + i, v)) {
+                a->oom = true;
+                return;
+            }
+        }
+    }
+}
+
+static void hist_zero(spie_hist *h)
+{
+    for (int k = 0; k < 2; k++) {
+        spie_run *r = &h->run[k];
+        if (r->c)
+            memset(r->c, 0, (size_t)r->n * sizeof *r->c);
+        if (r->w)
+            memset(r->w, 0, (size_t)r->n * sizeof *r->w);
+    }
+}
+
+static size_t hist_bytes(const spie_hist *h)
+{
+    size_t n = 0;
+    for (int k = 0; k < 2; k++)
+        n += (size_t)h->run[k].n * (h->run[k].w ? sizeof(uint64_t) : sizeof(uint32_t));
+    return n;
+}
+
+/* The end of h's counted days: the largest day with a count, plus one (0 when none). */
+static size_t hist_end(const spie_hist *h)
+{
+    for (int k = 1; k >= 0; k--) {
+        const spie_run *r = &h->run[k];
+        for (size_t i = r->n; i-- > 0;)
+            if (run_get(r, i))
+                return r->lo + i + 1;
+    }
+    return 0;
+}
+
+static void hist_fill(const spie_hist *h, uint64_t *out, size_t len)
+{
+    for (int k = 0; k < 2; k++) {
+        const spie_run *r = &h->run[k];
+        for (size_t i = 0; i < r->n && r->lo + i < len; i++)
+            out[r->lo + i] = run_get(r, i);
+    }
+}
+
+/* ---- accumulators ------------------------------------------------------------------------- */
 
 bool spie_acc_init(spie_acc *a, const spie_fold_ctx *c)
 {
     memset(a, 0, sizeof *a);
-    size_t nh = hist_count(c);
     a->len = c->len;
-    a->block = calloc(nh * c->len, sizeof *a->block);
-    if (!a->block)
-        return false;
-    uint64_t *h = a->block;
-    for (size_t i = 0; i < c->params->n_pairs; i++) {
-        a->delay[i].done = h;
-        h += c->len;
-        a->delay[i].cens = h;
-        h += c->len;
-    }
-    a->inc_events = h;
-    h += c->len;
-    a->inc_cens = h;
+    a->n_pairs = c->params->n_pairs;
     return true;
 }
 
 void spie_acc_release(spie_acc *a)
 {
-    free(a->block);
+    for (size_t i = 0; i < SPIE_MAX_PAIRS; i++) {
+        hist_free(&a->delay[i].done);
+        hist_free(&a->delay[i].cens);
+    }
+    hist_free(&a->inc_events);
+    hist_free(&a->inc_cens);
     memset(a, 0, sizeof *a);
 }
 
 void spie_acc_reset(spie_acc *a)
 {
-    uint64_t *block = a->block;
-    size_t len = a->len;
-    /* Pointers into block stay; counts go back to zero. */
-    spie_delay_acc d[SPIE_MAX_PAIRS];
-    memcpy(d, a->delay, sizeof d);
-    uint64_t *ie = a->inc_events, *ic = a->inc_cens;
-    size_t total = (size_t)(ic + len - block);
+    /* Histograms keep their memory and bounds; every count goes back to zero. */
+    spie_acc keep = *a;
     memset(a, 0, sizeof *a);
     for (size_t i = 0; i < SPIE_MAX_PAIRS; i++) {
-        a->delay[i].done = d[i].done;
-        a->delay[i].cens = d[i].cens;
+        a->delay[i].done = keep.delay[i].done;
+        a->delay[i].cens = keep.delay[i].cens;
+        hist_zero(&a->delay[i].done);
+        hist_zero(&a->delay[i].cens);
     }
-    a->inc_events = ie;
-    a->inc_cens = ic;
-    a->len = len;
-    a->block = block;
-    memset(block, 0, total * sizeof *block);
+    a->inc_events = keep.inc_events;
+    a->inc_cens = keep.inc_cens;
+    hist_zero(&a->inc_events);
+    hist_zero(&a->inc_cens);
+    a->len = keep.len;
+    a->n_pairs = keep.n_pairs;
 }
 
 void spie_acc_add(spie_acc *dst, const spie_acc *src)
@@ -101,17 +332,93 @@ void spie_acc_add(spie_acc *dst, const spie_acc *src)
         d->inverted += s->inverted;
         d->target_den += s->target_den;
         d->target_num += s->target_num;
+        hist_add(dst, &d->done, &s->done);
+        hist_add(dst, &d->cens, &s->cens);
     }
     for (size_t i = 0; i < SPIE_MAX_HORIZONS; i++) {
         dst->horizon[i].eligible += src->horizon[i].eligible;
         dst->horizon[i].success += src->horizon[i].success;
         dst->horizon[i].durable_success += src->horizon[i].durable_success;
     }
-    /* Every histogram lives in one block, in the same layout. */
-    size_t total = (size_t)(src->inc_cens + src->len - src->block);
-    for (size_t i = 0; i < total; i++)
-        dst->block[i] += src->block[i];
+    hist_add(dst, &dst->inc_events, &src->inc_events);
+    hist_add(dst, &dst->inc_cens, &src->inc_cens);
+    dst->oom = dst->oom || src->oom;
 }
+
+bool spie_acc_ok(const spie_acc *a) { return !a->oom; }
+
+size_t spie_acc_bytes(const spie_acc *a)
+{
+    size_t n = hist_bytes(&a->inc_events) + hist_bytes(&a->inc_cens);
+    for (size_t i = 0; i < SPIE_MAX_PAIRS; i++)
+        n += hist_bytes(&a->delay[i].done) + hist_bytes(&a->delay[i].cens);
+    return n;
+}
+
+bool spie_acc_dense_get(const spie_acc *a, spie_acc_dense *d)
+{
+    memset(d, 0, sizeof *d);
+    size_t np = a->n_pairs < SPIE_MAX_PAIRS ? a->n_pairs : SPIE_MAX_PAIRS;
+    size_t len = 1;
+    for (size_t i = 0; i < np; i++) {
+        size_t e1 = hist_end(&a->delay[i].done), e2 = hist_end(&a->delay[i].cens);
+        len = e1 > len ? e1 : len;
+        len = e2 > len ? e2 : len;
+    }
+    size_t e3 = hist_end(&a->inc_events), e4 = hist_end(&a->inc_cens);
+    len = e3 > len ? e3 : len;
+    len = e4 > len ? e4 : len;
+    size_t rows = 2 * np + 3; /* the last row stays zero: the pairs not in use point to it */
+    if (len > SIZE_MAX / sizeof(uint64_t) / rows)
+        return false;
+    uint64_t *block = calloc(rows * len, sizeof *block);
+    if (!block)
+        return false;
+    uint64_t *r = block;
+    for (size_t i = np; i < SPIE_MAX_PAIRS; i++)
+        d->done[i] = d->cens[i] = block + (rows - 1) * len;
+    for (size_t i = 0; i < np; i++) {
+        hist_fill(&a->delay[i].done, r, len);
+        d->done[i] = r;
+        r += len;
+        hist_fill(&a->delay[i].cens, r, len);
+        d->cens[i] = r;
+        r += len;
+    }
+    hist_fill(&a->inc_events, r, len);
+    d->inc_events = r;
+    r += len;
+    hist_fill(&a->inc_cens, r, len);
+    d->inc_cens = r;
+    d->block = block;
+    d->len = len;
+    return true;
+}
+
+void spie_acc_dense_release(spie_acc_dense *d)
+{
+    free(d->block);
+    memset(d, 0, sizeof *d);
+}
+
+/* ---- a person's contributions ----------------------------------------------------------------
+ * What folding a person adds to any cell it belongs to, worked out once: the counts to
+ * add (0 or 1 each) and the day of each histogram that gets a count. */
+
+enum { C_POPULATION = 1, C_INVERTED = 2, C_TARGET_DEN = 4, C_TARGET_NUM = 8, C_DONE = 16, C_CENS = 32 };
+enum { H_ELIGIBLE = 1, H_SUCCESS = 2, H_DURABLE = 4 };
+
+typedef struct contrib {
+    uint8_t entrants_month, in_journey, with_solution, with_return, exits;
+    int8_t first_return, exit_type; /* type index, -1 for none */
+    uint16_t solution_types;
+    uint8_t pair[SPIE_MAX_PAIRS];    /* C_* bits */
+    uint32_t pair_day[SPIE_MAX_PAIRS];
+    uint8_t horizon[SPIE_MAX_HORIZONS]; /* H_* bits */
+    bool returned;                   /* the return-to-activity day goes to inc_events, else inc_cens */
+    uint32_t inc_day;
+    int entry_year, entry_month;
+} contrib;
 
 static spie_day endpoint_day(const spie_person *p, spie_endpoint e)
 {
@@ -140,121 +447,155 @@ static int cohort(int entry_year, int entry_month)
     return (entry_year - SPIE_PROGRAMME_START_YEAR) * 4 + (entry_month - 1) / 3;
 }
 
-static size_t clamp_day(const spie_fold_ctx *c, int64_t d)
+static uint32_t clamp_day(const spie_fold_ctx *c, int64_t d)
 {
     if (d < 0)
         return 0;
     if ((uint64_t)d >= c->len)
-        return c->len - 1;
-    return (size_t)d;
+        return (uint32_t)(c->len - 1);
+    return (uint32_t)d;
 }
 
-/* What folding needs of a person's dates, computed once for all the cells it goes to. */
-typedef struct person_dates {
-    bool entered_in_period;
-    spie_day horizon_end[SPIE_MAX_HORIZONS]; /* add_months(E, h) */
-    spie_day ep[SPIE_EP_COUNT];              /* the day of each endpoint */
-    int entry_year, entry_month;
-} person_dates;
-
-static void person_dates_of(person_dates *pd, const spie_fold_ctx *c, const spie_person *p)
+/* The day h months after (y, m, d), clamped to the target month's last day
+ * (spie_add_months, from a day already split). */
+static spie_day months_after(int y, int m, int d, int h)
 {
-    pd->entered_in_period = p->entry >= spie_month_first_day(c->period) && p->entry <= c->last_day;
-    for (size_t i = 0; i < c->params->n_horizons; i++)
-        pd->horizon_end[i] = spie_add_months(p->entry, c->params->horizons[i]);
-    for (int e = 0; e < SPIE_EP_COUNT; e++)
-        pd->ep[e] = endpoint_day(p, (spie_endpoint)e);
-    int d;
-    spie_day_to_ymd(p->entry, &pd->entry_year, &pd->entry_month, &d);
+    const int64_t target = (int64_t)y * 12 + (m - 1) + h;
+    if (target < SPIE_MONTH_MIN || target > SPIE_MONTH_MAX)
+        return SPIE_NO_DAY;
+    const int ty = (int)(target / 12), tm = (int)(target % 12) + 1;
+    const int last = spie_days_in_month(ty, tm);
+    return spie_day_of_valid_ymd(ty, tm, d < last ? d : last);
 }
 
-static void fold(spie_acc *a, const spie_fold_ctx *c, const spie_person *p, const person_dates *pd)
+/* The delays of indicators.md §1, for every pair. */
+static void contrib_delays(contrib *k, const spie_fold_ctx *c, const spie_person *p)
 {
     const spie_params *prm = c->params;
-    spie_day D = c->last_day;
-    spie_day exit_day = p->first[SPIE_STEP_SORTIE];
-
-    /* §5 activity counts. Accepted entries are never after D. */
-    a->entrants++;
-    if (pd->entered_in_period)
-        a->entrants_month++;
-    if (exit_day == SPIE_NO_DAY)
-        a->in_journey++;
-    if (p->first[SPIE_STEP_SOLUTION] != SPIE_NO_DAY) {
-        a->with_solution++;
-        for (int i = 0; i < SPIE_SOLUTION_TYPES; i++)
-            if (p->solution_types & (1u << i))
-                a->solution[i]++;
-    }
-    if (p->first[SPIE_STEP_REPRISE] != SPIE_NO_DAY) {
-        a->with_return++;
-        if (p->reprise_type < SPIE_REPRISE_TYPES)
-            a->first_return[p->reprise_type]++;
-    }
-    if (exit_day != SPIE_NO_DAY) {
-        a->exits++;
-        if (p->sortie_type < SPIE_SORTIE_TYPES)
-            a->exit_type[p->sortie_type]++;
-    }
-
-    /* §1 delays. */
+    spie_day D = c->last_day, exit_day = p->first[SPIE_STEP_SORTIE];
     for (size_t i = 0; i < prm->n_pairs; i++) {
         const spie_pair *pr = &prm->pairs[i];
-        spie_delay_acc *d = &a->delay[i];
-        spie_day fa = pd->ep[pr->from];
+        spie_day fa = endpoint_day(p, pr->from);
         if (fa == SPIE_NO_DAY)
             continue;
-        spie_day fb = pd->ep[pr->to];
-        d->population++;
+        spie_day fb = endpoint_day(p, pr->to);
+        uint8_t f = C_POPULATION;
         if (fb != SPIE_NO_DAY && fb < fa) {
-            d->inverted++;
+            k->pair[i] = f | C_INVERTED;
             continue;
         }
         bool in_target_den = (int64_t)fa + pr->target <= (int64_t)D;
         if (in_target_den)
-            d->target_den++;
+            f |= C_TARGET_DEN;
         if (fb != SPIE_NO_DAY) {
-            d->completed++;
-            d->done[clamp_day(c, (int64_t)fb - fa)]++;
+            f |= C_DONE;
+            k->pair_day[i] = clamp_day(c, (int64_t)fb - fa);
             if (in_target_den && fb - fa <= pr->target)
-                d->target_num++;
+                f |= C_TARGET_NUM;
         } else {
-            d->censored++;
+            f |= C_CENS;
             spie_day end = D;
             if (exit_day != SPIE_NO_DAY && exit_day >= fa && exit_day < end)
                 end = exit_day;
-            d->cens[clamp_day(c, (int64_t)end - fa)]++;
+            k->pair_day[i] = clamp_day(c, (int64_t)end - fa);
         }
+        k->pair[i] = f;
     }
+}
+
+/* Everything folding p adds to a cell (indicators.md §1, §2, §5). */
+static void contrib_of(contrib *k, const spie_fold_ctx *c, const spie_person *p)
+{
+    memset(k, 0, sizeof *k);
+    const spie_params *prm = c->params;
+    spie_day D = c->last_day, exit_day = p->first[SPIE_STEP_SORTIE];
+    int ed;
+    spie_day_to_ymd(p->entry, &k->entry_year, &k->entry_month, &ed);
+
+    /* §5 activity counts. Accepted entries are never after D. */
+    k->entrants_month = p->entry >= c->first_day && p->entry <= D;
+    k->in_journey = exit_day == SPIE_NO_DAY;
+    k->with_solution = p->first[SPIE_STEP_SOLUTION] != SPIE_NO_DAY;
+    k->solution_types = k->with_solution ? p->solution_types : 0;
+    k->with_return = p->first[SPIE_STEP_REPRISE] != SPIE_NO_DAY;
+    k->first_return = (int8_t)(k->with_return && p->reprise_type < SPIE_REPRISE_TYPES ? p->reprise_type : -1);
+    k->exits = exit_day != SPIE_NO_DAY;
+    k->exit_type = (int8_t)(k->exits && p->sortie_type < SPIE_SORTIE_TYPES ? p->sortie_type : -1);
+
+    contrib_delays(k, c, p);
 
     /* §2 return to activity. */
     spie_day rep = p->first[SPIE_STEP_REPRISE];
     for (size_t i = 0; i < prm->n_horizons; i++) {
-        spie_day lim = pd->horizon_end[i];
+        spie_day lim = k->entry_year ? months_after(k->entry_year, k->entry_month, ed, prm->horizons[i]) : SPIE_NO_DAY;
         if (lim == SPIE_NO_DAY || lim > D)
             continue;
-        spie_horizon_acc *h = &a->horizon[i];
-        h->eligible++;
+        uint8_t f = H_ELIGIBLE;
         if (rep != SPIE_NO_DAY && rep <= lim)
-            h->success++;
+            f |= H_SUCCESS;
         if (p->first_durable != SPIE_NO_DAY && p->first_durable <= lim)
-            h->durable_success++;
+            f |= H_DURABLE;
+        k->horizon[i] = f;
     }
     if (rep != SPIE_NO_DAY) {
-        a->inc_events[clamp_day(c, (int64_t)rep - p->entry)]++;
+        k->returned = true;
+        k->inc_day = clamp_day(c, (int64_t)rep - p->entry);
     } else {
         spie_day end = D;
         if (exit_day != SPIE_NO_DAY && exit_day >= p->entry && exit_day < end)
             end = exit_day;
-        a->inc_cens[clamp_day(c, (int64_t)end - p->entry)]++;
+        k->inc_day = clamp_day(c, (int64_t)end - p->entry);
     }
+}
+
+/* Adds k to cell a. */
+static void apply(spie_acc *a, const contrib *k, size_t n_pairs, size_t n_horizons)
+{
+    a->entrants++;
+    a->entrants_month += k->entrants_month;
+    a->in_journey += k->in_journey;
+    if (k->with_solution) {
+        a->with_solution++;
+        for (int i = 0; i < SPIE_SOLUTION_TYPES; i++)
+            a->solution[i] += (k->solution_types >> i) & 1u;
+    }
+    a->with_return += k->with_return;
+    if (k->first_return >= 0)
+        a->first_return[k->first_return]++;
+    a->exits += k->exits;
+    if (k->exit_type >= 0)
+        a->exit_type[k->exit_type]++;
+    for (size_t i = 0; i < n_pairs; i++) {
+        uint8_t f = k->pair[i];
+        if (!f)
+            continue;
+        spie_delay_acc *d = &a->delay[i];
+        d->population++;
+        d->inverted += (f & C_INVERTED) != 0;
+        d->target_den += (f & C_TARGET_DEN) != 0;
+        d->target_num += (f & C_TARGET_NUM) != 0;
+        if (f & C_DONE) {
+            d->completed++;
+            hist_inc(a, &d->done, k->pair_day[i]);
+        } else if (f & C_CENS) {
+            d->censored++;
+            hist_inc(a, &d->cens, k->pair_day[i]);
+        }
+    }
+    for (size_t i = 0; i < n_horizons; i++) {
+        uint8_t f = k->horizon[i];
+        a->horizon[i].eligible += f & H_ELIGIBLE;
+        a->horizon[i].success += (f & H_SUCCESS) != 0;
+        a->horizon[i].durable_success += (f & H_DURABLE) != 0;
+    }
+    hist_inc(a, k->returned ? &a->inc_events : &a->inc_cens, k->inc_day);
 }
 
 void spie_acc_fold(spie_acc *a, const spie_fold_ctx *c, const spie_person *p)
 {
-    person_dates pd;
-    person_dates_of(&pd, c, p);
-    fold(a, c, p, &pd);
+    contrib k;
+    contrib_of(&k, c, p);
+    apply(a, &k, c->params->n_pairs, c->params->n_horizons);
 }
 
 int spie_person_age_band(const spie_person *p)
@@ -283,6 +624,8 @@ void spie_cohort_label(int q, char buf[8])
     buf[6] = (char)('1' + q % 4);
     buf[7] = '\0';
 }
+
+/* ---- cubes ------------------------------------------------------------------------------------ */
 
 static const size_t bd_count[SPIE_BD_COUNT] = {1, SPIE_PUBLIC_COUNT, SPIE_SEX_COUNT, SPIE_AGE_COUNT, 0};
 
@@ -314,10 +657,7 @@ bool spie_cube_init(spie_cube *c, const spie_fold_ctx *ctx, bool with_breakdowns
     if (!c->cells)
         return false;
     for (size_t i = 0; i < c->n_cells; i++)
-        if (!spie_acc_init(&c->cells[i], ctx)) {
-            spie_cube_release(c);
-            return false;
-        }
+        (void)spie_acc_init(&c->cells[i], ctx); /* takes no memory yet */
     return true;
 }
 
@@ -338,17 +678,18 @@ void spie_cube_reset(spie_cube *c)
 
 void spie_cube_fold(spie_cube *c, const spie_fold_ctx *ctx, const spie_person *p)
 {
-    person_dates pd;
-    person_dates_of(&pd, ctx, p);
-    fold(&c->cells[0], ctx, p, &pd);
+    contrib k;
+    contrib_of(&k, ctx, p);
+    size_t np = ctx->params->n_pairs, nh = ctx->params->n_horizons;
+    apply(&c->cells[0], &k, np, nh);
     if (!c->with_breakdowns)
         return;
-    fold(&c->cells[spie_cube_cell(c, SPIE_BD_PUBLIC, p->public_)], ctx, p, &pd);
-    fold(&c->cells[spie_cube_cell(c, SPIE_BD_SEXE, p->sex)], ctx, p, &pd);
-    fold(&c->cells[spie_cube_cell(c, SPIE_BD_AGE, (size_t)age_band(pd.entry_year, p->birth_year))], ctx, p, &pd);
-    int q = cohort(pd.entry_year, pd.entry_month);
+    apply(&c->cells[spie_cube_cell(c, SPIE_BD_PUBLIC, p->public_)], &k, np, nh);
+    apply(&c->cells[spie_cube_cell(c, SPIE_BD_SEXE, p->sex)], &k, np, nh);
+    apply(&c->cells[spie_cube_cell(c, SPIE_BD_AGE, (size_t)age_band(k.entry_year, p->birth_year))], &k, np, nh);
+    int q = cohort(k.entry_year, k.entry_month);
     if (q >= 0 && (size_t)q < c->n_cohorts)
-        fold(&c->cells[spie_cube_cell(c, SPIE_BD_COHORTE, (size_t)q)], ctx, p, &pd);
+        apply(&c->cells[spie_cube_cell(c, SPIE_BD_COHORTE, (size_t)q)], &k, np, nh);
 }
 
 void spie_cube_add(spie_cube *dst, const spie_cube *src)
@@ -356,4 +697,20 @@ void spie_cube_add(spie_cube *dst, const spie_cube *src)
     size_t n = dst->n_cells < src->n_cells ? dst->n_cells : src->n_cells;
     for (size_t i = 0; i < n; i++)
         spie_acc_add(&dst->cells[i], &src->cells[i]);
+}
+
+bool spie_cube_ok(const spie_cube *c)
+{
+    for (size_t i = 0; i < c->n_cells; i++)
+        if (!spie_acc_ok(&c->cells[i]))
+            return false;
+    return true;
+}
+
+size_t spie_cube_bytes(const spie_cube *c)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_cells; i++)
+        n += spie_acc_bytes(&c->cells[i]);
+    return n;
 }

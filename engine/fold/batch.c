@@ -106,8 +106,9 @@ static bool keep_budget(const spie_territory_data *data, spie_budget *kept)
 }
 
 /* Under the batch's lock: what group [first, first + count) gave goes into the batch,
- * territory ti's cube into its département, région, wave and the nation (ti < 0: NAT). */
-static void merge_group(shared *sh, size_t first, size_t count, long ti, const spie_territory_data *data,
+ * territory ti's cube into its département, région, wave and the nation (ti < 0: NAT).
+ * false when a cube's histograms could not grow (memory ran out). */
+static bool merge_group(shared *sh, size_t first, size_t count, long ti, const spie_territory_data *data,
                         const spie_cube *local, spie_budget kept, double secs)
 {
     const spie_batch_cfg *cfg = sh->cfg;
@@ -130,6 +131,9 @@ static void merge_group(shared *sh, size_t first, size_t count, long ti, const s
             long ri = region_index(t->dept->region_code);
             if (ri >= 0)
                 spie_cube_add(&b->regions[ri], local);
+            if (!spie_cube_ok(&b->dept[ti]) || !spie_cube_ok(&b->nation) || !spie_cube_ok(&b->waves[t->wave]) ||
+                (ri >= 0 && !spie_cube_ok(&b->regions[ri])))
+                return false;
         }
     } else {
         b->nat_ok = data->budget_ok;
@@ -137,6 +141,7 @@ static void merge_group(shared *sh, size_t first, size_t count, long ti, const s
     }
     if (cfg->log)
         cfg->log(cfg->log_ctx, cfg->plan, first, count, b->results, secs);
+    return true;
 }
 
 static void *worker(void *arg)
@@ -191,6 +196,10 @@ static void *worker(void *arg)
                 for (size_t i = 0; i < n; i++)
                     spie_cube_fold(&local, &b->fold, spie_persons_at_const(data.persons, i));
             }
+            if (!spie_cube_ok(&local)) {
+                set_error(sh, SPIE_BATCH_E_MEMORY, "mémoire insuffisante");
+                break;
+            }
         }
         spie_budget kept;
         if (!keep_budget(&data, &kept)) {
@@ -199,8 +208,12 @@ static void *worker(void *arg)
         }
         double secs = now_seconds() - t0;
         pthread_mutex_lock(&sh->lock);
-        merge_group(sh, first, count, ti, &data, &local, kept, secs);
+        bool merged = merge_group(sh, first, count, ti, &data, &local, kept, secs);
         pthread_mutex_unlock(&sh->lock);
+        if (!merged) {
+            set_error(sh, SPIE_BATCH_E_MEMORY, "mémoire insuffisante");
+            break;
+        }
     }
 out:
     spie_cube_release(&local);
