@@ -122,7 +122,7 @@ static bool reader_init(reader *r, const spie_extract_job *job, spie_file_report
     }
     spie_extract_scratch *sc = job->scratch;
     bool ok = csv_init(&r->csv, CSV_REPALL_NL) == 0;
-    if (ok && job->kind == SPIE_KIND_ETAPES) {
+    if (ok && job->kind != SPIE_KIND_BUDGET) {
         if (sc) {
             r->pipe = sc->pipe;
             r->pipe_raw = sc->pipe_raw;
@@ -130,7 +130,7 @@ static bool reader_init(reader *r, const spie_extract_job *job, spie_file_report
             r->own_pipe = true;
             ok = spie_rd_pipe_alloc(&r->pipe, &r->pipe_raw);
         }
-        if (ok)
+        if (ok && job->kind == SPIE_KIND_ETAPES)
             spie_persons_steps_clear(job->persons); /* DOUBLON is within the file */
     }
     if (!ok) {

@@ -77,7 +77,8 @@ const colspec *spie_rd_kind_cols(spie_kind k, size_t *n);
 #define READ_CHUNK (256u * 1024u)           /* bytes asked of the source at a time */
 #define CHUNK_BYTES (2 * READ_CHUNK)        /* the read buffer: a read after the last line's start */
 
-/* An etapes row waiting for its person (extract_ring.c). Its id and bytes stay where
+/* An etapes row waiting for its person, or a beneficiaires row for its slot
+ * (extract_ring.c). Its id and bytes stay where
  * they are when the row is a plain line of the read buffer (the ring is emptied before
  * the buffer is reused); a row that came through libcsv is copied into own_id, own_raw. */
 typedef struct pending {
@@ -87,8 +88,10 @@ typedef struct pending {
     const char *id;
     const char *raw; /* its first RAW_KEEP bytes, raw_len of them */
     size_t raw_len;
-    spie_day day;
+    spie_day day;    /* etapes: the step's day; beneficiaires: the entry */
     uint8_t step, type, id_len;
+    uint8_t pub, sex; /* beneficiaires */
+    int16_t year;
     char own_id[SPIE_ID_MAX]; /* spie_valid_id: at most SPIE_ID_MAX bytes */
     char *own_raw;   /* RAW_KEEP bytes */
 } pending;
@@ -203,6 +206,7 @@ void spie_rd_end_record(reader *r);
 /* extract_ring.c */
 bool spie_rd_pipe_alloc(struct pending **pipe, char **raw);
 void spie_rd_pipe_push(reader *r, spie_str id, spie_day day, uint8_t step, uint8_t type);
+void spie_rd_pipe_push_person(reader *r, spie_str id, spie_day entry, uint8_t pub, uint8_t sex, int16_t year);
 void spie_rd_pipe_flush(reader *r);
 
 /* extract_reject.c */

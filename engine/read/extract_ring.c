@@ -1,10 +1,12 @@
-/* etapes rows in flight. The rules of an etapes row that need its person (unknown person,
- * DOUBLON, step before entry, REPRISE without type) touch two places of tables far larger
- * than the caches: the person's hash slot and record, and the slot of the step key. The
- * rows come in date order, so each is a cache miss. So a row that passed the other rules
- * waits in a ring of PIPE rows: when it enters, the load of its hash slot starts; PIPE/2
- * rows later its candidate record and step slot start loading; when it leaves, the rules
- * run as they would have at once, on lines already in cache.
+/* Rows in flight. The rules of an etapes row that need its person (unknown person,
+ * DOUBLON, step before entry, REPRISE without type) touch places of tables far larger
+ * than the caches: the person's hash slot, then the person's two lines (record and
+ * accepted steps). The rows come in date order, so each is a cache miss. So a row that
+ * passed the other rules waits in a ring of PIPE rows: when it enters, the load of its
+ * hash slot starts; PIPE/2 rows later its candidate person's lines start loading; when
+ * it leaves, the rules run as they would have at once, on lines already in cache. A
+ * beneficiaires row waits the same way for its slot, before its DOUBLON rule and its
+ * entry into the persons.
  *
  * Nothing else changes: rows are judged in the order of the lines, and every other
  * reject, a failure and the end of the file first let the waiting rows through, so the
@@ -27,6 +29,7 @@ bool spie_rd_pipe_alloc(struct pending **pipe, char **raw)
 }
 
 static void etapes_judge(reader *r, pending *e);
+static void person_judge(reader *r, pending *e);
 
 /* Judges the oldest waiting row. */
 static void pipe_pop(reader *r)
@@ -34,7 +37,10 @@ static void pipe_pop(reader *r)
     pending *e = &r->pipe[r->pipe_head];
     r->pipe_head = (r->pipe_head + 1) & (PIPE - 1);
     r->pipe_len--;
-    etapes_judge(r, e);
+    if (r->job->kind == SPIE_KIND_ETAPES)
+        etapes_judge(r, e);
+    else
+        person_judge(r, e);
 }
 
 void spie_rd_pipe_flush(reader *r)
@@ -51,12 +57,23 @@ void spie_rd_pipe_flush(reader *r)
     r->in_flush = false;
 }
 
+/* Halfway: the slot is in cache; the person's lines (etapes) start loading. A
+ * beneficiaires row asks again for its slot (the table may have grown since). */
 static void pipe_probe(reader *r, pending *e)
 {
-    e->cand = spie_persons_candidate(r->job->persons, e->h);
+    spie_persons *ps = r->job->persons;
+    if (r->job->kind != SPIE_KIND_ETAPES) {
+        spie_persons_prefetch(ps, e->h);
+        return;
+    }
+    e->cand = spie_persons_candidate(ps, e->h);
+    if (e->cand >= 0)
+        spie_persons_step_prefetch(ps, (size_t)e->cand, (spie_step)e->step, e->type, e->day);
 }
 
-void spie_rd_pipe_push(reader *r, spie_str id, spie_day day, uint8_t step, uint8_t type)
+/* A new row at the ring's end, its id and bytes in place or copied (see pending); NULL
+ * when the row comes after a failure (it was never read). */
+static pending *pipe_enter(reader *r, spie_str id)
 {
     if (r->pipe_len == PIPE) {
         r->in_flush = true;
@@ -65,14 +82,11 @@ void spie_rd_pipe_push(reader *r, spie_str id, spie_day day, uint8_t step, uint8
         if (r->failed) {
             r->rep->rows_read -= r->pipe_len + 1; /* these rows and this one come after the failure */
             r->pipe_len = 0;
-            return;
+            return NULL;
         }
     }
     pending *e = &r->pipe[(r->pipe_head + r->pipe_len) & (PIPE - 1)];
     e->line = r->rec_start;
-    e->day = day;
-    e->step = step;
-    e->type = type;
     e->id_len = (uint8_t)id.n;
     e->raw_len = r->rawn;
     if (r->in_place) {
@@ -88,9 +102,37 @@ void spie_rd_pipe_push(reader *r, spie_str id, spie_day day, uint8_t step, uint8
     e->h = spie_persons_hash(id.s, id.n);
     e->cand = -2;
     spie_persons_prefetch(r->job->persons, e->h);
+    return e;
+}
+
+static void pipe_advance(reader *r)
+{
     r->pipe_len++;
     if (r->pipe_len > PIPE / 2)
         pipe_probe(r, &r->pipe[(r->pipe_head + r->pipe_len - 1 - PIPE / 2) & (PIPE - 1)]);
+}
+
+void spie_rd_pipe_push(reader *r, spie_str id, spie_day day, uint8_t step, uint8_t type)
+{
+    pending *e = pipe_enter(r, id);
+    if (!e)
+        return;
+    e->day = day;
+    e->step = step;
+    e->type = type;
+    pipe_advance(r);
+}
+
+void spie_rd_pipe_push_person(reader *r, spie_str id, spie_day entry, uint8_t pub, uint8_t sex, int16_t year)
+{
+    pending *e = pipe_enter(r, id);
+    if (!e)
+        return;
+    e->day = entry;
+    e->pub = pub;
+    e->sex = sex;
+    e->year = year;
+    pipe_advance(r);
 }
 
 /* A reject of a waiting row: its own line and bytes. */
@@ -112,19 +154,41 @@ static void reject_pending(reader *r, const pending *e, spie_reason why, int col
 static void etapes_judge(reader *r, pending *e)
 {
     spie_persons *ps = r->job->persons;
-    long idx = spie_persons_find_hashed(ps, e->id, e->id_len, e->h);
+    /* The candidate is the answer when its id is the row's (it is the first slot of the
+     * probe with the id's tag); otherwise the probe goes on. */
+    long idx = e->cand >= 0 && spie_persons_id_is(ps, (size_t)e->cand, e->id, e->id_len)
+                   ? e->cand
+                   : spie_persons_find_hashed(ps, e->id, e->id_len, e->h);
     /* DOUBLON compares with accepted rows only; an unknown person has none. */
-    if (idx >= 0 && spie_persons_step_seen(ps, (size_t)idx, (spie_step)e->step, e->type, e->day))
+    spie_step step = (spie_step)e->step;
+    if (idx >= 0 && spie_persons_step_seen(ps, (size_t)idx, step, e->type, e->day))
         { reject_pending(r, e, SPIE_R_DOUBLON, E_ID); return; }
     if (idx < 0)
         { reject_pending(r, e, SPIE_R_BENEFICIAIRE_INCONNU, E_ID); return; }
     spie_person *p = spie_persons_at(ps, (size_t)idx);
     if (e->day < p->entry)
         { reject_pending(r, e, SPIE_R_ETAPE_AVANT_ENTREE, E_DATE); return; }
-    if (e->step == SPIE_STEP_REPRISE && e->type == SPIE_NO_TYPE)
+    if (step == SPIE_STEP_REPRISE && e->type == SPIE_NO_TYPE)
         { reject_pending(r, e, SPIE_R_TYPE_MANQUANT, E_TYPE); return; }
-    if (!spie_persons_step_keep(ps, (size_t)idx, (spie_step)e->step, e->type, e->day))
+    if (!spie_persons_step_keep(ps, (size_t)idx, step, e->type, e->day))
         { spie_rd_fail_memory(r); return; }
-    spie_person_add_step(p, (spie_step)e->step, e->type, e->day);
+    spie_person_add_step(p, step, e->type, e->day);
+    r->rep->rows_accepted++;
+}
+
+/* The rule of a beneficiaires row that needs the persons already read: DOUBLON. */
+static void person_judge(reader *r, pending *e)
+{
+    spie_persons *ps = r->job->persons;
+    if (spie_persons_find_hashed(ps, e->id, e->id_len, e->h) >= 0)
+        { reject_pending(r, e, SPIE_R_DOUBLON, B_ID); return; }
+    long idx = spie_persons_add_hashed(ps, e->id, e->id_len, e->h);
+    if (idx < 0)
+        { spie_rd_fail_memory(r); return; }
+    spie_person *p = spie_persons_at(ps, (size_t)idx);
+    p->entry = e->day;
+    p->public_ = e->pub;
+    p->sex = e->sex;
+    p->birth_year = e->year;
     r->rep->rows_accepted++;
 }

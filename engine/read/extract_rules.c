@@ -147,18 +147,7 @@ static void row_beneficiaires(reader *r)
         if (!spie_parse_year(v[B_ANNEE], &year) || year < 1900 || year > ey - 14)
             { spie_rd_reject(r, SPIE_R_ANNEE_NAISSANCE, B_ANNEE); return; }
     }
-    spie_persons *ps = r->job->persons;
-    if (spie_persons_find(ps, v[B_ID].s, v[B_ID].n) >= 0)
-        { spie_rd_reject(r, SPIE_R_DOUBLON, B_ID); return; }
-    long idx = spie_persons_add(ps, v[B_ID].s, v[B_ID].n);
-    if (idx < 0)
-        { spie_rd_fail_memory(r); return; }
-    spie_person *p = spie_persons_at(ps, (size_t)idx);
-    p->entry = entry;
-    p->public_ = (uint8_t)pub;
-    p->sex = (uint8_t)sex;
-    p->birth_year = (int16_t)year;
-    r->rep->rows_accepted++;
+    spie_rd_pipe_push_person(r, v[B_ID], entry, (uint8_t)pub, (uint8_t)sex, (int16_t)year);
 }
 
 static void row_etapes(reader *r)

@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "spie/date.h"
 
@@ -355,7 +358,21 @@ static int reserve_person(spie_persons *p)
     return 0;
 }
 
+bool spie_persons_id_is(const spie_persons *p, size_t i, const char *id, size_t n)
+{
+    if (i >= p->count || n == 0 || n > 255)
+        return false;
+    id_key k;
+    key_of(&k, id, n);
+    return id_is(p, i, &k, id, n);
+}
+
 long spie_persons_add(spie_persons *p, const char *id, size_t n)
+{
+    return spie_persons_add_hashed(p, id, n, id_hash(id, n));
+}
+
+long spie_persons_add_hashed(spie_persons *p, const char *id, size_t n, uint64_t h)
 {
     if (n == 0 || n > 255 || p->count >= UINT32_MAX - 1)
         return -1;
@@ -389,7 +406,7 @@ long spie_persons_add(spie_persons *p, const char *id, size_t n)
     r->reprise_type = SPIE_NO_TYPE;
     r->sortie_type = SPIE_NO_TYPE;
     r->sex = SPIE_SEX_UNKNOWN;
-    slot_insert(p->slots, p->nslots, id_hash(id, n), (uint32_t)(p->count + 1));
+    slot_insert(p->slots, p->nslots, h, (uint32_t)(p->count + 1));
     return (long)p->count++;
 }
 
@@ -448,6 +465,46 @@ static bool more_add(spie_persons *p, uint64_t v)
     return true;
 }
 
+void spie_persons_step_prefetch(const spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day)
+{
+    /* Only a person whose 16 keys are full looks there: a few, but each look a miss. */
+    if (p->more_count)
+        PREFETCH(&p->more[(size_t)more_hash((uint64_t)(i + 1) << 32 | step_key(s, type, day)) & (p->nmore - 1)]);
+}
+
+/* The position of key k among the 16 keys (from 0), or of the first empty key when k is
+ * not there (STEP_KEYS when they are all taken); *found says which. */
+static unsigned key_pos(const uint32_t *keys, uint32_t k, bool *found)
+{
+#if defined(__SSE2__)
+    const __m128i vk = _mm_set1_epi32((int)k), z = _mm_setzero_si128();
+    unsigned hit = 0, empty = 0;
+    for (int j = 0; j < 4; j++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(keys + 4 * j));
+        hit |= (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, vk))) << (4 * j);
+        empty |= (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, z))) << (4 * j);
+    }
+    /* Keys fill from the first: k is there when it comes before the first empty key. */
+    unsigned first_empty = empty ? (unsigned)__builtin_ctz(empty) : STEP_KEYS;
+    unsigned first_hit = hit ? (unsigned)__builtin_ctz(hit) : STEP_KEYS;
+    *found = first_hit < first_empty;
+    return *found ? first_hit : first_empty;
+#else
+    for (unsigned j = 0; j < STEP_KEYS; j++) {
+        if (keys[j] == k) {
+            *found = true;
+            return j;
+        }
+        if (keys[j] == 0) {
+            *found = false;
+            return j;
+        }
+    }
+    *found = false;
+    return STEP_KEYS;
+#endif
+}
+
 void spie_persons_steps_clear(spie_persons *p)
 {
     for (size_t i = 0; i < p->count; i++)
@@ -459,26 +516,22 @@ void spie_persons_steps_clear(spie_persons *p)
 
 bool spie_persons_step_seen(const spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day)
 {
-    const uint32_t *keys = block_at(p, i)->keys;
     uint32_t k = step_key(s, type, day);
-    for (size_t j = 0; j < STEP_KEYS; j++) {
-        if (keys[j] == k)
-            return true;
-        if (keys[j] == 0)
-            return false;
-    }
-    return more_contains(p, (uint64_t)(i + 1) << 32 | k);
+    bool found;
+    unsigned j = key_pos(block_at(p, i)->keys, k, &found);
+    return found || (j == STEP_KEYS && more_contains(p, (uint64_t)(i + 1) << 32 | k));
 }
 
 bool spie_persons_step_keep(spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day)
 {
     uint32_t *keys = block_at(p, i)->keys;
     uint32_t k = step_key(s, type, day);
-    for (size_t j = 0; j < STEP_KEYS; j++)
-        if (keys[j] == 0) {
-            keys[j] = k;
-            return true;
-        }
+    bool found;
+    unsigned j = key_pos(keys, k, &found);
+    if (j < STEP_KEYS) { /* not there (the caller knows): the first empty key */
+        keys[j] = k;
+        return true;
+    }
     return more_add(p, (uint64_t)(i + 1) << 32 | k);
 }
 

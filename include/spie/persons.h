@@ -79,8 +79,12 @@ long spie_persons_candidate(const spie_persons *p, uint64_t h);
 long spie_persons_find_hashed(spie_persons *p, const char *id, size_t n, uint64_t h);
 
 /* Adds a person with this id (which must not be present); returns its index, or -1 when
- * memory runs out. The record is initialised with no step reached. */
+ * memory runs out. The record is initialised with no step reached. The hashed form takes
+ * spie_persons_hash(id, n). */
 long spie_persons_add(spie_persons *p, const char *id, size_t n);
+long spie_persons_add_hashed(spie_persons *p, const char *id, size_t n, uint64_t h);
+/* Whether person i has this id (false when there is no person i). */
+bool spie_persons_id_is(const spie_persons *p, size_t i, const char *id, size_t n);
 
 /* The steps accepted from the etapes file being read, kept beside each person for the
  * DOUBLON rule (extracts.md §6: a row that repeats an accepted row's person, step, day and
@@ -88,6 +92,9 @@ long spie_persons_add(spie_persons *p, const char *id, size_t n);
  * spie_persons_steps_clear (at the start of every etapes file) and spie_persons_clear.
  * Memory: 64 bytes a person, and a small table for a person's steps beyond the 16th. */
 void spie_persons_steps_clear(spie_persons *p);
+/* Starts loading what spie_persons_step_seen will read beyond the person's lines (the
+ * table of steps beyond the 16th). Changes nothing; may be skipped. */
+void spie_persons_step_prefetch(const spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day);
 bool spie_persons_step_seen(const spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day);
 /* Keeps a step known not to be there; false when memory runs out. */
 bool spie_persons_step_keep(spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day);

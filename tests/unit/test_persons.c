@@ -159,15 +159,19 @@ static void test_find_hashed(void **state)
         uint64_t h = spie_persons_hash(id, n);
         spie_persons_prefetch(p, h);
         long want = i % 2 == 0 ? (long)(i / 2) : -1;
-        if (want >= 0)
+        if (want >= 0) {
             assert_int_equal(spie_persons_candidate(p, h), want);
+            assert_true(spie_persons_id_is(p, (size_t)want, id, n));
+            assert_false(spie_persons_id_is(p, (size_t)want + 1, id, n));
+            assert_false(spie_persons_id_is(p, (size_t)want, id, n - 1));
+        }
         assert_int_equal(spie_persons_find_hashed(p, id, n, h), want);
         assert_int_equal(spie_persons_find(p, id, n), want);
     }
     /* Ids longer than the 19 bytes kept beside the record: they differ only after them,
      * or only in length; a look-up longer than any stored id (256 bytes) finds nobody. */
     char a[40], b[40];
-    long ia = spie_persons_add(p, "0123456789ABCDEFGHIxyz", 22);
+    long ia = spie_persons_add_hashed(p, "0123456789ABCDEFGHIxyz", 22, spie_persons_hash("0123456789ABCDEFGHIxyz", 22));
     long ib = spie_persons_add(p, "0123456789ABCDEFGHIxyZ", 22);
     long ic = spie_persons_add(p, "0123456789ABCDEFGHI", 19);
     long id20 = spie_persons_add(p, "0123456789ABCDEFGHIx", 20);
@@ -180,6 +184,10 @@ static void test_find_hashed(void **state)
     assert_int_equal(spie_persons_find(p, a, 20), id20);
     assert_int_equal(spie_persons_find(p, a, 21), -1);
     assert_int_equal(spie_persons_find(p, "0123456789ABCDEFGHIxyq", 22), -1);
+    assert_true(spie_persons_id_is(p, (size_t)ia, a, 22));
+    assert_false(spie_persons_id_is(p, (size_t)ia, b, 22)); /* differs after the 19 bytes */
+    assert_false(spie_persons_id_is(p, (size_t)ib, a, 22));
+    assert_false(spie_persons_id_is(p, spie_persons_count(p), a, 22));
     char big[300];
     memset(big, 'B', sizeof big);
     assert_int_equal(spie_persons_find(p, big, sizeof big), -1);
