@@ -147,10 +147,36 @@ static unsigned char ascii_lower(unsigned char c)
     return (unsigned)(c - 'A') <= 25u ? (unsigned char)(c | 0x20) : c;
 }
 
-/* The slot of a code of n bytes under the multipliers (a, b); the same as spie_codeset_find. */
-static unsigned codeset_key(const unsigned char *s, size_t n, unsigned a, unsigned b)
+/* The slot of a code of n bytes under the multipliers (a, b), its first and last bytes
+ * folded to lower case or as written; the same as spie_codeset_find. */
+static unsigned codeset_key(const unsigned char *s, size_t n, unsigned a, unsigned b, bool fold)
 {
-    return (unsigned)(n * a + spie_lower_(s[0]) * b + spie_lower_(s[n - 1])) & (SPIE_CODESET_SLOTS - 1);
+    unsigned first = fold ? spie_lower_(s[0]) : s[0], last = fold ? spie_lower_(s[n - 1]) : s[n - 1];
+    return (unsigned)(n * a + first * b + last) & (SPIE_CODESET_SLOTS - 1);
+}
+
+/* Multipliers under which no two codes share a slot: a few tries for these short lists.
+ * Two codes of the same length, first and last letter share one under any. false when
+ * there are none. */
+static bool find_multipliers(const char *const *codes, size_t n, bool fold, uint8_t *ma, uint8_t *mb)
+{
+    for (unsigned a = 1; a < SPIE_CODESET_SLOTS; a++)
+        for (unsigned b = 1; b < SPIE_CODESET_SLOTS; b++) {
+            uint64_t used = 0;
+            size_t i = 0;
+            for (; i < n; i++) {
+                unsigned k = codeset_key((const unsigned char *)codes[i], strlen(codes[i]), a, b, fold);
+                if (used >> k & 1u)
+                    break;
+                used |= (uint64_t)1 << k;
+            }
+            if (i == n) {
+                *ma = (uint8_t)a;
+                *mb = (uint8_t)b;
+                return true;
+            }
+        }
+    return false;
 }
 
 /* Whether the list can take the one-probe path: at most SPIE_CODESET_FAST codes of 1 to
@@ -180,40 +206,25 @@ bool spie_codeset_init(spie_codeset *cs, const char *const *codes, size_t n)
     cs->scan = true;
     if (!codes_fast(codes, n))
         return true;
-    /* Multipliers under which no two codes share a slot: a few tries for these short
-     * lists. Two codes of the same length, first and last letter share one under any. */
-    for (unsigned a = 1; a < SPIE_CODESET_SLOTS && cs->scan; a++)
-        for (unsigned b = 1; b < SPIE_CODESET_SLOTS && cs->scan; b++) {
-            uint64_t used = 0;
-            size_t i = 0;
-            for (; i < n; i++) {
-                unsigned k = codeset_key((const unsigned char *)codes[i], strlen(codes[i]), a, b);
-                if (used >> k & 1u)
-                    break;
-                used |= (uint64_t)1 << k;
-            }
-            if (i == n) {
-                cs->mul_len = (uint8_t)a;
-                cs->mul_first = (uint8_t)b;
-                cs->scan = false;
-            }
-        }
-    if (cs->scan)
+    /* Folded to lower case, the codes differ (else the list is scanned); as written too. */
+    if (!find_multipliers(codes, n, true, &cs->mul_len, &cs->mul_first) ||
+        !find_multipliers(codes, n, false, &cs->xmul_len, &cs->xmul_first))
         return true;
+    cs->scan = false;
     for (size_t i = 0; i < n; i++) {
         const unsigned char *c = (const unsigned char *)codes[i];
         size_t len = strlen(codes[i]);
-        cs->slot[codeset_key(c, len, cs->mul_len, cs->mul_first)] = (uint8_t)(i + 1);
+        cs->slot[codeset_key(c, len, cs->mul_len, cs->mul_first, true)] = (uint8_t)(i + 1);
+        cs->xslot[codeset_key(c, len, cs->xmul_len, cs->xmul_first, false)] = (uint8_t)(i + 1);
+        (void)spie_words_(c, len, cs->xword[i]);
         cs->len[i] = (uint8_t)len;
-        /* As spie_codeset_find reads a field: whole words, then the last 8 bytes. */
+        /* As spie_codeset_find reads a field (spie_words_), folded. */
         if (len < 8) {
             cs->word[i][0] = spie_fold8_(spie_pack_short_(c, len));
         } else {
-            size_t k = 0;
-            for (; 8 * (k + 1) <= len; k++)
-                cs->word[i][k] = spie_fold8_(spie_load8_(c + 8 * k));
-            if (len & 7)
-                cs->word[i][k] = spie_fold8_(spie_load8_(c + len - 8));
+            unsigned nw = spie_words_(c, len, cs->word[i]);
+            for (unsigned k = 0; k < nw; k++)
+                cs->word[i][k] = spie_fold8_(cs->word[i][k]);
         }
     }
     return true;

@@ -8,6 +8,7 @@
  * a person, or depend on a thread. */
 #include "spie/acc.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -402,37 +403,26 @@ void spie_acc_dense_release(spie_acc_dense *d)
 }
 
 /* ---- a person's contributions ----------------------------------------------------------------
- * What folding a person adds to any cell it belongs to, worked out once: the counts to
- * add (0 or 1 each) and the day of each histogram that gets a count. */
+ * What folding a person adds to any cell it belongs to, worked out once: the counters to
+ * add one to and the day of each histogram that gets a count, as offsets into a
+ * spie_acc. Adding it to a cell is then index arithmetic only. */
 
-enum { C_POPULATION = 1, C_INVERTED = 2, C_TARGET_DEN = 4, C_TARGET_NUM = 8, C_DONE = 16, C_CENS = 32 };
-enum { H_ELIGIBLE = 1, H_SUCCESS = 2, H_DURABLE = 4 };
+#define MAX_COUNTS (10 + 5 + SPIE_SOLUTION_TYPES + 4 * SPIE_MAX_PAIRS + 3 * SPIE_MAX_HORIZONS)
 
 typedef struct contrib {
-    uint8_t entrants_month, in_journey, with_solution, with_return, exits;
-    int8_t first_return, exit_type; /* type index, -1 for none */
-    uint16_t solution_types;
-    uint8_t pair[SPIE_MAX_PAIRS];    /* C_* bits */
-    uint32_t pair_day[SPIE_MAX_PAIRS];
-    uint8_t horizon[SPIE_MAX_HORIZONS]; /* H_* bits */
-    bool returned;                   /* the return-to-activity day goes to inc_events, else inc_cens */
-    uint32_t inc_day;
+    uint16_t count[MAX_COUNTS];      /* byte offsets of uint64_t counters of spie_acc */
+    uint16_t hist[SPIE_MAX_PAIRS + 1]; /* byte offsets of spie_hist of spie_acc */
+    uint32_t day[SPIE_MAX_PAIRS + 1];  /* the day each of them counts */
+    unsigned ncount, nhist;
     int entry_year, entry_month;
 } contrib;
 
-static spie_day endpoint_day(const spie_person *p, spie_endpoint e)
-{
-    switch (e) {
-    case SPIE_EP_ENTREE: return p->entry;
-    case SPIE_EP_ORIENTATION: return p->first[SPIE_STEP_ORIENTATION];
-    case SPIE_EP_DIAGNOSTIC: return p->first[SPIE_STEP_DIAGNOSTIC];
-    case SPIE_EP_CONTRAT: return p->first[SPIE_STEP_CONTRAT];
-    case SPIE_EP_SOLUTION: return p->first[SPIE_STEP_SOLUTION];
-    case SPIE_EP_REPRISE: return p->first[SPIE_STEP_REPRISE];
-    case SPIE_EP_SUIVI: return p->first[SPIE_STEP_SUIVI];
-    default: return p->first_durable;
-    }
-}
+_Static_assert(sizeof(spie_acc) < 65536, "offsets into an accumulator fit 16 bits");
+#define ACC_AT(field) ((uint16_t)offsetof(spie_acc, field))
+#define DELAY_AT(i, field) \
+    ((uint16_t)(offsetof(spie_acc, delay) + (i) * sizeof(spie_delay_acc) + offsetof(spie_delay_acc, field)))
+#define HORIZON_AT(i, field) \
+    ((uint16_t)(offsetof(spie_acc, horizon) + (i) * sizeof(spie_horizon_acc) + offsetof(spie_horizon_acc, field)))
 
 static int age_band(int entry_year, int birth_year)
 {
@@ -460,69 +450,107 @@ static uint32_t clamp_day(const spie_fold_ctx *c, int64_t d)
  * (spie_add_months, from a day already split). */
 static spie_day months_after(int y, int m, int d, int h)
 {
+    static const uint8_t dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     const int64_t target = (int64_t)y * 12 + (m - 1) + h;
     if (target < SPIE_MONTH_MIN || target > SPIE_MONTH_MAX)
         return SPIE_NO_DAY;
     const int ty = (int)(target / 12), tm = (int)(target % 12) + 1;
-    const int last = spie_days_in_month(ty, tm);
+    int last = dim[tm - 1];
+    if (tm == 2 && ty % 4 == 0 && (ty % 100 != 0 || ty % 400 == 0))
+        last = 29;
     return spie_day_of_valid_ymd(ty, tm, d < last ? d : last);
 }
 
-/* The delays of indicators.md §1, for every pair. */
-static void contrib_delays(contrib *k, const spie_fold_ctx *c, const spie_person *p)
+static void add_count(contrib *k, uint16_t off)
+{
+    k->count[k->ncount++] = off;
+}
+
+static void add_hist(contrib *k, uint16_t off, uint32_t day)
+{
+    k->hist[k->nhist] = off;
+    k->day[k->nhist++] = day;
+}
+
+/* The delays of indicators.md §1, for every pair; ep: the day of each end point. */
+static void contrib_delays(contrib *k, const spie_fold_ctx *c, const spie_day *ep, spie_day exit_day)
 {
     const spie_params *prm = c->params;
-    spie_day D = c->last_day, exit_day = p->first[SPIE_STEP_SORTIE];
+    spie_day D = c->last_day;
     for (size_t i = 0; i < prm->n_pairs; i++) {
         const spie_pair *pr = &prm->pairs[i];
-        spie_day fa = endpoint_day(p, pr->from);
+        spie_day fa = ep[pr->from];
         if (fa == SPIE_NO_DAY)
             continue;
-        spie_day fb = endpoint_day(p, pr->to);
-        uint8_t f = C_POPULATION;
+        spie_day fb = ep[pr->to];
+        add_count(k, DELAY_AT(i, population));
         if (fb != SPIE_NO_DAY && fb < fa) {
-            k->pair[i] = f | C_INVERTED;
+            add_count(k, DELAY_AT(i, inverted));
             continue;
         }
         bool in_target_den = (int64_t)fa + pr->target <= (int64_t)D;
         if (in_target_den)
-            f |= C_TARGET_DEN;
+            add_count(k, DELAY_AT(i, target_den));
         if (fb != SPIE_NO_DAY) {
-            f |= C_DONE;
-            k->pair_day[i] = clamp_day(c, (int64_t)fb - fa);
+            add_count(k, DELAY_AT(i, completed));
+            add_hist(k, DELAY_AT(i, done), clamp_day(c, (int64_t)fb - fa));
             if (in_target_den && fb - fa <= pr->target)
-                f |= C_TARGET_NUM;
+                add_count(k, DELAY_AT(i, target_num));
         } else {
-            f |= C_CENS;
+            add_count(k, DELAY_AT(i, censored));
             spie_day end = D;
             if (exit_day != SPIE_NO_DAY && exit_day >= fa && exit_day < end)
                 end = exit_day;
-            k->pair_day[i] = clamp_day(c, (int64_t)end - fa);
+            add_hist(k, DELAY_AT(i, cens), clamp_day(c, (int64_t)end - fa));
         }
-        k->pair[i] = f;
     }
 }
 
 /* Everything folding p adds to a cell (indicators.md §1, §2, §5). */
 static void contrib_of(contrib *k, const spie_fold_ctx *c, const spie_person *p)
 {
-    memset(k, 0, sizeof *k);
+    k->ncount = k->nhist = 0;
     const spie_params *prm = c->params;
     spie_day D = c->last_day, exit_day = p->first[SPIE_STEP_SORTIE];
     int ed;
     spie_day_to_ymd(p->entry, &k->entry_year, &k->entry_month, &ed);
 
     /* §5 activity counts. Accepted entries are never after D. */
-    k->entrants_month = p->entry >= c->first_day && p->entry <= D;
-    k->in_journey = exit_day == SPIE_NO_DAY;
-    k->with_solution = p->first[SPIE_STEP_SOLUTION] != SPIE_NO_DAY;
-    k->solution_types = k->with_solution ? p->solution_types : 0;
-    k->with_return = p->first[SPIE_STEP_REPRISE] != SPIE_NO_DAY;
-    k->first_return = (int8_t)(k->with_return && p->reprise_type < SPIE_REPRISE_TYPES ? p->reprise_type : -1);
-    k->exits = exit_day != SPIE_NO_DAY;
-    k->exit_type = (int8_t)(k->exits && p->sortie_type < SPIE_SORTIE_TYPES ? p->sortie_type : -1);
+    add_count(k, ACC_AT(entrants));
+    if (p->entry >= c->first_day && p->entry <= D)
+        add_count(k, ACC_AT(entrants_month));
+    if (exit_day == SPIE_NO_DAY)
+        add_count(k, ACC_AT(in_journey));
+    if (p->first[SPIE_STEP_SOLUTION] != SPIE_NO_DAY) {
+        add_count(k, ACC_AT(with_solution));
+        for (unsigned t = p->solution_types; t; t &= t - 1) {
+            unsigned i = (unsigned)__builtin_ctz(t);
+            if (i < SPIE_SOLUTION_TYPES)
+                add_count(k, (uint16_t)(ACC_AT(solution) + i * sizeof(uint64_t)));
+        }
+    }
+    if (p->first[SPIE_STEP_REPRISE] != SPIE_NO_DAY) {
+        add_count(k, ACC_AT(with_return));
+        if (p->reprise_type < SPIE_REPRISE_TYPES)
+            add_count(k, (uint16_t)(ACC_AT(first_return) + p->reprise_type * sizeof(uint64_t)));
+    }
+    if (exit_day != SPIE_NO_DAY) {
+        add_count(k, ACC_AT(exits));
+        if (p->sortie_type < SPIE_SORTIE_TYPES)
+            add_count(k, (uint16_t)(ACC_AT(exit_type) + p->sortie_type * sizeof(uint64_t)));
+    }
 
-    contrib_delays(k, c, p);
+    /* §1 delays: the day of each end point. */
+    spie_day ep[SPIE_EP_COUNT];
+    ep[SPIE_EP_ENTREE] = p->entry;
+    ep[SPIE_EP_ORIENTATION] = p->first[SPIE_STEP_ORIENTATION];
+    ep[SPIE_EP_DIAGNOSTIC] = p->first[SPIE_STEP_DIAGNOSTIC];
+    ep[SPIE_EP_CONTRAT] = p->first[SPIE_STEP_CONTRAT];
+    ep[SPIE_EP_SOLUTION] = p->first[SPIE_STEP_SOLUTION];
+    ep[SPIE_EP_REPRISE] = p->first[SPIE_STEP_REPRISE];
+    ep[SPIE_EP_SUIVI] = p->first[SPIE_STEP_SUIVI];
+    ep[SPIE_EP_REPRISE_DURABLE] = p->first_durable;
+    contrib_delays(k, c, ep, exit_day);
 
     /* §2 return to activity. */
     spie_day rep = p->first[SPIE_STEP_REPRISE];
@@ -530,72 +558,37 @@ static void contrib_of(contrib *k, const spie_fold_ctx *c, const spie_person *p)
         spie_day lim = k->entry_year ? months_after(k->entry_year, k->entry_month, ed, prm->horizons[i]) : SPIE_NO_DAY;
         if (lim == SPIE_NO_DAY || lim > D)
             continue;
-        uint8_t f = H_ELIGIBLE;
+        add_count(k, HORIZON_AT(i, eligible));
         if (rep != SPIE_NO_DAY && rep <= lim)
-            f |= H_SUCCESS;
+            add_count(k, HORIZON_AT(i, success));
         if (p->first_durable != SPIE_NO_DAY && p->first_durable <= lim)
-            f |= H_DURABLE;
-        k->horizon[i] = f;
+            add_count(k, HORIZON_AT(i, durable_success));
     }
     if (rep != SPIE_NO_DAY) {
-        k->returned = true;
-        k->inc_day = clamp_day(c, (int64_t)rep - p->entry);
+        add_hist(k, ACC_AT(inc_events), clamp_day(c, (int64_t)rep - p->entry));
     } else {
         spie_day end = D;
         if (exit_day != SPIE_NO_DAY && exit_day >= p->entry && exit_day < end)
             end = exit_day;
-        k->inc_day = clamp_day(c, (int64_t)end - p->entry);
+        add_hist(k, ACC_AT(inc_cens), clamp_day(c, (int64_t)end - p->entry));
     }
 }
 
 /* Adds k to cell a. */
-static void apply(spie_acc *a, const contrib *k, size_t n_pairs, size_t n_horizons)
+static void apply(spie_acc *a, const contrib *k)
 {
-    a->entrants++;
-    a->entrants_month += k->entrants_month;
-    a->in_journey += k->in_journey;
-    if (k->with_solution) {
-        a->with_solution++;
-        for (int i = 0; i < SPIE_SOLUTION_TYPES; i++)
-            a->solution[i] += (k->solution_types >> i) & 1u;
-    }
-    a->with_return += k->with_return;
-    if (k->first_return >= 0)
-        a->first_return[k->first_return]++;
-    a->exits += k->exits;
-    if (k->exit_type >= 0)
-        a->exit_type[k->exit_type]++;
-    for (size_t i = 0; i < n_pairs; i++) {
-        uint8_t f = k->pair[i];
-        if (!f)
-            continue;
-        spie_delay_acc *d = &a->delay[i];
-        d->population++;
-        d->inverted += (f & C_INVERTED) != 0;
-        d->target_den += (f & C_TARGET_DEN) != 0;
-        d->target_num += (f & C_TARGET_NUM) != 0;
-        if (f & C_DONE) {
-            d->completed++;
-            hist_inc(a, &d->done, k->pair_day[i]);
-        } else if (f & C_CENS) {
-            d->censored++;
-            hist_inc(a, &d->cens, k->pair_day[i]);
-        }
-    }
-    for (size_t i = 0; i < n_horizons; i++) {
-        uint8_t f = k->horizon[i];
-        a->horizon[i].eligible += f & H_ELIGIBLE;
-        a->horizon[i].success += (f & H_SUCCESS) != 0;
-        a->horizon[i].durable_success += (f & H_DURABLE) != 0;
-    }
-    hist_inc(a, k->returned ? &a->inc_events : &a->inc_cens, k->inc_day);
+    char *base = (char *)a;
+    for (unsigned i = 0; i < k->ncount; i++)
+        (*(uint64_t *)(void *)(base + k->count[i]))++;
+    for (unsigned i = 0; i < k->nhist; i++)
+        hist_inc(a, (spie_hist *)(void *)(base + k->hist[i]), k->day[i]);
 }
 
 void spie_acc_fold(spie_acc *a, const spie_fold_ctx *c, const spie_person *p)
 {
     contrib k;
     contrib_of(&k, c, p);
-    apply(a, &k, c->params->n_pairs, c->params->n_horizons);
+    apply(a, &k);
 }
 
 int spie_person_age_band(const spie_person *p)
@@ -680,16 +673,15 @@ void spie_cube_fold(spie_cube *c, const spie_fold_ctx *ctx, const spie_person *p
 {
     contrib k;
     contrib_of(&k, ctx, p);
-    size_t np = ctx->params->n_pairs, nh = ctx->params->n_horizons;
-    apply(&c->cells[0], &k, np, nh);
+    apply(&c->cells[0], &k);
     if (!c->with_breakdowns)
         return;
-    apply(&c->cells[spie_cube_cell(c, SPIE_BD_PUBLIC, p->public_)], &k, np, nh);
-    apply(&c->cells[spie_cube_cell(c, SPIE_BD_SEXE, p->sex)], &k, np, nh);
-    apply(&c->cells[spie_cube_cell(c, SPIE_BD_AGE, (size_t)age_band(k.entry_year, p->birth_year))], &k, np, nh);
+    apply(&c->cells[spie_cube_cell(c, SPIE_BD_PUBLIC, p->public_)], &k);
+    apply(&c->cells[spie_cube_cell(c, SPIE_BD_SEXE, p->sex)], &k);
+    apply(&c->cells[spie_cube_cell(c, SPIE_BD_AGE, (size_t)age_band(k.entry_year, p->birth_year))], &k);
     int q = cohort(k.entry_year, k.entry_month);
     if (q >= 0 && (size_t)q < c->n_cohorts)
-        apply(&c->cells[spie_cube_cell(c, SPIE_BD_COHORTE, (size_t)q)], &k, np, nh);
+        apply(&c->cells[spie_cube_cell(c, SPIE_BD_COHORTE, (size_t)q)], &k);
 }
 
 void spie_cube_add(spie_cube *dst, const spie_cube *src)

@@ -149,12 +149,17 @@ typedef struct reader {
     bool rec_high;       /* the record may hold a byte >= 0x80 (always true on libcsv's path) */
     buf xcode;           /* transcoded fields of the current record */
     spie_str val[MAX_SPEC_COLS];
+    int missing;         /* the first empty required column, -1 if none (prepare_fields) */
 
     /* row rules */
     spie_codeset cs_step, cs_type[SPIE_STEP_COUNT], cs_public, cs_sex;
     spie_day last_day;   /* D */
     spie_day first_day;  /* the programme's first day */
     spie_month first_month;
+    bool date_known;     /* the last date parsed: its 10 bytes and its day */
+    uint64_t date_a;
+    uint16_t date_b;
+    spie_day date_day;
     keyset seen;         /* accepted budget keys */
     buf key;
 

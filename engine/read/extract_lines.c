@@ -207,6 +207,13 @@ static void plain_record(reader *r, const char *p, size_t n, size_t nf, bool hig
  * where it stopped: that line's start, or end. */
 static const char *plain_lines(reader *r, const char *p, const char *end)
 {
+    /* Room for the most fields a line may have, once: no check per field. */
+    while (r->fcap < SPIE_COLUMNS_MAX)
+        if (!spie_rd_grow_fields(r)) {
+            spie_rd_fail_memory(r);
+            return end;
+        }
+    size_t *const foff = r->foff, *const flen = r->flen;
     const char *line = p, *fs = p; /* the current line's and field's first byte */
     size_t nf = 0;
     bool badc = false, hc = false; /* in the current line, in the blocks before this one: a
@@ -239,18 +246,15 @@ static const char *plain_lines(reader *r, const char *p, const char *end)
             if (c < fs)
                 continue; /* the LF of a CRLF, already taken */
             size_t len = (size_t)(c - fs);
-            const char *f0 = fs;
-            if (*fs == '"' && len >= 2) { /* a quoted field (when the line is plain) */
-                f0++;
-                len -= 2;
-            }
-            if (len > SPIE_FIELD_MAX || nf == SPIE_COLUMNS_MAX || (nf == r->fcap && !spie_rd_grow_fields(r)))
-                return line; /* libcsv's path says why (or meets the same memory shortage) */
-            r->foff[nf] = (size_t)(f0 - line);
-            r->flen[nf] = len;
+            size_t q = *fs == '"' && len >= 2; /* a quoted field (when the line is plain) */
+            len -= 2 * q;
+            if (len > SPIE_FIELD_MAX || nf == SPIE_COLUMNS_MAX)
+                return line; /* libcsv's path says why */
+            foff[nf] = (size_t)(fs - line) + q;
+            flen[nf] = len;
             nf++;
             fs = c + 1;
-            if (*c != '\n' && *c != '\r')
+            if (!((m.e >> bit) & 1u))
                 continue;
             size_t n = (size_t)(c - line);
             uint64_t in_line = bits_from(line - b) & ~bits_from((ptrdiff_t)bit + 1);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "extract_int.h"
+#include "persons_int.h"
 
 bool spie_rd_pipe_alloc(struct pending **pipe, char **raw)
 {
@@ -63,12 +64,14 @@ static void pipe_probe(reader *r, pending *e)
 {
     spie_persons *ps = r->job->persons;
     if (r->job->kind != SPIE_KIND_ETAPES) {
-        spie_persons_prefetch(ps, e->h);
+        if (ps->nslots)
+            PREFETCH(&ps->slots[(size_t)e->h & (ps->nslots - 1)]);
         return;
     }
-    e->cand = spie_persons_candidate(ps, e->h);
-    if (e->cand >= 0)
-        spie_persons_step_prefetch(ps, (size_t)e->cand, (spie_step)e->step, e->type, e->day);
+    e->cand = spie_pr_candidate(ps, e->h);
+    if (e->cand >= 0 && ps->more_count) /* only a person of more than 16 steps looks there */
+        PREFETCH(&ps->more[(size_t)more_hash((uint64_t)(e->cand + 1) << 32 | step_key((spie_step)e->step, e->type, e->day)) &
+                           (ps->nmore - 1)]);
 }
 
 /* A new row at the ring's end, its id and bytes in place or copied (see pending); NULL
@@ -99,9 +102,11 @@ static pending *pipe_enter(reader *r, spie_str id)
         e->id = e->own_id;
         e->raw = e->own_raw;
     }
-    e->h = spie_persons_hash(id.s, id.n);
+    e->h = id_hash(id.s, id.n);
     e->cand = -2;
-    spie_persons_prefetch(r->job->persons, e->h);
+    const spie_persons *ps = r->job->persons;
+    if (ps->nslots)
+        PREFETCH(&ps->slots[(size_t)e->h & (ps->nslots - 1)]);
     return e;
 }
 
@@ -156,21 +161,22 @@ static void etapes_judge(reader *r, pending *e)
     spie_persons *ps = r->job->persons;
     /* The candidate is the answer when its id is the row's (it is the first slot of the
      * probe with the id's tag); otherwise the probe goes on. */
-    long idx = e->cand >= 0 && spie_persons_id_is(ps, (size_t)e->cand, e->id, e->id_len)
+    long idx = e->cand >= 0 && spie_pr_id_is(ps, (size_t)e->cand, e->id, e->id_len)
                    ? e->cand
                    : spie_persons_find_hashed(ps, e->id, e->id_len, e->h);
     /* DOUBLON compares with accepted rows only; an unknown person has none. */
     spie_step step = (spie_step)e->step;
-    if (idx >= 0 && spie_persons_step_seen(ps, (size_t)idx, step, e->type, e->day))
+    spie_pr_step look;
+    if (idx >= 0 && spie_pr_step_look(ps, (size_t)idx, step, e->type, e->day, &look))
         { reject_pending(r, e, SPIE_R_DOUBLON, E_ID); return; }
     if (idx < 0)
         { reject_pending(r, e, SPIE_R_BENEFICIAIRE_INCONNU, E_ID); return; }
-    spie_person *p = spie_persons_at(ps, (size_t)idx);
+    spie_person *p = &block_at(ps, (size_t)idx)->r.p;
     if (e->day < p->entry)
         { reject_pending(r, e, SPIE_R_ETAPE_AVANT_ENTREE, E_DATE); return; }
     if (step == SPIE_STEP_REPRISE && e->type == SPIE_NO_TYPE)
         { reject_pending(r, e, SPIE_R_TYPE_MANQUANT, E_TYPE); return; }
-    if (!spie_persons_step_keep(ps, (size_t)idx, step, e->type, e->day))
+    if (!spie_pr_step_keep(ps, (size_t)idx, &look))
         { spie_rd_fail_memory(r); return; }
     spie_person_add_step(p, step, e->type, e->day);
     r->rep->rows_accepted++;

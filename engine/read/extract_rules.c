@@ -41,14 +41,31 @@ static bool has_high_byte(const char *s, size_t n)
     return false;
 }
 
-/* Fills r->val for the spec columns: trimmed, UTF-8 (Windows-1252 transcoded). */
+/* The first empty required column (in the spec's order), or -1. */
+static int first_missing(const reader *r)
+{
+    for (size_t c = 0; c < r->ncols_spec; c++)
+        if (r->cols[c].required && r->val[c].n == 0)
+            return (int)c;
+    return -1;
+}
+
+/* Fills r->val for the spec columns: trimmed, UTF-8 (Windows-1252 transcoded); and
+ * r->missing, the first empty required column or -1. */
 static bool prepare_fields(reader *r)
 {
-    if (!r->rec_high) { /* ASCII only: nothing to transcode */
-        for (size_t c = 0; c < r->ncols_spec; c++) {
+    if (!r->rec_high && r->in_place) { /* a plain ASCII line: nothing to transcode */
+        int missing = -1;
+        for (size_t c = r->ncols_spec; c-- > 0;) {
             int h = r->colmap[c];
-            r->val[c] = h < 0 ? (spie_str){"", 0} : spie_trim(spie_rd_field(r, (size_t)h));
+            spie_str f = {"", 0};
+            if (h >= 0)
+                f = spie_trim((spie_str){r->fbase + r->foff[h], r->flen[h]});
+            r->val[c] = f;
+            if (f.n == 0 && r->cols[c].required)
+                missing = (int)c;
         }
+        r->missing = missing;
         return true;
     }
     r->xcode.len = 0;
@@ -78,6 +95,7 @@ static bool prepare_fields(reader *r)
         }
         r->val[c] = f;
     }
+    r->missing = first_missing(r);
     return true;
 }
 
@@ -96,13 +114,27 @@ static bool dept_equal(spie_str v, const char *dept)
     return true;
 }
 
-/* The first empty required column (in the spec's order), or -1. */
-static int first_missing(const reader *r)
+/* spie_parse_date, remembering the last date read: the rows of etapes come in date
+ * order, so most of them repeat the date of the row before. */
+static inline bool parse_date_memo(reader *r, spie_str f, spie_day *out)
 {
-    for (size_t c = 0; c < r->ncols_spec; c++)
-        if (r->cols[c].required && r->val[c].n == 0)
-            return (int)c;
-    return -1;
+    if (f.n != 10)
+        return false;
+    uint64_t a;
+    uint16_t b;
+    memcpy(&a, f.s, 8);
+    memcpy(&b, f.s + 8, 2);
+    if (r->date_known && a == r->date_a && b == r->date_b) {
+        *out = r->date_day;
+        return true;
+    }
+    if (!spie_parse_date(f, out))
+        return false;
+    r->date_a = a;
+    r->date_b = b;
+    r->date_day = *out;
+    r->date_known = true;
+    return true;
 }
 
 static int date_rules(reader *r, spie_day d, spie_reason *why)
@@ -123,7 +155,7 @@ static void row_beneficiaires(reader *r)
     const spie_str *v = r->val;
     spie_reason why;
     int col;
-    if ((col = first_missing(r)) >= 0)
+    if ((col = r->missing) >= 0)
         { spie_rd_reject(r, SPIE_R_CHAMP_MANQUANT, col); return; }
     if (!spie_valid_id(v[B_ID]))
         { spie_rd_reject(r, SPIE_R_ID_INVALIDE, B_ID); return; }
@@ -155,12 +187,12 @@ static void row_etapes(reader *r)
     const spie_str *v = r->val;
     spie_reason why;
     int col;
-    if ((col = first_missing(r)) >= 0)
+    if ((col = r->missing) >= 0)
         { spie_rd_reject(r, SPIE_R_CHAMP_MANQUANT, col); return; }
     if (!spie_valid_id(v[E_ID]))
         { spie_rd_reject(r, SPIE_R_ID_INVALIDE, E_ID); return; }
     spie_day day;
-    if (!spie_parse_date(v[E_DATE], &day))
+    if (!parse_date_memo(r, v[E_DATE], &day))
         { spie_rd_reject(r, SPIE_R_DATE_INVALIDE, E_DATE); return; }
     int step = spie_codeset_find(&r->cs_step, v[E_ETAPE]);
     if (step < 0)
@@ -181,7 +213,7 @@ static void row_budget(reader *r)
 {
     const spie_str *v = r->val;
     int col;
-    if ((col = first_missing(r)) >= 0)
+    if ((col = r->missing) >= 0)
         { spie_rd_reject(r, SPIE_R_CHAMP_MANQUANT, col); return; }
     spie_month m;
     if (!spie_parse_month(v[G_MOIS], &m))

@@ -6,18 +6,13 @@
  *
  * It knows ids and records, not rows: it may not validate a field or reject anything (the
  * row rules of extract_rules.c and extract_ring.c do). */
-#include "spie/persons.h"
-#include "spie/util.h"
-
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
-#include "spie/date.h"
+#include "persons_int.h"
+#include "spie/util.h"
 
 const char *const spie_step_codes[SPIE_STEP_COUNT] = {
     "ORIENTATION", "DIAGNOSTIC", "CONTRAT", "SOLUTION", "REPRISE", "SUIVI", "SORTIE"};
@@ -41,60 +36,6 @@ const char *const *spie_step_types(spie_step s, size_t *count)
     }
 }
 
-/* ---- layout ------------------------------------------------------------------------------
- * A person is a block of two cache lines, 64-byte aligned: its record with, beside it, its
- * id's length and first ID_HEAD bytes (so that the look-up of an etapes row touches the
- * slot and this line, which the step update needs anyway; the rest of an id longer than
- * ID_HEAD is in the arena), then the keys of its accepted steps (DOUBLON), which the same
- * row reads next. Blocks live in segments of SEG_PERSONS that never move, so growing the
- * store copies nothing and over-allocates one segment at most. */
-#define ID_HEAD 19
-#define STEP_KEYS 16
-#define SEG_SHIFT 14
-#define SEG_PERSONS ((size_t)1 << SEG_SHIFT)
-#define BIG_ALIGN ((size_t)2 << 20) /* 2 MiB: big tables may be backed by huge pages */
-
-typedef struct rec {
-    spie_person p;
-    unsigned char id[1 + ID_HEAD]; /* length, then the first ID_HEAD bytes, zero-padded */
-} rec;
-
-typedef struct block {
-    rec r;
-    uint32_t keys[STEP_KEYS]; /* accepted step keys (step_key), 0 = none; then the overflow set */
-} block;
-
-_Static_assert(sizeof(rec) == 64, "a record and its id head fill one cache line");
-_Static_assert(sizeof(block) == 128, "a person is two cache lines");
-
-/* Memory of a big table, aligned; base is what malloc gave (what free takes). */
-typedef struct big {
-    void *base;
-    void *p;
-} big;
-
-struct spie_persons {
-    big *seg;           /* segments of SEG_PERSONS blocks */
-    size_t nseg, seg_cap;
-    size_t count;
-    uint32_t *tail;     /* per person: arena offset of the bytes after ID_HEAD (long ids) */
-    size_t tail_cap;
-    char *arena;
-    size_t arena_len, arena_cap;
-    uint64_t *slots;    /* (hash tag << 32) | (index + 1); 0 = empty */
-    void *slots_base;
-    size_t nslots;      /* power of two */
-    long last;          /* the last person found (steps of a person often come together) */
-    uint64_t *more;     /* step keys beyond STEP_KEYS: (index + 1) << 32 | key; 0 = empty */
-    size_t nmore, more_count;
-};
-
-#if defined(__GNUC__)
-#define PREFETCH(a) __builtin_prefetch(a)
-#else
-#define PREFETCH(a) ((void)(a))
-#endif
-
 /* Memory for a big table, from malloc (so that the tests' failing allocator sees it):
  * aligned on a cache line, and from 2 MiB on aligned so that the kernel may back it with
  * huge pages (fewer TLB misses on the look-ups' random accesses), and asked to. false
@@ -112,54 +53,6 @@ static bool big_alloc(big *m, size_t bytes)
         (void)madvise(m->p, bytes, MADV_HUGEPAGE); /* a hint: without it, plain pages */
 #endif
     return true;
-}
-
-static inline block *block_at(const spie_persons *p, size_t i)
-{
-    return &((block *)p->seg[i >> SEG_SHIFT].p)[i & (SEG_PERSONS - 1)];
-}
-
-static inline uint64_t load64(const char *s)
-{
-    uint64_t w;
-    memcpy(&w, s, 8);
-    return w;
-}
-
-static inline uint32_t load32(const char *s)
-{
-    uint32_t w;
-    memcpy(&w, s, 4);
-    return w;
-}
-
-static inline uint64_t mix64(uint64_t h)
-{
-    h ^= h >> 32;
-    h *= 0xD6E8FEB86659FD93ULL;
-    h ^= h >> 32;
-    return h;
-}
-
-/* The id read a word at a time (the last word overlapping the one before it), each word
- * multiplied in, then a final mix so that linear probing sees well-spread low bits and
- * the tag well-spread high bits. */
-static inline uint64_t id_hash(const char *s, size_t n)
-{
-    uint64_t h = 0x9E3779B97F4A7C15ULL ^ ((uint64_t)n * 0xA0761D6478BD642FULL);
-    if (n >= 8) {
-        size_t i = 0;
-        for (; i + 8 < n; i += 8)
-            h = (h ^ load64(s + i)) * 0xE7037ED1A0B428DBULL;
-        h = (h ^ load64(s + n - 8)) * 0xE7037ED1A0B428DBULL;
-    } else if (n >= 4) {
-        h = (h ^ ((uint64_t)load32(s) << 32 | load32(s + n - 4))) * 0xE7037ED1A0B428DBULL;
-    } else if (n > 0) {
-        uint64_t w = (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[n / 2] << 8 |
-                     (unsigned char)s[n - 1];
-        h = (h ^ w) * 0xE7037ED1A0B428DBULL;
-    }
-    return mix64(h);
 }
 
 spie_persons *spie_persons_new(void)
@@ -200,41 +93,6 @@ size_t spie_persons_count(const spie_persons *p) { return p->count; }
 spie_person *spie_persons_at(spie_persons *p, size_t i) { return &block_at(p, i)->r.p; }
 const spie_person *spie_persons_at_const(const spie_persons *p, size_t i) { return &block_at(p, i)->r.p; }
 
-/* An id's length and first ID_HEAD bytes, zero-padded, as the record holds them: two
- * words and a half tell most ids apart. */
-typedef struct id_key {
-    unsigned char b[24];
-} id_key;
-
-static inline void key_of(id_key *k, const char *id, size_t n)
-{
-    memset(k->b, 0, sizeof k->b);
-    k->b[0] = (unsigned char)n;
-    /* Copies of fixed sizes (moves, not a call), overlapping for a length in between. */
-    if (n >= ID_HEAD) {
-        memcpy(k->b + 1, id, ID_HEAD);
-    } else if (n >= 8) {
-        memcpy(k->b + 1, id, 8);
-        memcpy(k->b + 1 + n - 8, id + n - 8, 8);
-    } else if (n >= 4) {
-        memcpy(k->b + 1, id, 4);
-        memcpy(k->b + 1 + n - 4, id + n - 4, 4);
-    } else {
-        for (size_t j = 0; j < n; j++)
-            k->b[1 + j] = (unsigned char)id[j];
-    }
-}
-
-static inline bool id_is(const spie_persons *p, size_t idx, const id_key *k, const char *id, size_t n)
-{
-    const rec *r = &block_at(p, idx)->r;
-    if (load64((const char *)r->id) != load64((const char *)k->b) ||
-        load64((const char *)r->id + 8) != load64((const char *)k->b + 8) ||
-        load32((const char *)r->id + 16) != load32((const char *)k->b + 16))
-        return false;
-    return n <= ID_HEAD || memcmp(p->arena + p->tail[idx], id + ID_HEAD, n - ID_HEAD) == 0;
-}
-
 uint64_t spie_persons_hash(const char *id, size_t n) { return id_hash(id, n); }
 
 void spie_persons_prefetch(const spie_persons *p, uint64_t h)
@@ -243,24 +101,7 @@ void spie_persons_prefetch(const spie_persons *p, uint64_t h)
         PREFETCH(&p->slots[(size_t)h & (p->nslots - 1)]);
 }
 
-long spie_persons_candidate(const spie_persons *p, uint64_t h)
-{
-    if (!p->nslots)
-        return -1;
-    uint64_t tag = h >> 32;
-    size_t mask = p->nslots - 1;
-    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-        uint64_t s = p->slots[i];
-        if (!s)
-            return -1;
-        if ((s >> 32) == tag) {
-            const block *b = block_at(p, (uint32_t)s - 1);
-            PREFETCH(&b->r);
-            PREFETCH(b->keys);
-            return (long)((uint32_t)s - 1);
-        }
-    }
-}
+long spie_persons_candidate(const spie_persons *p, uint64_t h) { return spie_pr_candidate(p, h); }
 
 long spie_persons_find(spie_persons *p, const char *id, size_t n)
 {
@@ -412,32 +253,6 @@ long spie_persons_add_hashed(spie_persons *p, const char *id, size_t n, uint64_t
 
 /* ---- accepted steps (DOUBLON) ----------------------------------------------------------- */
 
-/* A step as 29 bits, never 0: the day from SPIE_DAY_MIN (22 bits), the step (3), the type
- * (4: 0..8, 15 for none). */
-static uint32_t step_key(spie_step s, unsigned type, spie_day day)
-{
-    return (uint32_t)(day - SPIE_DAY_MIN + 1) << 7 | (uint32_t)s << 4 | (type < 15 ? type : 15u);
-}
-
-static uint64_t more_hash(uint64_t v)
-{
-    v ^= v >> 33;
-    v *= 0xff51afd7ed558ccdULL;
-    v ^= v >> 33;
-    return v;
-}
-
-static bool more_contains(const spie_persons *p, uint64_t v)
-{
-    if (!p->nmore)
-        return false;
-    size_t mask = p->nmore - 1;
-    for (size_t i = (size_t)more_hash(v) & mask; p->more[i]; i = (i + 1) & mask)
-        if (p->more[i] == v)
-            return true;
-    return false;
-}
-
 static void more_place(uint64_t *t, size_t n, uint64_t v)
 {
     size_t mask = n - 1, i = (size_t)more_hash(v) & mask;
@@ -446,7 +261,7 @@ static void more_place(uint64_t *t, size_t n, uint64_t v)
     t[i] = v;
 }
 
-static bool more_add(spie_persons *p, uint64_t v)
+bool spie_pr_more_add(spie_persons *p, uint64_t v)
 {
     if ((p->more_count + 1) * 2 > p->nmore) {
         size_t n = p->nmore ? p->nmore * 2 : 1024;
@@ -465,46 +280,6 @@ static bool more_add(spie_persons *p, uint64_t v)
     return true;
 }
 
-void spie_persons_step_prefetch(const spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day)
-{
-    /* Only a person whose 16 keys are full looks there: a few, but each look a miss. */
-    if (p->more_count)
-        PREFETCH(&p->more[(size_t)more_hash((uint64_t)(i + 1) << 32 | step_key(s, type, day)) & (p->nmore - 1)]);
-}
-
-/* The position of key k among the 16 keys (from 0), or of the first empty key when k is
- * not there (STEP_KEYS when they are all taken); *found says which. */
-static unsigned key_pos(const uint32_t *keys, uint32_t k, bool *found)
-{
-#if defined(__SSE2__)
-    const __m128i vk = _mm_set1_epi32((int)k), z = _mm_setzero_si128();
-    unsigned hit = 0, empty = 0;
-    for (int j = 0; j < 4; j++) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(keys + 4 * j));
-        hit |= (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, vk))) << (4 * j);
-        empty |= (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, z))) << (4 * j);
-    }
-    /* Keys fill from the first: k is there when it comes before the first empty key. */
-    unsigned first_empty = empty ? (unsigned)__builtin_ctz(empty) : STEP_KEYS;
-    unsigned first_hit = hit ? (unsigned)__builtin_ctz(hit) : STEP_KEYS;
-    *found = first_hit < first_empty;
-    return *found ? first_hit : first_empty;
-#else
-    for (unsigned j = 0; j < STEP_KEYS; j++) {
-        if (keys[j] == k) {
-            *found = true;
-            return j;
-        }
-        if (keys[j] == 0) {
-            *found = false;
-            return j;
-        }
-    }
-    *found = false;
-    return STEP_KEYS;
-#endif
-}
-
 void spie_persons_steps_clear(spie_persons *p)
 {
     for (size_t i = 0; i < p->count; i++)
@@ -516,23 +291,15 @@ void spie_persons_steps_clear(spie_persons *p)
 
 bool spie_persons_step_seen(const spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day)
 {
-    uint32_t k = step_key(s, type, day);
-    bool found;
-    unsigned j = key_pos(block_at(p, i)->keys, k, &found);
-    return found || (j == STEP_KEYS && more_contains(p, (uint64_t)(i + 1) << 32 | k));
+    spie_pr_step l;
+    return spie_pr_step_look(p, i, s, type, day, &l);
 }
 
 bool spie_persons_step_keep(spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day)
 {
-    uint32_t *keys = block_at(p, i)->keys;
-    uint32_t k = step_key(s, type, day);
-    bool found;
-    unsigned j = key_pos(keys, k, &found);
-    if (j < STEP_KEYS) { /* not there (the caller knows): the first empty key */
-        keys[j] = k;
-        return true;
-    }
-    return more_add(p, (uint64_t)(i + 1) << 32 | k);
+    spie_pr_step l;
+    (void)spie_pr_step_look(p, i, s, type, day, &l);
+    return spie_pr_step_keep(p, i, &l);
 }
 
 void spie_person_add_step(spie_person *pr, spie_step s, unsigned type, spie_day day)

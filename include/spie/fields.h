@@ -64,9 +64,12 @@ typedef struct spie_codeset {
     size_t n;
     bool scan;                          /* look-ups go through spie_parse_code */
     uint8_t mul_len, mul_first;         /* slot = (len * mul_len + first * mul_first + last) % 64 */
-    uint8_t slot[SPIE_CODESET_SLOTS];   /* code index + 1; 0 none */
+    uint8_t slot[SPIE_CODESET_SLOTS];   /* code index + 1; 0 none (bytes folded to lower case) */
+    uint8_t xmul_len, xmul_first;       /* the same for the codes as written (xslot) */
+    uint8_t xslot[SPIE_CODESET_SLOTS];
     uint8_t len[SPIE_CODESET_FAST];
     uint64_t word[SPIE_CODESET_FAST][4]; /* the code folded to lower case (spie_codeset_init) */
+    uint64_t xword[SPIE_CODESET_FAST][4]; /* the code as written */
 } spie_codeset;
 
 /* false when n > 254. */
@@ -90,6 +93,9 @@ size_t spie_cp1252_to_utf8(const char *s, size_t n, char *out);
  * rules pay no call for them. */
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "spie/date.h"
 
@@ -101,6 +107,9 @@ size_t spie_cp1252_to_utf8(const char *s, size_t n, char *out);
 
 SPIE_HOT spie_str spie_trim(spie_str f)
 {
+    /* Bytes above ' ' are neither space nor tab: most fields end there at once. */
+    if (f.n && (unsigned char)f.s[0] > ' ' && (unsigned char)f.s[f.n - 1] > ' ')
+        return f;
     while (f.n > 0 && (f.s[0] == ' ' || f.s[0] == '\t')) {
         f.s++;
         f.n--;
@@ -178,11 +187,37 @@ SPIE_HOT bool spie_id_word_ok_(uint64_t w)
     return ok == high;
 }
 
+#if defined(__SSE2__)
+/* Whether the 16 bytes of v are all id characters. */
+SPIE_HOT bool spie_id_vec_ok_(__m128i v)
+{
+    const __m128i l = _mm_or_si128(v, _mm_set1_epi8(0x20)); /* letters to lower case */
+    __m128i ok = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    ok = _mm_or_si128(ok, _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1))));
+    ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+    ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8('-')));
+    ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+    /* signed compares: a byte >= 0x80 is negative, below every bound, so never ok */
+    return _mm_movemask_epi8(ok) == 0xFFFF;
+}
+#endif
+
 SPIE_HOT bool spie_valid_id(spie_str f)
 {
     if (f.n < 1 || f.n > SPIE_ID_MAX)
         return false;
     const unsigned char *s = (const unsigned char *)f.s;
+#if defined(__SSE2__)
+    if (f.n >= 16) { /* 16 bytes at a time, the last ones overlapping the ones before */
+        for (size_t i = 0; i + 16 < f.n; i += 16)
+            if (!spie_id_vec_ok_(_mm_loadu_si128((const __m128i *)(const void *)(s + i))))
+                return false;
+        return spie_id_vec_ok_(_mm_loadu_si128((const __m128i *)(const void *)(s + f.n - 16)));
+    }
+    if (f.n >= 8) /* the first 8 bytes and the last 8 */
+        return spie_id_vec_ok_(_mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)(const void *)s),
+                                                  _mm_loadl_epi64((const __m128i *)(const void *)(s + f.n - 8))));
+#endif
     if (f.n >= 8) { /* 8 bytes at a time, the last word overlapping the one before */
         for (size_t i = 0; i + 8 < f.n; i += 8)
             if (!spie_id_word_ok_(spie_load8_(s + i)))
@@ -224,6 +259,36 @@ SPIE_HOT unsigned spie_lower_(unsigned c)
     return c - 'A' <= 25u ? c | 0x20u : c;
 }
 
+/* The bytes of s[0..n) (1 <= n <= 32) as up to 4 words, the same for two strings of the
+ * same length exactly when they are equal: whole words, then the last 8 bytes; below 8
+ * bytes, the first and last 4 (below 4, the first, middle and last byte). */
+SPIE_HOT unsigned spie_words_(const unsigned char *s, size_t n, uint64_t w[4])
+{
+    if (n < 4) {
+        w[0] = (uint64_t)s[0] | (uint64_t)s[n / 2] << 8 | (uint64_t)s[n - 1] << 16;
+        return 1;
+    }
+    if (n < 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        w[0] = (uint64_t)a | (uint64_t)b << 32;
+        return 1;
+    }
+    /* Unrolled: as a loop, compilers make it a byte copy. */
+    unsigned k = 1;
+    w[0] = spie_load8_(s);
+    if (n >= 16)
+        w[k++] = spie_load8_(s + 8);
+    if (n >= 24)
+        w[k++] = spie_load8_(s + 16);
+    if (n >= 32)
+        w[k++] = spie_load8_(s + 24);
+    if (n & 7)
+        w[k++] = spie_load8_(s + n - 8);
+    return k;
+}
+
 SPIE_HOT int spie_codeset_find(const spie_codeset *cs, spie_str f)
 {
     if (cs->scan)
@@ -231,6 +296,17 @@ SPIE_HOT int spie_codeset_find(const spie_codeset *cs, spie_str f)
     if (f.n == 0 || f.n > 32)
         return -1; /* every code has 1 to 32 bytes */
     const unsigned char *s = (const unsigned char *)f.s;
+    /* First the code as written, byte for byte (the usual case). */
+    unsigned xs = cs->xslot[(f.n * cs->xmul_len + s[0] * cs->xmul_first + s[f.n - 1]) & (SPIE_CODESET_SLOTS - 1)];
+    if (xs && cs->len[xs - 1] == f.n) {
+        uint64_t fw[4];
+        unsigned nw = spie_words_(s, f.n, fw);
+        uint64_t same = 0;
+        for (unsigned k = 0; k < nw; k++)
+            same |= fw[k] ^ cs->xword[xs - 1][k];
+        if (same == 0)
+            return (int)(xs - 1);
+    }
     unsigned v = cs->slot[(f.n * cs->mul_len + spie_lower_(s[0]) * cs->mul_first + spie_lower_(s[f.n - 1])) &
                           (SPIE_CODESET_SLOTS - 1)];
     if (v == 0 || cs->len[v - 1] != f.n)
@@ -242,17 +318,12 @@ SPIE_HOT int spie_codeset_find(const spie_codeset *cs, spie_str f)
         high = x;
         diff = spie_fold8_(x) ^ w[0];
     } else {
-        size_t k = 0;
+        uint64_t fw[4];
+        unsigned nw = spie_words_(s, f.n, fw);
         high = diff = 0;
-        for (; 8 * (k + 1) <= f.n; k++) {
-            uint64_t x = spie_load8_(s + 8 * k);
-            high |= x;
-            diff |= spie_fold8_(x) ^ w[k];
-        }
-        if (f.n & 7) {
-            uint64_t x = spie_load8_(s + f.n - 8);
-            high |= x;
-            diff |= spie_fold8_(x) ^ w[k];
+        for (unsigned k = 0; k < nw; k++) {
+            high |= fw[k];
+            diff |= spie_fold8_(fw[k]) ^ w[k];
         }
     }
     /* A byte >= 0x80 never matches: every code is ASCII. */

@@ -92,9 +92,6 @@ bool spie_persons_id_is(const spie_persons *p, size_t i, const char *id, size_t 
  * spie_persons_steps_clear (at the start of every etapes file) and spie_persons_clear.
  * Memory: 64 bytes a person, and a small table for a person's steps beyond the 16th. */
 void spie_persons_steps_clear(spie_persons *p);
-/* Starts loading what spie_persons_step_seen will read beyond the person's lines (the
- * table of steps beyond the 16th). Changes nothing; may be skipped. */
-void spie_persons_step_prefetch(const spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day);
 bool spie_persons_step_seen(const spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day);
 /* Keeps a step known not to be there; false when memory runs out. */
 bool spie_persons_step_keep(spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day);

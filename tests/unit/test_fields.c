@@ -365,6 +365,23 @@ static void test_id(void **state)
             allowed++;
     }
     assert_int_equal(allowed, 26 + 26 + 10 + 3);
+    /* Every byte at every place of ids of every length (the look at 8 and 16 bytes at a
+     * time covers every byte, the last words overlapping): the id is valid exactly when
+     * the byte is allowed. */
+    for (size_t n = 1; n <= 64; n++) {
+        char *p = malloc(n);
+        assert_non_null(p);
+        for (size_t at = 0; at < n; at++)
+            for (int c = 0; c < 256; c++) {
+                for (size_t k = 0; k < n; k++)
+                    p[k] = max64[(k * 7) % 64];
+                p[at] = (char)c;
+                const char ch = (char)c;
+                if (spie_valid_id((spie_str){p, n}) != spie_valid_id((spie_str){&ch, 1}))
+                    fail_msg("id of %zu bytes, byte %d at %zu", n, c, at);
+            }
+        free(p);
+    }
 }
 
 static void test_year(void **state)
