@@ -209,6 +209,12 @@ static void hist_inc(spie_acc *a, spie_hist *h, size_t d)
         a->oom = true;
 }
 
+/* The run of h that holds days [lo, hi) (hist_cover made one). */
+static spie_run *run_of(spie_hist *h, size_t lo)
+{
+    return run_has(&h->run[0], lo) ? &h->run[0] : &h->run[1];
+}
+
 /* dst += src. */
 static void hist_add(spie_acc *a, spie_hist *dst, const spie_hist *src)
 {
@@ -220,13 +226,30 @@ static void hist_add(spie_acc *a, spie_hist *dst, const spie_hist *src)
             a->oom = true;
             return;
         }
-        for (size_t i = 0; i < s->n; i++) {
-            uint64_t v = run_get(s, i);
-            if (v && !hist_put(dst, s->lo + i, v)) {
+        spie_run *d = run_of(dst, s->lo);
+        size_t off = s->lo - d->lo;
+        if (!d->w && !s->w) {
+            /* 32-bit counts: added in 64 bits, the run widened if a sum does not fit. */
+            uint64_t top = 0;
+            for (size_t i = 0; i < s->n; i++) {
+                uint64_t v = (uint64_t)d->c[off + i] + s->c[i];
+                top |= v;
+                d->c[off + i] = (uint32_t)v;
+            }
+            if (top <= UINT32_MAX)
+                continue;
+            for (size_t i = 0; i < s->n; i++) /* undo, widen, redo */
+                d->c[off + i] -= s->c[i];
+            if (!run_widen(d)) {
                 a->oom = true;
                 return;
             }
+        } else if (!d->w && !run_widen(d)) {
+            a->oom = true;
+            return;
         }
+        for (size_t i = 0; i < s->n; i++)
+            d->w[off + i] += run_get(s, i);
     }
 }
 
