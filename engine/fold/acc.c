@@ -220,26 +220,36 @@ static void hist_add(spie_acc *a, spie_hist *dst, const spie_hist *src)
 {
     for (int k = 0; k < 2; k++) {
         const spie_run *s = &src->run[k];
-        if (!s->n)
+        /* Only the days with a count: a reused cube's runs span the data of all it has
+         * seen, the counts of the last group may not. */
+        size_t i0 = 0, i1 = s->n;
+        while (i0 < i1 && !run_get(s, i0))
+            i0++;
+        while (i1 > i0 && !run_get(s, i1 - 1))
+            i1--;
+        if (i0 == i1)
             continue;
-        if (!hist_cover(dst, s->lo, (size_t)s->lo + s->n, a->len)) {
+        if (!hist_cover(dst, s->lo + i0, (size_t)s->lo + i1, a->len)) {
             a->oom = true;
             return;
         }
-        spie_run *d = run_of(dst, s->lo);
-        size_t off = s->lo - d->lo;
+        spie_run *d = run_of(dst, s->lo + i0);
+        /* d holds days s->lo + i0 .. s->lo + i1 - 1: day s->lo + i is d's base + i (an
+         * unsigned wrap of base is undone by the addition) */
+        size_t base = (size_t)s->lo - (size_t)d->lo;
         if (!d->w && !s->w) {
+            uint32_t *dc = d->c;
             /* 32-bit counts: added in 64 bits, the run widened if a sum does not fit. */
             uint64_t top = 0;
-            for (size_t i = 0; i < s->n; i++) {
-                uint64_t v = (uint64_t)d->c[off + i] + s->c[i];
+            for (size_t i = i0; i < i1; i++) {
+                uint64_t v = (uint64_t)dc[base + i] + s->c[i];
                 top |= v;
-                d->c[off + i] = (uint32_t)v;
+                dc[base + i] = (uint32_t)v;
             }
             if (top <= UINT32_MAX)
                 continue;
-            for (size_t i = 0; i < s->n; i++) /* undo, widen, redo */
-                d->c[off + i] -= s->c[i];
+            for (size_t i = i0; i < i1; i++) /* undo, widen, redo */
+                dc[base + i] -= s->c[i];
             if (!run_widen(d)) {
                 a->oom = true;
                 return;
@@ -248,8 +258,8 @@ static void hist_add(spie_acc *a, spie_hist *dst, const spie_hist *src)
             a->oom = true;
             return;
         }
-        for (size_t i = 0; i < s->n; i++)
-            d->w[off + i] += run_get(s, i);
+        for (size_t i = i0; i < i1; i++)
+            d->w[base + i] += run_get(s, i);
     }
 }
 

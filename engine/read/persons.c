@@ -87,6 +87,7 @@ void spie_persons_clear(spie_persons *p)
     if (p->more)
         memset(p->more, 0, p->nmore * sizeof *p->more);
     p->more_count = 0;
+    p->steps_kept = false;
 }
 
 size_t spie_persons_count(const spie_persons *p) { return p->count; }
@@ -282,11 +283,14 @@ bool spie_pr_more_add(spie_persons *p, uint64_t v)
 
 void spie_persons_steps_clear(spie_persons *p)
 {
+    if (!p->steps_kept)
+        return; /* persons are added without keys: nothing to clear */
     for (size_t i = 0; i < p->count; i++)
         memset(block_at(p, i)->keys, 0, sizeof block_at(p, i)->keys);
     if (p->more)
         memset(p->more, 0, p->nmore * sizeof *p->more);
     p->more_count = 0;
+    p->steps_kept = false;
 }
 
 bool spie_persons_step_seen(const spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day)

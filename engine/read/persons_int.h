@@ -55,6 +55,7 @@ struct spie_persons {
     long last;          /* the last person found (steps of a person often come together) */
     uint64_t *more;     /* step keys beyond STEP_KEYS: (index + 1) << 32 | key; 0 = empty */
     size_t nmore, more_count;
+    bool steps_kept;    /* a step key was kept since the store or its keys were last cleared */
 };
 
 #if defined(__GNUC__)
@@ -236,6 +237,7 @@ bool spie_pr_more_add(spie_persons *p, uint64_t v);
 /* Keeps the step that spie_pr_step_look did not find. false when memory runs out. */
 static inline bool spie_pr_step_keep(spie_persons *p, size_t i, const spie_pr_step *l)
 {
+    p->steps_kept = true;
     if (l->pos < STEP_KEYS) {
         block_at(p, i)->keys[l->pos] = l->key;
         return true;

@@ -235,6 +235,48 @@ static void test_add_order(void **state)
     free(ps);
 }
 
+/* A cube reused from group to group keeps runs that span every group's days; adding it
+ * takes the days the last group counted, no more: a département's accumulators are sized
+ * by its own data. */
+static void test_add_trims(void **state)
+{
+    (void)state;
+    spie_params prm;
+    spie_params_default(&prm);
+    spie_fold_ctx ctx;
+    spie_fold_ctx_init(&ctx, &prm, month(2023, 12));
+    spie_acc local, dept, ref;
+    assert_true(spie_acc_init(&local, &ctx));
+    assert_true(spie_acc_init(&dept, &ctx));
+    assert_true(spie_acc_init(&ref, &ctx));
+    /* A first group: returns from 10 to 1 000 days. */
+    for (spie_day x = 10; x < 1000; x += 30) {
+        spie_person p = fresh(day(2020, 2, 1));
+        p.first[SPIE_STEP_REPRISE] = day(2020, 2, 1) + x;
+        spie_acc_fold(&local, &ctx, &p);
+    }
+    spie_acc_reset(&local);
+    /* The next group: returns from 400 to 460 days. */
+    for (spie_day x = 400; x < 460; x += 7) {
+        spie_person p = fresh(day(2021, 2, 1));
+        p.first[SPIE_STEP_REPRISE] = day(2021, 2, 1) + x;
+        spie_acc_fold(&local, &ctx, &p);
+        spie_acc_fold(&ref, &ctx, &p);
+    }
+    spie_acc_add(&dept, &local);
+    same_counts(&dept, &ref);
+    assert_true(spie_acc_bytes(&dept) < spie_acc_bytes(&local));
+    assert_true(dept.inc_events.run[0].lo >= 384 && dept.inc_events.run[0].lo + dept.inc_events.run[0].n <= 512);
+    /* And added again, into runs that start inside the source's. */
+    spie_acc_add(&dept, &local);
+    assert_int_equal(spie_hist_at(&dept.inc_events, 400), 2);
+    assert_int_equal(spie_hist_at(&dept.inc_events, 456), 2);
+    assert_true(spie_acc_ok(&dept));
+    spie_acc_release(&local);
+    spie_acc_release(&dept);
+    spie_acc_release(&ref);
+}
+
 /* A count that would pass 2^32 - 1 turns its histogram to 64 bits, in an addition and in
  * a fold. */
 static void test_wide_counts(void **state)
@@ -278,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_far_period),
         cmocka_unit_test(test_two_runs),
         cmocka_unit_test(test_add_order),
+        cmocka_unit_test(test_add_trims),
         cmocka_unit_test(test_wide_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
