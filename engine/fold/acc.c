@@ -197,16 +197,24 @@ static bool hist_put(spie_hist *h, size_t d, uint64_t v)
     return true;
 }
 
-/* One more count on day d (< len). */
-static void hist_inc(spie_acc *a, spie_hist *h, size_t d)
+/* One more count on day d (< len), the slow way: a new run or a wider one. */
+static void hist_inc_slow(spie_acc *a, spie_hist *h, size_t d)
 {
-    spie_run *r = &h->run[0];
-    if (r->c && d >= r->lo && d - r->lo < r->n && r->c[d - r->lo] != UINT32_MAX) {
-        r->c[d - r->lo]++; /* the common case */
-        return;
-    }
     if (!hist_cover(h, d, d + 1, a->len) || !hist_put(h, d, 1))
         a->oom = true;
+}
+
+/* One more count on day d (< len). */
+static inline void hist_inc(spie_acc *a, spie_hist *h, size_t d)
+{
+    for (int k = 0; k < 2; k++) { /* the common case: a 32-bit count of a run that holds d */
+        spie_run *r = &h->run[k];
+        if (r->c && d - r->lo < r->n && d >= r->lo && r->c[d - r->lo] != UINT32_MAX) {
+            r->c[d - r->lo]++;
+            return;
+        }
+    }
+    hist_inc_slow(a, h, d);
 }
 
 /* The run of h that holds days [lo, hi) (hist_cover made one). */

@@ -73,7 +73,7 @@ const colspec *spie_rd_kind_cols(spie_kind k, size_t *n);
 
 #define RAW_KEEP (SPIE_REJECT_RAW_MAX * 4u) /* bytes of a record kept for the rejects */
 #define MAX_UNKNOWN_NOTE 300u
-#define PIPE 16u                            /* etapes rows in flight, a power of two */
+#define PIPE 32u                            /* etapes rows in flight, a power of two */
 #define READ_CHUNK (256u * 1024u)           /* bytes asked of the source at a time */
 #define CHUNK_BYTES (2 * READ_CHUNK)        /* the read buffer: a read after the last line's start */
 
