@@ -302,13 +302,24 @@ static size_t hist_end(const spie_hist *h)
     return 0;
 }
 
+/* out[0..len) = the counts of h, every day written once (0 outside the runs). */
 static void hist_fill(const spie_hist *h, uint64_t *out, size_t len)
 {
+    size_t at = 0;
     for (int k = 0; k < 2; k++) {
         const spie_run *r = &h->run[k];
-        for (size_t i = 0; i < r->n && r->lo + i < len; i++)
-            out[r->lo + i] = run_get(r, i);
+        size_t lo = r->lo < len ? r->lo : len, end = (size_t)r->lo + r->n < len ? (size_t)r->lo + r->n : len;
+        if (!r->n || lo >= end)
+            continue;
+        memset(out + at, 0, (lo - at) * sizeof *out);
+        if (r->w)
+            memcpy(out + lo, r->w, (end - lo) * sizeof *out);
+        else
+            for (size_t i = 0; i < end - lo; i++)
+                out[lo + i] = r->c[i];
+        at = end;
     }
+    memset(out + at, 0, (len - at) * sizeof *out);
 }
 
 /* ---- accumulators ------------------------------------------------------------------------- */
@@ -413,10 +424,11 @@ bool spie_acc_dense_get(const spie_acc *a, spie_acc_dense *d)
     size_t rows = 2 * np + 3; /* the last row stays zero: the pairs not in use point to it */
     if (len > SIZE_MAX / sizeof(uint64_t) / rows)
         return false;
-    uint64_t *block = calloc(rows * len, sizeof *block);
+    uint64_t *block = malloc(rows * len * sizeof *block); /* every row is written in full */
     if (!block)
         return false;
     uint64_t *r = block;
+    memset(block + (rows - 1) * len, 0, len * sizeof *block);
     for (size_t i = np; i < SPIE_MAX_PAIRS; i++)
         d->done[i] = d->cens[i] = block + (rows - 1) * len;
     for (size_t i = 0; i < np; i++) {
