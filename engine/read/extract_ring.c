@@ -178,7 +178,7 @@ static void etapes_judge(reader *r, pending *e)
         { reject_pending(r, e, SPIE_R_TYPE_MANQUANT, E_TYPE); return; }
     if (!spie_pr_step_keep(ps, (size_t)idx, &look))
         { spie_rd_fail_memory(r); return; }
-    spie_person_add_step(p, step, e->type, e->day);
+    spie_pr_add_step(p, step, e->type, e->day);
     r->rep->rows_accepted++;
 }
 

@@ -174,8 +174,9 @@ static void row_beneficiaires(reader *r)
         { spie_rd_reject(r, why, B_DATE); return; }
     int year = 0;
     if (v[B_ANNEE].n) {
-        int ey, em, ed;
-        spie_day_to_ymd(entry, &ey, &em, &ed);
+        /* The entry's year, from the date read above (its digits are there). */
+        const char *ys = v[B_DATE].s[4] == '-' ? v[B_DATE].s : v[B_DATE].s + 6;
+        int ey = (ys[0] - '0') * 1000 + (ys[1] - '0') * 100 + (ys[2] - '0') * 10 + (ys[3] - '0');
         if (!spie_parse_year(v[B_ANNEE], &year) || year < 1900 || year > ey - 14)
             { spie_rd_reject(r, SPIE_R_ANNEE_NAISSANCE, B_ANNEE); return; }
     }

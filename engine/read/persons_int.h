@@ -245,4 +245,25 @@ static inline bool spie_pr_step_keep(spie_persons *p, size_t i, const spie_pr_st
     return spie_pr_more_add(p, (uint64_t)(i + 1) << 32 | l->key);
 }
 
+/* spie_person_add_step, inline for the ring. */
+static inline void spie_pr_add_step(spie_person *pr, spie_step s, unsigned type, spie_day day)
+{
+    spie_day cur = pr->first[s];
+    if (s == SPIE_STEP_REPRISE) {
+        /* The type of the first return; on the same day, the one listed first. */
+        if (cur == SPIE_NO_DAY || day < cur || (day == cur && type < pr->reprise_type))
+            pr->reprise_type = (uint8_t)type;
+        if ((type == 0 || type == 3) && (pr->first_durable == SPIE_NO_DAY || day < pr->first_durable))
+            pr->first_durable = day;
+    } else if (s == SPIE_STEP_SORTIE) {
+        /* On the same day a typed exit wins over an untyped one (SPIE_NO_TYPE is largest). */
+        if (cur == SPIE_NO_DAY || day < cur || (day == cur && type < pr->sortie_type))
+            pr->sortie_type = (uint8_t)type;
+    } else if (s == SPIE_STEP_SOLUTION && type != SPIE_NO_TYPE) {
+        pr->solution_types |= (uint16_t)(1u << type);
+    }
+    if (cur == SPIE_NO_DAY || day < cur)
+        pr->first[s] = day;
+}
+
 #endif
