@@ -141,9 +141,15 @@ fuzz: $(FUZZ_TARGETS)
 	    -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t- $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
 
-# Performance is measured here, never asserted in tests (bench/bench.sh).
-bench: all
-	bash bench/bench.sh
+# Performance is measured here, never asserted in tests (bench/bench.sh). spie-floor is
+# the physical floor of reading (bench/floor.c: ISA-L inflate and an in-place split, no
+# validation), which make bench compares spie run with.
+$(BUILD)/spie-floor: bench/floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< -lisal -lpthread
+
+bench: all $(BUILD)/spie-floor
+	SPIE=$(BUILD)/spie FLOOR=$(BUILD)/spie-floor bash bench/bench.sh
 
 # LibreOffice (headless) opens every workbook of the demo inbox, of tests/data/run and, when
 # NATIONAL names a folder with inbox/ and territoires.csv (bench/cache/national by

@@ -5,7 +5,10 @@
  * year is shifted to start in March so that the leap day is the last day of the shifted
  * year, then eras of 400 years (146097 days) are counted. Arithmetic is done in int64_t
  * so that no input value can overflow; every public entry checks the supported range
- * first, so only years 1..9999 ever reach the conversions. */
+ * first, so only years 1..9999 ever reach the conversions.
+ *
+ * Pure arithmetic: no file, no locale, no time zone, no clock; it may not know the
+ * programme's dates (common.h) or a period. */
 #include "spie/date.h"
 
 /* Days from 1970-01-01 to y-m-d (proleptic Gregorian); 1 <= m <= 12, any d. */

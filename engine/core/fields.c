@@ -3,7 +3,10 @@
  * Workload: tens of millions of fields per batch, each a few bytes long. So: hand-written
  * digit loops over the bytes (no sscanf, strtol or strtod, which also follow the locale),
  * no allocation, no NUL terminator needed, one pass per field (two for an amount: the
- * presence of a ',' decides what '.' means). */
+ * presence of a ',' decides what '.' means).
+ *
+ * A parser says whether one field is in an accepted form; it may not apply a row rule
+ * (which reason, which order: extract_rules.c), trim, or keep anything between calls. */
 #include "spie/fields.h"
 
 #include <string.h>
@@ -26,39 +29,6 @@ static int digits_value(const char *p, int n)
         v = v * 10 + (int)c;
     }
     return v;
-}
-
-spie_str spie_trim(spie_str f)
-{
-    while (f.n > 0 && (f.s[0] == ' ' || f.s[0] == '\t')) {
-        f.s++;
-        f.n--;
-    }
-    while (f.n > 0 && (f.s[f.n - 1] == ' ' || f.s[f.n - 1] == '\t'))
-        f.n--;
-    return f;
-}
-
-bool spie_parse_date(spie_str f, spie_day *out)
-{
-    if (f.n != 10)
-        return false;
-    const char *s = f.s;
-    int y, m, d;
-    if (s[4] == '-' && s[7] == '-') { /* YYYY-MM-DD */
-        y = digits_value(s, 4);
-        m = digits_value(s + 5, 2);
-        d = digits_value(s + 8, 2);
-    } else if (s[2] == '/' && s[5] == '/') { /* DD/MM/YYYY */
-        d = digits_value(s, 2);
-        m = digits_value(s + 3, 2);
-        y = digits_value(s + 6, 4);
-    } else {
-        return false;
-    }
-    if (y < 0 || m < 0 || d < 0)
-        return false;
-    return spie_day_from_ymd(y, m, d, out);
 }
 
 bool spie_parse_month(spie_str f, spie_month *out)
@@ -161,26 +131,6 @@ bool spie_parse_amount(spie_str f, spie_cents *out)
     return true;
 }
 
-/* [0-9A-Za-z_.-] as a bitmap of the 128 ASCII codes: one load and one test a byte. */
-static bool is_id_char(unsigned char c)
-{
-    static const uint64_t id_chars[2] = {
-        0x03FF600000000000ULL, /* '-' (45), '.' (46), '0'-'9' (48-57) */
-        0x07FFFFFE87FFFFFEULL, /* 'A'-'Z' (65-90), '_' (95), 'a'-'z' (97-122) */
-    };
-    return c < 128 && (id_chars[c >> 6] >> (c & 63)) & 1u;
-}
-
-bool spie_valid_id(spie_str f)
-{
-    if (f.n < 1 || f.n > 64)
-        return false;
-    for (size_t i = 0; i < f.n; i++)
-        if (!is_id_char((unsigned char)f.s[i]))
-            return false;
-    return true;
-}
-
 bool spie_parse_year(spie_str f, int *out)
 {
     if (f.n != 4)
@@ -197,40 +147,87 @@ static unsigned char ascii_lower(unsigned char c)
     return (unsigned)(c - 'A') <= 25u ? (unsigned char)(c | 0x20) : c;
 }
 
-static unsigned codeset_key(const unsigned char *s, size_t n)
+/* The slot of a code of n bytes under the multipliers (a, b), its first and last bytes
+ * folded to lower case or as written; the same as spie_codeset_find. */
+static unsigned codeset_key(const unsigned char *s, size_t n, unsigned a, unsigned b, bool fold)
 {
-    if (n == 0)
-        return 0;
-    return (unsigned)(n * 31u + ascii_lower(s[0]) * 7u + ascii_lower(s[n - 1]) * 3u) & (SPIE_CODESET_SLOTS - 1);
+    unsigned first = fold ? spie_lower_(s[0]) : s[0], last = fold ? spie_lower_(s[n - 1]) : s[n - 1];
+    return (unsigned)(n * a + first * b + last) & (SPIE_CODESET_SLOTS - 1);
+}
+
+/* Multipliers under which no two codes share a slot: a few tries for these short lists.
+ * Two codes of the same length, first and last letter share one under any. false when
+ * there are none. */
+static bool find_multipliers(const char *const *codes, size_t n, bool fold, uint8_t *ma, uint8_t *mb)
+{
+    for (unsigned a = 1; a < SPIE_CODESET_SLOTS; a++)
+        for (unsigned b = 1; b < SPIE_CODESET_SLOTS; b++) {
+            uint64_t used = 0;
+            size_t i = 0;
+            for (; i < n; i++) {
+                unsigned k = codeset_key((const unsigned char *)codes[i], strlen(codes[i]), a, b, fold);
+                if (used >> k & 1u)
+                    break;
+                used |= (uint64_t)1 << k;
+            }
+            if (i == n) {
+                *ma = (uint8_t)a;
+                *mb = (uint8_t)b;
+                return true;
+            }
+        }
+    return false;
+}
+
+/* Whether the list can take the one-probe path: at most SPIE_CODESET_FAST codes of 1 to
+ * 32 ASCII bytes. */
+static bool codes_fast(const char *const *codes, size_t n)
+{
+    if (n > SPIE_CODESET_FAST)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(codes[i]);
+        if (len == 0 || len > 32)
+            return false;
+        for (size_t j = 0; j < len; j++)
+            if ((unsigned char)codes[i][j] >= 0x80)
+                return false;
+    }
+    return true;
 }
 
 bool spie_codeset_init(spie_codeset *cs, const char *const *codes, size_t n)
 {
     memset(cs, 0, sizeof *cs);
-    if (n >= SPIE_CODESET_SHARED)
+    if (n > 254)
         return false;
     cs->codes = codes;
     cs->n = n;
+    cs->scan = true;
+    if (!codes_fast(codes, n))
+        return true;
+    /* Folded to lower case, the codes differ (else the list is scanned); as written too. */
+    if (!find_multipliers(codes, n, true, &cs->mul_len, &cs->mul_first) ||
+        !find_multipliers(codes, n, false, &cs->xmul_len, &cs->xmul_first))
+        return true;
+    cs->scan = false;
     for (size_t i = 0; i < n; i++) {
-        unsigned k = codeset_key((const unsigned char *)codes[i], strlen(codes[i]));
-        cs->slot[k] = cs->slot[k] ? SPIE_CODESET_SHARED : (uint8_t)(i + 1);
+        const unsigned char *c = (const unsigned char *)codes[i];
+        size_t len = strlen(codes[i]);
+        cs->slot[codeset_key(c, len, cs->mul_len, cs->mul_first, true)] = (uint8_t)(i + 1);
+        cs->xslot[codeset_key(c, len, cs->xmul_len, cs->xmul_first, false)] = (uint8_t)(i + 1);
+        (void)spie_words_(c, len, cs->xword[i]);
+        cs->len[i] = (uint8_t)len;
+        /* As spie_codeset_find reads a field (spie_words_), folded. */
+        if (len < 8) {
+            cs->word[i][0] = spie_fold8_(spie_pack_short_(c, len));
+        } else {
+            unsigned nw = spie_words_(c, len, cs->word[i]);
+            for (unsigned k = 0; k < nw; k++)
+                cs->word[i][k] = spie_fold8_(cs->word[i][k]);
+        }
     }
     return true;
-}
-
-int spie_codeset_find(const spie_codeset *cs, spie_str f)
-{
-    unsigned v = cs->slot[codeset_key((const unsigned char *)f.s, f.n)];
-    if (v == 0)
-        return -1; /* no code has this length, first and last letter */
-    if (v == SPIE_CODESET_SHARED)
-        return spie_parse_code(f, cs->codes, cs->n);
-    /* The one code that can match: whole length, case folded. */
-    const unsigned char *c = (const unsigned char *)cs->codes[v - 1];
-    for (size_t j = 0; j < f.n; j++)
-        if (c[j] == '\0' || ascii_lower((unsigned char)f.s[j]) != ascii_lower(c[j]))
-            return -1;
-    return c[f.n] == '\0' ? (int)(v - 1) : -1;
 }
 
 int spie_parse_code(spie_str f, const char *const *codes, size_t n)

@@ -154,7 +154,7 @@ static void activity_rows(emitter *e, const spie_acc *a)
         count(e, spie_id(SPIE_IND_SORTIE, i), a->exit_type[i]);
 }
 
-static void delay_rows(emitter *e, const spie_acc *a, int pair)
+static void delay_rows(emitter *e, const spie_acc *a, const spie_acc_dense *hd, int pair)
 {
     const spie_delay_acc *d = &a->delay[pair];
 #define ID(ind) spie_id(SPIE_IND_DELAI_##ind, pair)
@@ -163,7 +163,7 @@ static void delay_rows(emitter *e, const spie_acc *a, int pair)
     count(e, ID(CENSURES), d->censored);
     count(e, ID(INCOHERENTS), d->inverted);
     spie_delay_stats ds;
-    spie_stat_status st = e->available ? spie_delay_stats_compute(d->done, a->len, &ds) : SPIE_STAT_NA;
+    spie_stat_status st = e->available ? spie_delay_stats_compute(hd->done[pair], hd->len, &ds) : SPIE_STAT_NA;
     bool ok = st == SPIE_STAT_OK;
     uint64_t n = d->completed;
     real(e, ID(MOYENNE), st, ds.mean, n);
@@ -177,14 +177,14 @@ static void delay_rows(emitter *e, const spie_acc *a, int pair)
     spie_km_summary km;
     memset(&km, 0, sizeof km);
     km.median_status = SPIE_STAT_NA;
-    if (e->available && spie_km_summarise(d->done, d->cens, a->len, &km) != SPIE_STAT_OK)
+    if (e->available && spie_km_summarise(hd->done[pair], hd->cens[pair], hd->len, &km) != SPIE_STAT_OK)
         km.median_status = SPIE_STAT_E_OVERFLOW;
     km_median(e, ID(KM_MEDIANE), &km, d->population - d->inverted);
     rate(e, ID(PART_CIBLE), d->target_num, d->target_den);
 #undef ID
 }
 
-static void return_rows(emitter *e, const spie_acc *a)
+static void return_rows(emitter *e, const spie_acc *a, const spie_acc_dense *hd)
 {
     const spie_params *p = e->params;
     for (size_t i = 0; i < p->n_horizons; i++) {
@@ -195,23 +195,30 @@ static void return_rows(emitter *e, const spie_acc *a)
     for (int32_t t = 0; t <= SPIE_INCIDENCE_LAST; t += SPIE_INCIDENCE_STEP) {
         double ci = 0;
         spie_stat_status st =
-            e->available ? spie_km_incidence(a->inc_events, a->inc_cens, a->len, (uint64_t)t, &ci) : SPIE_STAT_NA;
+            e->available ? spie_km_incidence(hd->inc_events, hd->inc_cens, hd->len, (uint64_t)t, &ci) : SPIE_STAT_NA;
         real(e, spie_id(SPIE_IND_REPRISE_INCIDENCE, t), st, ci, a->entrants);
     }
     spie_km_summary km;
     memset(&km, 0, sizeof km);
     km.median_status = SPIE_STAT_NA;
-    if (e->available && spie_km_summarise(a->inc_events, a->inc_cens, a->len, &km) != SPIE_STAT_OK)
+    if (e->available && spie_km_summarise(hd->inc_events, hd->inc_cens, hd->len, &km) != SPIE_STAT_OK)
         km.median_status = SPIE_STAT_E_OVERFLOW;
     km_median(e, spie_id(SPIE_IND_REPRISE_KM_MEDIANE, 0), &km, a->entrants);
 }
 
+/* The statistics read the cell's histograms as a dense copy (include/spie/acc.h). */
 static void cell_rows(emitter *e, const spie_acc *a)
 {
+    spie_acc_dense hd;
+    if (!spie_acc_dense_get(a, &hd)) {
+        e->oom = true;
+        return;
+    }
     activity_rows(e, a);
     for (size_t i = 0; i < e->params->n_pairs; i++)
-        delay_rows(e, a, (int)i);
-    return_rows(e, a);
+        delay_rows(e, a, &hd, (int)i);
+    return_rows(e, a, &hd);
+    spie_acc_dense_release(&hd);
 }
 
 spie_rc spie_indicators_rows(spie_table *t, const spie_group_id *g, const spie_cube *cube, bool available,

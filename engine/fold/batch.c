@@ -1,3 +1,11 @@
+/* The per-territory stage of a batch (spie/batch.h): worker threads take the plan's
+ * groups, largest first, read each with spie_read_group, fold its persons into a local
+ * cube and add it, under the lock, into the cubes of its département, région, wave and the
+ * nation; rejects go to the caller's sink, one handle per group.
+ *
+ * The results do not depend on the number of workers or their order: cubes add exactly,
+ * rejects are concatenated by the caller in plan order. This file may not write an output
+ * itself or print; it reports a failure in its status and message. */
 #include "spie/batch.h"
 
 #include <errno.h>
@@ -82,6 +90,60 @@ static void set_error(shared *sh, spie_batch_status st, const char *msg)
     pthread_mutex_unlock(&sh->lock);
 }
 
+/* Copies the group's accepted budget lines (they are few; the worker's store is reused
+ * for the next group). false when memory runs out. */
+static bool keep_budget(const spie_territory_data *data, spie_budget *kept)
+{
+    memset(kept, 0, sizeof *kept);
+    if (!data->budget_ok || !data->budget.count)
+        return true;
+    kept->lines = malloc(data->budget.count * sizeof *kept->lines);
+    if (!kept->lines)
+        return false;
+    memcpy(kept->lines, data->budget.lines, data->budget.count * sizeof *kept->lines);
+    kept->count = kept->cap = data->budget.count;
+    return true;
+}
+
+/* Under the batch's lock: what group [first, first + count) gave goes into the batch,
+ * territory ti's cube into its département, région, wave and the nation (ti < 0: NAT).
+ * false when a cube's histograms could not grow (memory ran out). */
+static bool merge_group(shared *sh, size_t first, size_t count, long ti, const spie_territory_data *data,
+                        const spie_cube *local, spie_budget kept, double secs)
+{
+    const spie_batch_cfg *cfg = sh->cfg;
+    spie_batch *b = sh->b;
+    for (size_t i = first; i < first + count; i++) {
+        b->results[i].seconds = secs;
+        b->bytes_in += b->results[i].rep.bytes_in;
+        b->bytes_out += b->results[i].rep.bytes_out;
+        b->rows_read += b->results[i].rep.rows_read;
+    }
+    if (ti >= 0) {
+        b->persons_ok[ti] = data->persons_ok;
+        b->budget_ok[ti] = data->budget_ok;
+        b->budgets[ti] = kept;
+        if (cfg->fold && data->persons_ok) {
+            const spie_territory *t = &cfg->terr->items[ti];
+            spie_cube_add(&b->dept[ti], local);
+            spie_cube_add(&b->nation, local);
+            spie_cube_add(&b->waves[t->wave], local);
+            long ri = region_index(t->dept->region_code);
+            if (ri >= 0)
+                spie_cube_add(&b->regions[ri], local);
+            if (!spie_cube_ok(&b->dept[ti]) || !spie_cube_ok(&b->nation) || !spie_cube_ok(&b->waves[t->wave]) ||
+                (ri >= 0 && !spie_cube_ok(&b->regions[ri])))
+                return false;
+        }
+    } else {
+        b->nat_ok = data->budget_ok;
+        b->nat_budget = kept;
+    }
+    if (cfg->log)
+        cfg->log(cfg->log_ctx, cfg->plan, first, count, b->results, secs);
+    return true;
+}
+
 static void *worker(void *arg)
 {
     shared *sh = arg;
@@ -138,47 +200,24 @@ static void *worker(void *arg)
                 for (size_t i = 0; i < n; i++)
                     spie_cube_fold(&local, &b->fold, spie_persons_at_const(data.persons, i));
             }
-        }
-        /* Budget lines are kept (they are few); the stores are reused for the next group. */
-        spie_budget kept = {0};
-        if (data.budget_ok && data.budget.count) {
-            kept.lines = malloc(data.budget.count * sizeof *kept.lines);
-            if (!kept.lines) {
+            if (!spie_cube_ok(&local)) {
                 set_error(sh, SPIE_BATCH_E_MEMORY, "mémoire insuffisante");
                 break;
             }
-            memcpy(kept.lines, data.budget.lines, data.budget.count * sizeof *kept.lines);
-            kept.count = kept.cap = data.budget.count;
+        }
+        spie_budget kept;
+        if (!keep_budget(&data, &kept)) {
+            set_error(sh, SPIE_BATCH_E_MEMORY, "mémoire insuffisante");
+            break;
         }
         double secs = now_seconds() - t0;
-
         pthread_mutex_lock(&sh->lock);
-        for (size_t i = first; i < first + count; i++) {
-            b->results[i].seconds = secs;
-            b->bytes_in += b->results[i].rep.bytes_in;
-            b->bytes_out += b->results[i].rep.bytes_out;
-            b->rows_read += b->results[i].rep.rows_read;
-        }
-        if (ti >= 0) {
-            b->persons_ok[ti] = data.persons_ok;
-            b->budget_ok[ti] = data.budget_ok;
-            b->budgets[ti] = kept;
-            if (cfg->fold && data.persons_ok) {
-                const spie_territory *t = &cfg->terr->items[ti];
-                spie_cube_add(&b->dept[ti], &local);
-                spie_cube_add(&b->nation, &local);
-                spie_cube_add(&b->waves[t->wave], &local);
-                long ri = region_index(t->dept->region_code);
-                if (ri >= 0)
-                    spie_cube_add(&b->regions[ri], &local);
-            }
-        } else {
-            b->nat_ok = data.budget_ok;
-            b->nat_budget = kept;
-        }
-        if (cfg->log)
-            cfg->log(cfg->log_ctx, cfg->plan, first, count, b->results, secs);
+        bool merged = merge_group(sh, first, count, ti, &data, &local, kept, secs);
         pthread_mutex_unlock(&sh->lock);
+        if (!merged) {
+            set_error(sh, SPIE_BATCH_E_MEMORY, "mémoire insuffisante");
+            break;
+        }
     }
 out:
     spie_cube_release(&local);

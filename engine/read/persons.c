@@ -1,10 +1,18 @@
-/* Person store: records in one growing array, ids in an arena, and an open-addressing
- * hash table (linear probing, power-of-two size, load <= 0.5) of indices into the array. */
-#include "spie/persons.h"
-
+/* Person store: a block of two cache lines per person (its record with the head of its id,
+ * then the keys of its accepted steps) in segments that never move, the tails of long ids
+ * in an arena, and an open-addressing hash table (linear probing, power-of-two size, load
+ * <= 0.5) of indices; and the rules that fold a step into a person's record
+ * (docs/methodologie.md §9).
+ *
+ * It knows ids and records, not rows: it may not validate a field or reject anything (the
+ * row rules of extract_rules.c and extract_ring.c do). */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#include "persons_int.h"
+#include "spie/util.h"
 
 const char *const spie_step_codes[SPIE_STEP_COUNT] = {
     "ORIENTATION", "DIAGNOSTIC", "CONTRAT", "SOLUTION", "REPRISE", "SUIVI", "SORTIE"};
@@ -28,44 +36,23 @@ const char *const *spie_step_types(spie_step s, size_t *count)
     }
 }
 
-typedef struct id_ref {
-    uint32_t off; /* offset of the id in the arena */
-    uint8_t len;
-} id_ref;
-
-/* A record and, beside it in the same 64-byte line, the first bytes of its id: the
- * look-up of an etapes row then touches the slot and this line (which the step update
- * needs anyway), and the arena only for ids longer than ID_HEAD. */
-#define ID_HEAD 15
-typedef struct entry {
-    spie_person p;
-    uint8_t id_len;
-    char id_head[ID_HEAD];
-} entry;
-
-struct spie_persons {
-    entry *rec;
-    id_ref *ids;
-    size_t count, cap;
-    char *arena;
-    size_t arena_len, arena_cap;
-    uint64_t *slots; /* (hash tag << 32) | (index + 1); 0 = empty */
-    size_t nslots;   /* power of two */
-    long last;       /* the last person found (steps of a person often come together) */
-};
-
-static uint64_t id_hash(const char *s, size_t n)
+/* Memory for a big table, from malloc (so that the tests' failing allocator sees it):
+ * aligned on a cache line, and from 2 MiB on aligned so that the kernel may back it with
+ * huge pages (fewer TLB misses on the look-ups' random accesses), and asked to. false
+ * when memory runs out. */
+static bool big_alloc(big *m, size_t bytes)
 {
-    /* FNV-1a, then a final mix so that linear probing sees well-spread low bits. */
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return h;
+    size_t align = bytes >= BIG_ALIGN ? BIG_ALIGN : 64;
+    m->base = malloc(bytes + align);
+    if (!m->base)
+        return false;
+    uintptr_t a = ((uintptr_t)m->base + align - 1) & ~(uintptr_t)(align - 1);
+    m->p = (char *)m->base + (a - (uintptr_t)m->base);
+#if defined(MADV_HUGEPAGE)
+    if (align == BIG_ALIGN)
+        (void)madvise(m->p, bytes, MADV_HUGEPAGE); /* a hint: without it, plain pages */
+#endif
+    return true;
 }
 
 spie_persons *spie_persons_new(void)
@@ -80,10 +67,13 @@ void spie_persons_free(spie_persons *p)
 {
     if (!p)
         return;
-    free(p->rec);
-    free(p->ids);
+    for (size_t i = 0; i < p->nseg; i++)
+        free(p->seg[i].base);
+    free(p->seg);
+    free(p->tail);
     free(p->arena);
-    free(p->slots);
+    free(p->slots_base);
+    free(p->more);
     free(p);
 }
 
@@ -94,45 +84,15 @@ void spie_persons_clear(spie_persons *p)
     p->last = -1;
     if (p->slots)
         memset(p->slots, 0, p->nslots * sizeof *p->slots);
+    if (p->more)
+        memset(p->more, 0, p->nmore * sizeof *p->more);
+    p->more_count = 0;
+    p->steps_kept = false;
 }
 
 size_t spie_persons_count(const spie_persons *p) { return p->count; }
-spie_person *spie_persons_at(spie_persons *p, size_t i) { return &p->rec[i].p; }
-const spie_person *spie_persons_at_const(const spie_persons *p, size_t i) { return &p->rec[i].p; }
-
-/* An id's length and first ID_HEAD bytes, zero-padded, as the entry holds them (id_len
- * then id_head, 16 bytes): one comparison of two words tells most ids apart. */
-_Static_assert(offsetof(entry, id_head) == offsetof(entry, id_len) + 1, "id_len and id_head are 16 bytes in a row");
-
-typedef struct id_key {
-    uint64_t w[2];
-} id_key;
-
-static id_key key_of(const char *id, size_t n)
-{
-    unsigned char b[1 + ID_HEAD] = {0};
-    b[0] = (unsigned char)n;
-    memcpy(b + 1, id, n < ID_HEAD ? n : ID_HEAD);
-    id_key k;
-    memcpy(k.w, b, sizeof b);
-    return k;
-}
-
-static bool id_is(const spie_persons *p, size_t idx, const id_key *k, const char *id, size_t n)
-{
-    const entry *e = &p->rec[idx];
-    uint64_t w[2];
-    memcpy(w, &e->id_len, sizeof w);
-    if (w[0] != k->w[0] || w[1] != k->w[1])
-        return false;
-    return n <= ID_HEAD || memcmp(p->arena + p->ids[idx].off + ID_HEAD, id + ID_HEAD, n - ID_HEAD) == 0;
-}
-
-#if defined(__GNUC__)
-#define PREFETCH(a) __builtin_prefetch(a)
-#else
-#define PREFETCH(a) ((void)(a))
-#endif
+spie_person *spie_persons_at(spie_persons *p, size_t i) { return &block_at(p, i)->r.p; }
+const spie_person *spie_persons_at_const(const spie_persons *p, size_t i) { return &block_at(p, i)->r.p; }
 
 uint64_t spie_persons_hash(const char *id, size_t n) { return id_hash(id, n); }
 
@@ -142,22 +102,7 @@ void spie_persons_prefetch(const spie_persons *p, uint64_t h)
         PREFETCH(&p->slots[(size_t)h & (p->nslots - 1)]);
 }
 
-long spie_persons_candidate(const spie_persons *p, uint64_t h)
-{
-    if (!p->nslots)
-        return -1;
-    uint64_t tag = h >> 32;
-    size_t mask = p->nslots - 1;
-    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-        uint64_t s = p->slots[i];
-        if (!s)
-            return -1;
-        if ((s >> 32) == tag) {
-            PREFETCH(&p->rec[(uint32_t)s - 1]);
-            return (long)((uint32_t)s - 1);
-        }
-    }
-}
+long spie_persons_candidate(const spie_persons *p, uint64_t h) { return spie_pr_candidate(p, h); }
 
 long spie_persons_find(spie_persons *p, const char *id, size_t n)
 {
@@ -165,7 +110,8 @@ long spie_persons_find(spie_persons *p, const char *id, size_t n)
         return -1;
     if (n == 0 || n > 255)
         return -1; /* never stored (spie_persons_add) */
-    id_key k = key_of(id, n);
+    id_key k;
+    key_of(&k, id, n);
     if (p->last >= 0 && (size_t)p->last < p->count && id_is(p, (size_t)p->last, &k, id, n))
         return p->last;
     return spie_persons_find_hashed(p, id, n, id_hash(id, n));
@@ -179,7 +125,8 @@ long spie_persons_find_hashed(spie_persons *p, const char *id, size_t n, uint64_
         return -1; /* never stored (spie_persons_add) */
     uint64_t tag = h >> 32;
     size_t mask = p->nslots - 1;
-    id_key k = key_of(id, n);
+    id_key k;
+    key_of(&k, id, n);
     for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
         uint64_t s = p->slots[i];
         if (!s)
@@ -201,85 +148,165 @@ static void slot_insert(uint64_t *slots, size_t nslots, uint64_t h, uint32_t v)
     slots[i] = ((h >> 32) << 32) | v;
 }
 
+/* The id of person i, whole, into buf (at least 255 bytes); its length. */
+static size_t id_of(const spie_persons *p, size_t i, char *buf)
+{
+    const rec *r = &block_at(p, i)->r;
+    size_t n = r->id[0];
+    memcpy(buf, r->id + 1, n < ID_HEAD ? n : ID_HEAD);
+    if (n > ID_HEAD)
+        memcpy(buf + ID_HEAD, p->arena + p->tail[i], n - ID_HEAD);
+    return n;
+}
+
+/* Doubles the slot table (hashing every id again). -1 when memory runs out. */
 static int grow_slots(spie_persons *p)
 {
     size_t n = p->nslots ? p->nslots * 2 : 1024;
-    uint64_t *s = calloc(n, sizeof *s);
-    if (!s)
+    big m;
+    if (!big_alloc(&m, n * sizeof *p->slots))
         return -1;
-    for (size_t i = 0; i < p->count; i++)
-        slot_insert(s, n, id_hash(p->arena + p->ids[i].off, p->ids[i].len), (uint32_t)(i + 1));
-    free(p->slots);
+    uint64_t *s = m.p;
+    memset(s, 0, n * sizeof *s);
+    char id[256];
+    for (size_t i = 0; i < p->count; i++) {
+        size_t len = id_of(p, i, id);
+        slot_insert(s, n, id_hash(id, len), (uint32_t)(i + 1));
+    }
+    free(p->slots_base);
     p->slots = s;
+    p->slots_base = m.base;
     p->nslots = n;
     return 0;
 }
 
+/* Room for person p->count: its block, and its tail offset. -1 when memory runs out. */
+static int reserve_person(spie_persons *p)
+{
+    size_t si = p->count >> SEG_SHIFT;
+    if (si == p->nseg) {
+        void *segs = p->seg;
+        if (!spie_grow(&segs, &p->seg_cap, p->nseg + 1, sizeof *p->seg))
+            return -1;
+        p->seg = segs;
+        if (!big_alloc(&p->seg[si], SEG_PERSONS * sizeof(block)))
+            return -1;
+        p->nseg++;
+    }
+    void *t = p->tail;
+    if (!spie_grow(&t, &p->tail_cap, p->count + 1, sizeof *p->tail))
+        return -1;
+    p->tail = t;
+    return 0;
+}
+
+bool spie_persons_id_is(const spie_persons *p, size_t i, const char *id, size_t n)
+{
+    if (i >= p->count || n == 0 || n > 255)
+        return false;
+    id_key k;
+    key_of(&k, id, n);
+    return id_is(p, i, &k, id, n);
+}
+
 long spie_persons_add(spie_persons *p, const char *id, size_t n)
+{
+    return spie_persons_add_hashed(p, id, n, id_hash(id, n));
+}
+
+long spie_persons_add_hashed(spie_persons *p, const char *id, size_t n, uint64_t h)
 {
     if (n == 0 || n > 255 || p->count >= UINT32_MAX - 1)
         return -1;
-    if (p->count == p->cap) {
-        size_t nc = p->cap ? p->cap * 2 : 1024;
-        entry *r = realloc(p->rec, nc * sizeof *r);
-        if (!r)
+    if (reserve_person(p) != 0)
+        return -1;
+    if (n > ID_HEAD) {
+        size_t tn = n - ID_HEAD;
+        if (p->arena_len + tn > UINT32_MAX) /* offsets are 32-bit */
             return -1;
-        p->rec = r;
-        id_ref *d = realloc(p->ids, nc * sizeof *d);
-        if (!d)
-            return -1;
-        p->ids = d;
-        p->cap = nc;
-    }
-    if (p->arena_len + n > p->arena_cap) {
-        size_t nc = p->arena_cap ? p->arena_cap * 2 : 16384;
-        while (nc < p->arena_len + n)
-            nc *= 2;
-        if (nc > UINT32_MAX)
-            return -1;
-        char *a = realloc(p->arena, nc);
-        if (!a)
+        void *a = p->arena;
+        if (!spie_grow(&a, &p->arena_cap, p->arena_len + tn, 1))
             return -1;
         p->arena = a;
-        p->arena_cap = nc;
     }
     if ((p->count + 1) * 2 > p->nslots && grow_slots(p) != 0)
         return -1;
-    memcpy(p->arena + p->arena_len, id, n);
-    p->ids[p->count].off = (uint32_t)p->arena_len;
-    p->ids[p->count].len = (uint8_t)n;
-    p->arena_len += n;
-    entry *e = &p->rec[p->count];
-    memset(e, 0, sizeof *e);
-    e->id_len = (uint8_t)n;
-    memcpy(e->id_head, id, n < ID_HEAD ? n : ID_HEAD);
-    spie_person *r = &e->p;
+    block *b = block_at(p, p->count);
+    memset(b, 0, sizeof *b);
+    b->r.id[0] = (unsigned char)n;
+    memcpy(b->r.id + 1, id, n < ID_HEAD ? n : ID_HEAD);
+    p->tail[p->count] = 0;
+    if (n > ID_HEAD) {
+        p->tail[p->count] = (uint32_t)p->arena_len;
+        memcpy(p->arena + p->arena_len, id + ID_HEAD, n - ID_HEAD);
+        p->arena_len += n - ID_HEAD;
+    }
+    spie_person *r = &b->r.p;
     for (int s = 0; s < SPIE_STEP_COUNT; s++)
         r->first[s] = SPIE_NO_DAY;
     r->first_durable = SPIE_NO_DAY;
     r->reprise_type = SPIE_NO_TYPE;
     r->sortie_type = SPIE_NO_TYPE;
     r->sex = SPIE_SEX_UNKNOWN;
-    slot_insert(p->slots, p->nslots, id_hash(id, n), (uint32_t)(p->count + 1));
+    slot_insert(p->slots, p->nslots, h, (uint32_t)(p->count + 1));
     return (long)p->count++;
+}
+
+/* ---- accepted steps (DOUBLON) ----------------------------------------------------------- */
+
+static void more_place(uint64_t *t, size_t n, uint64_t v)
+{
+    size_t mask = n - 1, i = (size_t)more_hash(v) & mask;
+    while (t[i])
+        i = (i + 1) & mask;
+    t[i] = v;
+}
+
+bool spie_pr_more_add(spie_persons *p, uint64_t v)
+{
+    if ((p->more_count + 1) * 2 > p->nmore) {
+        size_t n = p->nmore ? p->nmore * 2 : 1024;
+        uint64_t *t = calloc(n, sizeof *t);
+        if (!t)
+            return false;
+        for (size_t i = 0; i < p->nmore; i++)
+            if (p->more[i])
+                more_place(t, n, p->more[i]);
+        free(p->more);
+        p->more = t;
+        p->nmore = n;
+    }
+    more_place(p->more, p->nmore, v);
+    p->more_count++;
+    return true;
+}
+
+void spie_persons_steps_clear(spie_persons *p)
+{
+    if (!p->steps_kept)
+        return; /* persons are added without keys: nothing to clear */
+    for (size_t i = 0; i < p->count; i++)
+        memset(block_at(p, i)->keys, 0, sizeof block_at(p, i)->keys);
+    if (p->more)
+        memset(p->more, 0, p->nmore * sizeof *p->more);
+    p->more_count = 0;
+    p->steps_kept = false;
+}
+
+bool spie_persons_step_seen(const spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day)
+{
+    spie_pr_step l;
+    return spie_pr_step_look(p, i, s, type, day, &l);
+}
+
+bool spie_persons_step_keep(spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day)
+{
+    spie_pr_step l;
+    (void)spie_pr_step_look(p, i, s, type, day, &l);
+    return spie_pr_step_keep(p, i, &l);
 }
 
 void spie_person_add_step(spie_person *pr, spie_step s, unsigned type, spie_day day)
 {
-    spie_day cur = pr->first[s];
-    if (s == SPIE_STEP_REPRISE) {
-        /* The type of the first return; on the same day, the one listed first. */
-        if (cur == SPIE_NO_DAY || day < cur || (day == cur && type < pr->reprise_type))
-            pr->reprise_type = (uint8_t)type;
-        if ((type == 0 || type == 3) && (pr->first_durable == SPIE_NO_DAY || day < pr->first_durable))
-            pr->first_durable = day;
-    } else if (s == SPIE_STEP_SORTIE) {
-        /* On the same day a typed exit wins over an untyped one (SPIE_NO_TYPE is largest). */
-        if (cur == SPIE_NO_DAY || day < cur || (day == cur && type < pr->sortie_type))
-            pr->sortie_type = (uint8_t)type;
-    } else if (s == SPIE_STEP_SOLUTION && type != SPIE_NO_TYPE) {
-        pr->solution_types |= (uint16_t)(1u << type);
-    }
-    if (cur == SPIE_NO_DAY || day < cur)
-        pr->first[s] = day;
+    spie_pr_add_step(pr, s, type, day);
 }

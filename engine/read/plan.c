@@ -20,7 +20,10 @@
  *
  * An entry that disappears between readdir and fstatat (ENOENT) is no longer in the inbox
  * and is not listed; any other fstatat failure fails the plan (SPIE_PLAN_E_INBOX): a batch
- * that cannot see its files must not report territories as missing. */
+ * that cannot see its files must not report territories as missing.
+ *
+ * The plan only looks at names and file types: it may not open or read an extract (the
+ * reader does), and it prints nothing (its errors are returned in spie_plan_error). */
 #include "spie/util.h"
 #include "spie/plan.h"
 

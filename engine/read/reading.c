@@ -1,3 +1,9 @@
+/* Reading one group of the plan (a territory's beneficiaires, etapes and budget, or the
+ * NAT budget) into the worker's stores, in the order the rules need: persons before their
+ * steps, and the stores cleared of what an unusable file gave (see spie/reading.h).
+ *
+ * It opens nothing itself beyond building each file's path: the reader (extract.c) reads,
+ * the caller's sink writes the rejects. It may not fold, merge or print. */
 #include "spie/reading.h"
 
 #include <stdio.h>

@@ -31,7 +31,10 @@
  * Tuned for the batch's workload (a few large CSV extracts read once, front to back):
  * the file is read with read(2) into one 128 KiB buffer and the inflater writes straight
  * into the caller's buffer, so the only copy is the decompression itself and memory does
- * not depend on the file's size. */
+ * not depend on the file's size.
+ *
+ * The source hands out bytes: it may not split lines or look at their content (the
+ * extract reader does), and it reports errors in its status, never by printing. */
 #define ZLIB_CONST /* next_in is const: the memory variant lends its bytes */
 
 #include "spie/source.h"
@@ -383,7 +386,6 @@ static int src_to_zlib(spie_src *src, unsigned char *buf, size_t cap)
     return SRC_STEP_MORE;
 }
 
-/* gzip mode: runs the state machine until buf is full or the file has ended. */
 /* After a step of a member: a hand-over to zlib is carried out, the end of the member is
  * counted. -1 on error (the status is set), else 0. */
 static int src_step_done(spie_src *src, int r, unsigned char *buf, size_t cap)
@@ -399,6 +401,100 @@ static int src_step_done(spie_src *src, int r, unsigned char *buf, size_t cap)
     return 0;
 }
 
+/* SRC_ST_MAGIC: two bytes decide. 1f 8b starts a member, a NUL after a member starts the
+ * padding, the end of file after a member is the clean end. -1 on error (the status is
+ * set), else 0 (the state may have changed). */
+static int src_at_magic(spie_src *src, size_t cap)
+{
+    z_stream *z = &src->z;
+    if (z->avail_in < 2) {
+        int f = src_fill(src);
+        if (f < 0)
+            return -1;
+        if (f > 0)
+            return 0;
+        if (z->avail_in == 0) {
+            if (src->members == 0) /* empty file */
+                return (int)src_fail(src, SPIE_SRC_E_TRUNCATED, src->bytes_in);
+            src->state = SRC_ST_END;
+            return 0;
+        }
+    }
+    const unsigned char *p = z->next_in;
+    if (src->members > 0 && p[0] == 0) {
+        src->state = SRC_ST_PADDING;
+        return 0;
+    }
+    if (p[0] != 0x1f || (z->avail_in >= 2 && p[1] != 0x8b))
+        return (int)src_fail(src, src->members == 0 ? SPIE_SRC_E_NOT_GZIP : SPIE_SRC_E_TRAILING,
+                             src_in_offset(src));
+    if (z->avail_in < 2) /* a lone 1f at the end: a header cut short */
+        return (int)src_fail(src, SPIE_SRC_E_TRUNCATED, src->bytes_in);
+    if (src->engine == SPIE_INFLATER_ISAL) {
+        isal_inflate_reset(src->isal);
+        src->isal->crc_flag = ISAL_GZIP; /* header and trailer checked */
+    } else if (src->members > 0 && inflateReset(z) != Z_OK) {
+        return (int)src_fail(src, SPIE_SRC_E_CORRUPT, src_in_offset(src));
+    }
+    src->m_start = src_in_offset(src);
+    src->m_b0 = src->bytes_in;
+    src->m_handed = 0;
+    src->m_call0 = cap - z->avail_out;
+    src->m_flg_seen = false;
+    src->state = SRC_ST_MEMBER;
+    return 0;
+}
+
+/* SRC_ST_PADDING: only NUL bytes until the end of the file. -1 on error, else 0. */
+static int src_in_padding(spie_src *src)
+{
+    z_stream *z = &src->z;
+    const unsigned char *p = z->next_in;
+    uInt n = z->avail_in;
+    uInt i = 0;
+    while (i < n && p[i] == 0)
+        i++;
+    z->next_in += i;
+    z->avail_in -= i;
+    if (i < n)
+        return (int)src_fail(src, SPIE_SRC_E_TRAILING, src_in_offset(src));
+    int f = src_fill(src);
+    if (f < 0)
+        return -1;
+    if (f == 0) {
+        src->nul_padding = true;
+        src->state = SRC_ST_END;
+    }
+    return 0;
+}
+
+/* The buffer is full. zlib still decodes, without writing, up to the next symbol that
+ * needs room (through an end of block, the trailer, the next block's header, a match's
+ * distance), so an error there falls in this call, whose bytes are then not handed out.
+ * ISA-L stops before: it is asked for one byte more (no refill, as zlib), kept for the
+ * next call. What it meets there, zlib meets too (it then decodes the member again), or
+ * an error further on, found by ISA-L's own look-ahead, which zlib then finds later, in
+ * the same call as on its own path. Not when ISA-L has taken all the input into its bit
+ * buffer: called with no input, it decodes the missing bits as zeros (seen with ISA-L
+ * 2.30), so there is no look-ahead there (exception (1) of spie/source.h: the last 8
+ * bytes read). Returns 1 when there is nothing to peek (the call ends), -1 on error,
+ * else 0. */
+static int src_peek_one(spie_src *src, unsigned char *buf, size_t cap)
+{
+    z_stream *z = &src->z;
+    if (src->state != SRC_ST_MEMBER || src->engine != SPIE_INFLATER_ISAL ||
+        src->isal->block_state == ISAL_BLOCK_FINISH || z->avail_in == 0)
+        return 1;
+    z->next_out = &src->pend;
+    z->avail_out = 1;
+    int r = src_member_isal(src, false);
+    src->has_pend = r != SRC_STEP_ZLIB && z->avail_out == 0;
+    z->next_out = buf + cap;
+    z->avail_out = 0;
+    return src_step_done(src, r, buf, cap);
+}
+
+/* gzip mode: runs the state machine until buf is full or the file has ended. */
 static long src_read_gzip(spie_src *src, unsigned char *buf, size_t cap)
 {
     z_stream *z = &src->z;
@@ -413,94 +509,24 @@ static long src_read_gzip(spie_src *src, unsigned char *buf, size_t cap)
     bool peeked = false;
 
     while (src->state != SRC_ST_END) {
+        int r;
         if (z->avail_out == 0) {
-            /* The buffer is full. zlib still decodes, without writing, up to the next
-             * symbol that needs room (through an end of block, the trailer, the next
-             * block's header, a match's distance), so an error there falls in this
-             * call, whose bytes are then not handed out. ISA-L stops before: it is asked
-             * for one byte more (no refill, as zlib), kept for the next call. What it
-             * meets there, zlib meets too (it then decodes the member again), or an
-             * error further on, found by ISA-L's own look-ahead, which zlib then finds
-             * later, in the same call as on its own path. Not when ISA-L has taken all
-             * the input into its bit buffer: called with no input, it decodes the
-             * missing bits as zeros (seen with ISA-L 2.30), so there is no look-ahead
-             * there (exception (1) of spie/source.h: the last 8 bytes read). */
-            if (peeked || src->state != SRC_ST_MEMBER || src->engine != SPIE_INFLATER_ISAL ||
-                src->isal->block_state == ISAL_BLOCK_FINISH || z->avail_in == 0)
+            if (peeked)
                 break;
             peeked = true;
-            z->next_out = &src->pend;
-            z->avail_out = 1;
-            int r = src_member_isal(src, false);
-            src->has_pend = r != SRC_STEP_ZLIB && z->avail_out == 0;
-            z->next_out = buf + cap;
-            z->avail_out = 0;
-            if (src_step_done(src, r, buf, cap) < 0)
-                return -1;
-            continue;
-        }
-        if (src->state == SRC_ST_MAGIC) {
-            /* Two bytes decide: 1f 8b starts a member, a NUL after a member starts the
-             * padding, the end of file after a member is the clean end. */
-            if (z->avail_in < 2) {
-                int f = src_fill(src);
-                if (f < 0)
-                    return -1;
-                if (f > 0)
-                    continue;
-                if (z->avail_in == 0) {
-                    if (src->members == 0) /* empty file */
-                        return src_fail(src, SPIE_SRC_E_TRUNCATED, src->bytes_in);
-                    src->state = SRC_ST_END;
-                    continue;
-                }
-            }
-            const unsigned char *p = z->next_in;
-            if (src->members > 0 && p[0] == 0) {
-                src->state = SRC_ST_PADDING;
-                continue;
-            }
-            if (p[0] != 0x1f || (z->avail_in >= 2 && p[1] != 0x8b))
-                return src_fail(src,
-                                src->members == 0 ? SPIE_SRC_E_NOT_GZIP : SPIE_SRC_E_TRAILING,
-                                src_in_offset(src));
-            if (z->avail_in < 2) /* a lone 1f at the end: a header cut short */
-                return src_fail(src, SPIE_SRC_E_TRUNCATED, src->bytes_in);
-            if (src->engine == SPIE_INFLATER_ISAL) {
-                isal_inflate_reset(src->isal);
-                src->isal->crc_flag = ISAL_GZIP; /* header and trailer checked */
-            } else if (src->members > 0 && inflateReset(z) != Z_OK) {
-                return src_fail(src, SPIE_SRC_E_CORRUPT, src_in_offset(src));
-            }
-            src->m_start = src_in_offset(src);
-            src->m_b0 = src->bytes_in;
-            src->m_handed = 0;
-            src->m_call0 = cap - z->avail_out;
-            src->m_flg_seen = false;
-            src->state = SRC_ST_MEMBER;
+            r = src_peek_one(src, buf, cap);
+            if (r > 0)
+                break;
+        } else if (src->state == SRC_ST_MAGIC) {
+            r = src_at_magic(src, cap);
         } else if (src->state == SRC_ST_MEMBER) {
-            int r = src->engine == SPIE_INFLATER_ISAL ? src_member_isal(src, true)
-                                                      : src_member_zlib(src);
-            if (src_step_done(src, r, buf, cap) < 0)
-                return -1;
+            r = src_step_done(src, src->engine == SPIE_INFLATER_ISAL ? src_member_isal(src, true)
+                                                                     : src_member_zlib(src), buf, cap);
         } else { /* SRC_ST_PADDING */
-            const unsigned char *p = z->next_in;
-            uInt n = z->avail_in;
-            uInt i = 0;
-            while (i < n && p[i] == 0)
-                i++;
-            z->next_in += i;
-            z->avail_in -= i;
-            if (i < n)
-                return src_fail(src, SPIE_SRC_E_TRAILING, src_in_offset(src));
-            int f = src_fill(src);
-            if (f < 0)
-                return -1;
-            if (f == 0) {
-                src->nul_padding = true;
-                src->state = SRC_ST_END;
-            }
+            r = src_in_padding(src);
         }
+        if (r < 0)
+            return -1;
     }
 
     size_t k = cap - z->avail_out;

@@ -16,6 +16,13 @@ typedef int64_t spie_cents; /* euro cents */
 
 #define SPIE_NO_DAY INT32_MIN /* "no such date" (a step never reached) */
 
+/* The programme starts on 1 January of this year: an earlier date is
+ * DATE_HORS_PROGRAMME (docs/format-extraits.md §6), entry cohorts count quarters from it. */
+#define SPIE_PROGRAMME_START_YEAR 2020
+
+/* The longest person id, in bytes (docs/format-extraits.md §2). */
+#define SPIE_ID_MAX 64
+
 /* A string that is not owned and not NUL-terminated: valid only as long as the
  * object that lent it says (usually the current row callback). */
 typedef struct spie_str {

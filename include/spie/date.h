@@ -25,6 +25,18 @@ int spie_days_in_month(int y, int m);
 /* True and *out set when (y, m, d) is a real calendar day with 1 <= y <= 9999; false
  * (and *out untouched) otherwise. */
 bool spie_day_from_ymd(int y, int m, int d, spie_day *out);
+
+/* The day number of (y, m, d) known to be a real calendar day with 1 <= y <= 9999 (no
+ * check): the years before y, then a table of the days before each month. Inline, for the
+ * parsers of every row. */
+static inline spie_day spie_day_of_valid_ymd(int y, int m, int d)
+{
+    static const int16_t before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    const int y1 = y - 1;
+    const int leap = m > 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    /* 719162 days from 0001-01-01 to 1970-01-01 */
+    return (spie_day)(y1 * 365 + y1 / 4 - y1 / 100 + y1 / 400 - 719162 + before[m - 1] + leap + d - 1);
+}
 /* The calendar day of a day number. Outside SPIE_DAY_MIN..SPIE_DAY_MAX (SPIE_NO_DAY
  * included) sets 0, 0, 0. */
 void spie_day_to_ymd(spie_day day, int *y, int *m, int *d);

@@ -1,7 +1,8 @@
 /* The persons of one territory, as the indicators need them: a small fixed record per
  * accepted beneficiary (entry day, the first day of every step, public, sex, birth year,
  * the type of the first return to activity and of the first exit, the solution types
- * seen), found by id through an open-addressing hash table whose ids live in an arena.
+ * seen), found by id through an open-addressing hash table; the head of each id is kept
+ * beside its record, the tail of a long id in an arena.
  *
  * Memory grows with the territory's persons, never with the nation: a batch holds one
  * store per territory being read. */
@@ -68,8 +69,8 @@ long spie_persons_find(spie_persons *p, const char *id, size_t n);
 /* Look-ups in three steps, for a reader that knows its next ids ahead of time (the rows of
  * etapes are in date order, so each one is a random access into a table far larger than
  * the caches): spie_persons_prefetch starts loading the hash slot of h; a few rows later
- * spie_persons_candidate reads that slot and starts loading the record it points to
- * (the first slot with the same hash tag; a hint, -1 when there is none); a few rows
+ * spie_persons_candidate reads that slot and starts loading the record it points to and its
+ * accepted steps (the first slot with the same hash tag; a hint, -1 when there is none); a few rows
  * later again spie_persons_find_hashed gives the answer spie_persons_find would, with
  * both lines already in cache. The first two change nothing and may be skipped. */
 uint64_t spie_persons_hash(const char *id, size_t n);
@@ -78,8 +79,22 @@ long spie_persons_candidate(const spie_persons *p, uint64_t h);
 long spie_persons_find_hashed(spie_persons *p, const char *id, size_t n, uint64_t h);
 
 /* Adds a person with this id (which must not be present); returns its index, or -1 when
- * memory runs out. The record is initialised with no step reached. */
+ * memory runs out. The record is initialised with no step reached. The hashed form takes
+ * spie_persons_hash(id, n). */
 long spie_persons_add(spie_persons *p, const char *id, size_t n);
+long spie_persons_add_hashed(spie_persons *p, const char *id, size_t n, uint64_t h);
+/* Whether person i has this id (false when there is no person i). */
+bool spie_persons_id_is(const spie_persons *p, size_t i, const char *id, size_t n);
+
+/* The steps accepted from the etapes file being read, kept beside each person for the
+ * DOUBLON rule (docs/format-extraits.md §6: a row that repeats an accepted row's person, step, day and
+ * type). spie_persons_candidate loads them with the record. Cleared by
+ * spie_persons_steps_clear (at the start of every etapes file) and spie_persons_clear.
+ * Memory: 64 bytes a person, and a small table for a person's steps beyond the 16th. */
+void spie_persons_steps_clear(spie_persons *p);
+bool spie_persons_step_seen(const spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day);
+/* Keeps a step known not to be there; false when memory runs out. */
+bool spie_persons_step_keep(spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day);
 
 /* Folds one accepted step row into the person: keeps the earliest day of each step and
  * the type rules of docs/methodologie.md §9 (type = index in the step's list, SPIE_NO_TYPE for

@@ -50,7 +50,7 @@
 
 #include "fuzz_check.h"
 
-/* The reader's chunk (READ_CHUNK in engine/read/extract.c). If it changes, mode 3 still
+/* The reader's chunk (READ_CHUNK in engine/read/extract_int.h). If it changes, mode 3 still
  * compares the two reads, it only stops aiming at the boundary. */
 #define FX_READ_CHUNK (256u * 1024u)
 #define FX_RELNAME "spie_31_2021-06_fuzz.csv"

@@ -578,8 +578,8 @@ static void test_etapes_values(void **state)
     run_free(r);
 }
 
-/* Rows that need their person wait in a ring of 16 before they are judged (extract.c,
- * "etapes rows in flight"). 100 rows mix rejects decided at once (ID_INVALIDE) and rejects
+/* Rows that need their person wait in a ring of 32 before they are judged (extract_ring.c,
+ * "rows in flight"). 100 rows mix rejects decided at once (ID_INVALIDE) and rejects
  * decided later (BENEFICIAIRE_INCONNU, DOUBLON, ETAPE_AVANT_ENTREE, TYPE_MANQUANT) at
  * distances shorter and longer than the ring: the rejects must come in line order with
  * their own line, and a sink failing at the k-th reject must leave rows_read at that
@@ -1255,7 +1255,7 @@ static void test_reject_raw_mixed_encodings(void **state)
     memcpy(raw, r->sk.r[0].raw, sizeof raw);
     run_free(r);
     /* raw is "B\xC3\xA9;2021-03-05;RSA;Caf\xC3\x83\xC2\xA9": the whole line was taken
-     * as Windows-1252 (raw_for_reject in engine/read/extract.c). */
+     * as Windows-1252 (raw_for_reject in engine/read/extract_reject.c). */
     assert_string_equal(raw, "B\xC3\xA9;2021-03-05;RSA;Caf\xC3\xA9");
 }
 

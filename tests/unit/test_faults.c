@@ -16,7 +16,8 @@
  * also checks after each run.
  *
  * Covered: spie_extract_read_mem on a small file of each kind, plain and gzip (failures
- * in the reader, the person store, the keys, the zlib state and window); spie_plan_build
+ * in the reader, the person store, the keys, the zlib state and window); a fold and an
+ * addition of cubes (histograms taken as the data need them); spie_plan_build
  * on a small inbox; spie_workbooks_write on a small table (its own allocations: no
  * workbook left behind after a failure). */
 #include <setjmp.h>
@@ -33,6 +34,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "spie/acc.h"
 #include "spie/date.h"
 #include "spie/extract.h"
 #include "spie/params.h"
@@ -312,6 +314,61 @@ static void test_scratch_faults(void **state)
     assert_true(fail_at > 3); /* the struct, the read buffer, the ring */
 }
 
+/* Folding persons into a cube and adding cubes: histograms take memory as the data need
+ * it, so each of those allocations fails in turn. A failure is never silent (the cube says
+ * so: spie_cube_ok), never a crash, and nothing leaks. */
+static void test_fold_faults(void **state)
+{
+    (void)state;
+    if (!wrapping_in_effect())
+        return;
+    spie_params prm;
+    spie_params_default(&prm);
+    spie_fold_ctx ctx;
+    spie_fold_ctx_init(&ctx, &prm, (spie_month)(2023 * 12 + 11));
+    spie_person ps[40];
+    for (int i = 0; i < 40; i++) {
+        memset(&ps[i], 0, sizeof ps[i]);
+        ps[i].entry = (spie_day)(18300 + 30 * i);
+        for (int s = 0; s < SPIE_STEP_COUNT; s++)
+            ps[i].first[s] = SPIE_NO_DAY;
+        ps[i].first_durable = SPIE_NO_DAY;
+        ps[i].reprise_type = ps[i].sortie_type = SPIE_NO_TYPE;
+        ps[i].public_ = (uint8_t)(i % SPIE_PUBLIC_COUNT);
+        ps[i].sex = (uint8_t)(i % SPIE_SEX_COUNT);
+        ps[i].first[SPIE_STEP_ORIENTATION] = ps[i].entry + i;
+        if (i % 3)
+            ps[i].first[SPIE_STEP_REPRISE] = ps[i].entry + 5 * i, ps[i].reprise_type = 1;
+        if (i % 4 == 0)
+            ps[i].first[SPIE_STEP_SORTIE] = ps[i].entry + 3 * i;
+    }
+    unsigned long fail_at = 1;
+    for (;; fail_at++) {
+        long live = g_live;
+        spie_cube local, nation;
+        arm(fail_at);
+        bool made = spie_cube_init(&local, &ctx, true);
+        made = spie_cube_init(&nation, &ctx, true) && made;
+        if (made) {
+            for (int i = 0; i < 40; i++)
+                spie_cube_fold(&local, &ctx, &ps[i]);
+            spie_cube_add(&nation, &local);
+        }
+        disarm();
+        bool ok = made && spie_cube_ok(&local) && spie_cube_ok(&nation);
+        if (g_failed)
+            assert_false(ok); /* the failed allocation is seen */
+        else
+            assert_true(ok);
+        spie_cube_release(&local);
+        spie_cube_release(&nation);
+        check_no_leak(live, fail_at, "fold");
+        if (!g_failed)
+            break;
+    }
+    assert_true(fail_at > 10); /* cells, then histograms as the data reach them */
+}
+
 /* ---------------------------------------------------------------- the inbox plan */
 
 static void test_plan_faults(void **state)
@@ -503,6 +560,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_extract_faults),
         cmocka_unit_test(test_scratch_faults),
+        cmocka_unit_test(test_fold_faults),
         cmocka_unit_test(test_plan_faults),
         cmocka_unit_test(test_workbook_faults),
     };

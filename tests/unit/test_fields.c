@@ -134,6 +134,9 @@ static void test_date_rejected(void **state)
         B("2021-03-0\0"), B("\0\0\0\0-03-05"), B("2021-03-05\0"),
         B("\xEF\xBC\x92" "021-03-05"), /* fullwidth digit two */
         B("2021-06-30-"), B("2021--06-30"), B("30//06/2021"), B("30/06//2021"),
+        /* a pair of the year that is not digits, whatever the other pair */
+        B("01/01/20ab"), B("01/01/ab21"), B("20ab-01-01"), B("ab21-01-01"), B("28/02/20\f\0"),
+        B("01/01/99\xff\xff"), B("\xff\xff" "99-01-01"),
     };
     for (size_t i = 0; i < SPIE_ARRAY_LEN(cases); i++) {
         spie_day day = 4242;
@@ -362,6 +365,23 @@ static void test_id(void **state)
             allowed++;
     }
     assert_int_equal(allowed, 26 + 26 + 10 + 3);
+    /* Every byte at every place of ids of every length (the look at 8 and 16 bytes at a
+     * time covers every byte, the last words overlapping): the id is valid exactly when
+     * the byte is allowed. */
+    for (size_t n = 1; n <= 64; n++) {
+        char *p = malloc(n);
+        assert_non_null(p);
+        for (size_t at = 0; at < n; at++)
+            for (int c = 0; c < 256; c++) {
+                for (size_t k = 0; k < n; k++)
+                    p[k] = max64[(k * 7) % 64];
+                p[at] = (char)c;
+                const char ch = (char)c;
+                if (spie_valid_id((spie_str){p, n}) != spie_valid_id((spie_str){&ch, 1}))
+                    fail_msg("id of %zu bytes, byte %d at %zu", n, c, at);
+            }
+        free(p);
+    }
 }
 
 static void test_year(void **state)

@@ -317,11 +317,11 @@ static void test_km_ties_and_midpoint(void **state)
 
     /* The accumulator's histograms: the raw material of every statistic. */
     const spie_delay_acc *d = &f.cube.cells[0].delay[P_ORIENT];
-    assert_int_equal(d->done[10], 1);
-    assert_int_equal(d->done[20], 2);
-    assert_int_equal(d->done[50], 1);
-    assert_int_equal(d->cens[20], 1);
-    assert_int_equal(d->cens[213], 1);
+    assert_int_equal(spie_hist_at(&d->done, 10), 1);
+    assert_int_equal(spie_hist_at(&d->done, 20), 2);
+    assert_int_equal(spie_hist_at(&d->done, 50), 1);
+    assert_int_equal(spie_hist_at(&d->cens, 20), 1);
+    assert_int_equal(spie_hist_at(&d->cens, 213), 1);
 
     fx_rows(&f, true);
     E_COUNT(&f, "delai_d_orient_population", 6);
@@ -437,12 +437,12 @@ static void test_censoring_by_exit(void **state)
     fx_fold(&f, ps, 6);
 
     const spie_delay_acc *d = &f.cube.cells[0].delay[P_DIAG];
-    assert_int_equal(d->cens[0], 1);
-    assert_int_equal(d->cens[10], 1);
-    assert_int_equal(d->cens[40], 1);
-    assert_int_equal(d->done[12], 1);
-    assert_int_equal(d->done[25], 1);
-    assert_int_equal(d->done[35], 1);
+    assert_int_equal(spie_hist_at(&d->cens, 0), 1);
+    assert_int_equal(spie_hist_at(&d->cens, 10), 1);
+    assert_int_equal(spie_hist_at(&d->cens, 40), 1);
+    assert_int_equal(spie_hist_at(&d->done, 12), 1);
+    assert_int_equal(spie_hist_at(&d->done, 25), 1);
+    assert_int_equal(spie_hist_at(&d->done, 35), 1);
 
     fx_rows(&f, true);
     E_COUNT(&f, "delai_d_diag_population", 6);
@@ -455,11 +455,11 @@ static void test_censoring_by_exit(void **state)
     /* Incidence of return: nobody returned; censoring times are X - E for A, F, G (41,
      * 34, 31), D - E = 91 for B (its exit is after its entry: it counts) and C, E. */
     const spie_acc *a = &f.cube.cells[0];
-    assert_int_equal(a->inc_cens[41], 1);
-    assert_int_equal(a->inc_cens[34], 1);
-    assert_int_equal(a->inc_cens[31], 1);
-    assert_int_equal(a->inc_cens[46], 1); /* B: exit 2021-11-16 - 2021-10-01 */
-    assert_int_equal(a->inc_cens[91], 2);
+    assert_int_equal(spie_hist_at(&a->inc_cens, 41), 1);
+    assert_int_equal(spie_hist_at(&a->inc_cens, 34), 1);
+    assert_int_equal(spie_hist_at(&a->inc_cens, 31), 1);
+    assert_int_equal(spie_hist_at(&a->inc_cens, 46), 1); /* B: exit 2021-11-16 - 2021-10-01 */
+    assert_int_equal(spie_hist_at(&a->inc_cens, 91), 2);
     fx_release(&f);
 }
 
@@ -500,12 +500,12 @@ static void test_inverted_and_target(void **state)
     const spie_delay_acc *d = &f.cube.cells[0].delay[P_CONTRAT];
     uint64_t done = 0, cens = 0;
     for (size_t t = 0; t < f.cube.cells[0].len; t++) {
-        done += d->done[t];
-        cens += d->cens[t];
+        done += spie_hist_at(&d->done, t);
+        cens += spie_hist_at(&d->cens, t);
     }
     assert_int_equal(done, 4); /* the inverted pair is in no histogram */
     assert_int_equal(cens, 1);
-    assert_int_equal(d->cens[11], 1);
+    assert_int_equal(spie_hist_at(&d->cens, 11), 1);
 
     fx_rows(&f, true);
     E_COUNT(&f, "delai_d_contrat_population", 6);

@@ -159,32 +159,95 @@ static void test_find_hashed(void **state)
         uint64_t h = spie_persons_hash(id, n);
         spie_persons_prefetch(p, h);
         long want = i % 2 == 0 ? (long)(i / 2) : -1;
-        if (want >= 0)
+        if (want >= 0) {
             assert_int_equal(spie_persons_candidate(p, h), want);
+            assert_true(spie_persons_id_is(p, (size_t)want, id, n));
+            assert_false(spie_persons_id_is(p, (size_t)want + 1, id, n));
+            assert_false(spie_persons_id_is(p, (size_t)want, id, n - 1));
+        }
         assert_int_equal(spie_persons_find_hashed(p, id, n, h), want);
         assert_int_equal(spie_persons_find(p, id, n), want);
     }
-    /* Ids longer than the 15 bytes kept beside the record: they differ only after them,
+    /* Ids longer than the 19 bytes kept beside the record: they differ only after them,
      * or only in length; a look-up longer than any stored id (256 bytes) finds nobody. */
     char a[40], b[40];
-    long ia = spie_persons_add(p, "0123456789ABCDEFxyz", 19);
-    long ib = spie_persons_add(p, "0123456789ABCDEFxyZ", 19);
-    long ic = spie_persons_add(p, "0123456789ABCDE", 15);
-    long id16 = spie_persons_add(p, "0123456789ABCDEF", 16);
-    assert_true(ia >= 0 && ib >= 0 && ic >= 0 && id16 >= 0);
-    snprintf(a, sizeof a, "%s", "0123456789ABCDEFxyz");
-    snprintf(b, sizeof b, "%s", "0123456789ABCDEFxyZ");
-    assert_int_equal(spie_persons_find(p, a, 19), ia);
-    assert_int_equal(spie_persons_find(p, b, 19), ib);
-    assert_int_equal(spie_persons_find(p, a, 15), ic);
-    assert_int_equal(spie_persons_find(p, a, 16), id16);
-    assert_int_equal(spie_persons_find(p, a, 17), -1);
-    assert_int_equal(spie_persons_find(p, "0123456789ABCDEFxyq", 19), -1);
+    long ia = spie_persons_add_hashed(p, "0123456789ABCDEFGHIxyz", 22, spie_persons_hash("0123456789ABCDEFGHIxyz", 22));
+    long ib = spie_persons_add(p, "0123456789ABCDEFGHIxyZ", 22);
+    long ic = spie_persons_add(p, "0123456789ABCDEFGHI", 19);
+    long id20 = spie_persons_add(p, "0123456789ABCDEFGHIx", 20);
+    assert_true(ia >= 0 && ib >= 0 && ic >= 0 && id20 >= 0);
+    snprintf(a, sizeof a, "%s", "0123456789ABCDEFGHIxyz");
+    snprintf(b, sizeof b, "%s", "0123456789ABCDEFGHIxyZ");
+    assert_int_equal(spie_persons_find(p, a, 22), ia);
+    assert_int_equal(spie_persons_find(p, b, 22), ib);
+    assert_int_equal(spie_persons_find(p, a, 19), ic);
+    assert_int_equal(spie_persons_find(p, a, 20), id20);
+    assert_int_equal(spie_persons_find(p, a, 21), -1);
+    assert_int_equal(spie_persons_find(p, "0123456789ABCDEFGHIxyq", 22), -1);
+    assert_true(spie_persons_id_is(p, (size_t)ia, a, 22));
+    assert_false(spie_persons_id_is(p, (size_t)ia, b, 22)); /* differs after the 19 bytes */
+    assert_false(spie_persons_id_is(p, (size_t)ib, a, 22));
+    assert_false(spie_persons_id_is(p, spie_persons_count(p), a, 22));
     char big[300];
     memset(big, 'B', sizeof big);
     assert_int_equal(spie_persons_find(p, big, sizeof big), -1);
     assert_int_equal(spie_persons_find_hashed(p, big, 256, spie_persons_hash(big, 256)), -1);
     assert_int_equal(spie_persons_find(p, big, 0), -1);
+    spie_persons_free(p);
+}
+
+/* The accepted steps of a person (DOUBLON): a step is seen once kept, for its person only
+ * and with its own step, type and day; a person keeps more than the 16 held beside its
+ * record (the rest in a table of its own); clearing forgets them all, and so does
+ * spie_persons_clear. */
+static void test_steps(void **state)
+{
+    (void)state;
+    spie_persons *p = spie_persons_new();
+    assert_non_null(p);
+    enum { PERSONS = 50, STEPS = 40 };
+    char id[16];
+    for (int i = 0; i < PERSONS; i++) {
+        snprintf(id, sizeof id, "P%d", i);
+        assert_int_equal(spie_persons_add(p, id, strlen(id)), i);
+    }
+    for (int k = 0; k < STEPS; k++)
+        for (int i = 0; i < PERSONS; i += 1 + (k % 3)) {
+            spie_day day = 18262 + 7 * k;
+            assert_false(spie_persons_step_seen(p, (size_t)i, SPIE_STEP_SUIVI, SPIE_NO_TYPE, day));
+            assert_true(spie_persons_step_keep(p, (size_t)i, SPIE_STEP_SUIVI, SPIE_NO_TYPE, day));
+            assert_true(spie_persons_step_seen(p, (size_t)i, SPIE_STEP_SUIVI, SPIE_NO_TYPE, day));
+        }
+    for (int k = 0; k < STEPS; k++)
+        for (int i = 0; i < PERSONS; i++) {
+            spie_day day = 18262 + 7 * k;
+            bool kept = i % (1 + (k % 3)) == 0;
+            assert_int_equal(spie_persons_step_seen(p, (size_t)i, SPIE_STEP_SUIVI, SPIE_NO_TYPE, day), kept);
+            /* Another day, step or type is another step. */
+            assert_false(spie_persons_step_seen(p, (size_t)i, SPIE_STEP_SUIVI, SPIE_NO_TYPE, day + 1));
+            assert_false(spie_persons_step_seen(p, (size_t)i, SPIE_STEP_SORTIE, SPIE_NO_TYPE, day));
+            assert_false(spie_persons_step_seen(p, (size_t)i, SPIE_STEP_SUIVI, 0, day));
+        }
+    /* Types 0 to 8 and none are told apart; days from the first to the last of the calendar. */
+    for (unsigned t = 0; t < SPIE_SOLUTION_TYPES; t++)
+        assert_true(spie_persons_step_keep(p, 1, SPIE_STEP_SOLUTION, t, -719162 + (spie_day)t));
+    assert_true(spie_persons_step_keep(p, 1, SPIE_STEP_SOLUTION, SPIE_NO_TYPE, 2932896));
+    for (unsigned t = 0; t < SPIE_SOLUTION_TYPES; t++) {
+        assert_true(spie_persons_step_seen(p, 1, SPIE_STEP_SOLUTION, t, -719162 + (spie_day)t));
+        assert_false(spie_persons_step_seen(p, 1, SPIE_STEP_SOLUTION, (t + 1) % 9, -719162 + (spie_day)t));
+    }
+    assert_true(spie_persons_step_seen(p, 1, SPIE_STEP_SOLUTION, SPIE_NO_TYPE, 2932896));
+    assert_false(spie_persons_step_seen(p, 1, SPIE_STEP_SOLUTION, 8, 2932896));
+    spie_persons_steps_clear(p);
+    for (int k = 0; k < STEPS; k++)
+        for (int i = 0; i < PERSONS; i++)
+            assert_false(spie_persons_step_seen(p, (size_t)i, SPIE_STEP_SUIVI, SPIE_NO_TYPE, 18262 + 7 * k));
+    assert_true(spie_persons_step_keep(p, 3, SPIE_STEP_SUIVI, SPIE_NO_TYPE, 18262));
+    spie_persons_clear(p);
+    assert_int_equal(spie_persons_add(p, "Q", 1), 0);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(spie_persons_add(p, (const char *[]){"Q1", "Q2", "Q3", "Q4"}[i], 2), i + 1);
+    assert_false(spie_persons_step_seen(p, 3, SPIE_STEP_SUIVI, SPIE_NO_TYPE, 18262));
     spie_persons_free(p);
 }
 
@@ -364,7 +427,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_code_lists),     cmocka_unit_test(test_add_find_many),
-        cmocka_unit_test(test_find_hashed),
+        cmocka_unit_test(test_find_hashed),    cmocka_unit_test(test_steps),
         cmocka_unit_test(test_initial_record), cmocka_unit_test(test_first_day),
         cmocka_unit_test(test_type_ties),      cmocka_unit_test(test_first_durable),
         cmocka_unit_test(test_solution_types),
