@@ -301,7 +301,9 @@ static bool effectif_of_part(const spie_figure *o, const spie_figure *m)
 }
 
 /* Hides the effectif of figures of a cell that equals the true value of a masked count,
- * or that is made of counts of a partition one of whose counts is masked. */
+ * or that is made of counts of a partition one of whose counts is masked. A count of
+ * territories is left alone: its effectif is its own value, shown anyway, and counts no
+ * person, so an equal number is a coincidence that gives nothing away. */
 static size_t hide_effectifs(spie_table *t)
 {
     size_t hidden = 0;
@@ -317,7 +319,7 @@ static size_t hide_effectifs(spie_table *t)
                 continue;
             for (size_t j = a; j < b; j++) {
                 spie_figure *o = &t->rows[j];
-                if (!o->has_effectif)
+                if (!o->has_effectif || spie_ind_unit(o->id) == SPIE_UNIT_TERRITORIES)
                     continue;
                 if (o->effectif == m->ival || effectif_of_part(o, m)) {
                     o->has_effectif = false;

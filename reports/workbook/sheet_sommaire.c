@@ -154,7 +154,7 @@ void spie_wb_sheet_sommaire(spie_wb *w)
     spie_wb_page_width(w, &pg, 2, 22);
     spie_wb_page_width(w, &pg, 3, 68);
     pg.ncols = 4;
-    char t[300], lv[16];
+    char t[640], lv[16];
     lxw_row_t r = 0;
     spie_wb_text(w, ws, r++, 0, "Service public de l'insertion et de l'emploi (SPIE)", w->f.title);
     snprintf(t, sizeof t, "Indicateurs de %s : %s", w->period_words,

@@ -216,7 +216,7 @@ elif mode == 'values':
         elif r['effectif'] not in ('', t['effectif']):
             bad.append('%s: effectif %s, %s without the secret' % (name(key), r['effectif'], t['effectif']))
 elif mode == 'effectifs':
-    # An effectif is hidden when it equals a masked count of its cell, and a delay's
+    # An effectif of persons is hidden when it equals a masked count of its cell, and a delay's
     # km_mediane effectif (termines + censures) when any count of that delay is masked.
     masked_by_cell = collections.defaultdict(set)
     masked_delays = collections.defaultdict(set)
@@ -231,7 +231,10 @@ elif mode == 'effectifs':
         t = T[key]
         hidden = r['effectif'] == '' and t['effectif'] != ''
         km_of = key[4][:-len('_km_mediane')] if key[4].startswith('delai_') and key[4].endswith('_km_mediane') else None
-        should = t['effectif'] != '' and (t['effectif'] in masked_by_cell[key[:4]] or
+        # a count of territories is no count of persons: its effectif (the territories it
+        # counts, shown as its value anyway) reveals nothing and stays
+        should = t['effectif'] != '' and not key[4].startswith('territoires_') and (
+                                          t['effectif'] in masked_by_cell[key[:4]] or
                                           (km_of is not None and km_of in masked_delays[key[:4]]))
         if hidden and not should:
             bad.append('%s: effectif %s hidden, no masked count of its cell is %s' % (name(key), t['effectif'], t['effectif']))

@@ -309,6 +309,35 @@ static void test_count_primary_k5(void **state)
     spie_table_release(&t);
 }
 
+/* A masked count of 3 persons hides the effectif 3 of the cell's figures about persons (a
+ * mean over those 3 would give it away), but not that of a count of territories: its
+ * effectif is its own shown value and counts no person. */
+static void test_territory_count_effectif_kept(void **state)
+{
+    (void)state;
+    spie_table t = {0};
+    cnt(&t, REG, "76", ENS, "", "entrants", 40);
+    cnt(&t, REG, "76", ENS, "", "avec_reprise", 3);
+    spie_figure *m = push(&t, REG, "76", ENS, "", "delai_d_orient_moyenne");
+    m->kind = SPIE_VK_REAL;
+    m->real = 12.5;
+    m->has_effectif = true;
+    m->effectif = 3;
+    spie_figure *ta = push(&t, REG, "76", ENS, "", "territoires_attendus");
+    ta->kind = SPIE_VK_COUNT;
+    ta->ival = 3;
+    ta->has_effectif = true;
+    ta->effectif = 3;
+    apply(&t, 5);
+    assert_masked(get(&t, REG, "76", ENS, "", "avec_reprise"));
+    assert_false(get(&t, REG, "76", ENS, "", "delai_d_orient_moyenne")->has_effectif);
+    const spie_figure *terr = get(&t, REG, "76", ENS, "", "territoires_attendus");
+    assert_shown(terr);
+    assert_true(terr->has_effectif);
+    assert_int_equal(terr->effectif, 3);
+    spie_table_release(&t);
+}
+
 /* k comes from the argument (the configuration), not from a constant: k = 3 masks 1 and 2
  * and shows 3; k = 11 masks 10 and shows 11. */
 static void test_count_primary_k_argument(void **state)
@@ -1209,6 +1238,7 @@ int main(void)
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_count_primary_k5),
+        cmocka_unit_test(test_territory_count_effectif_kept),
         cmocka_unit_test(test_count_primary_k_argument),
         cmocka_unit_test(test_rate_primary),
         cmocka_unit_test(test_rate_primary_k_argument),
