@@ -46,6 +46,7 @@ typedef struct run_state {
     spie_continuity *continuity;      /* per plan entry */
     spie_change *changes;             /* per table row, when prev has figures */
     unsigned files_done;              /* files complete in the staging folder */
+    spie_rejects_sink hooked;         /* tests only: the rejects sink seen by hooks->reject */
 } run_state;
 
 static spie_rc no_memory(run_state *s) { return spie_fail(s->err, SPIE_E_MEMORY, NULL, 0, "mémoire insuffisante"); }
@@ -122,6 +123,59 @@ static char *staged(run_state *s, const char *prefix, const char *suffix)
     return spie_publish_path(s->pub, name);
 }
 
+/* Tests only (spie_run_hooks.reject): each reject is shown to the hook, then written. A
+ * group's handle carries the sink's handle and the hooks. */
+typedef struct hooked_group {
+    void *inner;
+    const spie_run_hooks *hooks;
+    spie_reject_fn row;
+} hooked_group;
+
+static void *hooked_open(void *ctx, size_t group)
+{
+    run_state *s = ctx;
+    hooked_group *g = malloc(sizeof *g);
+    if (!g) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    g->inner = s->hooked.open_group(s->hooked.ctx, group);
+    if (!g->inner) {
+        int e = errno;
+        free(g);
+        errno = e;
+        return NULL;
+    }
+    g->hooks = s->o->hooks;
+    g->row = s->hooked.row;
+    return g;
+}
+
+static int hooked_row(void *handle, const spie_reject *r)
+{
+    hooked_group *g = handle;
+    g->hooks->reject(g->hooks->ctx, r);
+    return g->row(g->inner, r);
+}
+
+static int hooked_close(void *ctx, void *handle)
+{
+    run_state *s = ctx;
+    hooked_group *g = handle;
+    int e = s->hooked.close_group(s->hooked.ctx, g->inner);
+    free(g);
+    return e;
+}
+
+static spie_rejects_sink rejects_sink(run_state *s)
+{
+    spie_rejects_sink sink = spie_rejects_file_sink(s->rejects);
+    if (!s->o->hooks || !s->o->hooks->reject)
+        return sink;
+    s->hooked = sink;
+    return (spie_rejects_sink){.open_group = hooked_open, .row = hooked_row, .close_group = hooked_close, .ctx = s};
+}
+
 /* Reads every territory in parallel into the batch, with the rejects file. */
 static spie_rc read_territories(run_state *s)
 {
@@ -136,7 +190,7 @@ static spie_rc read_territories(run_state *s)
         return no_memory(s);
     }
     s->cfg = (spie_batch_cfg){.inbox = o->inbox, .plan = &s->plan, .terr = &s->terr, .params = o->params,
-                              .rejects = spie_rejects_file_sink(s->rejects), .jobs = o->jobs, .fold = o->compute,
+                              .rejects = rejects_sink(s), .jobs = o->jobs, .fold = o->compute,
                               .log = o->observer.territory_done, .log_ctx = o->observer.ctx, .hashes = s->hashes,
                               .cancel = o->cancel};
     char msg[256];
@@ -162,8 +216,10 @@ static spie_rc read_territories(run_state *s)
     return rc;
 }
 
-/* The SHA-256 of every selected input, hashed by the worker that read it: a file that
- * could not be read again, or whose size changed, is a data error. */
+/* The SHA-256 of every selected input, of the bytes its reader took. An unusable file
+ * has said why already (a file that changed while it was read is one); a usable file
+ * whose digest is missing, or whose size is not the one listed in the inbox (it changed
+ * between the listing and the reading), is a data error. */
 static void check_hashes(run_state *s)
 {
     const spie_plan *plan = &s->plan;
@@ -173,10 +229,12 @@ static void check_hashes(run_state *s)
         if (!e->file)
             continue;
         spie_error note = {0};
-        if (h->err) {
-            spie_fail_errno(&note, SPIE_E_INPUT, h->err, e->file, "relecture impossible pour l'empreinte SHA-256");
-        } else if (h->size != e->size) {
-            spie_fail(&note, SPIE_E_INPUT, e->file, 0, "le fichier a changé pendant le traitement (%llu octets, %llu au départ)",
+        bool usable = s->batch.results[i].status == SPIE_ENTRY_OK;
+        if (usable && h->err) {
+            spie_fail_errno(&note, SPIE_E_INPUT, h->err, e->file, "empreinte SHA-256 impossible");
+        } else if (usable && h->size != e->size) {
+            spie_fail(&note, SPIE_E_INPUT, e->file, 0,
+                      "le fichier a changé entre la liste de la boîte et sa lecture (%llu octets lus, %llu listés)",
                       (unsigned long long)h->size, (unsigned long long)e->size);
         }
         if (note.rc) {

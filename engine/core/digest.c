@@ -44,6 +44,54 @@ int spie_sha256_mem(const void *data, size_t n, char hex[SPIE_SHA256_HEX])
     return rc;
 }
 
+struct spie_sha256 {
+    EVP_MD_CTX *c;
+    bool failed;
+};
+
+spie_sha256 *spie_sha256_new(void)
+{
+    spie_sha256 *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->c = EVP_MD_CTX_new();
+    if (!h->c) {
+        free(h);
+        return NULL;
+    }
+    h->failed = EVP_DigestInit_ex(h->c, EVP_sha256(), NULL) != 1;
+    return h;
+}
+
+int spie_sha256_update(spie_sha256 *h, const void *data, size_t n)
+{
+    if (!h->failed && n > 0 && EVP_DigestUpdate(h->c, data, n) != 1)
+        h->failed = true;
+    return h->failed ? EIO : 0;
+}
+
+int spie_sha256_final(spie_sha256 *h, char hex[SPIE_SHA256_HEX])
+{
+    hex[0] = 0;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdn = 0;
+    if (h->failed || EVP_DigestFinal_ex(h->c, md, &mdn) != 1 || mdn != 32) {
+        h->failed = true;
+        return EIO;
+    }
+    h->failed = true; /* finalised: no more updates */
+    to_hex(md, mdn, hex);
+    return 0;
+}
+
+void spie_sha256_free(spie_sha256 *h)
+{
+    if (!h)
+        return;
+    EVP_MD_CTX_free(h->c);
+    free(h);
+}
+
 int spie_sha256_file(const char *path, char hex[SPIE_SHA256_HEX], uint64_t *size)
 {
     hex[0] = 0;

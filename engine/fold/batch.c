@@ -182,14 +182,19 @@ static void *worker(void *arg)
         sink s = {.out = &cfg->rejects, .handle = handle, .results = b->results, .plan = cfg->plan,
                   .first = first, .count = count};
         double t0 = now_seconds();
+        data.cancel = cfg->cancel;
         bool ok = spie_read_group(cfg->inbox, cfg->plan, first, count, sink_row, &s, &data, b->results + first);
         if (cfg->hashes)
-            spie_manifest_hash_range(cfg->inbox, cfg->plan, first, count, cfg->hashes);
+            spie_input_hashes_of_reading(cfg->plan, first, count, b->results + first, cfg->hashes);
         int werr = cfg->rejects.close_group(cfg->rejects.ctx, handle);
         if (!ok || werr) {
             char m[256];
             snprintf(m, sizeof m, "%s", werr ? strerror(werr) : "écriture impossible ou mémoire insuffisante");
             set_error(sh, werr ? SPIE_BATCH_E_WRITE : SPIE_BATCH_E_MEMORY, m);
+            break;
+        }
+        if (cfg->cancel && *cfg->cancel) { /* the group may have been cut short: not merged */
+            set_error(sh, SPIE_BATCH_CANCELLED, "interrompu");
             break;
         }
         long ti = e0->terr ? territory_index(cfg->terr, e0->dept) : -1;

@@ -12,6 +12,7 @@
  * print, exit or read the environment (library code). Memory is bounded by the caps of
  * extract.h (one record at a time), whatever the file size; the stores the rows go into
  * grow with the territory. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +202,25 @@ static void report_notes(reader *r)
                  r->unknown);
 }
 
+/* The file as it was read (spie_src_fingerprint): its SHA-256 and size for the
+ * manifest, from the bytes this reading took; a file that changed while it was read is
+ * unusable, its figures would describe bytes that no longer exist. */
+static void fingerprint(reader *r, spie_src *src)
+{
+    spie_file_report *rep = r->rep;
+    rep->hash_err = spie_src_fingerprint(src, rep->sha256, &rep->size, &rep->changed);
+    if (!rep->changed)
+        return;
+    const char *what = "le fichier a changé pendant sa lecture (réécrit, allongé ou raccourci)";
+    if (!r->failed) {
+        spie_rd_failf(r, 0, "%s", what);
+        rep->fail_line = 0; /* the whole file is in question, not a line */
+        return;
+    }
+    size_t len = strlen(rep->motif);
+    snprintf(rep->motif + len, sizeof rep->motif - len, " ; %s", what);
+}
+
 /* The length of b[0..n) up to its last LF or CR included; 0 when it has none. */
 static size_t last_line_end(const char *b, size_t n)
 {
@@ -228,9 +248,10 @@ static bool read_source(const spie_extract_job *job, spie_src *src, spie_file_re
      * next one, so that the line scanner sees whole lines. A read without any line end goes
      * to the reader at once (its line then goes on in pieces, through libcsv), so that no
      * more than one read is inflated beyond a record over the size cap. */
-    long got;
+    long got = 0;
     size_t keep = 0;
-    while (!r.failed && (got = spie_src_read(src, chunk + keep, READ_CHUNK)) > 0) {
+    const volatile sig_atomic_t *cancel = job->cancel;
+    while (!r.failed && !(cancel && *cancel) && (got = spie_src_read(src, chunk + keep, READ_CHUNK)) > 0) {
         size_t n = keep + (size_t)got;
         size_t cut = last_line_end(chunk, n);
         if (cut == 0)
@@ -239,8 +260,18 @@ static bool read_source(const spie_extract_job *job, spie_src *src, spie_file_re
         keep = n - cut;
         memmove(chunk, chunk + cut, keep);
     }
-    if (!r.failed && keep) /* the last line, without its end: as if it had come in pieces */
+    if (!r.failed && cancel && *cancel) {
+        spie_rd_failf(&r, 0, "lecture interrompue");
+    } else if (!r.failed && got < 0) {
+        /* The read that met the defect: its complete lines are read (judged, counted,
+         * their rejects written) so that the counts say what came before the defect
+         * (docs/format-extraits.md §6); the line it cuts is not a line. */
+        size_t cut = last_line_end(chunk, keep + spie_src_error_partial(src));
+        if (cut > 0)
+            spie_rd_feed(&r, chunk, cut);
+    } else if (!r.failed && keep) { /* the last line, without its end: as if it had come in pieces */
         spie_rd_feed(&r, chunk, keep);
+    }
     if (!r.failed) {
         spie_src_status st = spie_src_error(src);
         if (st != SPIE_SRC_OK) {
@@ -257,6 +288,7 @@ static bool read_source(const spie_extract_job *job, spie_src *src, spie_file_re
     rep->nul_padding = spie_src_nul_padding(src);
     rep->bytes_in = spie_src_bytes_in(src);
     rep->bytes_out = spie_src_bytes_out(src);
+    fingerprint(&r, src);
     report_notes(&r);
     if (!job->scratch)
         free(chunk);
@@ -274,6 +306,7 @@ bool spie_extract_read(const spie_extract_job *job, spie_file_report *rep)
         rep->usable = false;
         snprintf(rep->motif, sizeof rep->motif, "%s%s%s", spie_src_strerror(st), err_no ? " : " : "",
                  err_no ? strerror(err_no) : "");
+        rep->hash_err = err_no ? err_no : EIO; /* not read: no digest */
         return st != SPIE_SRC_E_MEMORY;
     }
     bool ok = read_source(job, src, rep);

@@ -225,9 +225,9 @@ static void row_budget(reader *r)
     if (fin == 5)
         fin = SPIE_FIN_FRANCE_TRAVAIL;
     spie_cents eng, paid;
-    if (!spie_parse_amount(v[G_ENG], &eng))
+    if (!spie_parse_amount(v[G_ENG], &eng) || eng > SPIE_AMOUNT_MAX || eng < -SPIE_AMOUNT_MAX)
         { spie_rd_reject(r, SPIE_R_MONTANT_INVALIDE, G_ENG); return; }
-    if (!spie_parse_amount(v[G_PAYE], &paid))
+    if (!spie_parse_amount(v[G_PAYE], &paid) || paid > SPIE_AMOUNT_MAX || paid < -SPIE_AMOUNT_MAX)
         { spie_rd_reject(r, SPIE_R_MONTANT_INVALIDE, G_PAYE); return; }
     if (v[G_DEPT].n && !dept_equal(v[G_DEPT], r->job->dept))
         { spie_rd_reject(r, SPIE_R_DEPT_INCOHERENT, G_DEPT); return; }

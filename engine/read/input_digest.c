@@ -8,16 +8,28 @@
 
 #include "spie/util.h"
 
-size_t spie_manifest_hash_inputs(const char *inbox, const spie_plan *plan, spie_input_hash *out)
+void spie_input_hashes_of_reading(const spie_plan *plan, size_t first, size_t count,
+                                  const spie_entry_result *results, spie_input_hash *out)
 {
-    return spie_manifest_hash_range(inbox, plan, 0, plan->n_entries, out);
+    for (size_t i = 0; i < count && first + i < plan->n_entries; i++) {
+        spie_input_hash *h = &out[first + i];
+        const spie_file_report *rep = &results[i].rep;
+        memset(h, 0, sizeof *h);
+        if (!plan->entries[first + i].file)
+            continue;
+        if (rep->sha256[0]) {
+            memcpy(h->sha256, rep->sha256, sizeof h->sha256);
+            h->size = rep->size;
+        } else {
+            h->err = rep->hash_err ? rep->hash_err : EIO;
+        }
+    }
 }
 
-size_t spie_manifest_hash_range(const char *inbox, const spie_plan *plan, size_t first, size_t count,
-                                spie_input_hash *out)
+size_t spie_manifest_hash_inputs(const char *inbox, const spie_plan *plan, spie_input_hash *out)
 {
     size_t failed = 0;
-    for (size_t i = first; i < first + count && i < plan->n_entries; i++) {
+    for (size_t i = 0; i < plan->n_entries; i++) {
         spie_input_hash *h = &out[i];
         memset(h, 0, sizeof *h);
         const char *file = plan->entries[i].file;

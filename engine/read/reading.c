@@ -43,6 +43,7 @@ static bool read_entry(const char *inbox, const spie_plan *plan, const spie_plan
         .reject = reject,
         .reject_ctx = reject_ctx,
         .scratch = data->scratch,
+        .cancel = data->cancel,
     };
     bool ok = spie_extract_read(&job, &res->rep);
     free(path);

@@ -48,6 +48,8 @@
 #include <isa-l/igzip_lib.h>
 #include <zlib.h>
 
+#include "spie/digest.h"
+
 #define SRC_INBUF_SIZE ((size_t)128 * 1024)
 /* Largest count one call hands out: fits uInt (zlib), ssize_t (read) and long. */
 #define SRC_MAX_CALL ((size_t)1 << 30)
@@ -91,7 +93,30 @@ struct spie_src {
     uint64_t bytes_in;        /* bytes read from the file (or lent by the memory) */
     uint64_t bytes_out;
     size_t heap;              /* heap bytes held, zlib's allocations included */
+    /* The file as read (spie_src_fingerprint): every byte of the file joins the hash once,
+     * as read(2) brings it; bytes [0, hashed) are in. */
+    size_t err_partial;       /* bytes the failing call wrote before its error (see the header) */
+    spie_sha256 *sha;
+    uint64_t hashed;
+    int hash_err;             /* the hash is lost (libcrypto failed, or a gap) */
+    struct stat opened;       /* the file when it was opened */
 };
+
+/* The file's bytes [off, off + n) were just read into p: the part not yet hashed joins
+ * the hash. A member given back to zlib is read again from its start (src_to_zlib): its
+ * bytes count once. */
+static void src_hash(spie_src *src, const unsigned char *p, uint64_t off, size_t n)
+{
+    if (!src->sha || src->hash_err || off + n <= src->hashed)
+        return;
+    if (off > src->hashed) { /* a byte skipped: cannot happen, reads are in order */
+        src->hash_err = EIO;
+        return;
+    }
+    size_t skip = (size_t)(src->hashed - off);
+    src->hash_err = spie_sha256_update(src->sha, p + skip, n - skip);
+    src->hashed = off + n;
+}
 
 /* zlib's allocations go through here so that spie_src_heap_bytes is exact. */
 typedef union src_zhdr {
@@ -166,6 +191,7 @@ static int src_fill(spie_src *src)
     for (;;) {
         ssize_t r = read(src->fd, src->inbuf + z->avail_in, room);
         if (r > 0) {
+            src_hash(src, src->inbuf + z->avail_in, src->bytes_in, (size_t)r);
             z->avail_in += (uInt)r;
             src->bytes_in += (uint64_t)r;
             return 1;
@@ -200,6 +226,7 @@ static long src_read_plain(spie_src *src, unsigned char *buf, size_t cap)
             return src_fail(src, SPIE_SRC_E_READ, src->bytes_in);
         }
         k = (size_t)r;
+        src_hash(src, buf, src->bytes_in, k);
     }
     if (k == 0) {
         src->state = SRC_ST_END;
@@ -525,8 +552,20 @@ static long src_read_gzip(spie_src *src, unsigned char *buf, size_t cap)
         } else { /* SRC_ST_PADDING */
             r = src_in_padding(src);
         }
-        if (r < 0)
+        if (r < 0) {
+            /* What this call wrote before the error: up to the output cursor when it is in
+             * buf; when zlib was decoding again a member's start into scratch, up to where
+             * that member's output began in buf; when the error came from the look-ahead
+             * byte, buf was full. */
+            const unsigned char *o = z->next_out;
+            if (o >= buf && o <= buf + cap)
+                src->err_partial = (size_t)(o - buf);
+            else if (o == &src->pend || o == &src->pend + 1)
+                src->err_partial = cap;
+            else
+                src->err_partial = src->m_call0 <= cap ? src->m_call0 : 0;
             return -1;
+        }
     }
 
     size_t k = cap - z->avail_out;
@@ -635,12 +674,16 @@ spie_src *spie_src_open_ex(const char *path, bool gzip, spie_inflater inf, spie_
     (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 
     spie_src *src = src_new(gzip, true, inf);
-    if (!src) {
+    spie_sha256 *sha = src ? spie_sha256_new() : NULL;
+    if (!src || !sha) {
+        spie_src_close(src);
         s = SPIE_SRC_E_MEMORY;
         e = ENOMEM;
         goto out_close_fd;
     }
     src->fd = fd;
+    src->sha = sha;
+    src->opened = sb;
     if (st)
         *st = SPIE_SRC_OK;
     if (err_no)
@@ -685,7 +728,62 @@ void spie_src_close(spie_src *src)
         (void)close(src->fd); /* read-only descriptor, nothing to flush */
     free(src->isal);
     free(src->inbuf);
+    spie_sha256_free(src->sha);
     free(src);
+}
+
+static bool same_time(struct timespec a, struct timespec b)
+{
+    return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+int spie_src_fingerprint(spie_src *src, char hex[SPIE_SHA256_HEX], uint64_t *size, bool *changed)
+{
+    hex[0] = 0;
+    *size = 0;
+    *changed = false;
+    if (src->fd < 0) {
+        *size = src->mem_n;
+        return spie_sha256_mem(src->mem, src->mem_n, hex);
+    }
+    if (!src->sha)
+        return EINVAL; /* already taken */
+    /* The rest of the file, when the reading stopped before its end: up to the size it had
+     * when it was opened (a file that grows meanwhile has changed; reading on after a
+     * writer could last for ever). */
+    const uint64_t at_open = (uint64_t)src->opened.st_size;
+    unsigned char *buf = NULL;
+    while (!src->hash_err && src->hashed < at_open) {
+        if (!buf && !(buf = malloc(SRC_INBUF_SIZE))) {
+            src->hash_err = ENOMEM;
+            break;
+        }
+        uint64_t want = at_open - src->hashed;
+        size_t n = want < SRC_INBUF_SIZE ? (size_t)want : SRC_INBUF_SIZE;
+        ssize_t r = pread(src->fd, buf, n, (off_t)src->hashed);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            src->hash_err = errno;
+        if (r <= 0)
+            break; /* shorter than at open: changed */
+        src_hash(src, buf, src->hashed, (size_t)r);
+    }
+    free(buf);
+    struct stat now;
+    if (!src->hash_err && fstat(src->fd, &now) != 0)
+        src->hash_err = errno;
+    int rc = src->hash_err ? src->hash_err : spie_sha256_final(src->sha, hex);
+    spie_sha256_free(src->sha);
+    src->sha = NULL;
+    if (rc) {
+        hex[0] = 0;
+        return rc;
+    }
+    *size = src->hashed;
+    *changed = src->hashed != at_open || now.st_size != src->opened.st_size ||
+               !same_time(now.st_mtim, src->opened.st_mtim) || !same_time(now.st_ctim, src->opened.st_ctim);
+    return 0;
 }
 
 const char *spie_src_strerror(spie_src_status st)
@@ -719,6 +817,11 @@ spie_src_status spie_src_error(const spie_src *src)
 uint64_t spie_src_error_offset(const spie_src *src)
 {
     return src->err_off;
+}
+
+size_t spie_src_error_partial(const spie_src *src)
+{
+    return src->state == SRC_ST_ERROR ? src->err_partial : 0;
 }
 
 int spie_src_errno(const spie_src *src)

@@ -48,7 +48,7 @@ typedef struct spie_batch_cfg {
     void *log_ctx;
     const volatile sig_atomic_t *cancel; /* optional: non-zero asks the workers to stop */
     spie_input_hash *hashes;  /* optional, one per plan entry: SHA-256 of each selected file,
-                                 computed by the worker that read it (spie_manifest_hash_range) */
+                                 of the bytes the worker read (spie_input_hashes_of_reading) */
 } spie_batch_cfg;
 
 typedef struct spie_batch {

@@ -11,6 +11,8 @@
 #ifndef SPIE_EXTRACT_H
 #define SPIE_EXTRACT_H
 
+#include <signal.h>
+
 #include "spie/common.h"
 #include "spie/persons.h"
 #include "spie/plan.h"
@@ -91,6 +93,13 @@ typedef struct spie_file_report {
     uint64_t fail_line;     /* line being read at a file-level failure, 0 if none */
     uint64_t fail_offset;   /* byte offset in the file at a file-level failure */
     uint64_t bytes_in, bytes_out;
+    /* The file as read (spie_src_fingerprint): SHA-256 of its bytes ("" when hash_err, an
+     * errno value, is set), their count, and whether it changed while it was read (then
+     * it is unusable and motif says so). */
+    char sha256[SPIE_SHA256_HEX];
+    uint64_t size;
+    int hash_err;
+    bool changed;
     char motif[512];        /* French: why unusable (with offset), or notes for a usable file */
 } spie_file_report;
 
@@ -116,6 +125,8 @@ typedef struct spie_extract_job {
                               path and libcsv give the same fields; tests compare them) */
     spie_extract_scratch *scratch; /* optional: memory reused from one file to the next */
     spie_inflater inflater; /* gzip decoder: 0 = the default (ISA-L), or zlib, the reference */
+    const volatile sig_atomic_t *cancel; /* optional: non-zero stops the reading at the next
+                                            read of the file (unusable, "lecture interrompue") */
 } spie_extract_job;
 
 /* Reads one file. Returns false only when memory ran out before anything could be read

@@ -37,6 +37,10 @@ bool spie_parse_month(spie_str f, spie_month *out);
  * - the range is exactly INT64_MIN..INT64_MAX cents, checked without overflow;
  * - "-0,00" is 0. */
 bool spie_parse_amount(spie_str f, spie_cents *out);
+/* The largest amount a budget line may carry, either way: ten billion euros, 125 times the
+ * whole envelope (as SPIE_ALLOCATION_MAX). A line beyond it is MONTANT_INVALIDE: a typo,
+ * never a movement, and a few of them would overflow the sums. */
+#define SPIE_AMOUNT_MAX ((spie_cents)1000000000000) /* cents */
 
 /* id: 1 to SPIE_ID_MAX (64) characters of A-Z a-z 0-9 _ - . (ASCII; case-sensitive, kept as
  * is). (Inline, below.) */

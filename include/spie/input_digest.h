@@ -1,26 +1,30 @@
-/* The digests of the files a plan selected, for the manifest: hashed by the batch's
- * workers just after reading them. */
+/* The digests of the files a plan selected, for the manifest: the SHA-256 of the bytes
+ * each file's reader took, as it read them (spie_src_fingerprint), so that the manifest
+ * describes exactly what the figures come from. */
 #ifndef SPIE_INPUT_DIGEST_H
 #define SPIE_INPUT_DIGEST_H
 
 #include "spie/digest.h"
 #include "spie/plan.h"
+#include "spie/reading.h"
 
 /* The digest of one selected input file. */
 typedef struct spie_input_hash {
     char sha256[SPIE_SHA256_HEX]; /* "" when not hashed */
-    uint64_t size;
+    uint64_t size;                /* bytes read and hashed */
     int err;                      /* errno of the hashing, 0 when hashed or no file */
 } spie_input_hash;
 
-/* Hashes every selected file of the plan (entries with a file), from inbox/<file>, into
- * out[0 .. plan->n_entries). Returns the number of files that could not be read (their
- * err is set). */
+/* The digests of the entries [first, first + count) of the plan, from their reading
+ * results (results[0 .. count), as spie_read_group fills them), into out[first ..).
+ * An entry without a file gets an empty digest; a file that could not be opened or
+ * hashed gets its errno (EIO when none is known). */
+void spie_input_hashes_of_reading(const spie_plan *plan, size_t first, size_t count,
+                                  const spie_entry_result *results, spie_input_hash *out);
+
+/* Hashes every selected file of the plan (entries with a file) again, by name, from
+ * inbox/<file>, into out[0 .. plan->n_entries): an independent second reading, for
+ * checks. Returns the number of files that could not be read (their err is set). */
 size_t spie_manifest_hash_inputs(const char *inbox, const spie_plan *plan, spie_input_hash *out);
-/* The same for the entries [first, first + count) only, into out[first ..): the batch's
- * workers hash each territory's files just after reading them (still in the page cache),
- * in parallel, instead of a second pass over every file at the end. */
-size_t spie_manifest_hash_range(const char *inbox, const spie_plan *plan, size_t first, size_t count,
-                                spie_input_hash *out);
 
 #endif

@@ -6,6 +6,8 @@
 #ifndef SPIE_READING_H
 #define SPIE_READING_H
 
+#include <signal.h>
+
 #include "spie/extract.h"
 #include "spie/plan.h"
 
@@ -37,6 +39,8 @@ typedef struct spie_territory_data {
     spie_budget budget;
     bool persons_ok;       /* beneficiaires and etapes both usable */
     bool budget_ok;        /* budget usable */
+    const volatile sig_atomic_t *cancel; /* optional: non-zero stops the reading between two
+                                            reads of a file (the file is then unusable) */
 } spie_territory_data;
 
 /* The status word of the quality report and the manifest: "ok", "inutilisable",

@@ -49,6 +49,9 @@ typedef struct spie_run_hooks {
     void *ctx;
     /* The second workbook writer (with jobs >= 2) writes where it cannot. */
     bool workbook_writer_fails;
+    /* Sees each rejected row before it is written, in the worker reading its file (so
+     * while that file is open). */
+    void (*reject)(void *ctx, const spie_reject *r);
 } spie_run_hooks;
 
 typedef struct spie_run_opts {

@@ -39,6 +39,7 @@
 #define SPIE_SOURCE_H
 
 #include "spie/common.h"
+#include "spie/digest.h"
 
 typedef struct spie_src spie_src;
 
@@ -103,6 +104,15 @@ spie_src_status spie_src_error(const spie_src *src);
  * top of this file), the bytes read so far for a read error.
  * 0 when there is no error. */
 uint64_t spie_src_error_offset(const spie_src *src);
+/* After a read that returned -1: how many bytes that call had written at the front of
+ * its buffer before it met the error (the bytes decoded up to the error, from the
+ * earlier members and from the failing one as zlib decoded it; 0 for a read error of
+ * the file, 0 before any error). They are not handed out (bytes_out does not count
+ * them) and the file is unusable; the extract reader still reads their complete lines,
+ * to count the lines that came before the defect (docs/format-extraits.md §6). Under
+ * exception (1) above the two inflaters may split those bytes differently between the
+ * last good call and the failing one. */
+size_t spie_src_error_partial(const spie_src *src);
 /* errno of a failed read, 0 otherwise. */
 int spie_src_errno(const spie_src *src);
 /* True when NUL padding followed the last gzip member (reported, tolerated). */
@@ -113,6 +123,19 @@ unsigned spie_src_members(const spie_src *src);
 /* Bytes read from the file and bytes handed out so far. */
 uint64_t spie_src_bytes_in(const spie_src *src);
 uint64_t spie_src_bytes_out(const spie_src *src);
+
+/* The file as it was read: the SHA-256 of its bytes and their count (*size), and whether
+ * it changed while it was read. Every byte joins the hash once, as read(2) brings it from
+ * the source's own descriptor, so the hash describes exactly the bytes decoded; when the
+ * reading stopped early (an error), the rest of the file, up to its size at the open, is
+ * read from the same descriptor for the hash. *changed: more or fewer bytes than the
+ * size at the open, or the size, modification time or status-change time differ from the
+ * open's: a file rewritten or appended to while it was read, or renamed over or deleted
+ * (its descriptor still reads the old bytes, and they are what the hash describes, but
+ * the inbox no longer holds them: unlinking changes the status-change time). Call once, after
+ * the reading; 0 or an errno value (then hex is "" and *size 0). A memory source gives
+ * the hash of its bytes, never changed. */
+int spie_src_fingerprint(spie_src *src, char hex[SPIE_SHA256_HEX], uint64_t *size, bool *changed);
 
 void spie_src_close(spie_src *src); /* accepts NULL */
 

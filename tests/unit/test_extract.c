@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "spie/date.h"
 #include "spie/extract.h"
@@ -108,6 +110,7 @@ typedef struct run {
     spie_budget budget;
     spie_file_report rep;
     sink sk;
+    spie_inflater inflater; /* of run_file: 0 = the default */
 } run;
 
 static run *run_new(void)
@@ -768,8 +771,8 @@ static const amount_case amounts[] = {
     {"0,5", 50},
     {"0.05", 5},
     {"007,50", 750},
-    {"92 233 720 368 547 758,07", INT64_MAX},
-    {"-92233720368547758.08", INT64_MIN},
+    {"10 000 000 000,00", SPIE_AMOUNT_MAX},  /* the bounds of a budget line (the parser's */
+    {"-10000000000.00", -SPIE_AMOUNT_MAX},  /* own, int64, are in test_fields.c) */
 };
 
 static void check_budget_amounts(void)
@@ -804,6 +807,18 @@ static void check_budget_amounts(void)
     assert_int_equal(r->rep.rows_accepted, 0);
     assert_int_equal(r->rep.by_reason[SPIE_R_MONTANT_INVALIDE], 2);
     assert_int_equal(r->budget.count, 0);
+    /* Within int64 but beyond ten billion euros either way (INT64_MIN cents among them):
+     * a typo, MONTANT_INVALIDE; ten billion itself is a (huge) movement. */
+    spie_budget_clear(&r->budget);
+    run_str(r, SPIE_KIND_BUDGET,
+            HG "\n2021-05;ETAT;-92233720368547758,08;1;;\n2021-05;ETAT;1;-92233720368547758,08;;\n"
+               "2021-05;ETAT;10000000000,01;1;;\n2021-05;ETAT;1;-10000000000,01;;\n"
+               "2021-05;ETAT;10000000000,00;-10000000000,00;;\n");
+    assert_int_equal(r->rep.by_reason[SPIE_R_MONTANT_INVALIDE], 4);
+    assert_int_equal(r->rep.rows_accepted, 1);
+    assert_int_equal(r->budget.count, 1);
+    assert_true(r->budget.lines[0].engaged == SPIE_AMOUNT_MAX);
+    assert_true(r->budget.lines[0].paid == -SPIE_AMOUNT_MAX);
     run_free(r);
 }
 
@@ -1595,6 +1610,7 @@ static void run_file(run *r, spie_kind kind, const char *name, const void *data,
     spie_extract_job job = make_job(r, kind, "31", P_2021_06);
     job.path = path;
     job.gzip = gzip;
+    job.inflater = r->inflater;
     spie_persons_clear(r->ps);
     spie_budget_clear(&r->budget);
     assert_true(spie_extract_read(&job, &r->rep));
@@ -1625,6 +1641,31 @@ static char *gen_rows(size_t n, size_t *out_n, unsigned *rows)
     *out_n = len;
     *rows = k;
     return t;
+}
+
+/* The data lines complete in what zlib alone decodes of gz[0..n) (a stream cut short),
+ * the header line excluded: the lines read before the defect. */
+static unsigned complete_rows_before_cut(const unsigned char *gz, size_t n, size_t text_n)
+{
+    unsigned char *out = malloc(text_n);
+    assert_non_null(out);
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(inflateInit2(&z, 31), Z_OK);
+    z.next_in = (unsigned char *)(uintptr_t)gz;
+    z.avail_in = (uInt)n;
+    z.next_out = out;
+    z.avail_out = (uInt)text_n;
+    int zr = inflate(&z, Z_NO_FLUSH);
+    assert_true(zr == Z_OK || zr == Z_BUF_ERROR);
+    size_t got = text_n - z.avail_out;
+    inflateEnd(&z);
+    unsigned lines = 0;
+    for (size_t i = 0; i < got; i++)
+        lines += out[i] == '\n';
+    free(out);
+    assert_true(lines >= 1);
+    return lines - 1;
 }
 
 static void test_gzip_files(void **state)
@@ -1745,27 +1786,88 @@ static void test_gzip_files(void **state)
     }
     free(gz);
 
-    /* A large file cut in the middle: the complete lines read before the failure are
-     * counted and validated, none is accepted. */
-    {
+    /* Files cut in the middle, large and small (under one read of the reader): the
+     * complete lines decoded before the defect are counted and validated, exactly as
+     * many as zlib decodes of the cut stream (a line the cut splits is not one), and
+     * none is accepted. */
+    for (int k = 0; k < 2; k++) {
         size_t tn;
         unsigned rows;
-        char *big = gen_rows(3u << 20, &tn, &rows);
+        char *big = gen_rows(k == 0 ? 3u << 20 : 40u << 10, &tn, &rows);
         size_t bn;
         unsigned char *bgz = tu_gzip(big, tn, &bn);
         assert_non_null(bgz);
         run_file(r, SPIE_KIND_BENEFICIAIRES, "big.csv.gz", bgz, bn, true);
         assert_true(r->rep.usable);
         assert_int_equal(r->rep.rows_accepted, rows);
-        run_file(r, SPIE_KIND_BENEFICIAIRES, "bigcut.csv.gz", bgz, bn * 3 / 4, true);
-        assert_false(r->rep.usable);
-        assert_int_equal(r->rep.rows_accepted, 0);
-        assert_true(r->rep.rows_read > 0);
-        assert_true(r->rep.rows_read < rows);
-        expect_offset(r, bn * 3 / 4);
+        size_t cut = k == 0 ? bn * 3 / 4 : bn * 2 / 3;
+        unsigned before = complete_rows_before_cut(bgz, cut, tn);
+        assert_true(before > 0 && before < rows);
+        for (int inf = 0; inf < 2; inf++) {
+            r->inflater = inf ? SPIE_INFLATER_ZLIB : SPIE_INFLATER_DEFAULT;
+            run_file(r, SPIE_KIND_BENEFICIAIRES, "bigcut.csv.gz", bgz, cut, true);
+            assert_false(r->rep.usable);
+            assert_int_equal(r->rep.rows_accepted, 0);
+            assert_int_equal(r->rep.rows_read, before);
+            expect_offset(r, cut);
+        }
+        r->inflater = SPIE_INFLATER_DEFAULT;
         free(bgz);
         free(big);
     }
+    run_free(r);
+}
+
+/* A stop asked while a file is read (a signal): the reading ends at its next read of the
+ * file, the file is unusable ("lecture interrompue") and nothing of it is accepted. The
+ * flag is raised by the reject sink at the first rejected row, early in a 3 MiB file. */
+static volatile sig_atomic_t g_stop;
+
+static int stop_at_reject(void *ctx, const spie_reject *rj)
+{
+    (void)ctx;
+    (void)rj;
+    g_stop = 1;
+    return 0;
+}
+
+static void test_cancel_while_reading(void **state)
+{
+    (void)state;
+    run *r = run_new();
+    size_t tn;
+    unsigned rows;
+    char *big = gen_rows(3u << 20, &tn, &rows);
+    memcpy(strchr(big, '\n') + 1, "B@", 2); /* the first row: ID_INVALIDE */
+    for (int gzip = 0; gzip < 2; gzip++) {
+        size_t n = tn;
+        unsigned char *data = gzip ? tu_gzip(big, tn, &n) : (unsigned char *)big;
+        assert_non_null(data);
+        char *path = tu_write_file(g_dir, gzip ? "stop.csv.gz" : "stop.csv", data, n);
+        assert_non_null(path);
+        spie_extract_job job = make_job(r, SPIE_KIND_BENEFICIAIRES, "31", P_2021_06);
+        job.path = path;
+        job.gzip = gzip != 0;
+        job.reject = stop_at_reject;
+        job.cancel = &g_stop;
+        g_stop = 0;
+        spie_persons_clear(r->ps);
+        assert_true(spie_extract_read(&job, &r->rep));
+        assert_false(r->rep.usable);
+        assert_non_null(strstr(r->rep.motif, "lecture interrompue"));
+        assert_int_equal(r->rep.rows_accepted, 0);
+        assert_true(r->rep.rows_read >= 1 && r->rep.rows_read < rows / 2);
+        /* without the stop, the same file is read whole */
+        job.cancel = NULL;
+        spie_persons_clear(r->ps);
+        assert_true(spie_extract_read(&job, &r->rep));
+        assert_true(r->rep.usable);
+        assert_int_equal(r->rep.rows_read, rows);
+        if (gzip)
+            free(data);
+        free(path);
+    }
+    free(big);
     run_free(r);
 }
 
@@ -1881,6 +1983,7 @@ int main(void)
         BOTH_PATHS(test_sink_failure),
         BOTH_PATHS(test_chunk_boundaries),
         BOTH_PATHS(test_gzip_files),
+        cmocka_unit_test(test_cancel_while_reading),
         BOTH_PATHS(test_unopenable),
     };
     int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
