@@ -292,14 +292,17 @@ static void test_impossible_values(void **state)
                                  "2021-05;ETAT;12,345;0\n"                                   /* 3 decimals */
                                  "2021-05;ETAT;1e5;0\n"
                                  "2021-05;ETAT;NaN;0\n"
-                                 "2021-05;ETAT;92233720368547758,07;0\n"  /* INT64_MAX cents: fine */
-                                 "2021-05;ETAT;92233720368547758,08;0\n"; /* one more: invalid */
+                                 "2021-05;ETAT;92233720368547758,07;0\n"  /* INT64_MAX cents */
+                                 "2021-05;ETAT;-92233720368547758,08;0\n" /* INT64_MIN cents */
+                                 "2021-05;ETAT;92233720368547758,08;0\n"  /* beyond int64 */
+                                 "2021-05;ETAT;10000000000,01;0\n"         /* over ten billion euros */
+                                 "2021-05;ETAT;10000000000,00;0\n";        /* the bound: fine */
     read_mem(&o, SPIE_KIND_BUDGET, false, budget, sizeof budget - 1);
     assert_true(o.rep.usable);
     assert_int_equal(o.rep.rows_accepted, 1);
-    assert_int_equal(o.rep.by_reason[SPIE_R_MONTANT_INVALIDE], 5);
+    assert_int_equal(o.rep.by_reason[SPIE_R_MONTANT_INVALIDE], 8);
     assert_int_equal(o.budget.count, 1);
-    assert_true(o.budget.lines[0].engaged == INT64_MAX);
+    assert_true(o.budget.lines[0].engaged == SPIE_AMOUNT_MAX);
     read_free(&o);
 }
 
