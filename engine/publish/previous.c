@@ -294,129 +294,138 @@ static const char *output_sha(const json_t *m, const char *name)
 
 /* Looks at dir/name (the period q) as the previous publication: SPIE_OK with p filled
  * (found), SPIE_E_INPUT with why filled (not used), SPIE_E_MEMORY. */
-static spie_rc examine(const char *dir, const char *name, spie_month q, bool need_run, const spie_previous_pin *pin,
-                       spie_previous *p, char *why, size_t why_size)
+/* The manifest of folder: read, hashed (hex) and parsed into *m. SPIE_E_INPUT with why
+ * when it is not a publication's manifest; SPIE_E_MEMORY. */
+static spie_rc read_manifest(const char *folder, const char *mpath, json_t **m, char hex[SPIE_SHA256_HEX],
+                             char *why, size_t why_size)
 {
-    char *folder = spie_path_join(dir, name);
-    char *mpath = folder ? spie_path_join(folder, SPIE_MANIFEST_NAME) : NULL;
-    char *buf = NULL, *ibuf = NULL, *ipath = NULL;
-    size_t len = 0, ilen = 0;
-    json_t *m = NULL;
-    spie_rc rc = SPIE_E_INPUT;
     struct stat st;
-    int e;
-    char hex[SPIE_SHA256_HEX];
-    if (!folder || !mpath) {
-        rc = SPIE_E_MEMORY;
-        goto done;
-    }
     if (lstat(folder, &st) != 0 || !S_ISDIR(st.st_mode)) {
         snprintf(why, why_size, "n'est pas un dossier");
-        goto done;
+        return SPIE_E_INPUT;
     }
     if (lstat(mpath, &st) != 0) {
         snprintf(why, why_size, "pas de %s : n'est pas une publication de spie", SPIE_MANIFEST_NAME);
-        goto done;
+        return SPIE_E_INPUT;
     }
     if (!S_ISREG(st.st_mode)) {
         snprintf(why, why_size, "%s n'est pas un fichier ordinaire", SPIE_MANIFEST_NAME);
-        goto done;
+        return SPIE_E_INPUT;
     }
-    if ((e = spie_read_file(mpath, MAX_MANIFEST, &buf, &len)) != 0) {
-        if (e == ENOMEM)
-            rc = SPIE_E_MEMORY;
-        else
-            snprintf(why, why_size, "%s illisible : %s", SPIE_MANIFEST_NAME, strerror(e));
-        goto done;
+    char *buf = NULL;
+    size_t len = 0;
+    int e = spie_read_file(mpath, MAX_MANIFEST, &buf, &len);
+    if (e == ENOMEM)
+        return SPIE_E_MEMORY;
+    if (e) {
+        snprintf(why, why_size, "%s illisible : %s", SPIE_MANIFEST_NAME, strerror(e));
+        return SPIE_E_INPUT;
     }
+    spie_rc rc = SPIE_E_INPUT;
+    spie_error me = {0};
     if ((e = spie_sha256_mem(buf, len, hex)) != 0) {
         snprintf(why, why_size, "%s : empreinte SHA-256 impossible : %s", SPIE_MANIFEST_NAME, strerror(e));
-        goto done;
-    }
-    spie_error me = {0};
-    if (!(m = spie_manifest_parse(buf, len, SPIE_MANIFEST_NAME, &me))) {
+    } else if (!(*m = spie_manifest_parse(buf, len, SPIE_MANIFEST_NAME, &me))) {
         if (me.rc == SPIE_E_MEMORY)
             rc = SPIE_E_MEMORY;
         else if (me.line)
             snprintf(why, why_size, "%s:%llu : %.300s", SPIE_MANIFEST_NAME, (unsigned long long)me.line, me.msg);
         else
             snprintf(why, why_size, "%s : %.300s", SPIE_MANIFEST_NAME, me.msg);
-        goto done;
+    } else {
+        rc = SPIE_OK;
     }
+    free(buf);
+    return rc;
+}
+
+/* Whether the parsed manifest m of folder name is usable: its own period, a run when one
+ * is needed, the pinned hash, and every output as it lists it. false with why. */
+static bool manifest_usable(const json_t *m, const char *folder, const char *name, bool need_run,
+                            const spie_previous_pin *pin, const char *hex, char *why, size_t why_size)
+{
     const char *per = json_string_value(json_object_get(m, "periode"));
     const char *cmd = json_string_value(json_object_get(m, "commande"));
     if (strcmp(per, name) != 0) {
         snprintf(why, why_size, "son manifeste est celui de la période %s", per);
-        goto done;
+        return false;
     }
     if (need_run && strcmp(cmd, "run") != 0) {
         snprintf(why, why_size, "publication de spie %s (spie run ne compare qu'avec une publication de spie run)",
                  cmd);
-        goto done;
+        return false;
     }
     if (pin && pin->mode == SPIE_PREVIOUS_EXACT && strcmp(hex, pin->sha256) != 0) {
         snprintf(why, why_size, "l'empreinte SHA-256 de son %s n'est plus celle enregistrée (%.12s…, %.12s… enregistrée)",
                  SPIE_MANIFEST_NAME, hex, pin->sha256);
-        goto done;
+        return false;
     }
     diff_note dn = {.n = 0};
     spie_manifest_check_outputs(m, folder, note_diff, &dn);
-    if (dn.n) {
-        if (dn.n > 1)
-            snprintf(why, why_size, "manifeste non conforme (%s ; et %zu autre%s différence%s)", dn.first, dn.n - 1,
-                     dn.n > 2 ? "s" : "", dn.n > 2 ? "s" : "");
-        else
-            snprintf(why, why_size, "manifeste non conforme (%s)", dn.first);
-        goto done;
+    if (dn.n > 1)
+        snprintf(why, why_size, "manifeste non conforme (%s ; et %zu autre%s différence%s)", dn.first, dn.n - 1,
+                 dn.n > 2 ? "s" : "", dn.n > 2 ? "s" : "");
+    else if (dn.n)
+        snprintf(why, why_size, "manifeste non conforme (%s)", dn.first);
+    return dn.n == 0;
+}
+
+/* The figures of a run's indicators_<name>.csv, checked against the manifest's hash. */
+static spie_rc load_figures(const json_t *m, const char *folder, const char *name, spie_previous *p, char *why,
+                            size_t why_size)
+{
+    char iname[64];
+    snprintf(iname, sizeof iname, "indicateurs_%s.csv", name);
+    const char *want = output_sha(m, iname);
+    if (!want) {
+        snprintf(why, why_size, "%s absent du manifeste", iname);
+        return SPIE_E_INPUT;
     }
-    if (!entries_of(m, p)) {
+    char *ipath = spie_path_join(folder, iname), *ibuf = NULL;
+    size_t ilen = 0;
+    if (!ipath)
+        return SPIE_E_MEMORY;
+    spie_rc rc = SPIE_E_INPUT;
+    int e = spie_read_file(ipath, MAX_INDICATORS, &ibuf, &ilen);
+    char ihex[SPIE_SHA256_HEX], pwhy[300];
+    if (e == ENOMEM) {
         rc = SPIE_E_MEMORY;
-        goto done;
+    } else if (e) {
+        snprintf(why, why_size, "%s illisible : %s", iname, strerror(e));
+    } else if (spie_sha256_mem(ibuf, ilen, ihex) != 0 || strcmp(ihex, want) != 0) {
+        snprintf(why, why_size, "manifeste non conforme (%s : empreinte SHA-256 différente de celle du manifeste)",
+                 iname);
+    } else if ((rc = parse_indicators(ibuf, ilen, p, pwhy, sizeof pwhy)) != SPIE_OK && rc != SPIE_E_MEMORY) {
+        snprintf(why, why_size, "%s illisible : %s", iname, pwhy);
+        rc = SPIE_E_INPUT;
     }
-    if (!strcmp(cmd, "run") && need_run) {
-        char iname[64];
-        snprintf(iname, sizeof iname, "indicateurs_%s.csv", name);
-        const char *want = output_sha(m, iname);
-        if (!want) {
-            snprintf(why, why_size, "%s absent du manifeste", iname);
-            goto done;
-        }
-        if (!(ipath = spie_path_join(folder, iname))) {
-            rc = SPIE_E_MEMORY;
-            goto done;
-        }
-        if ((e = spie_read_file(ipath, MAX_INDICATORS, &ibuf, &ilen)) != 0) {
-            if (e == ENOMEM)
-                rc = SPIE_E_MEMORY;
-            else
-                snprintf(why, why_size, "%s illisible : %s", iname, strerror(e));
-            goto done;
-        }
-        char ihex[SPIE_SHA256_HEX];
-        if ((e = spie_sha256_mem(ibuf, ilen, ihex)) != 0 || strcmp(ihex, want) != 0) {
-            snprintf(why, why_size, "manifeste non conforme (%s : empreinte SHA-256 différente de celle du manifeste)",
-                     iname);
-            goto done;
-        }
-        char pwhy[300];
-        spie_rc prc = parse_indicators(ibuf, ilen, p, pwhy, sizeof pwhy);
-        if (prc == SPIE_E_MEMORY) {
-            rc = prc;
-            goto done;
-        }
-        if (prc) {
-            snprintf(why, why_size, "%s illisible : %s", iname, pwhy);
-            goto done;
-        }
-    }
-    p->found = true;
-    p->period = q;
-    memcpy(p->period_s, name, 8);
-    memcpy(p->sha256, hex, sizeof hex);
-    snprintf(p->command, sizeof p->command, "%s", cmd);
-    rc = SPIE_OK;
-done:
-    if (rc != SPIE_OK) {
+    free(ibuf);
+    free(ipath);
+    return rc;
+}
+
+static spie_rc examine(const char *dir, const char *name, spie_month q, bool need_run, const spie_previous_pin *pin,
+                       spie_previous *p, char *why, size_t why_size)
+{
+    char *folder = spie_path_join(dir, name);
+    char *mpath = folder ? spie_path_join(folder, SPIE_MANIFEST_NAME) : NULL;
+    json_t *m = NULL;
+    char hex[SPIE_SHA256_HEX];
+    spie_rc rc = folder && mpath ? read_manifest(folder, mpath, &m, hex, why, why_size) : SPIE_E_MEMORY;
+    if (rc == SPIE_OK && !manifest_usable(m, folder, name, need_run, pin, hex, why, why_size))
+        rc = SPIE_E_INPUT;
+    if (rc == SPIE_OK && !entries_of(m, p))
+        rc = SPIE_E_MEMORY;
+    const char *cmd = m ? json_string_value(json_object_get(m, "commande")) : NULL;
+    if (rc == SPIE_OK && need_run && !strcmp(cmd, "run"))
+        rc = load_figures(m, folder, name, p, why, why_size);
+    if (rc == SPIE_OK) {
+        p->found = true;
+        p->period = q;
+        memcpy(p->period_s, name, 8);
+        memcpy(p->sha256, hex, sizeof hex);
+        snprintf(p->command, sizeof p->command, "%s", cmd);
+    } else {
         free(p->entries);
         free(p->figures);
         free(p->arena);
@@ -426,9 +435,6 @@ done:
         p->n_entries = p->n_figures = 0;
     }
     json_decref(m);
-    free(buf);
-    free(ibuf);
-    free(ipath);
     free(mpath);
     free(folder);
     return rc;

@@ -688,78 +688,81 @@ typedef struct point {
     bool mine; /* one of the région's départements (regional workbook) */
 } point;
 
-/* Chart 2: the funnel plot. */
-static void chart_funnel(spie_wb *w, spie_wb_page *pg, slot *sl, lxw_row_t *d)
-{
-    const spie_params *p = w->in->params;
-    lxw_worksheet *ws = pg->ws;
-    int kh = spie_wb_key_horizon(w);
-    int h = kh >= 0 ? p->horizons[kh] : 0;
-    char t[240], note[900];
-    snprintf(t, sizeof t, "Taux de reprise à %d mois des départements selon leur nombre d'éligibles", h);
-    sl->h_title = spie_wb_chart_caption(w, pg, sl->title, sl->c0, sl->c1, t);
-    if (kh < 0) {
-        sl->h_note = slot_para(w, pg, sl->note, sl, "Aucun horizon de reprise n'est configuré.", w->f.note);
-        return;
-    }
-    /* every département of the table; in a regional workbook the région's first (their
-     * own series), the others after */
-    const spie_territories *terr = w->in->terr;
+/* The funnel plot's material: its points, the national rate, where its data went. */
+typedef struct funnel_plot {
+    int h;                   /* the key horizon, in months */
     point pts[512];
-    size_t np = 0, left_out = 0;
+    size_t np, n_mine, left_out;
+    double nmin, nmax;       /* the points' range of n */
+    bool has_p0;
+    double p0;               /* the national rate */
+    lxw_row_t d0, d1;        /* the points' data rows */
+    lxw_row_t g0, g1;        /* the limits' data rows */
+    double z95, z998;
+} funnel_plot;
+
+/* Every département of the table with a published rate at the key horizon; in a
+ * regional workbook the région's first (their own series), the others after. */
+static void funnel_points(spie_wb *w, funnel_plot *fn)
+{
+    const spie_territories *terr = w->in->terr;
     for (int pass = 0; pass < (w->region ? 2 : 1); pass++)
-        for (size_t i = 0; i < terr->count && np < SPIE_ARRAY_LEN(pts); i++) {
+        for (size_t i = 0; i < terr->count && fn->np < SPIE_ARRAY_LEN(fn->pts); i++) {
             const spie_dept *dp = terr->items[i].dept;
             bool mine = w->region && spie_wb_in_scope(w, dp);
             if (w->region && mine != (pass == 0))
                 continue;
             const spie_figure *f = spie_wb_get(w, SPIE_LEVEL_DEPARTEMENT, dp->code, SPIE_BD_ENSEMBLE, "",
-                                               spie_id(SPIE_IND_TAUX_REPRISE, h));
+                                               spie_id(SPIE_IND_TAUX_REPRISE, fn->h));
             if (!ok_fig(f) || !f->has_effectif || f->effectif <= 0) {
-                left_out++;
+                fn->left_out++;
                 continue;
             }
-            pts[np++] = (point){dp->name, (double)f->effectif, f->real, mine};
+            fn->pts[fn->np++] = (point){dp->name, (double)f->effectif, f->real, mine};
         }
-    const spie_figure *nat = spie_wb_fig(w, spie_wb_france(w), spie_id(SPIE_IND_TAUX_REPRISE, h));
-    bool has_p0 = ok_fig(nat);
-    double p0 = has_p0 ? nat->real : 0;
-    /* data: the points */
-    lxw_row_t dr = *d;
+    const spie_figure *nat = spie_wb_fig(w, spie_wb_france(w), spie_id(SPIE_IND_TAUX_REPRISE, fn->h));
+    fn->has_p0 = ok_fig(nat);
+    fn->p0 = fn->has_p0 ? nat->real : 0;
+}
+
+/* The chart's data: a row per point, then the national line and the control limits over
+ * a grid of n (41 values, logarithmic). */
+static lxw_row_t funnel_data(spie_wb *w, spie_wb_page *pg, funnel_plot *fn, lxw_row_t dr)
+{
+    lxw_worksheet *ws = pg->ws;
     spie_wb_text(w, ws, dr++, 0, "Données du graphique 2 : un point par département", w->f.subtitle);
     static const char *const h2[4] = {"Département", "Bénéficiaires éligibles", "Taux de reprise", "Série"};
     data_header(w, pg, dr++, h2, 4);
-    lxw_row_t d0 = dr;
-    size_t n_mine = 0;
-    double nmin = 0, nmax = 0;
-    for (size_t i = 0; i < np; i++, dr++) {
-        spie_wb_text(w, ws, dr, 0, pts[i].name, w->f.text);
-        spie_wb_number(w, ws, dr, 1, pts[i].n, w->f.count);
-        spie_wb_number(w, ws, dr, 2, pts[i].p, w->f.pct);
-        spie_wb_text(w, ws, dr, 3, pts[i].mine ? "région" : w->region ? "autres départements" : "départements",
+    fn->d0 = dr;
+    for (size_t i = 0; i < fn->np; i++, dr++) {
+        const point *pt = &fn->pts[i];
+        spie_wb_text(w, ws, dr, 0, pt->name, w->f.text);
+        spie_wb_number(w, ws, dr, 1, pt->n, w->f.count);
+        spie_wb_number(w, ws, dr, 2, pt->p, w->f.pct);
+        spie_wb_text(w, ws, dr, 3, pt->mine ? "région" : w->region ? "autres départements" : "départements",
                      w->f.text);
-        n_mine += pts[i].mine;
-        if (i == 0 || pts[i].n < nmin)
-            nmin = pts[i].n;
-        if (i == 0 || pts[i].n > nmax)
-            nmax = pts[i].n;
+        fn->n_mine += pt->mine;
+        if (i == 0 || pt->n < fn->nmin)
+            fn->nmin = pt->n;
+        if (i == 0 || pt->n > fn->nmax)
+            fn->nmax = pt->n;
     }
-    lxw_row_t d1 = dr;
+    fn->d1 = dr;
     dr += 2;
-    /* data: the national line and the limits over a grid of n */
     spie_wb_text(w, ws, dr++, 0, "Données du graphique 2 : taux national et limites de contrôle", w->f.subtitle);
     static const char *const h3[7] = {"", "Bénéficiaires éligibles (n)", "Taux national",
                                       "Limite basse à 95 %", "Limite haute à 95 %", "Limite basse à 99,8 %",
                                       "Limite haute à 99,8 %"};
     data_header(w, pg, dr++, h3, 7);
-    lxw_row_t g0 = dr;
+    fn->g0 = dr;
     const int grid = 41;
-    double z95 = gsl_cdf_ugaussian_Pinv(0.975), z998 = gsl_cdf_ugaussian_Pinv(0.999);
-    if (np && has_p0) {
-        double lo = nmin, hi = nmax;
+    fn->z95 = gsl_cdf_ugaussian_Pinv(0.975);
+    fn->z998 = gsl_cdf_ugaussian_Pinv(0.999);
+    if (fn->np && fn->has_p0) {
+        double lo = fn->nmin, hi = fn->nmax, p0 = fn->p0;
         if (!(hi > lo)) {
-            lo = nmin / 2;
-            hi = nmax * 2;
+            lo = fn->nmin / 2;
+            hi = fn->nmax * 2;
         }
         if (lo < 1)
             lo = 1;
@@ -767,111 +770,115 @@ static void chart_funnel(spie_wb *w, spie_wb_page *pg, slot *sl, lxw_row_t *d)
             double n = lo * pow(hi / lo, (double)i / (grid - 1));
             spie_wb_number(w, ws, dr, 1, n, w->f.real);
             spie_wb_number(w, ws, dr, 2, p0, w->f.pct);
-            spie_wb_number(w, ws, dr, 3, spie_wb_funnel_limit(p0, n, z95, false), w->f.pct);
-            spie_wb_number(w, ws, dr, 4, spie_wb_funnel_limit(p0, n, z95, true), w->f.pct);
-            spie_wb_number(w, ws, dr, 5, spie_wb_funnel_limit(p0, n, z998, false), w->f.pct);
-            spie_wb_number(w, ws, dr, 6, spie_wb_funnel_limit(p0, n, z998, true), w->f.pct);
+            spie_wb_number(w, ws, dr, 3, spie_wb_funnel_limit(p0, n, fn->z95, false), w->f.pct);
+            spie_wb_number(w, ws, dr, 4, spie_wb_funnel_limit(p0, n, fn->z95, true), w->f.pct);
+            spie_wb_number(w, ws, dr, 5, spie_wb_funnel_limit(p0, n, fn->z998, false), w->f.pct);
+            spie_wb_number(w, ws, dr, 6, spie_wb_funnel_limit(p0, n, fn->z998, true), w->f.pct);
         }
     }
-    lxw_row_t g1 = dr;
-    *d = dr + 2;
-    /* the y axis over the points and the 99.8 % limits, by tenths */
-    double ymin = 1, ymax = 0;
-    for (size_t i = 0; i < np; i++) {
-        ymin = pts[i].p < ymin ? pts[i].p : ymin;
-        ymax = pts[i].p > ymax ? pts[i].p : ymax;
+    fn->g1 = dr;
+    return dr;
+}
+
+/* The y axis over the points and the 99.8 % limits, by tenths. */
+static void funnel_y_range(const funnel_plot *fn, double *ymin, double *ymax)
+{
+    double lo = 1, hi = 0;
+    for (size_t i = 0; i < fn->np; i++) {
+        lo = fn->pts[i].p < lo ? fn->pts[i].p : lo;
+        hi = fn->pts[i].p > hi ? fn->pts[i].p : hi;
     }
-    if (np && has_p0) {
-        double lo = spie_wb_funnel_limit(p0, nmin > 1 ? nmin : 1, z998, false);
-        double hi = spie_wb_funnel_limit(p0, nmin > 1 ? nmin : 1, z998, true);
-        ymin = lo < ymin ? lo : ymin;
-        ymax = hi > ymax ? hi : ymax;
+    if (fn->np && fn->has_p0) {
+        double n = fn->nmin > 1 ? fn->nmin : 1;
+        double l = spie_wb_funnel_limit(fn->p0, n, fn->z998, false);
+        double u = spie_wb_funnel_limit(fn->p0, n, fn->z998, true);
+        lo = l < lo ? l : lo;
+        hi = u > hi ? u : hi;
     }
-    ymin = floor(ymin * 10.0) / 10.0;
-    ymax = ceil(ymax * 10.0) / 10.0;
-    if (ymax <= ymin)
-        ymax = ymin + 0.1;
-    if (!np) {
-        sl->h_note = slot_para(w, pg, sl->note, sl, "Aucun département n'a de taux publié : pas de graphique.",
-                               w->f.note);
-        return;
+    lo = floor(lo * 10.0) / 10.0;
+    hi = ceil(hi * 10.0) / 10.0;
+    if (hi <= lo)
+        hi = lo + 0.1;
+    *ymin = lo < 0 ? 0 : lo;
+    *ymax = hi > 1 ? 1 : hi;
+}
+
+/* The points: the région's départements one series each, labelled with their names (a
+ * regional workbook), the others in one series. Returns the number of series. */
+static unsigned funnel_point_series(spie_wb *w, lxw_chart *ch, const funnel_plot *fn)
+{
+    lxw_chart_line none = {.none = LXW_TRUE};
+    lxw_chart_fill grey = {.color = 0xA6A6A6}, blue = {.color = 0x1F4E79};
+    lxw_chart_line grey_l = {.color = 0x7F7F7F}, blue_l = {.color = 0x1F4E79};
+    unsigned idx = 0;
+    for (size_t i = 0; i < fn->n_mine; i++) {
+        lxw_chart_series *s = series(w, ch, fn->pts[i].name, fn->d0 + (lxw_row_t)i, fn->d0 + (lxw_row_t)i, 1, 2);
+        idx++;
+        if (!s)
+            continue;
+        chart_series_set_line(s, &none);
+        chart_series_set_marker_type(s, LXW_CHART_MARKER_DIAMOND);
+        chart_series_set_marker_size(s, 9);
+        chart_series_set_marker_fill(s, &blue);
+        chart_series_set_marker_line(s, &blue_l);
+        /* the département's name and its rate beside its point */
+        chart_series_set_labels(s);
+        chart_series_set_labels_options(s, LXW_TRUE, LXW_FALSE, LXW_TRUE);
+        chart_series_set_labels_position(s, LXW_CHART_LABEL_POSITION_RIGHT);
     }
-    snprintf(t, sizeof t, "Taux de reprise d'activité à %d mois et bénéficiaires éligibles, par département", h);
-    lxw_chart *ch = new_chart(w, LXW_CHART_SCATTER_STRAIGHT, t);
-    if (ch) {
-        lxw_chart_line none = {.none = LXW_TRUE};
-        lxw_chart_fill grey = {.color = 0xA6A6A6}, blue = {.color = 0x1F4E79};
-        lxw_chart_line grey_l = {.color = 0x7F7F7F}, blue_l = {.color = 0x1F4E79};
-        unsigned idx = 0;
-        /* the région's départements, one series each, labelled with their names */
-        for (size_t i = 0; i < n_mine; i++) {
-            lxw_chart_series *s = series(w, ch, pts[i].name, d0 + (lxw_row_t)i, d0 + (lxw_row_t)i, 1, 2);
-            idx++;
-            if (!s)
-                continue;
+    if (fn->np > fn->n_mine) {
+        lxw_chart_series *s = series(w, ch, w->region ? "Autres départements" : "Départements",
+                                     fn->d0 + (lxw_row_t)fn->n_mine, fn->d1 - 1, 1, 2);
+        idx++;
+        if (s) {
             chart_series_set_line(s, &none);
-            chart_series_set_marker_type(s, LXW_CHART_MARKER_DIAMOND);
-            chart_series_set_marker_size(s, 9);
-            chart_series_set_marker_fill(s, &blue);
-            chart_series_set_marker_line(s, &blue_l);
-            /* the département's name and its rate beside its point */
-            chart_series_set_labels(s);
-            chart_series_set_labels_options(s, LXW_TRUE, LXW_FALSE, LXW_TRUE);
-            chart_series_set_labels_position(s, LXW_CHART_LABEL_POSITION_RIGHT);
+            chart_series_set_marker_type(s, LXW_CHART_MARKER_CIRCLE);
+            chart_series_set_marker_size(s, 6);
+            chart_series_set_marker_fill(s, w->region ? &grey : &blue);
+            chart_series_set_marker_line(s, w->region ? &grey_l : &blue_l);
         }
-        if (np > n_mine) {
-            lxw_chart_series *s =
-                series(w, ch, w->region ? "Autres départements" : "Départements", d0 + (lxw_row_t)n_mine, d1 - 1, 1, 2);
-            idx++;
-            if (s) {
-                chart_series_set_line(s, &none);
-                chart_series_set_marker_type(s, LXW_CHART_MARKER_CIRCLE);
-                chart_series_set_marker_size(s, 6);
-                chart_series_set_marker_fill(s, w->region ? &grey : &blue);
-                chart_series_set_marker_line(s, w->region ? &grey_l : &blue_l);
-            }
-        }
-        if (has_p0) {
-            static const struct {
-                const char *name;
-                lxw_col_t col;
-                uint8_t dash;
-                lxw_color_t color;
-                bool legend;
-            } lines[5] = {{"Taux de la France", 2, LXW_CHART_LINE_DASH_SOLID, 0x000000, true},
-                          {"Limites à 95 %", 4, LXW_CHART_LINE_DASH_DASH, 0xED7D31, true},
-                          {"Limite basse à 95 %", 3, LXW_CHART_LINE_DASH_DASH, 0xED7D31, false},
-                          {"Limites à 99,8 %", 6, LXW_CHART_LINE_DASH_LONG_DASH, 0xC00000, true},
-                          {"Limite basse à 99,8 %", 5, LXW_CHART_LINE_DASH_LONG_DASH, 0xC00000, false}};
-            int16_t hide[4];
-            size_t nh = 0;
-            for (size_t k = 0; k < 5; k++) {
-                lxw_chart_series *s = series(w, ch, lines[k].name, g0, g1 - 1, 1, lines[k].col);
-                if (!lines[k].legend && nh < 4)
-                    hide[nh++] = (int16_t)idx;
-                idx++;
-                if (!s)
-                    continue;
-                lxw_chart_line ln = {.color = lines[k].color, .width = k ? 1.25 : 1.5, .dash_type = lines[k].dash};
-                chart_series_set_line(s, &ln);
-                chart_series_set_marker_type(s, LXW_CHART_MARKER_NONE);
-            }
-            hide[nh] = -1;
-            spie_wb_check(w, chart_legend_delete_series(ch, hide));
-        }
-        chart_axis_set_name(ch->x_axis, "Bénéficiaires éligibles (échelle logarithmique)");
-        chart_axis_set_name(ch->y_axis, "Taux de reprise");
-        chart_axis_set_log_base(ch->x_axis, 10);
-        chart_axis_set_num_format(ch->x_axis, "#,##0");
-        chart_axis_set_num_format(ch->y_axis, "0 %");
-        chart_axis_set_min(ch->y_axis, ymin < 0 ? 0 : ymin);
-        chart_axis_set_max(ch->y_axis, ymax > 1 ? 1 : ymax);
-        chart_axis_major_gridlines_set_visible(ch->x_axis, LXW_FALSE);
-        place(w, pg, sl, ch);
     }
-    char p0t[40];
-    if (has_p0)
-        spie_wb_fr_pct1(p0t, sizeof p0t, p0);
+    return idx;
+}
+
+/* The national rate and the control limits, series idx onwards; the low limits are
+ * kept out of the legend (one entry per pair of limits). */
+static void funnel_limit_series(spie_wb *w, lxw_chart *ch, const funnel_plot *fn, unsigned idx)
+{
+    static const struct {
+        const char *name;
+        lxw_col_t col;
+        uint8_t dash;
+        lxw_color_t color;
+        bool legend;
+    } lines[5] = {{"Taux de la France", 2, LXW_CHART_LINE_DASH_SOLID, 0x000000, true},
+                  {"Limites à 95 %", 4, LXW_CHART_LINE_DASH_DASH, 0xED7D31, true},
+                  {"Limite basse à 95 %", 3, LXW_CHART_LINE_DASH_DASH, 0xED7D31, false},
+                  {"Limites à 99,8 %", 6, LXW_CHART_LINE_DASH_LONG_DASH, 0xC00000, true},
+                  {"Limite basse à 99,8 %", 5, LXW_CHART_LINE_DASH_LONG_DASH, 0xC00000, false}};
+    int16_t hide[4];
+    size_t nh = 0;
+    for (size_t k = 0; k < 5; k++) {
+        lxw_chart_series *s = series(w, ch, lines[k].name, fn->g0, fn->g1 - 1, 1, lines[k].col);
+        if (!lines[k].legend && nh < 4)
+            hide[nh++] = (int16_t)idx;
+        idx++;
+        if (!s)
+            continue;
+        lxw_chart_line ln = {.color = lines[k].color, .width = k ? 1.25 : 1.5, .dash_type = lines[k].dash};
+        chart_series_set_line(s, &ln);
+        chart_series_set_marker_type(s, LXW_CHART_MARKER_NONE);
+    }
+    hide[nh] = -1;
+    spie_wb_check(w, chart_legend_delete_series(ch, hide));
+}
+
+/* The reading note under the chart. */
+static void funnel_note(spie_wb *w, spie_wb_page *pg, slot *sl, const funnel_plot *fn)
+{
+    char p0t[40], note[900];
+    if (fn->has_p0)
+        spie_wb_fr_pct1(p0t, sizeof p0t, fn->p0);
     else
         snprintf(p0t, sizeof p0t, "non publié");
     size_t k = (size_t)snprintf(
@@ -881,12 +888,54 @@ static void chart_funnel(spie_wb *w, spie_wb_page *pg, slot *sl, lxw_row_t *d)
         "France (%s) ; courbes : les limites de contrôle à 95 %% et à 99,8 %% (taux national ± 1,96 ou 3,09 "
         "écarts-types d'un taux sur n personnes). Un département hors des courbes s'écarte du taux national plus que "
         "le hasard ne l'expliquerait.",
-        w->region ? " (ceux de la région en bleu, avec leur nom ; les autres en gris)" : "", h, h, p0t);
-    if (left_out && k < sizeof note)
+        w->region ? " (ceux de la région en bleu, avec leur nom ; les autres en gris)" : "", fn->h, fn->h, p0t);
+    if (fn->left_out && k < sizeof note)
         snprintf(note + k, sizeof note - k,
-                 " %zu département%s ne figure%s pas : taux masqué (s) ou non disponible (nd).", left_out,
-                 left_out > 1 ? "s" : "", left_out > 1 ? "nt" : "");
+                 " %zu département%s ne figure%s pas : taux masqué (s) ou non disponible (nd).", fn->left_out,
+                 fn->left_out > 1 ? "s" : "", fn->left_out > 1 ? "nt" : "");
     sl->h_note = slot_para(w, pg, sl->note, sl, note, w->f.note);
+}
+
+/* Chart 2: the funnel plot. Its data from row *d (then moved past them). */
+static void chart_funnel(spie_wb *w, spie_wb_page *pg, slot *sl, lxw_row_t *d)
+{
+    const spie_params *p = w->in->params;
+    int kh = spie_wb_key_horizon(w);
+    funnel_plot f = {0}, *fn = &f;
+    fn->h = kh >= 0 ? p->horizons[kh] : 0;
+    char t[240];
+    snprintf(t, sizeof t, "Taux de reprise à %d mois des départements selon leur nombre d'éligibles", fn->h);
+    sl->h_title = spie_wb_chart_caption(w, pg, sl->title, sl->c0, sl->c1, t);
+    if (kh < 0) {
+        sl->h_note = slot_para(w, pg, sl->note, sl, "Aucun horizon de reprise n'est configuré.", w->f.note);
+        return;
+    }
+    funnel_points(w, fn);
+    *d = funnel_data(w, pg, fn, *d) + 2;
+    if (!fn->np) {
+        sl->h_note = slot_para(w, pg, sl->note, sl, "Aucun département n'a de taux publié : pas de graphique.",
+                               w->f.note);
+        return;
+    }
+    snprintf(t, sizeof t, "Taux de reprise d'activité à %d mois et bénéficiaires éligibles, par département", fn->h);
+    lxw_chart *ch = new_chart(w, LXW_CHART_SCATTER_STRAIGHT, t);
+    if (ch) {
+        unsigned idx = funnel_point_series(w, ch, fn);
+        if (fn->has_p0)
+            funnel_limit_series(w, ch, fn, idx);
+        double ymin, ymax;
+        funnel_y_range(fn, &ymin, &ymax);
+        chart_axis_set_name(ch->x_axis, "Bénéficiaires éligibles (échelle logarithmique)");
+        chart_axis_set_name(ch->y_axis, "Taux de reprise");
+        chart_axis_set_log_base(ch->x_axis, 10);
+        chart_axis_set_num_format(ch->x_axis, "#,##0");
+        chart_axis_set_num_format(ch->y_axis, "0 %");
+        chart_axis_set_min(ch->y_axis, ymin);
+        chart_axis_set_max(ch->y_axis, ymax);
+        chart_axis_major_gridlines_set_visible(ch->x_axis, LXW_FALSE);
+        place(w, pg, sl, ch);
+    }
+    funnel_note(w, pg, sl, fn);
 }
 
 /* Chart 3: the cumulative incidence of the units compared: région and France, or France
