@@ -107,9 +107,8 @@ static spie_rc load_inputs(run_state *s)
                                 : spie_sha256_mem(csv, strlen(csv), s->terr_sha);
     if (e)
         return spie_fail_errno(s->err, SPIE_E_INPUT, e, name, "%s", "");
-    spie_plan_error pe;
-    if (spie_plan_build(o->inbox, o->period, &s->terr, &s->plan, &pe) != SPIE_PLAN_OK)
-        return spie_fail(s->err, SPIE_E_INPUT, NULL, 0, "%s", pe.msg);
+    if ((rc = spie_plan_build(o->inbox, o->period, &s->terr, &s->plan, s->err)) != SPIE_OK)
+        return rc;
     if (o->observer.planned)
         o->observer.planned(o->observer.ctx, &s->plan);
     return SPIE_OK;
@@ -193,15 +192,14 @@ static spie_rc read_territories(run_state *s)
                               .rejects = rejects_sink(s), .jobs = o->jobs, .fold = o->compute,
                               .log = o->observer.territory_done, .log_ctx = o->observer.ctx, .hashes = s->hashes,
                               .cancel = o->cancel};
-    char msg[256];
-    spie_batch_status bs = spie_batch_run(&s->cfg, &s->batch, msg, sizeof msg);
-    spie_rc rc = SPIE_OK;
-    if (bs == SPIE_BATCH_E_WRITE)
-        rc = spie_fail(s->err, SPIE_E_OUTPUT, path, 0, "%s", msg);
-    else if (bs == SPIE_BATCH_CANCELLED)
+    spie_error be = {0};
+    spie_rc rc = spie_batch_run(&s->cfg, &s->batch, &be);
+    if (rc == SPIE_E_OUTPUT)
+        rc = spie_fail(s->err, SPIE_E_OUTPUT, path, 0, "%s", be.msg);
+    else if (rc == SPIE_E_CANCELLED)
         rc = cancelled(s);
-    else if (bs != SPIE_BATCH_OK)
-        rc = spie_fail(s->err, bs == SPIE_BATCH_E_MEMORY ? SPIE_E_MEMORY : SPIE_E_INTERNAL, NULL, 0, "%s", msg);
+    else if (rc != SPIE_OK)
+        rc = spie_fail(s->err, rc, NULL, 0, "%s", be.msg);
     else {
         s->batch_done = true;
         s->rep->bytes_in = s->batch.bytes_in;

@@ -27,7 +27,7 @@ typedef struct shared {
     size_t *group_first;  /* first plan entry of each group */
     size_t *order;        /* groups in the order workers take them: largest files first */
     size_t n_groups;
-    spie_batch_status status;
+    spie_rc status;       /* the first failure of a worker (SPIE_OK while none) */
     char msg[256];
 } shared;
 
@@ -80,10 +80,10 @@ static long region_index(const char *code)
     return -1;
 }
 
-static void set_error(shared *sh, spie_batch_status st, const char *msg)
+static void set_error(shared *sh, spie_rc st, const char *msg)
 {
     pthread_mutex_lock(&sh->lock);
-    if (sh->status == SPIE_BATCH_OK) {
+    if (sh->status == SPIE_OK) {
         sh->status = st;
         snprintf(sh->msg, sizeof sh->msg, "%s", msg);
     }
@@ -154,16 +154,16 @@ static void *worker(void *arg)
     data.persons = spie_persons_new();
     data.scratch = spie_extract_scratch_new();
     if (!data.persons || !data.scratch || (cfg->fold && !spie_cube_init(&local, &b->fold, true))) {
-        set_error(sh, SPIE_BATCH_E_MEMORY, "mémoire insuffisante");
+        set_error(sh, SPIE_E_MEMORY, "mémoire insuffisante");
         goto out;
     }
     for (;;) {
         pthread_mutex_lock(&sh->lock);
-        if (cfg->cancel && *cfg->cancel && sh->status == SPIE_BATCH_OK) {
-            sh->status = SPIE_BATCH_CANCELLED;
+        if (cfg->cancel && *cfg->cancel && sh->status == SPIE_OK) {
+            sh->status = SPIE_E_CANCELLED;
             snprintf(sh->msg, sizeof sh->msg, "interrompu");
         }
-        bool stop = sh->status != SPIE_BATCH_OK || sh->next >= sh->n_groups;
+        bool stop = sh->status != SPIE_OK || sh->next >= sh->n_groups;
         size_t gi = stop ? 0 : sh->order[sh->next++];
         pthread_mutex_unlock(&sh->lock);
         if (stop)
@@ -176,7 +176,7 @@ static void *worker(void *arg)
         if (!handle) {
             char m[256];
             snprintf(m, sizeof m, "%s", strerror(errno));
-            set_error(sh, SPIE_BATCH_E_WRITE, m);
+            set_error(sh, SPIE_E_OUTPUT, m);
             break;
         }
         sink s = {.out = &cfg->rejects, .handle = handle, .results = b->results, .plan = cfg->plan,
@@ -190,11 +190,11 @@ static void *worker(void *arg)
         if (!ok || werr) {
             char m[256];
             snprintf(m, sizeof m, "%s", werr ? strerror(werr) : "écriture impossible ou mémoire insuffisante");
-            set_error(sh, werr ? SPIE_BATCH_E_WRITE : SPIE_BATCH_E_MEMORY, m);
+            set_error(sh, werr ? SPIE_E_OUTPUT : SPIE_E_MEMORY, m);
             break;
         }
         if (cfg->cancel && *cfg->cancel) { /* the group may have been cut short: not merged */
-            set_error(sh, SPIE_BATCH_CANCELLED, "interrompu");
+            set_error(sh, SPIE_E_CANCELLED, "interrompu");
             break;
         }
         long ti = e0->terr ? territory_index(cfg->terr, e0->dept) : -1;
@@ -206,13 +206,13 @@ static void *worker(void *arg)
                     spie_cube_fold(&local, &b->fold, spie_persons_at_const(data.persons, i));
             }
             if (!spie_cube_ok(&local)) {
-                set_error(sh, SPIE_BATCH_E_MEMORY, "mémoire insuffisante");
+                set_error(sh, SPIE_E_MEMORY, "mémoire insuffisante");
                 break;
             }
         }
         spie_budget kept;
         if (!keep_budget(&data, &kept)) {
-            set_error(sh, SPIE_BATCH_E_MEMORY, "mémoire insuffisante");
+            set_error(sh, SPIE_E_MEMORY, "mémoire insuffisante");
             break;
         }
         double secs = now_seconds() - t0;
@@ -220,7 +220,7 @@ static void *worker(void *arg)
         bool merged = merge_group(sh, first, count, ti, &data, &local, kept, secs);
         pthread_mutex_unlock(&sh->lock);
         if (!merged) {
-            set_error(sh, SPIE_BATCH_E_MEMORY, "mémoire insuffisante");
+            set_error(sh, SPIE_E_MEMORY, "mémoire insuffisante");
             break;
         }
     }
@@ -338,7 +338,7 @@ size_t spie_plan_group_count(const spie_plan *plan)
     return n;
 }
 
-spie_batch_status spie_batch_run(const spie_batch_cfg *cfg, spie_batch *b, char *msg, size_t msg_size)
+spie_rc spie_batch_run(const spie_batch_cfg *cfg, spie_batch *b, spie_error *err)
 {
     memset(b, 0, sizeof *b);
     spie_fold_ctx_init(&b->fold, cfg->params, cfg->plan->period);
@@ -346,7 +346,7 @@ spie_batch_status spie_batch_run(const spie_batch_cfg *cfg, spie_batch *b, char 
     memset(&sh, 0, sizeof sh);
     sh.cfg = cfg;
     sh.b = b;
-    spie_batch_status st = SPIE_BATCH_OK;
+    spie_rc st = SPIE_OK;
     pthread_t *threads = NULL;
     int started = 0;
     int jobs = cfg->jobs < 1 ? 1 : cfg->jobs;
@@ -369,7 +369,7 @@ spie_batch_status spie_batch_run(const spie_batch_cfg *cfg, spie_batch *b, char 
         if (pthread_create(&threads[started], NULL, worker, &sh) != 0)
             break;
     if (started == 0) {
-        sh.status = SPIE_BATCH_E_THREAD;
+        sh.status = SPIE_E_INTERNAL;
         snprintf(sh.msg, sizeof sh.msg, "impossible de lancer un fil d'exécution");
     }
     for (int i = 0; i < started; i++)
@@ -381,14 +381,14 @@ spie_batch_status spie_batch_run(const spie_batch_cfg *cfg, spie_batch *b, char 
 out_mutex_nomem:
     pthread_mutex_destroy(&sh.lock);
 out_nomem:
-    st = SPIE_BATCH_E_MEMORY;
+    st = SPIE_E_MEMORY;
     snprintf(sh.msg, sizeof sh.msg, "mémoire insuffisante");
 out:
     free(sh.group_first);
     free(sh.order);
-    if (st != SPIE_BATCH_OK) {
-        snprintf(msg, msg_size, "%s", sh.msg);
+    if (st != SPIE_OK) {
         spie_batch_release(b, cfg);
+        return spie_fail(err, st, NULL, 0, "%s", sh.msg);
     }
-    return st;
+    return SPIE_OK;
 }

@@ -15,11 +15,11 @@
  * Selection, for each programme territory and kind and for the NAT budget: the candidate
  * with the latest month M <= P. Every other candidate is "not retained": of a month after
  * P, or older than the selected one. A .csv and a .csv.gz of the same (dept, kind, month)
- * at the selected month make the plan fail (SPIE_PLAN_E_AMBIGUOUS); at another month both
+ * at the selected month make the plan fail (SPIE_E_INPUT); at another month both
  * are only reported, the reason says so.
  *
  * An entry that disappears between readdir and fstatat (ENOENT) is no longer in the inbox
- * and is not listed; any other fstatat failure fails the plan (SPIE_PLAN_E_INBOX): a batch
+ * and is not listed; any other fstatat failure fails the plan (SPIE_E_INPUT): a batch
  * that cannot see its files must not report territories as missing.
  *
  * The plan only looks at names and file types: it may not open or read an extract (the
@@ -141,13 +141,21 @@ typedef struct plan_ctx {
     size_t n_others, cap_others;
 } plan_ctx;
 
-static void set_msg(spie_plan_error *err, const char *fmt, ...)
+/* How a step of the planning ended (spie_plan_build turns it into a spie_rc). */
+typedef enum plan_status {
+    SPIE_PLAN_OK = 0,
+    SPIE_PLAN_E_INBOX,     /* inbox cannot be opened or read */
+    SPIE_PLAN_E_AMBIGUOUS, /* .csv and .csv.gz for the same (dept, kind) at the selected month */
+    SPIE_PLAN_E_MEMORY
+} spie_plan_status;
+
+static void set_msg(spie_error *err, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
 
-static void set_msg(spie_plan_error *err, const char *fmt, ...)
+static void set_msg(spie_error *err, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -215,7 +223,7 @@ static bool add_entry(plan_ctx *c, const spie_territory *t, const char *dept, sp
 
 /* Reads the inbox into c: candidates and ignored entries. */
 static spie_plan_status scan_inbox(plan_ctx *c, const char *inbox, const spie_territories *terr,
-                                   spie_plan_error *err)
+                                   spie_error *err)
 {
     spie_plan_status st = SPIE_PLAN_OK;
     DIR *d = opendir(inbox);
@@ -307,7 +315,7 @@ out_closedir:
 }
 
 /* Chooses the file of each entry. Candidates are sorted by (dept, kind, month, gzip). */
-static spie_plan_status select_files(plan_ctx *c, spie_month period, spie_plan_error *err)
+static spie_plan_status select_files(plan_ctx *c, spie_month period, spie_error *err)
 {
     for (size_t i = 0; i + 1 < c->n_cands; i++)
         if (strcmp(c->cands[i].x.dept, c->cands[i + 1].x.dept) == 0 &&
@@ -390,16 +398,16 @@ static void free_arrays(plan_ctx *c)
     memset(c, 0, sizeof *c);
 }
 
-spie_plan_status spie_plan_build(const char *inbox, spie_month period, const spie_territories *terr,
-                                 spie_plan *out, spie_plan_error *err)
+spie_rc spie_plan_build(const char *inbox, spie_month period, const spie_territories *terr, spie_plan *out,
+                        spie_error *err)
 {
-    spie_plan_error scratch;
+    spie_error scratch;
     if (!err)
         err = &scratch;
-    err->msg[0] = '\0';
+    memset(err, 0, sizeof *err);
     if (!out || !inbox) {
         set_msg(err, "argument invalide");
-        return SPIE_PLAN_E_INBOX;
+        return err->rc = SPIE_E_USAGE;
     }
     memset(out, 0, sizeof *out);
     out->period = period;
@@ -441,7 +449,8 @@ out_free:
     if (st == SPIE_PLAN_E_MEMORY)
         set_msg(err, "mémoire insuffisante");
     free_arrays(&c);
-    return st;
+    err->rc = st == SPIE_PLAN_OK ? SPIE_OK : st == SPIE_PLAN_E_MEMORY ? SPIE_E_MEMORY : SPIE_E_INPUT;
+    return err->rc;
 }
 
 void spie_plan_free(spie_plan *plan)

@@ -12,6 +12,7 @@
 #include <signal.h>
 
 #include "spie/acc.h"
+#include "spie/error.h"
 #include "spie/manifest.h"
 #include "spie/reading.h"
 #include "spie/territories.h"
@@ -69,16 +70,11 @@ typedef struct spie_batch {
     uint64_t bytes_in, bytes_out, rows_read;
 } spie_batch;
 
-typedef enum spie_batch_status {
-    SPIE_BATCH_OK = 0,
-    SPIE_BATCH_E_MEMORY,
-    SPIE_BATCH_E_WRITE, /* the rejects could not be written */
-    SPIE_BATCH_E_THREAD,
-    SPIE_BATCH_CANCELLED /* *cfg->cancel was set: the workers stopped between territories */
-} spie_batch_status;
-
-/* Runs the stage. On failure *msg says why (French); the batch is released. */
-spie_batch_status spie_batch_run(const spie_batch_cfg *cfg, spie_batch *out, char *msg, size_t msg_size);
+/* Runs the stage. On failure the batch is released and err says why: SPIE_E_MEMORY,
+ * SPIE_E_OUTPUT (the rejects could not be written; err has no file: the caller's sink
+ * knows it), SPIE_E_CANCELLED (*cfg->cancel was set: the workers stopped between two
+ * reads of a file or two territories), SPIE_E_INTERNAL (no thread could start). */
+spie_rc spie_batch_run(const spie_batch_cfg *cfg, spie_batch *out, spie_error *err);
 void spie_batch_release(spie_batch *b, const spie_batch_cfg *cfg);
 
 #endif

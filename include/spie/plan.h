@@ -6,6 +6,7 @@
 #define SPIE_PLAN_H
 
 #include "spie/common.h"
+#include "spie/error.h"
 #include "spie/territories.h"
 
 /* Kinds in byte order of their names (the order of the quality report). */
@@ -69,22 +70,14 @@ typedef struct spie_plan {
     size_t n_others;
 } spie_plan;
 
-typedef enum spie_plan_status {
-    SPIE_PLAN_OK = 0,
-    SPIE_PLAN_E_INBOX,     /* inbox cannot be opened or read (msg says why) */
-    SPIE_PLAN_E_AMBIGUOUS, /* .csv and .csv.gz for the same (dept, kind) at the selected month */
-    SPIE_PLAN_E_MEMORY
-} spie_plan_status;
-
-typedef struct spie_plan_error {
-    char msg[512]; /* French, names the file(s) */
-} spie_plan_error;
-
 /* Scans inbox and plans the batch of period P. On success *out owns everything (free with
- * spie_plan_free); on failure *out is empty, err->msg says why, and nothing is left
- * allocated. Entries come from terr (NULL means no territory: only the NAT budget). */
-spie_plan_status spie_plan_build(const char *inbox, spie_month period, const spie_territories *terr,
-                                 spie_plan *out, spie_plan_error *err);
+ * spie_plan_free); on failure *out is empty, nothing is left allocated and err (may be
+ * NULL) says why: SPIE_E_INPUT when the inbox cannot be opened or read, or holds a .csv
+ * and a .csv.gz for the same territory and kind at the selected month (the message names
+ * them); SPIE_E_MEMORY. Entries come from terr (NULL means no territory: only the NAT
+ * budget). */
+spie_rc spie_plan_build(const char *inbox, spie_month period, const spie_territories *terr, spie_plan *out,
+                        spie_error *err);
 void spie_plan_free(spie_plan *plan); /* accepts NULL */
 
 #endif

@@ -395,20 +395,20 @@ static void test_plan_faults(void **state)
     unsigned long fail_at = 1;
     for (;; fail_at++) {
         spie_plan plan;
-        spie_plan_error err;
+        spie_error err;
         long live = g_live;
         arm(fail_at);
-        spie_plan_status st = spie_plan_build(dir, P_2021_06, &terr, &plan, &err);
+        spie_rc st = spie_plan_build(dir, P_2021_06, &terr, &plan, &err);
         disarm();
         if (!g_failed) {
-            assert_int_equal(st, SPIE_PLAN_OK);
+            assert_int_equal(st, SPIE_OK);
             assert_int_equal(plan.n_entries, 7); /* 2 territories x 3 kinds + NAT */
             assert_int_equal(plan.n_others, 4);  /* 2021-05 and 2021-07 budgets, notes.txt, =1+1.csv */
             spie_plan_free(&plan);
             check_no_leak(live, fail_at, "plan");
             break;
         }
-        assert_int_equal(st, SPIE_PLAN_E_MEMORY);
+        assert_int_equal(st, SPIE_E_MEMORY);
         assert_string_equal(err.msg, "mémoire insuffisante");
         assert_null(plan.entries);
         assert_null(plan.others);

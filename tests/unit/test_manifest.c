@@ -158,8 +158,8 @@ static int setup(void **state)
     write_text(f->inbox, "notes.txt", "hello\n");
     spie_month p;
     spie_month_from_ym(2022, 6, &p);
-    spie_plan_error pe;
-    if (spie_plan_build(f->inbox, p, &f->terr, &f->plan, &pe) != SPIE_PLAN_OK)
+    spie_error pe;
+    if (spie_plan_build(f->inbox, p, &f->terr, &f->plan, &pe) != SPIE_OK)
         return -1;
     f->results = calloc(f->plan.n_entries, sizeof *f->results);
     f->hashes = calloc(f->plan.n_entries, sizeof *f->hashes);

@@ -234,8 +234,8 @@ static void test_selection(void **state)
     touch(f->dir, "spie_NAT_2022-06_budget.csv", 4);
 
     spie_plan p;
-    spie_plan_error err;
-    assert_int_equal(spie_plan_build(f->dir, P_2022_06, &f->terr, &p, &err), SPIE_PLAN_OK);
+    spie_error err;
+    assert_int_equal(spie_plan_build(f->dir, P_2022_06, &f->terr, &p, &err), SPIE_OK);
     assert_int_equal(p.period, P_2022_06);
     /* 5 territories x 3 kinds + NAT budget. */
     assert_int_equal(p.n_entries, 16);
@@ -298,15 +298,15 @@ static void test_only_after_period(void **state)
     /* A file only after P: the territory is missing, the file not retained. */
     touch(f->dir, "spie_29_2022-07_beneficiaires.csv.gz", 1);
     spie_plan p;
-    spie_plan_error err;
-    assert_int_equal(spie_plan_build(f->dir, P_2022_06, &f->terr, &p, &err), SPIE_PLAN_OK);
+    spie_error err;
+    assert_int_equal(spie_plan_build(f->dir, P_2022_06, &f->terr, &p, &err), SPIE_OK);
     assert_null(entry(&p, "29", SPIE_KIND_BENEFICIAIRES)->file);
     assert_int_equal(p.n_others, 1);
     expect_other(&p, "spie_29_2022-07_beneficiaires.csv.gz", SPIE_OTHER_NOT_RETAINED,
                  "mois postérieur à la période");
     /* The same inbox for period 2022-07 selects it, on time. */
     spie_plan_free(&p);
-    assert_int_equal(spie_plan_build(f->dir, M(2022, 7), &f->terr, &p, &err), SPIE_PLAN_OK);
+    assert_int_equal(spie_plan_build(f->dir, M(2022, 7), &f->terr, &p, &err), SPIE_OK);
     assert_string_equal(entry(&p, "29", SPIE_KIND_BENEFICIAIRES)->file, "spie_29_2022-07_beneficiaires.csv.gz");
     assert_int_equal(entry(&p, "29", SPIE_KIND_BENEFICIAIRES)->late_months, 0);
     assert_int_equal(p.n_others, 0);
@@ -339,8 +339,8 @@ static void test_ignored(void **state)
     touch(f->dir, ".hidden", 1);
 
     spie_plan p;
-    spie_plan_error err;
-    assert_int_equal(spie_plan_build(f->dir, P_2022_06, &f->terr, &p, &err), SPIE_PLAN_OK);
+    spie_error err;
+    assert_int_equal(spie_plan_build(f->dir, P_2022_06, &f->terr, &p, &err), SPIE_OK);
     const spie_other_status I = SPIE_OTHER_IGNORED;
     expect_other(&p, "spie_31_2022-06_etapes.csv.gz", I, "lien symbolique");
     expect_other(&p, "spie_30_2022-06_etapes.csv.gz", I, "lien symbolique");
@@ -366,7 +366,7 @@ static void test_ignored(void **state)
 
     /* Without a territories table every département is out of the programme; NAT stays. */
     touch(f->dir, "spie_NAT_2022-01_budget.csv.gz", 1);
-    assert_int_equal(spie_plan_build(f->dir, P_2022_06, NULL, &p, &err), SPIE_PLAN_OK);
+    assert_int_equal(spie_plan_build(f->dir, P_2022_06, NULL, &p, &err), SPIE_OK);
     assert_int_equal(p.n_entries, 1);
     assert_string_equal(p.entries[0].file, "spie_NAT_2022-01_budget.csv.gz");
     assert_int_equal(p.entries[0].late_months, 5);
@@ -387,8 +387,8 @@ static void test_ambiguous_selected(void **state)
     touch(f->dir, "spie_2A_2022-05_etapes.csv.gz", 1);
     touch(f->dir, "spie_2A_2022-07_etapes.csv", 1);
     spie_plan p;
-    spie_plan_error err;
-    assert_int_equal(spie_plan_build(f->dir, P_2022_06, &f->terr, &p, &err), SPIE_PLAN_E_AMBIGUOUS);
+    spie_error err;
+    assert_int_equal(spie_plan_build(f->dir, P_2022_06, &f->terr, &p, &err), SPIE_E_INPUT);
     assert_non_null(strstr(err.msg, "spie_2A_2022-05_etapes.csv "));
     assert_non_null(strstr(err.msg, "spie_2A_2022-05_etapes.csv.gz"));
     assert_null(p.entries);
@@ -397,7 +397,7 @@ static void test_ambiguous_selected(void **state)
     spie_plan_free(&p);
 
     /* With P = 2022-04 the pair is after the period: reported, not an error. */
-    assert_int_equal(spie_plan_build(f->dir, M(2022, 4), &f->terr, &p, &err), SPIE_PLAN_OK);
+    assert_int_equal(spie_plan_build(f->dir, M(2022, 4), &f->terr, &p, &err), SPIE_OK);
     assert_string_equal(entry(&p, "2A", SPIE_KIND_ETAPES)->file, "spie_2A_2022-04_etapes.csv");
     expect_other(&p, "spie_2A_2022-05_etapes.csv", SPIE_OTHER_NOT_RETAINED,
                  "mois postérieur à la période ; fichiers .csv et .csv.gz en double");
@@ -416,8 +416,8 @@ static void test_ambiguous_older(void **state)
     /* A NAT pair at the selected month is an error like any other. */
     touch(f->dir, "spie_NAT_2022-01_budget.csv", 1);
     spie_plan p;
-    spie_plan_error err;
-    assert_int_equal(spie_plan_build(f->dir, P_2022_06, &f->terr, &p, &err), SPIE_PLAN_OK);
+    spie_error err;
+    assert_int_equal(spie_plan_build(f->dir, P_2022_06, &f->terr, &p, &err), SPIE_OK);
     const spie_plan_entry *e = entry(&p, "971", SPIE_KIND_BUDGET);
     assert_string_equal(e->file, "spie_971_2022-06_budget.csv.gz");
     assert_int_equal(e->size, 9);
@@ -429,7 +429,7 @@ static void test_ambiguous_older(void **state)
     spie_plan_free(&p);
 
     touch(f->dir, "spie_NAT_2022-01_budget.csv.gz", 1);
-    assert_int_equal(spie_plan_build(f->dir, P_2022_06, &f->terr, &p, &err), SPIE_PLAN_E_AMBIGUOUS);
+    assert_int_equal(spie_plan_build(f->dir, P_2022_06, &f->terr, &p, &err), SPIE_E_INPUT);
     assert_non_null(strstr(err.msg, "spie_NAT_2022-01_budget.csv et spie_NAT_2022-01_budget.csv.gz"));
     spie_plan_free(&p);
 }
@@ -444,8 +444,8 @@ static void test_sort_orders(void **state)
     touch(f->dir, "spie_29_2022-07_etapes.csv", 1);
     touch(f->dir, "a", 1);
     spie_plan p;
-    spie_plan_error err;
-    assert_int_equal(spie_plan_build(f->dir, P_2022_06, &f->terr, &p, &err), SPIE_PLAN_OK);
+    spie_error err;
+    assert_int_equal(spie_plan_build(f->dir, P_2022_06, &f->terr, &p, &err), SPIE_OK);
     static const char *const order[][2] = {
         {"29", "beneficiaires"},  {"29", "budget"},  {"29", "etapes"},  {"2A", "beneficiaires"},
         {"2A", "budget"},         {"2A", "etapes"},  {"30", "beneficiaires"}, {"30", "budget"},
@@ -482,8 +482,8 @@ static void test_many_files(void **state)
         touch(f->dir, name, 0);
     }
     spie_plan p;
-    spie_plan_error err;
-    assert_int_equal(spie_plan_build(f->dir, P_2022_06, &f->terr, &p, &err), SPIE_PLAN_OK);
+    spie_error err;
+    assert_int_equal(spie_plan_build(f->dir, P_2022_06, &f->terr, &p, &err), SPIE_OK);
     assert_string_equal(entry(&p, "30", SPIE_KIND_ETAPES)->file, "spie_30_2022-06_etapes.csv.gz");
     assert_int_equal(p.n_others, 25 * 12 - 1 + 300);
     expect_other(&p, "spie_30_2010-01_etapes.csv.gz", SPIE_OTHER_NOT_RETAINED,
@@ -499,8 +499,8 @@ static void test_empty_and_missing_inbox(void **state)
 {
     fixture *f = *state;
     spie_plan p;
-    spie_plan_error err;
-    assert_int_equal(spie_plan_build(f->dir, P_2022_06, &f->terr, &p, &err), SPIE_PLAN_OK);
+    spie_error err;
+    assert_int_equal(spie_plan_build(f->dir, P_2022_06, &f->terr, &p, &err), SPIE_OK);
     assert_int_equal(p.n_entries, 16);
     assert_int_equal(p.n_others, 0);
     for (size_t i = 0; i < p.n_entries; i++)
@@ -508,14 +508,14 @@ static void test_empty_and_missing_inbox(void **state)
     spie_plan_free(&p);
 
     char *missing = join(f->dir, "absent");
-    assert_int_equal(spie_plan_build(missing, P_2022_06, &f->terr, &p, &err), SPIE_PLAN_E_INBOX);
+    assert_int_equal(spie_plan_build(missing, P_2022_06, &f->terr, &p, &err), SPIE_E_INPUT);
     assert_non_null(strstr(err.msg, missing));
     assert_null(p.entries);
     free(missing);
 
     touch(f->dir, "plain", 1);
     char *file = join(f->dir, "plain");
-    assert_int_equal(spie_plan_build(file, P_2022_06, &f->terr, &p, &err), SPIE_PLAN_E_INBOX);
+    assert_int_equal(spie_plan_build(file, P_2022_06, &f->terr, &p, &err), SPIE_E_INPUT);
     free(file);
 }
 
