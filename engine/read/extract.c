@@ -230,6 +230,27 @@ static size_t last_line_end(const char *b, size_t n)
     return cr ? (size_t)(cr - b) + 1 : from;
 }
 
+/* The source's defect (gzip cut short or corrupt, read error) is why the file is
+ * unusable, even when the reader failed first on the bytes just before it: those may be
+ * the defect's own garbage (a corrupt block decodes to anything before its CRC fails). */
+static void source_failure(reader *r, spie_src *src)
+{
+    spie_src_status st = spie_src_error(src);
+    uint64_t off = spie_src_error_offset(src);
+    char m[160];
+    if (st == SPIE_SRC_E_READ)
+        snprintf(m, sizeof m, "%s à l'octet %llu (errno %d)", spie_src_strerror(st), (unsigned long long)off,
+                 spie_src_errno(src));
+    else
+        snprintf(m, sizeof m, "%s à l'octet %llu", spie_src_strerror(st), (unsigned long long)off);
+    if (!r->failed) {
+        spie_rd_failf(r, off, "%s", m);
+        return;
+    }
+    r->rep->fail_offset = off;
+    snprintf(r->rep->motif, sizeof r->rep->motif, "%s", m);
+}
+
 static bool read_source(const spie_extract_job *job, spie_src *src, spie_file_report *rep)
 {
     reader r;
@@ -260,9 +281,10 @@ static bool read_source(const spie_extract_job *job, spie_src *src, spie_file_re
         keep = n - cut;
         memmove(chunk, chunk + cut, keep);
     }
+    const bool src_failed = !r.failed && got < 0; /* the source's defect, not the reader's */
     if (!r.failed && cancel && *cancel) {
         spie_rd_failf(&r, 0, "lecture interrompue");
-    } else if (!r.failed && got < 0) {
+    } else if (src_failed) {
         /* The read that met the defect: its complete lines are read (judged, counted,
          * their rejects written) so that the counts say what came before the defect
          * (docs/format-extraits.md §6); the line it cuts is not a line. */
@@ -272,19 +294,10 @@ static bool read_source(const spie_extract_job *job, spie_src *src, spie_file_re
     } else if (!r.failed && keep) { /* the last line, without its end: as if it had come in pieces */
         spie_rd_feed(&r, chunk, keep);
     }
-    if (!r.failed) {
-        spie_src_status st = spie_src_error(src);
-        if (st != SPIE_SRC_OK) {
-            if (st == SPIE_SRC_E_READ)
-                spie_rd_failf(&r, spie_src_error_offset(src), "%s à l'octet %llu (errno %d)", spie_src_strerror(st),
-                      (unsigned long long)spie_src_error_offset(src), spie_src_errno(src));
-            else
-                spie_rd_failf(&r, spie_src_error_offset(src), "%s à l'octet %llu", spie_src_strerror(st),
-                      (unsigned long long)spie_src_error_offset(src));
-        } else {
-            reader_finish(&r);
-        }
-    }
+    if (src_failed)
+        source_failure(&r, src);
+    else if (!r.failed)
+        reader_finish(&r);
     rep->nul_padding = spie_src_nul_padding(src);
     rep->bytes_in = spie_src_bytes_in(src);
     rep->bytes_out = spie_src_bytes_out(src);
