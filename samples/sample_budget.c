@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "sample_int.h"
+#include "spie/util.h"
 
 /* The libellés of the budget lines, by L_*. */
 const char *const spie_smp_labels[L_N] = {
@@ -43,14 +44,8 @@ const char *const spie_smp_labels[L_N] = {
 
 static bool budget_push(terr_data *td, spie_month m, int fin, spie_cents eng, spie_cents paye, int lab, bool dept_empty)
 {
-    if (td->nb == td->capb) {
-        size_t nc = td->capb ? td->capb * 2 : 256;
-        bline *v = realloc(td->budget, nc * sizeof *v);
-        if (!v)
-            return false;
-        td->budget = v;
-        td->capb = nc;
-    }
+    if (!spie_grow((void **)&td->budget, &td->capb, td->nb + 1, sizeof *td->budget))
+        return false;
     bline *b = &td->budget[td->nb++];
     b->mois = m;
     b->fin = (uint8_t)fin;

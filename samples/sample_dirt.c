@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "sample_int.h"
+#include "spie/util.h"
 
 const char *const spie_smp_reason_codes[R_N] = {
     "NB_CHAMPS",       "CHAMP_MANQUANT", "ID_INVALIDE",         "DATE_INVALIDE",       "CODE_INVALIDE",
@@ -51,14 +52,8 @@ static const uint8_t variants[K_N][R_N] = {
 
 static dirt_row *dirt_add(dirt_list *l)
 {
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 64;
-        dirt_row *v = realloc(l->v, nc * sizeof *v);
-        if (!v)
-            return NULL;
-        l->v = v;
-        l->cap = nc;
-    }
+    if (!spie_grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v))
+        return NULL;
     dirt_row *d = &l->v[l->n];
     memset(d, 0, sizeof *d);
     d->seq = (uint32_t)l->n;

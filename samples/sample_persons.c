@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sample_int.h"
+#include "spie/util.h"
 
 /* ---- shared distributions ------------------------------------------------------------ */
 
@@ -218,17 +219,7 @@ static void person_steps(gen *g, const person *p, uint32_t pid, step_row *buf, s
 
 static bool steps_reserve(terr_data *td, size_t extra)
 {
-    if (td->ns + extra <= td->caps)
-        return true;
-    size_t nc = td->caps ? td->caps : 4096;
-    while (nc < td->ns + extra)
-        nc *= 2;
-    step_row *v = realloc(td->steps, nc * sizeof *v);
-    if (!v)
-        return false;
-    td->steps = v;
-    td->caps = nc;
-    return true;
+    return spie_grow((void **)&td->steps, &td->caps, td->ns + extra, sizeof *td->steps);
 }
 
 /* Stable counting sort of the valid steps by date (dates lie in first_day..horizon). */

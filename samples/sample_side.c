@@ -10,6 +10,7 @@
 
 #include "sample_int.h"
 #include "spie/geo.h"
+#include "spie/util.h"
 
 /* A growable text buffer for the side files. */
 typedef struct text {
@@ -22,17 +23,9 @@ static void text_add(text *t, const char *s, size_t n)
 {
     if (t->oom)
         return;
-    if (t->n + n + 1 > t->cap) {
-        size_t nc = t->cap ? t->cap : 4096;
-        while (nc < t->n + n + 1)
-            nc *= 2;
-        char *np = realloc(t->p, nc);
-        if (!np) {
-            t->oom = true;
-            return;
-        }
-        t->p = np;
-        t->cap = nc;
+    if (!spie_grow((void **)&t->p, &t->cap, t->n + n + 1, 1)) {
+        t->oom = true;
+        return;
     }
     memcpy(t->p + t->n, s, n);
     t->n += n;

@@ -15,6 +15,7 @@
 #include "spie/geo.h"
 #include "spie/standardise.h"
 #include "spie/territories.h"
+#include "spie/util.h"
 
 static const spie_ind_def *def_of(const spie_figure *f)
 {
@@ -128,15 +129,9 @@ static void add(members *m, size_t row, bool total, const line_key *k)
 {
     if (m->oom)
         return;
-    if (m->n == m->cap) {
-        size_t nc = m->cap ? m->cap * 2 : 4096;
-        member *nv = realloc(m->v, nc * sizeof *nv);
-        if (!nv) {
-            m->oom = true;
-            return;
-        }
-        m->v = nv;
-        m->cap = nc;
+    if (!spie_grow((void **)&m->v, &m->cap, m->n + 1, sizeof *m->v)) {
+        m->oom = true;
+        return;
     }
     member *e = &m->v[m->n++];
     e->key = *k;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "spie/acc.h"
+#include "spie/util.h"
 
 const char *const spie_level_names[SPIE_LEVEL_COUNT] = {"departement", "national", "region", "vague"};
 const char *const spie_status_names[3] = {"ok", "s", "nd"};
@@ -29,14 +30,8 @@ bool spie_ind_published_at(unsigned ind, spie_level lv)
 
 spie_figure *spie_table_push(spie_table *t)
 {
-    if (t->n == t->cap) {
-        size_t nc = t->cap ? t->cap * 2 : 4096;
-        spie_figure *r = realloc(t->rows, nc * sizeof *r);
-        if (!r)
-            return NULL;
-        t->rows = r;
-        t->cap = nc;
-    }
+    if (!spie_grow((void **)&t->rows, &t->cap, t->n + 1, sizeof *t->rows))
+        return NULL;
     spie_figure *f = &t->rows[t->n++];
     memset(f, 0, sizeof *f);
     return f;
