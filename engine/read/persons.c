@@ -55,6 +55,18 @@ static bool big_alloc(big *m, size_t bytes)
     return true;
 }
 
+void spie_person_blank(spie_person *p, spie_day entry)
+{
+    memset(p, 0, sizeof *p);
+    p->entry = entry;
+    for (int s = 0; s < SPIE_STEP_COUNT; s++)
+        p->first[s] = SPIE_NO_DAY;
+    p->first_durable = SPIE_NO_DAY;
+    p->reprise_type = SPIE_NO_TYPE;
+    p->sortie_type = SPIE_NO_TYPE;
+    p->sex = SPIE_SEX_UNKNOWN;
+}
+
 spie_persons *spie_persons_new(void)
 {
     spie_persons *p = calloc(1, sizeof(spie_persons));
@@ -241,13 +253,7 @@ long spie_persons_add_hashed(spie_persons *p, const char *id, size_t n, uint64_t
         memcpy(p->arena + p->arena_len, id + ID_HEAD, n - ID_HEAD);
         p->arena_len += n - ID_HEAD;
     }
-    spie_person *r = &b->r.p;
-    for (int s = 0; s < SPIE_STEP_COUNT; s++)
-        r->first[s] = SPIE_NO_DAY;
-    r->first_durable = SPIE_NO_DAY;
-    r->reprise_type = SPIE_NO_TYPE;
-    r->sortie_type = SPIE_NO_TYPE;
-    r->sex = SPIE_SEX_UNKNOWN;
+    spie_person_blank(&b->r.p, 0); /* its entry and the rest come with its row */
     slot_insert(p->slots, p->nslots, h, (uint32_t)(p->count + 1));
     return (long)p->count++;
 }

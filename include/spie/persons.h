@@ -52,6 +52,10 @@ typedef struct spie_person {
     uint16_t solution_types;         /* bit i: at least one SOLUTION of type i */
 } spie_person;
 
+/* A person who entered on `entry` and reached no step, of unknown sex and birth year
+ * (public 0): what spie_persons_add makes of a new id before its row fills it. */
+void spie_person_blank(spie_person *p, spie_day entry);
+
 typedef struct spie_persons spie_persons;
 
 spie_persons *spie_persons_new(void);

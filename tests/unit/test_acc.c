@@ -33,14 +33,7 @@ static spie_month month(int y, int m)
 static spie_person fresh(spie_day entry)
 {
     spie_person p;
-    memset(&p, 0, sizeof p);
-    p.entry = entry;
-    for (int s = 0; s < SPIE_STEP_COUNT; s++)
-        p.first[s] = SPIE_NO_DAY;
-    p.first_durable = SPIE_NO_DAY;
-    p.reprise_type = SPIE_NO_TYPE;
-    p.sortie_type = SPIE_NO_TYPE;
-    p.sex = SPIE_SEX_UNKNOWN;
+    spie_person_blank(&p, entry);
     return p;
 }
 

@@ -47,14 +47,7 @@ static spie_day day(int y, int m, int d)
 static spie_person mk(int y, int m, int d)
 {
     spie_person p;
-    memset(&p, 0, sizeof p);
-    p.entry = day(y, m, d);
-    for (int s = 0; s < SPIE_STEP_COUNT; s++)
-        p.first[s] = SPIE_NO_DAY;
-    p.first_durable = SPIE_NO_DAY;
-    p.reprise_type = SPIE_NO_TYPE;
-    p.sortie_type = SPIE_NO_TYPE;
-    p.sex = SPIE_SEX_UNKNOWN;
+    spie_person_blank(&p, day(y, m, d));
     p.public_ = SPIE_PUBLIC_RSA;
     p.birth_year = 0;
     return p;

@@ -280,13 +280,7 @@ static void test_initial_record(void **state)
 static spie_person fresh(void)
 {
     spie_person r;
-    memset(&r, 0, sizeof r);
-    for (int s = 0; s < SPIE_STEP_COUNT; s++)
-        r.first[s] = SPIE_NO_DAY;
-    r.first_durable = SPIE_NO_DAY;
-    r.reprise_type = SPIE_NO_TYPE;
-    r.sortie_type = SPIE_NO_TYPE;
-    r.sex = SPIE_SEX_UNKNOWN;
+    spie_person_blank(&r, 0);
     return r;
 }
 
