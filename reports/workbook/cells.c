@@ -91,6 +91,22 @@ static double euros(spie_cents c)
     return (double)c / 100.0;
 }
 
+double spie_wb_fig_number(const spie_figure *f)
+{
+    if (!f)
+        return 0;
+    switch (f->kind) {
+    case SPIE_VK_COUNT: return (double)f->ival;
+    case SPIE_VK_CENTS: return (double)f->ival / 100.0;
+    default: return f->real;
+    }
+}
+
+bool spie_wb_fig_ok(const spie_figure *f)
+{
+    return f && f->status == SPIE_STATUS_OK && f->kind != SPIE_VK_NONE;
+}
+
 const char *spie_wb_sign(spie_wb *w, const spie_figure *f, char *buf, size_t size)
 {
     if (f->status == SPIE_STATUS_OK && f->kind != SPIE_VK_NONE)

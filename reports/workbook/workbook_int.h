@@ -10,6 +10,7 @@
  *                         sheet shares (signs, notes on late and missing territories)
  *   tables.c              tables of figures with one column per figure
  *   sheet_<name>.c        one sheet each
+ *   synthese_charts.c     the Synthèse's three charts
  *
  * Error handling: every libxlsxwriter call goes through the writers of cells.c and page.c,
  * which keep the first error in the spie_wb (sticky, as spie_csvw does); a sheet function
@@ -188,6 +189,10 @@ void spie_wb_text(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const
 void spie_wb_number(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v, lxw_format *fmt);
 /* "s" or "nd" (centred text) for a status that is not ok. */
 void spie_wb_mark(spie_wb *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, spie_status st);
+/* A published figure's value as a number for a chart (money in euros); 0 for NULL. */
+double spie_wb_fig_number(const spie_figure *f);
+/* Whether f is published with a value (status ok). */
+bool spie_wb_fig_ok(const spie_figure *f);
 /* The sign a figure shows when it is not published: "s", "nd", "non atteinte" (a
  * Kaplan–Meier median not reached), "non atteint avant fin <month>" (the exhaustion
  * month); NULL when it is published. */
@@ -403,10 +408,16 @@ lxw_row_t spie_wb_breakdown_table(spie_wb *w, spie_wb_page *pg, lxw_row_t r, con
 /* The widths of the label columns of the unit tables (Niveau, Code, Territoire). */
 extern const double spie_wb_unit_widths[3];
 
-/* ---- charts (sheet_synthese.c) ------------------------------------------------------------- */
+/* ---- charts (synthese_charts.c) ------------------------------------------------------------ */
 
 /* The funnel plot's control limits: p0 ± z·√(p0(1 − p0)/n), clipped to [0, 1]. */
 double spie_wb_funnel_limit(double p0, double n, double z, bool upper);
+/* The rows the charts take on their page: charts 1 and 3 side by side (*side rows), chart 2
+ * across the page under them (*funnel rows), more when the page is wider. */
+void spie_wb_chart_rows(const spie_wb_page *pg, int *side, int *funnel);
+/* The Synthèse's three charts on a page of their own from row r, their data from row *d
+ * (then moved past them). Returns the row after the block. */
+lxw_row_t spie_wb_synthese_charts(spie_wb *w, spie_wb_page *pg, lxw_row_t r, lxw_row_t *d, lxw_col_t ncols);
 
 /* ---- the previous publication (lookup.c, sheet_synthese.c, sheet_qualite.c) ------------ */
 
