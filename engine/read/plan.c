@@ -23,7 +23,7 @@
  * that cannot see its files must not report territories as missing.
  *
  * The plan only looks at names and file types: it may not open or read an extract (the
- * reader does), and it prints nothing (its errors are returned in spie_plan_error). */
+ * reader does), and it prints nothing (its errors are returned in a spie_error). */
 #include "spie/util.h"
 #include "spie/plan.h"
 
