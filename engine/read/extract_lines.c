@@ -240,8 +240,8 @@ static const char *plain_lines(reader *r, const char *p, const char *end)
                        | (close_last & ~ends & 1u);               /* the same, across the blocks */
         end_before = ends >> 63;
         close_last = closing >> 63;
-        for (uint64_t todo = ends; todo; todo &= todo - 1) {
-            unsigned bit = lowest_bit(todo);
+        for (uint64_t left = ends; left; left &= left - 1) { /* each field end, lowest first */
+            unsigned bit = lowest_bit(left);
             const char *c = b + bit;
             if (c < fs)
                 continue; /* the LF of a CRLF, already taken */
