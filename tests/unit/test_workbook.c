@@ -446,16 +446,19 @@ static void test_shares(void **state)
     free(p1);
 }
 
-static void test_contents(void **state)
+/* How many times needle occurs in hay. */
+static int count_of(const char *hay, const char *needle)
 {
-    fixture *fx = *state;
-    char *dir = tu_mkdtemp();
-    assert_non_null(dir);
-    char msg[512];
-    assert_int_equal(spie_workbooks_write(dir, &fx->in, msg, sizeof msg), 0);
-    size_t n;
-    unsigned char *z = read_all(dir, "SPIE_2022-06_national.xlsx", &n);
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p++)
+        n++;
+    return n;
+}
 
+/* The national workbook's parts: its sheets in order, with a filter and print titles, and
+ * its properties. */
+static void check_workbook_parts(const unsigned char *z, size_t n)
+{
     char *wbx = zip_member(z, n, "xl/workbook.xml");
     assert_non_null(wbx);
     const char *sheets[8] = {"<sheet name=\"Sommaire\"", "<sheet name=\"Synthèse\"", "<sheet name=\"Parcours\"",
@@ -468,16 +471,9 @@ static void test_contents(void **state)
         assert_true(p >= prev); /* in this order */
         prev = p;
     }
-    /* a filter on every sheet */
-    int filters = 0;
-    for (const char *p = wbx; (p = strstr(p, "_xlnm._FilterDatabase")); p++)
-        filters++;
-    assert_int_equal(filters, 7);
+    assert_int_equal(count_of(wbx, "_xlnm._FilterDatabase"), 7); /* a filter on every sheet */
     /* the title and period rows repeated on every printed page of every sheet */
-    int titles = 0;
-    for (const char *p = wbx; (p = strstr(p, "_xlnm.Print_Titles")); p++)
-        titles++;
-    assert_int_equal(titles, 8);
+    assert_int_equal(count_of(wbx, "_xlnm.Print_Titles"), 8);
     free(wbx);
 
     char *core = zip_member(z, n, "docProps/core.xml");
@@ -485,30 +481,20 @@ static void test_contents(void **state)
     assert_non_null(strstr(core, "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2022-06-30T00:00:00Z</dcterms:created>"));
     assert_non_null(strstr(core, "<dc:creator>spie 9.9.9</dc:creator>"));
     free(core);
+}
 
-    char *sheetx = zip_members(z, n, "xl/worksheets/sheet", 8);
-    char *sst = zip_member(z, n, "xl/sharedStrings.xml");
-    assert_non_null(sst);
-    /* No formula anywhere, no non-finite number. */
+/* Every sheet: no formula, no non-finite number, frozen panes, A4 landscape one page
+ * wide with its footer; the Sommaire's links. */
+static void check_sheet_setup(const unsigned char *z, size_t n, const char *sheetx)
+{
     assert_null(strstr(sheetx, "<f>"));
     assert_null(strstr(sheetx, "<f "));
     static const char *const bad[] = {"<v>nan", "<v>-nan", "<v>NAN", "<v>-NAN", "<v>inf", "<v>INF", "<v>-INF"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         assert_null(strstr(sheetx, bad[i]));
-    /* Frozen panes on every sheet. */
-    int frozen = 0;
-    for (const char *p = sheetx; (p = strstr(p, "state=\"frozen\"")); p++)
-        frozen++;
-    assert_int_equal(frozen, 7); /* every sheet but the Sommaire */
-    /* every sheet prints on A4 (paper 9), landscape, one page wide, with its footer */
-    int setups = 0, footers = 0;
-    for (const char *p = sheetx; (p = strstr(p, "<pageSetup paperSize=\"9\" fitToHeight=\"0\" "
-                                                "orientation=\"landscape\"/>")); p++)
-        setups++;
-    for (const char *p = sheetx; (p = strstr(p, "page &amp;P / &amp;N</oddFooter>")); p++)
-        footers++;
-    assert_int_equal(setups, 8);
-    assert_int_equal(footers, 8);
+    assert_int_equal(count_of(sheetx, "state=\"frozen\""), 7); /* every sheet but the Sommaire */
+    assert_int_equal(count_of(sheetx, "<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"landscape\"/>"), 8);
+    assert_int_equal(count_of(sheetx, "page &amp;P / &amp;N</oddFooter>"), 8);
     assert_non_null(strstr(sheetx, "<pageSetUpPr fitToPage=\"1\"/>"));
     /* the Sommaire (sheet1) links to the tables of the other sheets */
     char *som = zip_member(z, n, "xl/worksheets/sheet1.xml");
@@ -517,6 +503,12 @@ static void test_contents(void **state)
     assert_non_null(strstr(som, "location=\"'Reprise d''activité'!A"));
     assert_non_null(strstr(som, "location=\"'Méthodologie'!A"));
     free(som);
+}
+
+/* The national workbook's text: extract text as text, labels rather than codes, the
+ * marks and notes of the late and missing territories. */
+static void check_national_text(const char *sst)
+{
     /* Extract text is text: the formula-looking names are shared strings. */
     assert_non_null(strstr(sst, "<t>=HYPERLINK(\"http://example.org\",\"clic\")</t>"));
     assert_non_null(strstr(sst, "<t>+1</t>"));
@@ -557,7 +549,13 @@ static void test_contents(void **state)
     assert_non_null(strstr(sst, "<t>(m) Finistère : aucun extrait reçu"));
     assert_non_null(strstr(sst, "ne comptent pas Finistère (m)"));
     assert_non_null(strstr(sst, "n'ont pas les chiffres de Aude (r) postérieurs à mai 2022"));
-    /* Numbers as the table holds them: a count, money in euros, a rate, its bounds. */
+}
+
+/* Numbers as the table holds them, their formats, and the three charts of the national
+ * Synthèse. */
+static void check_numbers_and_charts(const unsigned char *z, size_t n, const char *sheetx, const char *sst)
+{
+    /* A count, money in euros, a rate, its bounds. */
     assert_non_null(strstr(sheetx, "<v>1234567</v>"));
     assert_non_null(strstr(sheetx, "<v>1234567.89</v>"));
     assert_non_null(strstr(sheetx, "<v>80000000</v>"));
@@ -565,8 +563,6 @@ static void test_contents(void **state)
     assert_non_null(strstr(sheetx, "<v>0.15</v>"));
     /* The Lecture line of Parcours uses French number words. */
     assert_non_null(strstr(sst, "1" NBSP "234" NBSP "567 bénéficiaires"));
-    free(sheetx);
-    free(sst);
 
     /* Rates shown "18,4 %" by the reader's locale: a space before the % of the format. */
     char *sty = zip_member(z, n, "xl/styles.xml");
@@ -575,8 +571,8 @@ static void test_contents(void **state)
     assert_null(strstr(sty, "formatCode=\"0.0%\""));
     free(sty);
 
-    /* Three charts on the national Synthèse, reading the sheet's cells; the second is a
-     * scatter chart (the funnel plot) with a logarithmic x axis. */
+    /* Three charts reading the sheet's cells; the second is a scatter chart (the funnel
+     * plot) with a logarithmic x axis. */
     char *ch = zip_members(z, n, "xl/charts/chart", 5);
     assert_non_null(strstr(ch, "<c:f>'Synthèse'!$"));
     assert_null(strstr(ch, "long_dash")); /* not an OOXML marker symbol */
@@ -590,11 +586,14 @@ static void test_contents(void **state)
     assert_non_null(c3);
     assert_null(zip_member(z, n, "xl/charts/chart4.xml"));
     free(c3);
-    free(z);
+}
 
-    /* The regional workbook holds its region and its départements only. */
-    z = read_all(dir, "SPIE_2022-06_R76_occitanie.xlsx", &n);
-    sst = zip_member(z, n, "xl/sharedStrings.xml");
+/* The regional workbook holds its region and its départements only. */
+static void check_regional(const char *dir)
+{
+    size_t n;
+    unsigned char *z = read_all(dir, "SPIE_2022-06_R76_occitanie.xlsx", &n);
+    char *sst = zip_member(z, n, "xl/sharedStrings.xml");
     assert_non_null(strstr(sst, "<t>Haute-Garonne</t>"));
     assert_non_null(strstr(sst, "<t>Aude (r)</t>"));
     assert_null(strstr(sst, "<t>Finistère (m)</t>"));
@@ -603,6 +602,28 @@ static void test_contents(void **state)
     assert_non_null(strstr(sst, "<t>spie_31_2022-05_budget.csv</t>"));
     free(sst);
     free(z);
+}
+
+static void test_contents(void **state)
+{
+    fixture *fx = *state;
+    char *dir = tu_mkdtemp();
+    assert_non_null(dir);
+    char msg[512];
+    assert_int_equal(spie_workbooks_write(dir, &fx->in, msg, sizeof msg), 0);
+    size_t n;
+    unsigned char *z = read_all(dir, "SPIE_2022-06_national.xlsx", &n);
+    check_workbook_parts(z, n);
+    char *sheetx = zip_members(z, n, "xl/worksheets/sheet", 8);
+    char *sst = zip_member(z, n, "xl/sharedStrings.xml");
+    assert_non_null(sst);
+    check_sheet_setup(z, n, sheetx);
+    check_national_text(sst);
+    check_numbers_and_charts(z, n, sheetx, sst);
+    free(sheetx);
+    free(sst);
+    free(z);
+    check_regional(dir);
     assert_int_equal(tu_rmtree(dir), 0);
     free(dir);
 }
