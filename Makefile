@@ -72,6 +72,13 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/testutil.o $(BUILD
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/tests/unit/testutil.o $(BUILD)/libspie.a $(LDLIBS) -lcmocka
 
+# The extract tests (test_extract_*.c) share their fixture, tests/unit/extract_fixture.c.
+EXTRACT_FIX := $(BUILD)/tests/unit/extract_fixture.o
+$(BUILD)/tests/test_extract_%: $(BUILD)/tests/unit/test_extract_%.o $(BUILD)/tests/unit/testutil.o $(EXTRACT_FIX) \
+                               $(BUILD)/libspie.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(EXTRACT_FIX) $(BUILD)/tests/unit/testutil.o $(BUILD)/libspie.a $(LDLIBS) -lcmocka
+
 # tests/unit/test_faults.c fails the N-th allocation: the allocator is wrapped at link
 # time, which sees the calls of the project's own objects only (libcsv, zlib and
 # libxlsxwriter are shared libraries: their allocations are not failed).
@@ -294,4 +301,4 @@ deb:
 clean:
 	rm -rf build build-asan build-fuzz build-clang
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HOOKS_OBJ:.o=.d) $(BUILD)/tests/unit/testutil.d $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HOOKS_OBJ:.o=.d) $(BUILD)/tests/unit/testutil.d $(BUILD)/tests/unit/extract_fixture.d $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
