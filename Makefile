@@ -72,6 +72,13 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/testutil.o $(BUILD
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/tests/unit/testutil.o $(BUILD)/libspie.a $(LDLIBS) -lcmocka
 
+# The byte source's tests (test_source_*.c) share theirs, tests/unit/source_fixture.c.
+SOURCE_FIX := $(BUILD)/tests/unit/source_fixture.o
+$(BUILD)/tests/test_source_%: $(BUILD)/tests/unit/test_source_%.o $(BUILD)/tests/unit/testutil.o $(SOURCE_FIX) \
+                              $(BUILD)/libspie.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(SOURCE_FIX) $(BUILD)/tests/unit/testutil.o $(BUILD)/libspie.a $(LDLIBS) -lcmocka
+
 # The extract tests (test_extract_*.c) share their fixture, tests/unit/extract_fixture.c.
 EXTRACT_FIX := $(BUILD)/tests/unit/extract_fixture.o
 $(BUILD)/tests/test_extract_%: $(BUILD)/tests/unit/test_extract_%.o $(BUILD)/tests/unit/testutil.o $(EXTRACT_FIX) \
@@ -301,4 +308,4 @@ deb:
 clean:
 	rm -rf build build-asan build-fuzz build-clang
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HOOKS_OBJ:.o=.d) $(BUILD)/tests/unit/testutil.d $(BUILD)/tests/unit/extract_fixture.d $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HOOKS_OBJ:.o=.d) $(BUILD)/tests/unit/testutil.d $(BUILD)/tests/unit/extract_fixture.d $(BUILD)/tests/unit/source_fixture.d $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

@@ -33,7 +33,7 @@
  * the ISA-L path decodes what the codes allow: it may hand out bytes that zlib would not
  * have, and when the CRC-32 and length still match (only when the missing codes are
  * never used) it ends the member cleanly. Outside these cases the two paths agree exactly
- * (tests/unit/test_source.c checks it on every fixture and on thousands of broken
+ * (tests/unit/test_source_inflaters.c checks it on every fixture and on thousands of broken
  * streams; tests/fuzz/fuzz_inflate.c looks for counter-examples). */
 #ifndef SPIE_SOURCE_H
 #define SPIE_SOURCE_H

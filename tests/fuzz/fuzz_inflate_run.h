@@ -1,6 +1,6 @@
 /* One fuzz input through the byte source (spie/source.h) with both inflaters, zlib (the
  * reference) and ISA-L (the default), which must agree. Shared by the libFuzzer target
- * tests/fuzz/fuzz_inflate.c and the unit test tests/unit/test_source.c, which replays the
+ * tests/fuzz/fuzz_inflate.c and the unit test tests/unit/test_source_inflaters.c, which replays the
  * corpus tests/fuzz/corpus/fuzz_inflate/ and the regressions
  * tests/fuzz/regressions/fuzz_inflate/ (if any) through this very code.
  *
