@@ -53,30 +53,30 @@ void spie_wb_fr_int(char *buf, size_t size, int64_t v)
     grouped(buf + k, size - k, a);
 }
 
-void spie_wb_fr_dec1(char *buf, size_t size, double v)
+/* v with `places` decimals (1 or 2) after a comma, its integer part grouped; "nd" for a
+ * value that is not finite or not below limit. */
+static void fr_fixed(char *buf, size_t size, double v, int places, double limit)
 {
-    if (!isfinite(v) || fabs(v) >= 1e15) {
+    if (!isfinite(v) || fabs(v) >= limit) {
         snprintf(buf, size, "nd");
         return;
     }
-    long long t = llround(v * 10.0); /* half away from zero */
+    const unsigned scale = places == 1 ? 10u : 100u;
+    long long t = llround(v * scale); /* half away from zero */
     char ip[40];
     unsigned long long a = t < 0 ? (unsigned long long)(-t) : (unsigned long long)t;
-    grouped(ip, sizeof ip, a / 10);
-    snprintf(buf, size, "%s%s,%u", t < 0 ? "-" : "", ip, (unsigned)(a % 10));
+    grouped(ip, sizeof ip, a / scale);
+    snprintf(buf, size, "%s%s,%0*u", t < 0 ? "-" : "", ip, places, (unsigned)(a % scale));
+}
+
+void spie_wb_fr_dec1(char *buf, size_t size, double v)
+{
+    fr_fixed(buf, size, v, 1, 1e15);
 }
 
 void spie_wb_fr_dec2(char *buf, size_t size, double v)
 {
-    if (!isfinite(v) || fabs(v) >= 1e13) {
-        snprintf(buf, size, "nd");
-        return;
-    }
-    long long t = llround(v * 100.0); /* half away from zero */
-    char ip[40];
-    unsigned long long a = t < 0 ? (unsigned long long)(-t) : (unsigned long long)t;
-    grouped(ip, sizeof ip, a / 100);
-    snprintf(buf, size, "%s%s,%02u", t < 0 ? "-" : "", ip, (unsigned)(a % 100));
+    fr_fixed(buf, size, v, 2, 1e13);
 }
 
 void spie_wb_fr_pct1(char *buf, size_t size, double v)
