@@ -22,9 +22,4 @@ typedef struct spie_input_hash {
 void spie_input_hashes_of_reading(const spie_plan *plan, size_t first, size_t count,
                                   const spie_entry_result *results, spie_input_hash *out);
 
-/* Hashes every selected file of the plan (entries with a file) again, by name, from
- * inbox/<file>, into out[0 .. plan->n_entries): an independent second reading, for
- * checks. Returns the number of files that could not be read (their err is set). */
-size_t spie_manifest_hash_inputs(const char *inbox, const spie_plan *plan, spie_input_hash *out);
-
 #endif

@@ -21,6 +21,7 @@
 
 #include "spie/date.h"
 #include "spie/manifest.h"
+#include "spie/util.h"
 #include "testutil.h"
 
 #define SHA_ABC "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
@@ -176,7 +177,14 @@ static int setup(void **state)
         r->rep.rows_accepted = 10;
         r->rep.empty_lines = 1;
     }
-    spie_manifest_hash_inputs(f->inbox, &f->plan, f->hashes);
+    for (size_t i = 0; i < f->plan.n_entries; i++) { /* as the reader would have hashed them */
+        if (!f->plan.entries[i].file)
+            continue;
+        char *path = spie_path_join(f->inbox, f->plan.entries[i].file);
+        if (!path || spie_sha256_file(path, f->hashes[i].sha256, &f->hashes[i].size) != 0)
+            return -1;
+        free(path);
+    }
     spie_params_default(&f->params);
     write_text(f->out, "qualite_2022-06.csv", "q\n");
     write_text(f->out, "indicateurs_2022-06.csv", "niveau,code\n");
