@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <string.h>
 
-
 void spie_input_hashes_of_reading(const spie_plan *plan, size_t first, size_t count,
                                   const spie_entry_result *results, spie_input_hash *out)
 {
