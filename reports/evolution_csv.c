@@ -16,6 +16,7 @@
 #include "spie/date.h"
 #include "spie/catalogue.h"
 #include "spie/fields.h"
+#include "spie/indicators_csv.h"
 #include "spie/numfmt.h"
 
 spie_change_kind spie_figure_change_kind(const spie_figure *f)
@@ -223,12 +224,7 @@ int spie_evolution_write_csv(const spie_table *t, const spie_change *changes, co
         const spie_figure *f = &t->rows[i];
         if (!c->present)
             continue;
-        spie_csvw_str(w, spie_level_names[f->level]);
-        spie_csvw_str(w, f->code);
-        spie_csvw_str(w, f->libelle);
-        spie_csvw_str(w, spie_breakdown_names[f->breakdown]);
-        spie_csvw_str(w, f->modality);
-        spie_csvw_str(w, f->indicator);
+        spie_csv_figure_identity(w, f);
         spie_csvw_str(w, prev_period);
         value_field(w, c->unit, c->prev_ival, c->prev_real, c->prev_text);
         value_field(w, c->unit, f->ival, f->real, f->text);

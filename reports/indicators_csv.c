@@ -19,6 +19,16 @@ static void real_field(spie_csvw *w, double v)
     spie_csvw_field(w, buf, n);
 }
 
+void spie_csv_figure_identity(spie_csvw *w, const spie_figure *f)
+{
+    spie_csvw_str(w, spie_level_names[f->level]);
+    spie_csvw_str(w, f->code);
+    spie_csvw_str(w, f->libelle);
+    spie_csvw_str(w, spie_breakdown_names[f->breakdown]);
+    spie_csvw_str(w, f->modality);
+    spie_csvw_str(w, f->indicator);
+}
+
 int spie_table_write_csv(const spie_table *t, const char *path)
 {
     spie_csvw *w = spie_csvw_open(path, false);
@@ -32,12 +42,7 @@ int spie_table_write_csv(const spie_table *t, const char *path)
     char buf[SPIE_NUM_BUF];
     for (size_t i = 0; i < t->n; i++) {
         const spie_figure *f = &t->rows[i];
-        spie_csvw_str(w, spie_level_names[f->level]);
-        spie_csvw_str(w, f->code);
-        spie_csvw_str(w, f->libelle);
-        spie_csvw_str(w, spie_breakdown_names[f->breakdown]);
-        spie_csvw_str(w, f->modality);
-        spie_csvw_str(w, f->indicator);
+        spie_csv_figure_identity(w, f);
         bool shown = f->status == SPIE_STATUS_OK;
         if (!shown || f->kind == SPIE_VK_NONE) {
             spie_csvw_field(w, "", 0);
