@@ -238,15 +238,32 @@ size_t spie_wb_modalities(const spie_wb *w, spie_breakdown bd, const char **mods
         break;
     case SPIE_BD_COHORTE: {
         /* Cohorts exist only for quarters with an entrant: take them from the table, whose
-         * byte order ("2021-T3" < "2021-T4" < "2022-T1") is the time order. */
+         * byte order ("2021-T3" < "2021-T4" < "2022-T1") is the time order. The unit's
+         * cohort rows are one run of the sorted table: found by bisection, not by a walk
+         * through every row (a workbook asks for them once per breakdown table). */
         const spie_table *t = w->in->table;
         const spie_wb_unit *u = &w->units[0];
-        for (size_t i = 0; i < t->n && n < max; i++) {
+        spie_figure key;
+        memset(&key, 0, sizeof key);
+        key.level = (uint8_t)u->level;
+        key.breakdown = SPIE_BD_COHORTE;
+        if (strlen(u->code) >= sizeof key.code)
+            break;
+        memcpy(key.code, u->code, strlen(u->code) + 1);
+        size_t lo = 0, hi = t->n; /* the first row not below key (empty modality and name) */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (spie_figure_cmp(&t->rows[mid], &key) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t i = lo; i < t->n && n < max; i++) {
             const spie_figure *f = &t->rows[i];
-            if (f->level != u->level || f->breakdown != SPIE_BD_COHORTE || strcmp(f->code, u->code) != 0 ||
-                f->id.ind != SPIE_IND_ENTRANTS)
-                continue;
-            mods[n++] = f->modality;
+            if (f->level != u->level || f->breakdown != SPIE_BD_COHORTE || strcmp(f->code, u->code) != 0)
+                break;
+            if (f->id.ind == SPIE_IND_ENTRANTS)
+                mods[n++] = f->modality;
         }
         break;
     }
