@@ -315,14 +315,11 @@ static spie_rc write_quality(run_state *s)
     return rc;
 }
 
-/* evolution_<P>.csv, when there is a previous publication (with its figures). */
+/* evolution_<P>.csv, when there is a previous publication (its changes were built). */
 static spie_rc write_evolution(run_state *s)
 {
     if (!s->prev.found)
         return SPIE_OK;
-    size_t present;
-    if (!spie_evolution_build(&s->table, &s->prev, &s->changes, &present))
-        return no_memory(s);
     char *path = staged(s, "evolution", ".csv");
     if (!path)
         return no_memory(s);
@@ -336,7 +333,22 @@ static spie_rc write_evolution(run_state *s)
     return rc;
 }
 
-/* The figures, the secret once, then the CSV and the workbooks from the same table. */
+static spie_rc write_indicators(run_state *s)
+{
+    char *path = staged(s, "indicateurs", ".csv");
+    if (!path)
+        return no_memory(s);
+    int e = spie_table_write_csv(&s->table, path);
+    spie_rc rc = e ? spie_fail_errno(s->err, SPIE_E_OUTPUT, e, path, "%s", "") : SPIE_OK;
+    free(path);
+    if (!rc)
+        file_done(s);
+    return rc;
+}
+
+/* The figures, the secret once and the changes since the previous publication; then,
+ * from that final table, the workbooks (started first, so that a second process writes
+ * its share while this one writes the CSVs) and the CSVs. */
 static spie_rc write_figures(run_state *s)
 {
     const spie_run_opts *o = s->o;
@@ -348,27 +360,24 @@ static spie_rc write_figures(run_state *s)
             return no_memory(s);
         s->rep->secret_applied = true;
     }
-    char *path = staged(s, "indicateurs", ".csv");
-    if (!path)
+    size_t present;
+    if (s->prev.found && !spie_evolution_build(&s->table, &s->prev, &s->changes, &present))
         return no_memory(s);
-    int e = spie_table_write_csv(&s->table, path);
-    if (e)
-        rc = spie_fail_errno(s->err, SPIE_E_OUTPUT, e, path, "%s", "");
-    free(path);
-    if (rc)
-        return rc;
-    file_done(s);
-    if ((rc = write_evolution(s)))
-        return rc;
     spie_workbook_input wbi = {.table = &s->table, .plan = &s->plan, .results = s->batch.results, .terr = &s->terr,
                                .params = o->params, .engine_version = NULL /* the library's SPIE_VERSION */,
                                .inputs = s->digests, .n_inputs = s->n_digests,
                                .previous_period = s->prev.found ? s->prev.period_s : NULL,
                                .changes = s->changes, .continuity = s->continuity};
+    const char *dir = spie_publish_staging(s->pub);
+    spie_wb_writer wr;
+    spie_pipeline_workbooks_start(&wr, dir, &wbi, o->jobs, o->hooks && o->hooks->workbook_writer_fails);
+    if ((rc = write_indicators(s)) || (rc = write_evolution(s))) {
+        spie_pipeline_workbooks_abort(&wr);
+        return rc;
+    }
     char msg[512];
-    bool child_fails = o->hooks && o->hooks->workbook_writer_fails;
-    if ((e = spie_pipeline_write_workbooks(spie_publish_staging(s->pub), &wbi, o->jobs, child_fails, o->cancel, msg,
-                                           sizeof msg)))
+    int e = spie_pipeline_workbooks_finish(&wr, dir, &wbi, o->cancel, msg, sizeof msg);
+    if (e)
         return e == ECANCELED ? cancelled(s) : spie_fail(s->err, SPIE_E_OUTPUT, NULL, 0, "%s", msg);
     return SPIE_OK;
 }

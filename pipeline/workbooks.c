@@ -1,11 +1,14 @@
 /* The workbooks, shared between this process and a forked one when jobs allow (they take
- * about half a second on the national sample, on one core otherwise). A process, not a
- * thread: libxlsxwriter keeps some state in globals (the buffers of gmtime and localtime
- * among them). The child writes its share (spie_workbook_input.part) into the same
- * staging folder, sends its message through a pipe and ends with _exit; it dies with this
- * process (PR_SET_PDEATHSIG) and holds the output folder's lock with it, so no other run
- * can use the folder while it writes. Without fork or pipe, this process writes all.
- * It never prints. */
+ * about a second of CPU on the national sample). A process, not a thread: libxlsxwriter
+ * keeps some state in globals (the buffers of gmtime and localtime among them). The child
+ * is started as soon as the table is final, so that it writes its share while this
+ * process writes the CSVs, then its own share: the child takes the national workbook and
+ * the first half of the regional ones, this process the CSVs and the rest (about the same
+ * time on each side; the files do not depend on who writes them). The child writes into
+ * the same staging folder, sends its message through a pipe and ends with _exit; it dies
+ * with this process (PR_SET_PDEATHSIG) and holds the output folder's lock with it, so no
+ * other run can use the folder while it writes. Without fork or pipe, this process writes
+ * all. It never prints. */
 #include "pipeline_int.h"
 
 #include <errno.h>
@@ -16,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The child: writes part 1 of 2 and reports through fd. Never returns. */
+/* The child: writes its share and reports through fd. Never returns. */
 static void child_writes(int fd, const char *dir, spie_workbook_input *wbi, pid_t parent, bool fail)
 {
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
@@ -27,8 +30,6 @@ static void child_writes(int fd, const char *dir, spie_workbook_input *wbi, pid_
     signal(SIGTERM, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
     char cmsg[512] = "";
-    wbi->part = 1;
-    wbi->parts = 2;
     if (fail) /* test hook: this writer's files cannot be created */
         dir = "/nonexistent/spie-test";
     int e = spie_workbooks_write(dir, wbi, cmsg, sizeof cmsg);
@@ -57,51 +58,86 @@ static size_t read_message(int fd, char *buf, size_t size)
 
 static bool stop_asked(const volatile sig_atomic_t *cancel) { return cancel && *cancel; }
 
-/* Alone: every workbook in this process. */
-static int write_alone(const char *dir, spie_workbook_input *wbi, const volatile sig_atomic_t *cancel, char *msg,
-                       size_t msg_size)
+/* The child's share: the national workbook and the first half of the regional ones. */
+static size_t child_share_end(const spie_workbook_input *wbi)
 {
-    int e = spie_workbooks_write(dir, wbi, msg, msg_size);
-    return !e && stop_asked(cancel) ? ECANCELED : e;
+    size_t n = spie_workbooks_count(wbi->terr);
+    return 1 + (n - 1) / 2;
 }
 
-int spie_pipeline_write_workbooks(const char *dir, spie_workbook_input *wbi, int jobs, bool child_fails,
-                                  const volatile sig_atomic_t *cancel, char *msg, size_t msg_size)
+void spie_pipeline_workbooks_start(spie_wb_writer *wr, const char *dir, spie_workbook_input *wbi, int jobs,
+                                   bool child_fails)
 {
+    wr->pid = 0;
+    wr->fd = -1;
     int fd[2];
-    if (jobs < 2 || pipe(fd) != 0)
-        return write_alone(dir, wbi, cancel, msg, msg_size);
+    if (jobs < 2 || spie_workbooks_count(wbi->terr) < 2 || pipe(fd) != 0)
+        return;
     const pid_t parent = getpid();
+    wbi->first = 0;
+    wbi->end = child_share_end(wbi);
     const pid_t pid = fork();
-    if (pid < 0) {
-        close(fd[0]);
-        close(fd[1]);
-        return write_alone(dir, wbi, cancel, msg, msg_size);
-    }
     if (pid == 0) {
         close(fd[0]);
         child_writes(fd[1], dir, wbi, parent, child_fails);
     }
     close(fd[1]);
-    wbi->part = 0;
-    wbi->parts = 2;
-    int e = spie_workbooks_write(dir, wbi, msg, msg_size);
-    wbi->parts = 0;
-    if (stop_asked(cancel) || e)
-        kill(pid, SIGKILL); /* its share is of no use now */
-    char cmsg[512];
-    size_t got = read_message(fd[0], cmsg, sizeof cmsg);
-    close(fd[0]);
+    wbi->first = wbi->end = 0;
+    if (pid < 0) {
+        close(fd[0]);
+        return;
+    }
+    wr->pid = pid;
+    wr->fd = fd[0];
+}
+
+/* Waits for the child; its exit status as an errno value (0: written), its message in
+ * cmsg (empty when it sent none). */
+static int child_wait(spie_wb_writer *wr, char *cmsg, size_t size)
+{
+    read_message(wr->fd, cmsg, size);
+    close(wr->fd);
     int status = 0;
     pid_t w;
-    while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+    while ((w = waitpid(wr->pid, &status, 0)) < 0 && errno == EINTR)
         ;
-    int ce = w < 0 ? ECHILD : WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
+    wr->pid = 0;
+    wr->fd = -1;
+    return w < 0 ? ECHILD : WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
+}
+
+void spie_pipeline_workbooks_abort(spie_wb_writer *wr)
+{
+    if (!wr->pid)
+        return;
+    kill(wr->pid, SIGKILL); /* its share is of no use now */
+    char cmsg[8];
+    (void)child_wait(wr, cmsg, sizeof cmsg);
+}
+
+int spie_pipeline_workbooks_finish(spie_wb_writer *wr, const char *dir, spie_workbook_input *wbi,
+                                   const volatile sig_atomic_t *cancel, char *msg, size_t msg_size)
+{
+    if (!wr->pid) { /* alone: every workbook in this process */
+        int e = stop_asked(cancel) ? ECANCELED : spie_workbooks_write(dir, wbi, msg, msg_size);
+        return !e && stop_asked(cancel) ? ECANCELED : e;
+    }
+    int e = 0;
+    if (!stop_asked(cancel)) {
+        wbi->first = child_share_end(wbi);
+        wbi->end = spie_workbooks_count(wbi->terr);
+        e = spie_workbooks_write(dir, wbi, msg, msg_size);
+        wbi->first = wbi->end = 0;
+    }
+    if (stop_asked(cancel) || e) {
+        spie_pipeline_workbooks_abort(wr);
+        return stop_asked(cancel) ? ECANCELED : e;
+    }
+    char cmsg[512];
+    int ce = child_wait(wr, cmsg, sizeof cmsg);
     if (stop_asked(cancel))
         return ECANCELED;
-    if (e)
-        return e;
     if (ce)
-        snprintf(msg, msg_size, "%s", got ? cmsg : "classeurs : le second processus d'écriture s'est arrêté");
+        snprintf(msg, msg_size, "%s", cmsg[0] ? cmsg : "classeurs : le second processus d'écriture s'est arrêté");
     return ce;
 }

@@ -41,13 +41,16 @@ typedef struct spie_workbook_input {
     const spie_change *changes;
     const spie_continuity *continuity;
     /* A share of the workbooks, for writers working side by side: the k-th workbook (the
-     * national one is 0, then the régions in code order) is written when k % parts ==
-     * part. parts 0 or 1: every workbook. */
-    unsigned part, parts;
+     * national one is 0, then the régions with a territory in code order) is written when
+     * first <= k < end. end 0: every workbook. */
+    size_t first, end;
 } spie_workbook_input;
 
-/* Writes the workbooks (all of them, or in->part of in->parts) into dir. 0, or an errno
- * value with msg naming the file. */
+/* How many workbooks there are: the national one and one per région with a territory. */
+size_t spie_workbooks_count(const spie_territories *terr);
+
+/* Writes the workbooks (all of them, or the share [in->first, in->end)) into dir. 0, or
+ * an errno value with msg naming the file. */
 int spie_workbooks_write(const char *dir, const spie_workbook_input *in, char *msg, size_t msg_size);
 
 #endif

@@ -178,6 +178,14 @@ out_units:
     return ret;
 }
 
+size_t spie_workbooks_count(const spie_territories *terr)
+{
+    size_t n = 1;
+    for (size_t r = 0; r < spie_region_count(); r++)
+        n += spie_wb_region_has_territory(terr, spie_region_at(r));
+    return n;
+}
+
 int spie_workbooks_write(const char *dir, const spie_workbook_input *in, char *msg, size_t msg_size)
 {
     if (msg_size)
@@ -194,12 +202,13 @@ int spie_workbooks_write(const char *dir, const spie_workbook_input *in, char *m
     }
     /* The national workbook, then one per region with a programme territory, in the
      * order of the region codes; the k-th of them when it is in this writer's share. */
-    unsigned parts = in->parts > 1 ? in->parts : 1, k = 0;
+    size_t k = 0;
     for (size_t r = 0; r <= spie_region_count(); r++) {
         const spie_region *reg = r ? spie_region_at(r - 1) : NULL;
         if (reg && !spie_wb_region_has_territory(in->terr, reg))
             continue;
-        if (k++ % parts != in->part % parts)
+        k++;
+        if (in->end && (k - 1 < in->first || k - 1 >= in->end))
             continue;
         if (reg)
             snprintf(name, sizeof name, "SPIE_%s_R%s_%s.xlsx", pm, reg->code, reg->slug);

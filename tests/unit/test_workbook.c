@@ -395,10 +395,10 @@ static void test_files_and_determinism(void **state)
     free(d2);
 }
 
-/* Shares for writers side by side (the command line forks one with --jobs 2): parts 0
- * and 1 of 2 write disjoint sets whose union is every workbook (national = 0, then the
- * régions: 0 and 2 in part 0, 1 in part 1), each byte-identical to a whole write; with 3
- * parts, one workbook each. */
+/* Shares for writers side by side (the command line forks one with --jobs 2): the
+ * workbooks are counted (national = 0, then the régions in code order: 1 Bretagne, 2
+ * Occitanie); the shares [0, 2) and [2, 3) write disjoint sets whose union is every
+ * workbook, each byte-identical to a whole write; shares of one write one workbook each. */
 static void test_shares(void **state)
 {
     fixture *fx = *state;
@@ -406,31 +406,33 @@ static void test_shares(void **state)
     assert_true(all && p0 && p1);
     char msg[512], list[1024];
     assert_int_equal(spie_workbooks_write(all, &fx->in, msg, sizeof msg), 0);
+    assert_int_equal(spie_workbooks_count(fx->in.terr), 3);
     spie_workbook_input in = fx->in;
-    in.parts = 2;
-    in.part = 0;
+    in.first = 0;
+    in.end = 2;
     assert_int_equal(spie_workbooks_write(p0, &in, msg, sizeof msg), 0);
-    in.part = 1;
+    in.first = 2;
+    in.end = 3;
     assert_int_equal(spie_workbooks_write(p1, &in, msg, sizeof msg), 0);
     list_dir(p0, list, sizeof list);
-    assert_string_equal(list, "SPIE_2022-06_R76_occitanie.xlsx|SPIE_2022-06_national.xlsx");
+    assert_string_equal(list, "SPIE_2022-06_R53_bretagne.xlsx|SPIE_2022-06_national.xlsx");
     list_dir(p1, list, sizeof list);
-    assert_string_equal(list, "SPIE_2022-06_R53_bretagne.xlsx");
+    assert_string_equal(list, "SPIE_2022-06_R76_occitanie.xlsx");
     static const char *const files[3] = {"SPIE_2022-06_national.xlsx", "SPIE_2022-06_R53_bretagne.xlsx",
                                          "SPIE_2022-06_R76_occitanie.xlsx"};
     for (int i = 0; i < 3; i++) {
         size_t n1, n2;
-        unsigned char *a = read_all(all, files[i], &n1), *b = read_all(i == 1 ? p1 : p0, files[i], &n2);
+        unsigned char *a = read_all(all, files[i], &n1), *b = read_all(i == 2 ? p1 : p0, files[i], &n2);
         assert_int_equal(n1, n2);
         assert_memory_equal(a, b, n1);
         free(a);
         free(b);
     }
-    for (unsigned k = 0; k < 3; k++) {
+    for (size_t k = 0; k < 3; k++) {
         char *d = tu_mkdtemp();
         assert_non_null(d);
-        in.parts = 3;
-        in.part = k;
+        in.first = k;
+        in.end = k + 1;
         assert_int_equal(spie_workbooks_write(d, &in, msg, sizeof msg), 0);
         list_dir(d, list, sizeof list);
         assert_string_equal(list, k == 0 ? "SPIE_2022-06_national.xlsx" : k == 1 ? "SPIE_2022-06_R53_bretagne.xlsx"
