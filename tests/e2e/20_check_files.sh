@@ -225,4 +225,21 @@ run "$TAP_TMP/emptybox" emptybox
 is "empty inbox: exit 1" "$STATUS" 1
 is "empty inbox: 3 + 1 rows, all manquant" "$(awk -F, 'NR > 1 && $6 == "manquant"' "$Q" | wc -l | tr -d ' ')" 4
 
+# Ids of every length the format allows (1 to 64 characters): each person is found by its
+# steps (none is BENEFICIAIRE_INCONNU) and a second row of the same id is a DOUBLON. The
+# person store compares ids by words, each length range its own way.
+IN=$TAP_TMP/idlen
+mkdir -p "$IN"
+ids=$(python3 -c 'import string; a = string.ascii_letters + string.digits + "_-."; print("\n".join("".join(a[(n * 7 + j * 3) % len(a)] for j in range(n)) for n in range(1, 65)))')
+{ echo 'id_beneficiaire;date_entree;public'; for i in $ids; do echo "$i;2021-03-05;RSA"; done
+  for i in $ids; do echo "$i;2021-03-06;DE"; done; } | gzip -n >"$IN/spie_31_${P}_beneficiaires.csv.gz"
+{ echo 'id_beneficiaire;etape;date_etape;type'; for i in $ids; do echo "$i;ORIENTATION;2021-03-10;SOCIALE"; done; } |
+    gzip -n >"$IN/spie_31_${P}_etapes.csv.gz"
+printf "$BUDGET" | gzip -n >"$IN/spie_31_${P}_budget.csv.gz"
+run "$IN" idlen
+is "ids of 1 to 64 characters: 64 persons accepted, 64 second rows DOUBLON" \
+    "$(qcol "$Q" 31/beneficiaires 9) $(qcol "$Q" 31/beneficiaires 23)" "64 64"
+is "ids of 1 to 64 characters: every step finds its person" \
+    "$(qcol "$Q" 31/etapes 9) $(qcol "$Q" 31/etapes 24)" "64 0"
+
 done_testing

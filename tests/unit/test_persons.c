@@ -196,6 +196,36 @@ static void test_find_hashed(void **state)
     spie_persons_free(p);
 }
 
+/* The id compare reads an id of any length in words (1 to 3 bytes, 4 to 7, 8 to 15, 16 to
+ * 18, 19 and more each take their own way): for every length from 1 to 26, an id is
+ * itself, and it is not the id that differs from it in any one byte, nor its prefix one
+ * byte shorter, nor the same bytes one longer. */
+static void test_id_every_length(void **state)
+{
+    (void)state;
+    spie_persons *p = spie_persons_new();
+    assert_non_null(p);
+    char id[32], other[32];
+    for (size_t n = 1; n <= 26; n++) {
+        for (size_t j = 0; j < sizeof id; j++)
+            id[j] = (char)('A' + (n * 7 + j * 3) % 26);
+        long k = spie_persons_add(p, id, n);
+        assert_true(k >= 0);
+        assert_true(spie_persons_id_is(p, (size_t)k, id, n));
+        assert_int_equal(spie_persons_find(p, id, n), k);
+        assert_false(spie_persons_id_is(p, (size_t)k, id, n + 1));
+        if (n > 1)
+            assert_false(spie_persons_id_is(p, (size_t)k, id, n - 1));
+        for (size_t j = 0; j < n; j++) {
+            memcpy(other, id, sizeof id);
+            other[j] = (char)(other[j] == 'z' ? 'y' : 'z');
+            assert_false(spie_persons_id_is(p, (size_t)k, other, n));
+            assert_int_equal(spie_persons_find(p, other, n), -1);
+        }
+    }
+    spie_persons_free(p);
+}
+
 /* The accepted steps of a person (DOUBLON): a step is seen once kept, for its person only
  * and with its own step, type and day; a person keeps more than the 16 held beside its
  * record (the rest in a table of its own); clearing forgets them all, and so does
@@ -420,11 +450,11 @@ static void test_solution_types(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_code_lists),     cmocka_unit_test(test_add_find_many),
-        cmocka_unit_test(test_find_hashed),    cmocka_unit_test(test_steps),
-        cmocka_unit_test(test_initial_record), cmocka_unit_test(test_first_day),
-        cmocka_unit_test(test_type_ties),      cmocka_unit_test(test_first_durable),
-        cmocka_unit_test(test_solution_types),
+        cmocka_unit_test(test_code_lists),      cmocka_unit_test(test_add_find_many),
+        cmocka_unit_test(test_find_hashed),     cmocka_unit_test(test_id_every_length),
+        cmocka_unit_test(test_steps),           cmocka_unit_test(test_initial_record),
+        cmocka_unit_test(test_first_day),       cmocka_unit_test(test_type_ties),
+        cmocka_unit_test(test_first_durable),   cmocka_unit_test(test_solution_types),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
