@@ -226,6 +226,55 @@ static void test_id_every_length(void **state)
     spie_persons_free(p);
 }
 
+/* The store against a plain list, on ids drawn at random (a fixed seed) from a small
+ * alphabet with lengths 1 to 64, many of them prefixes of one another or differing in one
+ * byte: every look-up gives the list's answer, and an id added twice is found once. */
+static void test_against_a_list(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    static char ids[N][64];
+    static size_t lens[N];
+    size_t kept = 0;
+    uint64_t x = 20261202;
+    spie_persons *p = spie_persons_new();
+    assert_non_null(p);
+    for (int op = 0; op < 3 * N; op++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        char id[64];
+        size_t n = 1 + (size_t)(x >> 33) % 64;
+        if (kept && (x >> 20) % 3 == 0) { /* a kept id, cut or with one byte changed */
+            size_t from = (size_t)(x >> 40) % kept;
+            n = lens[from];
+            memcpy(id, ids[from], n);
+            if ((x >> 10) % 2 && n > 1)
+                n--;
+            else
+                id[(x >> 12) % n] ^= 1;
+        } else {
+            for (size_t j = 0; j < n; j++)
+                id[j] = "ab"[(x >> (j % 60)) & 1];
+        }
+        long want = -1;
+        for (size_t i = 0; i < kept && want < 0; i++)
+            if (lens[i] == n && memcmp(ids[i], id, n) == 0)
+                want = (long)i;
+        assert_int_equal(spie_persons_find(p, id, n), want);
+        assert_int_equal(spie_persons_find_hashed(p, id, n, spie_persons_hash(id, n)), want);
+        if (want < 0 && kept < N) {
+            assert_int_equal(spie_persons_add(p, id, n), (long)kept);
+            memcpy(ids[kept], id, n);
+            lens[kept++] = n;
+        }
+    }
+    assert_true(kept > N / 2);
+    for (size_t i = 0; i < kept; i++) {
+        assert_int_equal(spie_persons_find(p, ids[i], lens[i]), (long)i);
+        assert_true(spie_persons_id_is(p, i, ids[i], lens[i]));
+    }
+    spie_persons_free(p);
+}
+
 /* The accepted steps of a person (DOUBLON): a step is seen once kept, for its person only
  * and with its own step, type and day; a person keeps more than the 16 held beside its
  * record (the rest in a table of its own); clearing forgets them all, and so does
@@ -452,6 +501,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_code_lists),      cmocka_unit_test(test_add_find_many),
         cmocka_unit_test(test_find_hashed),     cmocka_unit_test(test_id_every_length),
+        cmocka_unit_test(test_against_a_list),
         cmocka_unit_test(test_steps),           cmocka_unit_test(test_initial_record),
         cmocka_unit_test(test_first_day),       cmocka_unit_test(test_type_ties),
         cmocka_unit_test(test_first_durable),   cmocka_unit_test(test_solution_types),
