@@ -40,12 +40,15 @@ spie_figure *spie_table_push(spie_table *t)
 int spie_figure_cmp(const void *a, const void *b)
 {
     const spie_figure *x = a, *y = b;
-    int c = strcmp(spie_level_names[x->level], spie_level_names[y->level]);
+    /* The level's and the breakdown's names compared only when they differ: most
+     * comparisons of a sort or a look-up are between rows of one level. */
+    int c = x->level == y->level ? 0 : strcmp(spie_level_names[x->level], spie_level_names[y->level]);
     if (c)
         return c;
     if ((c = strcmp(x->code, y->code)))
         return c;
-    if ((c = strcmp(spie_breakdown_names[x->breakdown], spie_breakdown_names[y->breakdown])))
+    if (x->breakdown != y->breakdown &&
+        (c = strcmp(spie_breakdown_names[x->breakdown], spie_breakdown_names[y->breakdown])))
         return c;
     if ((c = strcmp(x->modality, y->modality)))
         return c;
