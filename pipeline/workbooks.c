@@ -98,7 +98,7 @@ void spie_pipeline_workbooks_start(spie_wb_writer *wr, const char *dir, spie_wor
  * cmsg (empty when it sent none). */
 static int child_wait(spie_wb_writer *wr, char *cmsg, size_t size)
 {
-    read_message(wr->fd, cmsg, size);
+    (void)read_message(wr->fd, cmsg, size); /* cmsg is empty when nothing came */
     close(wr->fd);
     int status = 0;
     pid_t w;
