@@ -5,6 +5,7 @@
 # files inflated with ISA-L and split in place into lines and fields, nothing validated),
 # with one thread and two, and prints persons/s, step rows/s, decompressed MB/s, peak
 # memory and the ratios (spie run --jobs N to the N-thread floor).
+# On the national sample it also times `spie check` (the reading alone) the same way.
 # Then "nation grown by adding territories": the shipped table's 72 territories plus the 29
 # départements it lacks (every French département, 101; the 29 are written here at run time
 # from engine/core/geo.c, wave AMI2, the shipped AMI2 allocation), generated with
@@ -111,13 +112,32 @@ print(f"  spie run --jobs {j}      {wall:7.2f} s  {b/1e6/wall:7.1f} MB/s  {p/wal
 PY
         PEAK[$j]=$peak
     done
+    # The reading alone (spie check: the files read and their rows judged, no figures nor
+    # workbooks), to tell how much of the ratio to the floor is reading and how much the rest.
+    if [ "${3:-}" = check ]; then
+        for j in 1 2; do
+            rm -rf "$CACHE/out-check"
+            read -r wall peak rc < <(best "$SPIE" check --period "$PERIOD" --inbox "$inbox" --territories "$terr" \
+                --out "$CACHE/out-check" --jobs "$j" --quiet)
+            local floor=$f1_wall
+            if [ "$j" = 2 ]; then floor=$f2_wall; fi
+            python3 - "$wall" "$peak" "$rc" "$g_wall" "$j" "$floor" <<'PY'
+import sys
+wall, peak, rc, g, j, f = sys.argv[1:]
+wall, g, f = float(wall), float(g), float(f)
+print(f"  spie check --jobs {j}    {wall:7.2f} s  (reading only)  peak {int(peak)/1024:6.1f} MiB  "
+      f"ratio to gzip -dc {wall/g:4.2f}, to the {j}-thread floor {wall/f:4.2f}  (exit {rc})")
+PY
+        done
+        rm -rf "$CACHE/out-check"
+    fi
 }
 
 declare -a PEAK
 
 make -s all "$FLOOR"
 gen "$CACHE/national" national
-bench_one "$CACHE/national" "national sample"
+bench_one "$CACHE/national" "national sample" check
 nat_terrs=$TERRS nat_persons=$PERSONS nat_peak1=${PEAK[1]} nat_peak2=${PEAK[2]}
 write_table_101 "$CACHE/territoires-101.csv"
 gen "$CACHE/national-101" national "$CACHE/territoires-101.csv"
