@@ -71,8 +71,19 @@ best() {
     echo "$bw $bp $brc"
 }
 
-bench_one() { # dir label
-    local dir=$1 label=$2
+# time_spie COMMAND J: `spie COMMAND --jobs J` on the nation of bench_one (its inbox, terr,
+# f1_wall and f2_wall), best of RUNS, into a scratch folder; sets wall, peak, rc, and floor
+# (the J-thread floor's time).
+time_spie() {
+    rm -rf "$CACHE/out"
+    read -r wall peak rc < <(best "$SPIE" "$1" --period "$PERIOD" --inbox "$inbox" --territories "$terr" \
+        --out "$CACHE/out" --jobs "$2" --quiet)
+    floor=$f1_wall
+    if [ "$2" = 2 ]; then floor=$f2_wall; fi
+}
+
+bench_one() { # dir label [check]
+    local dir=$1 label=$2 wall peak rc floor
     local inbox="$dir/inbox" terr="$dir/territoires.csv"
     local bytes persons steps
     bytes=$(cat "$inbox"/*.csv.gz | gzip -dc | wc -c)
@@ -97,11 +108,7 @@ bench_one() { # dir label
     TERRS=$(($(wc -l <"$terr") - 1))
     PERSONS=$persons
     for j in 1 2; do
-        rm -rf "$CACHE/out"
-        read -r wall peak rc < <(best "$SPIE" run --period "$PERIOD" --inbox "$inbox" --territories "$terr" \
-            --out "$CACHE/out" --jobs "$j" --quiet)
-        local floor=$f1_wall
-        if [ "$j" = 2 ]; then floor=$f2_wall; fi
+        time_spie run "$j"
         python3 - "$wall" "$peak" "$rc" "$bytes" "$persons" "$steps" "$g_wall" "$j" "$floor" <<'PY'
 import sys
 wall, peak, rc, b, p, s, g, j, f = sys.argv[1:]
@@ -116,11 +123,7 @@ PY
     # workbooks), to tell how much of the ratio to the floor is reading and how much the rest.
     if [ "${3:-}" = check ]; then
         for j in 1 2; do
-            rm -rf "$CACHE/out-check"
-            read -r wall peak rc < <(best "$SPIE" check --period "$PERIOD" --inbox "$inbox" --territories "$terr" \
-                --out "$CACHE/out-check" --jobs "$j" --quiet)
-            local floor=$f1_wall
-            if [ "$j" = 2 ]; then floor=$f2_wall; fi
+            time_spie check "$j"
             python3 - "$wall" "$peak" "$rc" "$g_wall" "$j" "$floor" <<'PY'
 import sys
 wall, peak, rc, g, j, f = sys.argv[1:]
@@ -129,7 +132,6 @@ print(f"  spie check --jobs {j}    {wall:7.2f} s  (reading only)  peak {int(peak
       f"ratio to gzip -dc {wall/g:4.2f}, to the {j}-thread floor {wall/f:4.2f}  (exit {rc})")
 PY
         done
-        rm -rf "$CACHE/out-check"
     fi
 }
 
