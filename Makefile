@@ -72,19 +72,17 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/testutil.o $(BUILD
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/tests/unit/testutil.o $(BUILD)/libspie.a $(LDLIBS) -lcmocka
 
-# The byte source's tests (test_source_*.c) share theirs, tests/unit/source_fixture.c.
-SOURCE_FIX := $(BUILD)/tests/unit/source_fixture.o
-$(BUILD)/tests/test_source_%: $(BUILD)/tests/unit/test_source_%.o $(BUILD)/tests/unit/testutil.o $(SOURCE_FIX) \
-                              $(BUILD)/libspie.a
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(SOURCE_FIX) $(BUILD)/tests/unit/testutil.o $(BUILD)/libspie.a $(LDLIBS) -lcmocka
-
-# The extract tests (test_extract_*.c) share their fixture, tests/unit/extract_fixture.c.
-EXTRACT_FIX := $(BUILD)/tests/unit/extract_fixture.o
-$(BUILD)/tests/test_extract_%: $(BUILD)/tests/unit/test_extract_%.o $(BUILD)/tests/unit/testutil.o $(EXTRACT_FIX) \
-                               $(BUILD)/libspie.a
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(EXTRACT_FIX) $(BUILD)/tests/unit/testutil.o $(BUILD)/libspie.a $(LDLIBS) -lcmocka
+# Tests split by subject share a fixture: test_<F>_*.c link tests/unit/<F>_fixture.c
+# (F: source, extract, indicators, secret, workbook).
+FIXTURES := source extract indicators secret workbook
+define fixture_tests
+$(BUILD)/tests/test_$(1)_%: $(BUILD)/tests/unit/test_$(1)_%.o $(BUILD)/tests/unit/testutil.o \
+                            $(BUILD)/tests/unit/$(1)_fixture.o $(BUILD)/libspie.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDFLAGS) -o $$@ $$< $(BUILD)/tests/unit/$(1)_fixture.o $(BUILD)/tests/unit/testutil.o \
+	  $(BUILD)/libspie.a $$(LDLIBS) -lcmocka
+endef
+$(foreach f,$(FIXTURES),$(eval $(call fixture_tests,$(f))))
 
 # tests/unit/test_faults.c fails the N-th allocation: the allocator is wrapped at link
 # time, which sees the calls of the project's own objects only (libcsv, zlib and
@@ -308,4 +306,4 @@ deb:
 clean:
 	rm -rf build build-asan build-fuzz build-clang
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HOOKS_OBJ:.o=.d) $(BUILD)/tests/unit/testutil.d $(BUILD)/tests/unit/extract_fixture.d $(BUILD)/tests/unit/source_fixture.d $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HOOKS_OBJ:.o=.d) $(BUILD)/tests/unit/testutil.d $(FIXTURES:%=$(BUILD)/tests/unit/%_fixture.d) $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
