@@ -70,7 +70,7 @@ static void pipe_probe(reader *r, pending *e)
     }
     e->cand = spie_pr_candidate(ps, e->h);
     if (e->cand >= 0 && ps->more_count) /* only a person of more than 16 steps looks there */
-        PREFETCH(&ps->more[(size_t)more_hash((uint64_t)(e->cand + 1) << 32 | step_key((spie_step)e->step, e->type, e->day)) &
+        PREFETCH(&ps->more[(size_t)mix64((uint64_t)(e->cand + 1) << 32 | step_key((spie_step)e->step, e->type, e->day)) &
                            (ps->nmore - 1)]);
 }
 

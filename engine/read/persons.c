@@ -262,7 +262,7 @@ long spie_persons_add_hashed(spie_persons *p, const char *id, size_t n, uint64_t
 
 static void more_place(uint64_t *t, size_t n, uint64_t v)
 {
-    size_t mask = n - 1, i = (size_t)more_hash(v) & mask;
+    size_t mask = n - 1, i = (size_t)mix64(v) & mask;
     while (t[i])
         i = (i + 1) & mask;
     t[i] = v;

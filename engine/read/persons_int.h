@@ -83,6 +83,8 @@ static inline uint32_t load32(const char *s)
     return w;
 }
 
+/* A 64-bit finaliser: every input bit reaches the low bits (the probes of the slot and
+ * overflow tables) and the high ones (the slots' tags). */
 static inline uint64_t mix64(uint64_t h)
 {
     h ^= h >> 32;
@@ -157,20 +159,12 @@ static inline uint32_t step_key(spie_step s, unsigned type, spie_day day)
     return (uint32_t)(day - SPIE_DAY_MIN + 1) << 7 | (uint32_t)s << 4 | (type < 15 ? type : 15u);
 }
 
-static inline uint64_t more_hash(uint64_t v)
-{
-    v ^= v >> 33;
-    v *= 0xff51afd7ed558ccdULL;
-    v ^= v >> 33;
-    return v;
-}
-
 static inline bool more_contains(const spie_persons *p, uint64_t v)
 {
     if (!p->nmore)
         return false;
     size_t mask = p->nmore - 1;
-    for (size_t i = (size_t)more_hash(v) & mask; p->more[i]; i = (i + 1) & mask)
+    for (size_t i = (size_t)mix64(v) & mask; p->more[i]; i = (i + 1) & mask)
         if (p->more[i] == v)
             return true;
     return false;
