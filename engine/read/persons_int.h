@@ -127,11 +127,10 @@ static inline void key_of(id_key *k, const char *id, size_t n)
     /* Copies of fixed sizes (moves, not a call), overlapping for a length in between. */
     if (n >= ID_HEAD) {
         memcpy(k->b + 1, id, ID_HEAD);
-    } else if (n > 16) { /* two words and the last 8 bytes: 17 and 18 bytes */
-        memcpy(k->b + 1, id, 16);
-        memcpy(k->b + 1 + n - 8, id + n - 8, 8);
     } else if (n >= 8) {
         memcpy(k->b + 1, id, 8);
+        if (n > 16) /* 17 and 18 bytes: the first and last words miss the 9th byte */
+            memcpy(k->b + 9, id + 8, 8);
         memcpy(k->b + 1 + n - 8, id + n - 8, 8);
     } else if (n >= 4) {
         memcpy(k->b + 1, id, 4);
