@@ -28,6 +28,23 @@ static void record_missing(spie_wb *w, spie_level level, const char *code, spie_
                  spie_level_names[level], code, spie_breakdown_names[bd], modality[0] ? " " : "", modality, name);
 }
 
+/* The search key of a row of the sorted table; false when a field is longer than the
+ * table's (such a row cannot be in the table). */
+static bool search_key(spie_figure *key, spie_level level, const char *code, spie_breakdown bd,
+                       const char *modality, const char *name)
+{
+    memset(key, 0, sizeof *key);
+    key->level = (uint8_t)level;
+    key->breakdown = (uint8_t)bd;
+    size_t nc = strlen(code), nm = strlen(modality), ni = strlen(name);
+    if (nc >= sizeof key->code || nm >= sizeof key->modality || ni >= sizeof key->indicator)
+        return false;
+    memcpy(key->code, code, nc + 1);
+    memcpy(key->modality, modality, nm + 1);
+    memcpy(key->indicator, name, ni + 1);
+    return true;
+}
+
 /* The row of the sorted table, NULL when absent (or when the identity is unknown: then
  * *unknown is set). */
 static const spie_figure *lookup(const spie_wb *w, spie_level level, const char *code, spie_breakdown bd,
@@ -38,15 +55,8 @@ static const spie_figure *lookup(const spie_wb *w, spie_level level, const char 
     if (*unknown || !t->n)
         return NULL;
     spie_figure key;
-    memset(&key, 0, sizeof key);
-    key.level = (uint8_t)level;
-    key.breakdown = (uint8_t)bd;
-    /* A key longer than the table's fields cannot be in the table. */
-    if (strlen(code) >= sizeof key.code || strlen(modality) >= sizeof key.modality)
+    if (!search_key(&key, level, code, bd, modality, name))
         return NULL;
-    memcpy(key.code, code, strlen(code) + 1);
-    memcpy(key.modality, modality, strlen(modality) + 1);
-    memcpy(key.indicator, name, strlen(name) + 1);
     const spie_figure *f = bsearch(&key, t->rows, t->n, sizeof *t->rows, spie_figure_cmp);
     return f && spie_id_eq(f->id, id) ? f : NULL; /* a row whose identity is not its name's is not it */
 }
@@ -244,12 +254,8 @@ size_t spie_wb_modalities(const spie_wb *w, spie_breakdown bd, const char **mods
         const spie_table *t = w->in->table;
         const spie_wb_unit *u = &w->units[0];
         spie_figure key;
-        memset(&key, 0, sizeof key);
-        key.level = (uint8_t)u->level;
-        key.breakdown = SPIE_BD_COHORTE;
-        if (strlen(u->code) >= sizeof key.code)
+        if (!search_key(&key, u->level, u->code, SPIE_BD_COHORTE, "", ""))
             break;
-        memcpy(key.code, u->code, strlen(u->code) + 1);
         size_t lo = 0, hi = t->n; /* the first row not below key (empty modality and name) */
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
