@@ -2,7 +2,7 @@
  * from the calendar (issue 15: a far period must not take memory with the square of its
  * span), two runs of days, 64-bit counts once a count passes 2^32 - 1, exact and
  * order-independent addition, and the dense view the statistics read. What the counts
- * mean (docs/methodologie.md) is tested in test_indicators.c. */
+ * mean (docs/methodologie.md) is tested in test_indicators_*.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
