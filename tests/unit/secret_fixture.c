@@ -46,6 +46,16 @@ void cnt(spie_table *t, spie_level lv, const char *code, spie_breakdown bd, cons
     f->effectif = v;
 }
 
+/* A statistic over `effectif` persons (mean, quantile, KM median, incidence). */
+void statistic(spie_table *t, spie_level lv, const char *code, const char *ind, double v, int64_t effectif)
+{
+    spie_figure *f = push(t, lv, code, ENS, "", ind);
+    f->kind = SPIE_VK_REAL;
+    f->real = v;
+    f->has_effectif = true;
+    f->effectif = effectif;
+}
+
 /* A share x / n with an interval (indicators.c rate()); n = 0 is nd. */
 void rate(spie_table *t, const char *ind, int64_t x, int64_t n)
 {

@@ -33,18 +33,8 @@ void cnt(spie_table *t, spie_level lv, const char *code, spie_breakdown bd, cons
 /* A share x / n with an interval (indicators.c rate()); n = 0 is nd. */
 void rate(spie_table *t, const char *ind, int64_t x, int64_t n);
 
-/* A statistic over `effectif` persons (mean, quantile, KM median, incidence). Static
- * inline here, not in secret_fixture.c: a function of the program named stat would take
- * the place of libc's stat(2) for the shared libraries that call it (libxlsxwriter,
- * libcrypto). */
-static inline void stat(spie_table *t, spie_level lv, const char *code, const char *ind, double v, int64_t effectif)
-{
-    spie_figure *f = push(t, lv, code, ENS, "", ind);
-    f->kind = SPIE_VK_REAL;
-    f->real = v;
-    f->has_effectif = true;
-    f->effectif = effectif;
-}
+/* A statistic over `effectif` persons (mean, quantile, KM median, incidence). */
+void statistic(spie_table *t, spie_level lv, const char *code, const char *ind, double v, int64_t effectif);
 
 /* Money (budget_ind.c cents_row()): rule NONE, no effectif. */
 void money(spie_table *t, const char *ind, int64_t cents);

@@ -40,8 +40,8 @@ static void test_masked_rows_in_csv(void **state)
     publics(&t, NAT, "FR", "entrants", 3, 10, 7, 0);
     rate(&t, "taux_reprise_6m", 3, 40);
     rate(&t, "taux_reprise_12m", 10, 40);
-    stat(&t, NAT, "FR", "reprise_km_mediane", 181, 4);
-    stat(&t, NAT, "FR", "delai_d_orient_moyenne", 12.5, 20);
+    statistic(&t, NAT, "FR", "reprise_km_mediane", 181, 4);
+    statistic(&t, NAT, "FR", "delai_d_orient_moyenne", 12.5, 20);
     /* a statistic of the RSA cell over the 3 RSA entrants: s itself; and one over 7
      * persons in the DE cell whose entrants (7) are masked in secondary */
     spie_figure *f = push(&t, NAT, "FR", PUB, "DE", "reprise_km_mediane");
@@ -96,7 +96,7 @@ static void test_values_never_change(void **state)
     cnt(&t, REG, "53", ENS, "", "entrants", 0);
     delay(&t, NAT, "FR", ENS, "", "d_diag", 4, 30, 1);
     rate(&t, "taux_reprise_3m", 2, 30);
-    stat(&t, NAT, "FR", "delai_d_diag_moyenne", 8.25, 4);
+    statistic(&t, NAT, "FR", "delai_d_diag_moyenne", 8.25, 4);
     money(&t, "paye_etat", 5);
     spie_table_sort(&t);
     spie_figure *before = malloc(t.n * sizeof *before);

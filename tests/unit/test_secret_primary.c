@@ -217,16 +217,16 @@ static void test_stat_primary(void **state)
 {
     (void)state;
     spie_table t = {0};
-    stat(&t, NAT, "FR", "delai_d_orient_moyenne", 12.5, 4);
-    stat(&t, NAT, "FR", "delai_d_orient_mediane", 10, 4);
-    stat(&t, NAT, "FR", "delai_d_orient_p90", 30, 1);
-    stat(&t, NAT, "FR", "delai_d_orient_km_mediane", 14, 3);
-    stat(&t, NAT, "FR", "delai_d_diag_moyenne", 12.5, 5);
-    stat(&t, NAT, "FR", "delai_d_diag_p25", 7, 5);
-    stat(&t, NAT, "FR", "delai_d_diag_km_mediane", 21, 6);
-    stat(&t, NAT, "FR", "reprise_km_mediane", 300, 2);
-    stat(&t, NAT, "FR", "reprise_incidence_j30", 0.25, 4);
-    stat(&t, NAT, "FR", "reprise_incidence_j60", 0.5, 8);
+    statistic(&t, NAT, "FR", "delai_d_orient_moyenne", 12.5, 4);
+    statistic(&t, NAT, "FR", "delai_d_orient_mediane", 10, 4);
+    statistic(&t, NAT, "FR", "delai_d_orient_p90", 30, 1);
+    statistic(&t, NAT, "FR", "delai_d_orient_km_mediane", 14, 3);
+    statistic(&t, NAT, "FR", "delai_d_diag_moyenne", 12.5, 5);
+    statistic(&t, NAT, "FR", "delai_d_diag_p25", 7, 5);
+    statistic(&t, NAT, "FR", "delai_d_diag_km_mediane", 21, 6);
+    statistic(&t, NAT, "FR", "reprise_km_mediane", 300, 2);
+    statistic(&t, NAT, "FR", "reprise_incidence_j30", 0.25, 4);
+    statistic(&t, NAT, "FR", "reprise_incidence_j60", 0.5, 8);
     spie_figure *cost = push(&t, NAT, "FR", ENS, "", "cout_par_entrant"); /* budget_ind.c cost_row() */
     cost->kind = SPIE_VK_CENTS;
     cost->ival = 123456;

@@ -226,8 +226,8 @@ static void test_secondary_type_lines(void **state)
     cnt(&t, REG, "76", ENS, "", "reprise_emploi_temporaire", 20);
     cnt(&t, REG, "76", ENS, "", "reprise_formation_qualifiante", 0);
     cnt(&t, REG, "76", ENS, "", "reprise_creation_entreprise", 18);
-    stat(&t, REG, "76", "reprise_incidence_j30", 0.1, 60);
-    stat(&t, REG, "76", "reprise_km_mediane", 200, 60);
+    statistic(&t, REG, "76", "reprise_incidence_j30", 0.1, 60);
+    statistic(&t, REG, "76", "reprise_km_mediane", 200, 60);
     cnt(&t, REG, "76", ENS, "", "sorties", 30);
     cnt(&t, REG, "76", ENS, "", "sortie_abandon", 12);
     cnt(&t, REG, "76", ENS, "", "sortie_demenagement", 1);
@@ -308,8 +308,8 @@ static void test_secondary_cascade(void **state)
     delay(&t, DEP, "31", ENS, "", "d_orient", 40, 12, 6);
     delay(&t, DEP, "30", ENS, "", "d_orient", 30, 10, 0);
     delay(&t, REG, "76", ENS, "", "d_orient", 72, 22, 15);
-    stat(&t, DEP, "30", "delai_d_orient_moyenne", 12.5, 30);
-    stat(&t, DEP, "30", "delai_d_orient_p75", 20, 30);
+    statistic(&t, DEP, "30", "delai_d_orient_moyenne", 12.5, 30);
+    statistic(&t, DEP, "30", "delai_d_orient_p75", 20, 30);
     spie_figure *pc = push(&t, DEP, "30", ENS, "", "delai_d_orient_part_cible");
     pc->kind = SPIE_VK_REAL;
     pc->num = 20;
@@ -319,7 +319,7 @@ static void test_secondary_cascade(void **state)
     pc->has_ci = true;
     pc->lo = 0.6;
     pc->hi = 0.9;
-    stat(&t, DEP, "31", "delai_d_orient_moyenne", 10, 40);
+    statistic(&t, DEP, "31", "delai_d_orient_moyenne", 10, 40);
     spie_secret_counts c = apply(&t, 5);
 
     static const struct {
@@ -471,7 +471,7 @@ static void test_km_effectif_sum(void **state)
     (void)state;
     spie_table t = {0};
     delay(&t, NAT, "FR", ENS, "", "d_diag", 20, 8, 2);
-    stat(&t, NAT, "FR", "delai_d_diag_km_mediane", 17, 28);
+    statistic(&t, NAT, "FR", "delai_d_diag_km_mediane", 17, 28);
     apply(&t, 5);
     assert_masked(nat(&t, "delai_d_diag_incoherents"));
     assert_masked(nat(&t, "delai_d_diag_censures"));
