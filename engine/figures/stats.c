@@ -4,7 +4,8 @@
  *
  * Every statistic reads the histogram directly: the k-th smallest delay (0-based) is the
  * day d with cum(d-1) <= k < cum(d), so nothing is expanded and memory does not depend on
- * the population. Choices worth knowing (each is tested in tests/unit/test_stats.c):
+ * the population. Choices worth knowing (each is tested in tests/unit/test_stats_delays.c
+ * or tests/unit/test_stats_intervals.c):
  *
  *  - Quantiles repeat gsl_stats_quantile_from_sorted_data (GSL 2.7) operation for
  *    operation: index = f * (n - 1), lhs = trunc(index), delta = index - lhs, result =
