@@ -725,11 +725,13 @@ void spie_cube_reset(spie_cube *c)
     spie_strata_reset(&c->strata);
 }
 
-void spie_cube_fold(spie_cube *c, const spie_fold_ctx *ctx, const spie_person *p)
+/* Folds p into its cells and the strata; into the ensemble cell only when `ensemble`. */
+static void cube_fold(spie_cube *c, const spie_fold_ctx *ctx, const spie_person *p, bool ensemble)
 {
     contrib k;
     contrib_of(&k, ctx, p);
-    apply(&c->cells[0], &k);
+    if (ensemble)
+        apply(&c->cells[0], &k);
     spie_strata_fold(&c->strata, ctx, p, age_band(k.entry_year, p->birth_year), k.horizon_end);
     if (!c->with_breakdowns)
         return;
@@ -739,6 +741,23 @@ void spie_cube_fold(spie_cube *c, const spie_fold_ctx *ctx, const spie_person *p
     int q = cohort(k.entry_year, k.entry_month);
     if (q >= 0 && (size_t)q < c->n_cohorts)
         apply(&c->cells[spie_cube_cell(c, SPIE_BD_COHORTE, (size_t)q)], &k);
+}
+
+void spie_cube_fold(spie_cube *c, const spie_fold_ctx *ctx, const spie_person *p) { cube_fold(c, ctx, p, true); }
+
+void spie_cube_fold_deferred(spie_cube *c, const spie_fold_ctx *ctx, const spie_person *p)
+{
+    cube_fold(c, ctx, p, !c->with_breakdowns);
+}
+
+void spie_cube_settle(spie_cube *c)
+{
+    if (!c->with_breakdowns)
+        return;
+    spie_acc_reset(&c->cells[0]);
+    size_t first = spie_cube_cell(c, SPIE_BD_PUBLIC, 0);
+    for (size_t i = 0; i < SPIE_PUBLIC_COUNT; i++)
+        spie_acc_add(&c->cells[0], &c->cells[first + i]);
 }
 
 void spie_cube_add(spie_cube *dst, const spie_cube *src)

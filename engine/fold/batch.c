@@ -203,8 +203,9 @@ static void *worker(void *arg)
             if (data.persons_ok) {
                 size_t n = spie_persons_count(data.persons);
                 for (size_t i = 0; i < n; i++)
-                    spie_cube_fold(&local, &b->fold, spie_persons_at_const(data.persons, i));
+                    spie_cube_fold_deferred(&local, &b->fold, spie_persons_at_const(data.persons, i));
             }
+            spie_cube_settle(&local);
             if (!spie_cube_ok(&local)) {
                 set_error(sh, SPIE_E_MEMORY, "mémoire insuffisante");
                 break;

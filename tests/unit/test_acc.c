@@ -228,6 +228,74 @@ static void test_add_order(void **state)
     free(ps);
 }
 
+/* Every counter and histogram of two cells, the same. */
+static void same_cell(const spie_acc *a, const spie_acc *b)
+{
+    same_counts(a, b);
+    assert_int_equal(a->entrants_month, b->entrants_month);
+    assert_int_equal(a->in_journey, b->in_journey);
+    assert_int_equal(a->with_solution, b->with_solution);
+    for (int i = 0; i < SPIE_SOLUTION_TYPES; i++)
+        assert_int_equal(a->solution[i], b->solution[i]);
+    assert_int_equal(a->with_return, b->with_return);
+    for (int i = 0; i < SPIE_REPRISE_TYPES; i++)
+        assert_int_equal(a->first_return[i], b->first_return[i]);
+    assert_int_equal(a->exits, b->exits);
+    for (int i = 0; i < SPIE_SORTIE_TYPES; i++)
+        assert_int_equal(a->exit_type[i], b->exit_type[i]);
+    for (size_t i = 0; i < SPIE_MAX_PAIRS; i++) {
+        const spie_delay_acc *x = &a->delay[i], *y = &b->delay[i];
+        assert_int_equal(x->population, y->population);
+        assert_int_equal(x->completed, y->completed);
+        assert_int_equal(x->censored, y->censored);
+        assert_int_equal(x->inverted, y->inverted);
+        assert_int_equal(x->target_den, y->target_den);
+        assert_int_equal(x->target_num, y->target_num);
+    }
+    for (size_t i = 0; i < SPIE_MAX_HORIZONS; i++) {
+        assert_int_equal(a->horizon[i].eligible, b->horizon[i].eligible);
+        assert_int_equal(a->horizon[i].success, b->horizon[i].success);
+        assert_int_equal(a->horizon[i].durable_success, b->horizon[i].durable_success);
+    }
+    assert_int_equal(spie_acc_ok(a), spie_acc_ok(b));
+}
+
+/* The batch folds a territory's persons without the ensemble cell and settles it once as
+ * the sum of the public cells: every cell, the ensemble first, is what folding each person
+ * into every cell gives, and so is a cube without breakdowns. The cube folded the deferred
+ * way is reused (reset) between two groups, as the batch reuses it from territory to
+ * territory. */
+static void test_deferred_ensemble(void **state)
+{
+    (void)state;
+    spie_params prm;
+    spie_params_default(&prm);
+    spie_fold_ctx ctx;
+    spie_fold_ctx_init(&ctx, &prm, month(2023, 12));
+    enum { N = 3000 };
+    spie_person *ps = persons(N);
+    for (int with = 1; with >= 0; with--) {
+        spie_cube direct, deferred;
+        assert_true(spie_cube_init(&direct, &ctx, with));
+        assert_true(spie_cube_init(&deferred, &ctx, with));
+        for (size_t i = 0; i < N / 3; i++) /* a first group, then a reset */
+            spie_cube_fold_deferred(&deferred, &ctx, &ps[N - 1 - i]);
+        spie_cube_settle(&deferred);
+        spie_cube_reset(&deferred);
+        for (size_t i = 0; i < N; i++) {
+            spie_cube_fold(&direct, &ctx, &ps[i]);
+            spie_cube_fold_deferred(&deferred, &ctx, &ps[i]);
+        }
+        spie_cube_settle(&deferred);
+        assert_int_equal(deferred.cells[0].entrants, N);
+        for (size_t c = 0; c < direct.n_cells; c++)
+            same_cell(&deferred.cells[c], &direct.cells[c]);
+        spie_cube_release(&direct);
+        spie_cube_release(&deferred);
+    }
+    free(ps);
+}
+
 /* A cube reused from group to group keeps runs that span every group's days; adding it
  * takes the days the last group counted, no more: a département's accumulators are sized
  * by its own data. */
@@ -313,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_far_period),
         cmocka_unit_test(test_two_runs),
         cmocka_unit_test(test_add_order),
+        cmocka_unit_test(test_deferred_ensemble),
         cmocka_unit_test(test_add_trims),
         cmocka_unit_test(test_wide_counts),
     };
