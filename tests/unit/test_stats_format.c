@@ -1,4 +1,4 @@
-/* Unit tests of engine/figures/numfmt.c and of the money arithmetic of
+/* Unit tests of engine/core/numfmt.c and of the money arithmetic of
  * engine/figures/stats.c: the locale-free number formatters (examples, random round trips,
  * a decimal-comma locale), the rounding to the cent, the division of cents, and the
  * messages of the statuses. The fixture (the checks of a double, the generator of the
@@ -189,6 +189,95 @@ static void test_format_roundtrip_random(void **state)
     expect_fmt(ldexp(1.0, 60), "1.152921504606847e+18");
 }
 
+/* The significant digits and decimal exponent of a number as spie_format_double or %e
+ * write it, its leading and trailing zeros dropped: "0.000125" -> "125" and -4, "1000" ->
+ * "1" and 3, "1.5e+16" -> "15" and 16. */
+static void digits_of(const char *buf, char digits[64], int *e10)
+{
+    char all[64];
+    int na = 0, int_digits = -1, e = 0;
+    const char *s = buf + (*buf == '-');
+    for (; *s != '\0' && *s != 'e'; s++) {
+        if (*s == '.') {
+            int_digits = na;
+            continue;
+        }
+        assert_true(*s >= '0' && *s <= '9' && na < 63);
+        all[na++] = *s;
+    }
+    if (int_digits < 0)
+        int_digits = na;
+    if (*s == 'e')
+        e = atoi(s + 1);
+    int f = 0, l = na;
+    while (f < na && all[f] == '0')
+        f++;
+    while (l > f && all[l - 1] == '0')
+        l--;
+    memcpy(digits, all + f, (size_t)(l - f));
+    digits[l - f] = '\0';
+    *e10 = e + int_digits - 1 - f;
+}
+
+/* v written by spie_format_double has the digits and exponent of the correctly rounded
+ * form of the shortest length that reads back (found by trying every length, and
+ * rounded by the C library's %e): the very form, not only its length. */
+static void check_exact(double v, locale_t c)
+{
+    char buf[SPIE_NUM_BUF], want[64], got_d[64], want_d[64];
+    assert_true(spie_format_double(v, buf) > 0);
+    const int len = shortest_len(v, c);
+    assert_true(len <= 17);
+    uselocale(c);
+    snprintf(want, sizeof want, "%.*e", len - 1, v);
+    uselocale(LC_GLOBAL_LOCALE);
+    int got_e = 0, want_e = 0;
+    digits_of(buf, got_d, &got_e);
+    digits_of(want, want_d, &want_e);
+    if (strcmp(got_d, want_d) != 0 || got_e != want_e || (v < 0) != (buf[0] == '-'))
+        fail_msg("%.17g -> \"%s\", expected the digits of \"%s\"", v, buf, want);
+}
+
+/* The exact form, on the values a publication holds and at the edges of the shortcuts of
+ * spie_format_double: rates k/n and percentages, integers (below 2^53 they are written
+ * from their own digits), short decimals, random doubles of ordinary magnitude, subnormal
+ * doubles (fewer digits of precision: the shortcut at 15 digits does not hold there) and
+ * the values around 2^53. */
+static void test_format_exact_form(void **state)
+{
+    (void)state;
+    const locale_t c = test_c_locale();
+    for (int i = 0; i < 6000; i++) {
+        double n = (double)(1 + rng_below(5000)), k = (double)rng_below((uint64_t)n + 1);
+        check_exact(k / n, c);
+        check_exact(100.0 * k / n, c);
+        check_exact(-(k + 0.5) / n, c);
+    }
+    for (int i = 0; i < 4000; i++) {
+        check_exact((double)rng_below(100000), c);
+        check_exact((double)(rng_next() >> 11), c); /* below 2^53 */
+        check_exact(-(double)(rng_next() >> (11 + rng_below(40))), c);
+        check_exact((double)(int64_t)rng_below(2000000) / pow(10.0, (double)rng_below(12)), c);
+    }
+    for (int i = 0; i < 4000; i++) {
+        uint64_t bits = (rng_next() & 0x800FFFFFFFFFFFFFULL) | ((uint64_t)(1000 + rng_below(80)) << 52);
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        check_exact(v, c);
+        bits = rng_next() & 0x800FFFFFFFFFFFFFULL; /* a subnormal (exponent bits 0) */
+        memcpy(&v, &bits, sizeof v);
+        if (v != 0.0)
+            check_exact(v, c);
+    }
+    const double edges[] = {0x1p53 - 1, 0x1p53 - 2, 0x1p52 + 0.5, 0x1p52 - 0.5, 0x1p53 + 2, 0x1p53,
+                            1e15, 1e16, 999999999999999.0, 9999999999999998.0, DBL_MIN, DBL_MIN * 3,
+                            DBL_TRUE_MIN, DBL_TRUE_MIN * 7, 1.0 / 3.0, 0.1, 0.5, 1.0};
+    for (size_t i = 0; i < SPIE_ARRAY_LEN(edges); i++) {
+        check_exact(edges[i], c);
+        check_exact(-edges[i], c);
+    }
+}
+
 /* Compiles the fr_FR.UTF-8 locale into dir with localedef (for machines where no
  * decimal-comma locale is installed, such as minimal containers). True on success. */
 static bool build_fr_locale(const char *dir)
@@ -361,6 +450,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format_examples),
         cmocka_unit_test(test_format_roundtrip_random),
+        cmocka_unit_test(test_format_exact_form),
         cmocka_unit_test(test_format_decimal_comma_locale),
         cmocka_unit_test(test_round_cents),
         cmocka_unit_test(test_cents_div_round),
