@@ -192,12 +192,16 @@ static void return_rows(emitter *e, const spie_acc *a, const spie_acc_dense *hd)
         rate(e, spie_id(SPIE_IND_TAUX_REPRISE_DURABLE, p->horizons[i]), a->horizon[i].durable_success,
              a->horizon[i].eligible);
     }
-    for (int32_t t = 0; t <= SPIE_INCIDENCE_LAST; t += SPIE_INCIDENCE_STEP) {
-        double ci = 0;
-        spie_stat_status st =
-            e->available ? spie_km_incidence(hd->inc_events, hd->inc_cens, hd->len, (uint64_t)t, &ci) : SPIE_STAT_NA;
-        real(e, spie_id(SPIE_IND_REPRISE_INCIDENCE, t), st, ci, a->entrants);
-    }
+    enum { N_INCIDENCE = SPIE_INCIDENCE_LAST / SPIE_INCIDENCE_STEP + 1 };
+    double ci[N_INCIDENCE] = {0};
+    spie_stat_status st[N_INCIDENCE];
+    if (e->available)
+        (void)spie_km_incidence_grid(hd->inc_events, hd->inc_cens, hd->len, SPIE_INCIDENCE_STEP, N_INCIDENCE, ci, st);
+    else
+        for (size_t k = 0; k < N_INCIDENCE; k++)
+            st[k] = SPIE_STAT_NA;
+    for (size_t k = 0; k < N_INCIDENCE; k++)
+        real(e, spie_id(SPIE_IND_REPRISE_INCIDENCE, (int32_t)(k * SPIE_INCIDENCE_STEP)), st[k], ci[k], a->entrants);
     spie_km_summary km;
     memset(&km, 0, sizeof km);
     km.median_status = SPIE_STAT_NA;

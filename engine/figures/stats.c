@@ -259,6 +259,43 @@ spie_stat_status spie_km_incidence(const uint64_t *events, const uint64_t *censo
     return st;
 }
 
+spie_stat_status spie_km_incidence_grid(const uint64_t *events, const uint64_t *censored, size_t len,
+                                        uint64_t step, size_t count, double *ci, spie_stat_status *st)
+{
+    uint64_t n_events, n_censored, n, last = 0;
+    spie_stat_status all = SPIE_STAT_OK;
+
+    if ((len > 0 && (events == NULL || censored == NULL)) || step == 0)
+        all = SPIE_STAT_E_ARG;
+    else if (!km_totals(events, censored, len, &n_events, &n_censored, &n))
+        all = SPIE_STAT_E_OVERFLOW;
+    else if (n == 0 || !km_last_time(events, censored, len, &last))
+        all = SPIE_STAT_NA;
+    if (all != SPIE_STAT_OK) {
+        for (size_t k = 0; k < count; k++)
+            st[k] = all;
+        return all;
+    }
+    /* One walk of the curve, the operations of spie_km_survival in its order: S(t) at
+     * each t of the grid is the same double. */
+    uint64_t at_risk = n;
+    double surv = 1.0;
+    size_t k = 0;
+    for (size_t u = 0; k < count && u <= last; u++) {
+        const uint64_t d = events[u];
+        if (d > 0)
+            surv *= (double)(at_risk - d) / (double)at_risk;
+        at_risk -= d + censored[u];
+        if (u == k * step) {
+            ci[k] = 1.0 - surv;
+            st[k++] = SPIE_STAT_OK;
+        }
+    }
+    for (; k < count; k++) /* beyond the largest observed time */
+        st[k] = SPIE_STAT_NA;
+    return SPIE_STAT_OK;
+}
+
 /* ---- intervals ------------------------------------------------------------------- */
 
 static double clamp01(double v)

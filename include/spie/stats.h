@@ -101,6 +101,13 @@ spie_stat_status spie_km_survival(const uint64_t *events, const uint64_t *censor
 spie_stat_status spie_km_incidence(const uint64_t *events, const uint64_t *censored,
                                    size_t len, uint64_t t, double *ci);
 
+/* The cumulative incidence at t = 0, step, 2 step, ... (count times) in one walk of the
+ * curve: ci[k] and st[k] are what spie_km_incidence gives at t = k * step (ci[k] set only
+ * where st[k] is SPIE_STAT_OK). Returns SPIE_STAT_OK, or the status every t takes
+ * (SPIE_STAT_E_ARG also for step 0). */
+spie_stat_status spie_km_incidence_grid(const uint64_t *events, const uint64_t *censored, size_t len,
+                                        uint64_t step, size_t count, double *ci, spie_stat_status *st);
+
 /* ---- §4 Intervals for a proportion x / n ---------------------------------------- */
 
 typedef struct spie_interval {

@@ -479,6 +479,66 @@ static void test_km_empty(void **state)
     assert_int_equal(spie_km_survival(ev, ce, 2, 0, &s), SPIE_STAT_E_OVERFLOW);
 }
 
+/* The incidence on a grid of days, in one walk of the curve, is at every day of the grid
+ * the very double spie_km_incidence gives there, with its status: random histograms
+ * (sparse or dense, some with no event, some that end before the grid does), an empty
+ * one, counts that overflow, and a step of 0. */
+static void test_km_incidence_grid(void **state)
+{
+    (void)state;
+    enum { COUNT = 12, STEP = 17 }; /* the grid reaches day 187 of KM_LEN */
+    for (int trial = 0; trial < 400; trial++) {
+        km_data k;
+        memset(&k, 0, sizeof k);
+        size_t end = 1 + (size_t)rng_below(KM_LEN);  /* the last day with a count, at most */
+        uint64_t density = 1 + rng_below(6);
+        for (size_t t = 0; t < end; t++) {
+            if (rng_below(density) == 0)
+                k.ev[t] = trial % 7 == 0 ? 0 : rng_below(40);
+            if (rng_below(density) == 0)
+                k.ce[t] = rng_below(30);
+        }
+        double ci[COUNT];
+        spie_stat_status st[COUNT];
+        spie_stat_status all = spie_km_incidence_grid(k.ev, k.ce, KM_LEN, STEP, COUNT, ci, st);
+        bool some_ok = false;
+        for (size_t j = 0; j < COUNT; j++) {
+            double want = -1;
+            spie_stat_status ws = spie_km_incidence(k.ev, k.ce, KM_LEN, j * STEP, &want);
+            assert_int_equal(st[j], ws);
+            if (ws == SPIE_STAT_OK) {
+                some_ok = true;
+                if (memcmp(&ci[j], &want, sizeof want) != 0)
+                    fail_msg("trial %d, t = %zu: %.17g, expected %.17g", trial, j * STEP, ci[j], want);
+            }
+        }
+        uint64_t n = 0;
+        for (size_t t = 0; t < KM_LEN; t++)
+            n += k.ev[t] + k.ce[t];
+        assert_int_equal(all, n ? SPIE_STAT_OK : SPIE_STAT_NA);
+        assert_true(some_ok == (n > 0)); /* day 0 is never beyond the last observed time */
+    }
+    km_data k;
+    memset(&k, 0, sizeof k);
+    double ci[3];
+    spie_stat_status st[3];
+    assert_int_equal(spie_km_incidence_grid(k.ev, k.ce, KM_LEN, 5, 3, ci, st), SPIE_STAT_NA);
+    assert_int_equal(st[0], SPIE_STAT_NA);
+    assert_int_equal(st[2], SPIE_STAT_NA);
+    k.ev[3] = UINT64_MAX;
+    k.ce[4] = 2;
+    assert_int_equal(spie_km_incidence_grid(k.ev, k.ce, KM_LEN, 5, 3, ci, st), SPIE_STAT_E_OVERFLOW);
+    assert_int_equal(st[1], SPIE_STAT_E_OVERFLOW);
+    k.ev[3] = 4;
+    assert_int_equal(spie_km_incidence_grid(k.ev, k.ce, KM_LEN, 0, 3, ci, st), SPIE_STAT_E_ARG);
+    assert_int_equal(spie_km_incidence_grid(k.ev, k.ce, KM_LEN, 2, 3, ci, st), SPIE_STAT_OK);
+    assert_int_equal(st[0], SPIE_STAT_OK);
+    assert_int_equal(st[2], SPIE_STAT_OK); /* day 4, the last with a count */
+    assert_true(ci[0] == 0.0 && fabs(ci[2] - 2.0 / 3.0) < 1e-15); /* 4 events of 6 at risk on day 3 */
+    assert_int_equal(spie_km_incidence_grid(k.ev, k.ce, KM_LEN, 3, 3, ci, st), SPIE_STAT_OK);
+    assert_int_equal(st[2], SPIE_STAT_NA); /* day 6: beyond the last observed time */
+}
+
 /* R's survival package, data aml (acute myelogenous leukemia, Miller 1981):
  *
  *   > library(survival)
@@ -553,6 +613,7 @@ int main(void)
         cmocka_unit_test(test_hist_quantile_bounds),
         cmocka_unit_test(test_delay_random_matches_gsl),
         cmocka_unit_test(test_delay_large_counts),
+        cmocka_unit_test(test_km_incidence_grid),
         cmocka_unit_test(test_km_plateau_midpoint),
         cmocka_unit_test(test_km_plateau_to_end),
         cmocka_unit_test(test_km_ties_events_first),
