@@ -231,10 +231,17 @@ static void hist_add(spie_acc *a, spie_hist *dst, const spie_hist *src)
         /* Only the days with a count: a reused cube's runs span the data of all it has
          * seen, the counts of the last group may not. */
         size_t i0 = 0, i1 = s->n;
-        while (i0 < i1 && !run_get(s, i0))
-            i0++;
-        while (i1 > i0 && !run_get(s, i1 - 1))
-            i1--;
+        if (s->w) {
+            while (i0 < i1 && !s->w[i0])
+                i0++;
+            while (i1 > i0 && !s->w[i1 - 1])
+                i1--;
+        } else {
+            while (i0 < i1 && !s->c[i0])
+                i0++;
+            while (i1 > i0 && !s->c[i1 - 1])
+                i1--;
+        }
         if (i0 == i1)
             continue;
         if (!hist_cover(dst, s->lo + i0, (size_t)s->lo + i1, a->len)) {
@@ -247,17 +254,19 @@ static void hist_add(spie_acc *a, spie_hist *dst, const spie_hist *src)
         size_t base = (size_t)s->lo - (size_t)d->lo;
         if (!d->w && !s->w) {
             uint32_t *dc = d->c;
-            /* 32-bit counts: added in 64 bits, the run widened if a sum does not fit. */
-            uint64_t top = 0;
+            const uint32_t *sc = s->c;
+            /* 32-bit counts: a sum that wraps is smaller than what was added; then the run
+             * is widened. */
+            uint32_t wrapped = 0;
             for (size_t i = i0; i < i1; i++) {
-                uint64_t v = (uint64_t)dc[base + i] + s->c[i];
-                top |= v;
-                dc[base + i] = (uint32_t)v;
+                uint32_t v = dc[base + i] + sc[i];
+                wrapped |= v < sc[i];
+                dc[base + i] = v;
             }
-            if (top <= UINT32_MAX)
+            if (!wrapped)
                 continue;
-            for (size_t i = i0; i < i1; i++) /* undo, widen, redo */
-                dc[base + i] -= s->c[i];
+            for (size_t i = i0; i < i1; i++) /* undo (modulo 2^32), widen, redo */
+                dc[base + i] -= sc[i];
             if (!run_widen(d)) {
                 a->oom = true;
                 return;

@@ -106,7 +106,9 @@ static bool keep_budget(const spie_territory_data *data, spie_budget *kept)
 }
 
 /* Under the batch's lock: what group [first, first + count) gave goes into the batch,
- * territory ti's cube into its département, région, wave and the nation (ti < 0: NAT).
+ * territory ti's cube into its département, wave and région (ti < 0: NAT), or into the
+ * nation for a territory of no région; the régions go into the nation once every group
+ * is in (add_regions), 18 additions instead of one per territory.
  * false when a cube's histograms could not grow (memory ran out). */
 static bool merge_group(shared *sh, size_t first, size_t count, long ti, const spie_territory_data *data,
                         const spie_cube *local, spie_budget kept, double secs)
@@ -126,11 +128,9 @@ static bool merge_group(shared *sh, size_t first, size_t count, long ti, const s
         if (cfg->fold && data->persons_ok) {
             const spie_territory *t = &cfg->terr->items[ti];
             spie_cube_add(&b->dept[ti], local);
-            spie_cube_add(&b->nation, local);
             spie_cube_add(&b->waves[t->wave], local);
             long ri = region_index(t->dept->region_code);
-            if (ri >= 0)
-                spie_cube_add(&b->regions[ri], local);
+            spie_cube_add(ri >= 0 ? &b->regions[ri] : &b->nation, local);
             if (!spie_cube_ok(&b->dept[ti]) || !spie_cube_ok(&b->nation) || !spie_cube_ok(&b->waves[t->wave]) ||
                 (ri >= 0 && !spie_cube_ok(&b->regions[ri])))
                 return false;
@@ -331,6 +331,18 @@ void spie_batch_release(spie_batch *b, const spie_batch_cfg *cfg)
     memset(b, 0, sizeof *b);
 }
 
+/* The nation: what territories of no région gave (merge_group), plus every région. false
+ * when a histogram could not grow (memory ran out). */
+static bool add_regions(spie_batch *b, const spie_batch_cfg *cfg)
+{
+    if (!cfg->fold)
+        return true;
+    for (size_t r = 0; r < spie_region_count(); r++)
+        if (b->regions[r].cells) /* a région with territories */
+            spie_cube_add(&b->nation, &b->regions[r]);
+    return spie_cube_ok(&b->nation);
+}
+
 size_t spie_plan_group_count(const spie_plan *plan)
 {
     size_t n = 0;
@@ -378,6 +390,10 @@ spie_rc spie_batch_run(const spie_batch_cfg *cfg, spie_batch *b, spie_error *err
     free(threads);
     pthread_mutex_destroy(&sh.lock);
     st = sh.status;
+    if (st == SPIE_OK && !add_regions(b, cfg)) {
+        st = SPIE_E_MEMORY;
+        snprintf(sh.msg, sizeof sh.msg, "mémoire insuffisante");
+    }
     goto out;
 out_mutex_nomem:
     pthread_mutex_destroy(&sh.lock);
