@@ -43,7 +43,7 @@ E2E      := $(sort $(wildcard tests/e2e/*.sh))
 # The house rules (README, "Layout and dependency rules"), checked on the objects.
 LAYERS   := tests/layers/check_layers.sh
 
-.PHONY: all run test asan deps clean unit e2e bench check-office fuzz install uninstall deb
+.PHONY: all run test asan deps clean unit e2e bench bench-instr check-office fuzz install uninstall deb
 .SECONDARY:
 all: $(BUILD)/spie
 
@@ -162,6 +162,12 @@ $(BUILD)/spie-floor: bench/floor.c
 
 bench: all $(BUILD)/spie-floor
 	SPIE=$(BUILD)/spie FLOOR=$(BUILD)/spie-floor bash bench/bench.sh
+
+# The instructions of spie run --jobs 1 stage by stage and of the floor, counted by
+# valgrind (bench/instr.sh): the same on every run, for changes of a few percent that wall
+# times on a shared machine cannot show.
+bench-instr: all $(BUILD)/spie-floor
+	SPIE=$(BUILD)/spie FLOOR=$(BUILD)/spie-floor bash bench/instr.sh
 
 # LibreOffice (headless) opens every workbook of the demo inbox, of tests/data/run and, when
 # NATIONAL names a folder with inbox/ and territoires.csv (bench/cache/national by
