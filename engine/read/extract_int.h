@@ -89,6 +89,7 @@ typedef struct pending {
     const char *raw; /* its first RAW_KEEP bytes, raw_len of them */
     size_t raw_len;
     spie_day day;    /* etapes: the step's day; beneficiaires: the entry */
+    uint32_t key;    /* etapes: the step's key among the person's accepted ones (step_key) */
     uint8_t step, type, id_len;
     uint8_t pub, sex; /* beneficiaires */
     int16_t year;

@@ -32,17 +32,21 @@ bool spie_rd_pipe_alloc(struct pending **pipe, char **raw)
 static void etapes_judge(reader *r, pending *e);
 static void person_judge(reader *r, pending *e);
 
-/* Judges the oldest waiting row. */
-static void pipe_pop(reader *r)
+/* Judges the oldest waiting row (etapes: the file is an etapes file). The ring's entry
+ * points below are specialised by kind and inlined: no call and no test of the kind per
+ * row. */
+SPIE_HOT void pipe_pop_kind(reader *r, bool etapes)
 {
     pending *e = &r->pipe[r->pipe_head];
     r->pipe_head = (r->pipe_head + 1) & (PIPE - 1);
     r->pipe_len--;
-    if (r->job->kind == SPIE_KIND_ETAPES)
+    if (etapes)
         etapes_judge(r, e);
     else
         person_judge(r, e);
 }
+
+static void pipe_pop(reader *r) { pipe_pop_kind(r, r->job->kind == SPIE_KIND_ETAPES); }
 
 void spie_rd_pipe_flush(reader *r)
 {
@@ -60,27 +64,26 @@ void spie_rd_pipe_flush(reader *r)
 
 /* Halfway: the slot is in cache; the person's lines (etapes) start loading. A
  * beneficiaires row asks again for its slot (the table may have grown since). */
-static void pipe_probe(reader *r, pending *e)
+SPIE_HOT void pipe_probe(reader *r, pending *e, bool etapes)
 {
     spie_persons *ps = r->job->persons;
-    if (r->job->kind != SPIE_KIND_ETAPES) {
+    if (!etapes) {
         if (ps->nslots)
             PREFETCH(&ps->slots[(size_t)e->h & (ps->nslots - 1)]);
         return;
     }
     e->cand = spie_pr_candidate(ps, e->h);
     if (e->cand >= 0 && ps->more_count) /* only a person of more than 16 steps looks there */
-        PREFETCH(&ps->more[(size_t)mix64((uint64_t)(e->cand + 1) << 32 | step_key((spie_step)e->step, e->type, e->day)) &
-                           (ps->nmore - 1)]);
+        PREFETCH(&ps->more[(size_t)mix64((uint64_t)(e->cand + 1) << 32 | e->key) & (ps->nmore - 1)]);
 }
 
 /* A new row at the ring's end, its id and bytes in place or copied (see pending); NULL
  * when the row comes after a failure (it was never read). */
-static pending *pipe_enter(reader *r, spie_str id)
+SPIE_HOT pending *pipe_enter(reader *r, spie_str id, bool etapes)
 {
     if (r->pipe_len == PIPE) {
         r->in_flush = true;
-        pipe_pop(r);
+        pipe_pop_kind(r, etapes);
         r->in_flush = false;
         if (r->failed) {
             r->rep->rows_read -= r->pipe_len + 1; /* these rows and this one come after the failure */
@@ -110,34 +113,35 @@ static pending *pipe_enter(reader *r, spie_str id)
     return e;
 }
 
-static void pipe_advance(reader *r)
+SPIE_HOT void pipe_advance(reader *r, bool etapes)
 {
     r->pipe_len++;
     if (r->pipe_len > PIPE / 2)
-        pipe_probe(r, &r->pipe[(r->pipe_head + r->pipe_len - 1 - PIPE / 2) & (PIPE - 1)]);
+        pipe_probe(r, &r->pipe[(r->pipe_head + r->pipe_len - 1 - PIPE / 2) & (PIPE - 1)], etapes);
 }
 
 void spie_rd_pipe_push(reader *r, spie_str id, spie_day day, uint8_t step, uint8_t type)
 {
-    pending *e = pipe_enter(r, id);
+    pending *e = pipe_enter(r, id, true);
     if (!e)
         return;
     e->day = day;
     e->step = step;
     e->type = type;
-    pipe_advance(r);
+    e->key = step_key((spie_step)step, type, day);
+    pipe_advance(r, true);
 }
 
 void spie_rd_pipe_push_person(reader *r, spie_str id, spie_day entry, uint8_t pub, uint8_t sex, int16_t year)
 {
-    pending *e = pipe_enter(r, id);
+    pending *e = pipe_enter(r, id, false);
     if (!e)
         return;
     e->day = entry;
     e->pub = pub;
     e->sex = sex;
     e->year = year;
-    pipe_advance(r);
+    pipe_advance(r, false);
 }
 
 /* A reject of a waiting row: its own line and bytes. */
@@ -167,7 +171,7 @@ static void etapes_judge(reader *r, pending *e)
     /* DOUBLON compares with accepted rows only; an unknown person has none. */
     spie_step step = (spie_step)e->step;
     spie_pr_step look;
-    if (idx >= 0 && spie_pr_step_look(ps, (size_t)idx, step, e->type, e->day, &look))
+    if (idx >= 0 && spie_pr_step_look(ps, (size_t)idx, e->key, &look))
         { reject_pending(r, e, SPIE_R_DOUBLON, E_ID); return; }
     if (idx < 0)
         { reject_pending(r, e, SPIE_R_BENEFICIAIRE_INCONNU, E_ID); return; }

@@ -302,13 +302,13 @@ void spie_persons_steps_clear(spie_persons *p)
 bool spie_persons_step_seen(const spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day)
 {
     spie_pr_step l;
-    return spie_pr_step_look(p, i, s, type, day, &l);
+    return spie_pr_step_look(p, i, step_key(s, type, day), &l);
 }
 
 bool spie_persons_step_keep(spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day)
 {
     spie_pr_step l;
-    (void)spie_pr_step_look(p, i, s, type, day, &l);
+    (void)spie_pr_step_look(p, i, step_key(s, type, day), &l);
     return spie_pr_step_keep(p, i, &l);
 }
 

@@ -206,12 +206,11 @@ typedef struct spie_pr_step {
     unsigned pos;
 } spie_pr_step;
 
-/* Whether the step is already accepted (DOUBLON); fills *l for spie_pr_step_keep. */
-static inline bool spie_pr_step_look(const spie_persons *p, size_t i, spie_step s, unsigned type, spie_day day,
-                                     spie_pr_step *l)
+/* Whether the step of key k (step_key) is already accepted (DOUBLON); fills *l for
+ * spie_pr_step_keep. */
+static inline bool spie_pr_step_look(const spie_persons *p, size_t i, uint32_t k, spie_pr_step *l)
 {
     const uint32_t *keys = block_at(p, i)->keys;
-    uint32_t k = step_key(s, type, day);
     l->key = k;
     /* Keys fill from the first: the look ends at k or at the first empty key. */
     for (unsigned j = 0; j < STEP_KEYS; j++) {
