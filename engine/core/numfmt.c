@@ -119,7 +119,7 @@ static int probe_digits(double a, int nd, char *digits, int *e10)
 
     if (!sci_digits(a, nd, digits, e10))
         return -1;
-    sci[k++] = digits[0]; /* "d.ddde-XXX", read back in the C locale */
+    sci[k++] = digits[0]; /* the digits, a point after the first, 'e', the exponent */
     sci[k++] = '.';
     for (int i = 1; i < nd; i++)
         sci[k++] = digits[i];

@@ -225,28 +225,51 @@ spie_stat_status spie_km_summarise(const uint64_t *events, const uint64_t *censo
     return SPIE_STAT_OK;
 }
 
-spie_stat_status spie_km_survival(const uint64_t *events, const uint64_t *censored,
-                                  size_t len, uint64_t t, double *s)
+/* S(t) at t = first + k * step for k < count, in one walk of the curve: st[k] is
+ * SPIE_STAT_OK with s[k] set, or SPIE_STAT_NA beyond the largest observed time (§9).
+ * Returns SPIE_STAT_OK, or the status every t takes: SPIE_STAT_E_ARG, SPIE_STAT_E_OVERFLOW,
+ * SPIE_STAT_NA for an empty group. */
+static spie_stat_status km_walk(const uint64_t *events, const uint64_t *censored, size_t len, uint64_t first,
+                                uint64_t step, size_t count, double *s, spie_stat_status *st)
 {
-    uint64_t n_events, n_censored, n, last;
+    uint64_t n_events, n_censored, n, last = 0;
+    spie_stat_status all = SPIE_STAT_OK;
 
     if (len > 0 && (events == NULL || censored == NULL))
-        return SPIE_STAT_E_ARG;
-    if (!km_totals(events, censored, len, &n_events, &n_censored, &n))
-        return SPIE_STAT_E_OVERFLOW;
-    if (n == 0 || !km_last_time(events, censored, len, &last) || t > last)
-        return SPIE_STAT_NA;
-
+        all = SPIE_STAT_E_ARG;
+    else if (!km_totals(events, censored, len, &n_events, &n_censored, &n))
+        all = SPIE_STAT_E_OVERFLOW;
+    else if (n == 0 || !km_last_time(events, censored, len, &last))
+        all = SPIE_STAT_NA;
+    if (all != SPIE_STAT_OK) {
+        for (size_t k = 0; k < count; k++)
+            st[k] = all;
+        return all;
+    }
     uint64_t at_risk = n;
     double surv = 1.0;
-    for (size_t u = 0; u <= t; u++) { /* t <= last < len */
+    size_t k = 0;
+    for (size_t u = 0; k < count && u <= last; u++) { /* last < len */
         const uint64_t d = events[u];
         if (d > 0)
             surv *= (double)(at_risk - d) / (double)at_risk;
         at_risk -= d + censored[u];
+        if (u == first + k * step) {
+            s[k] = surv;
+            st[k++] = SPIE_STAT_OK;
+        }
     }
-    *s = surv;
+    for (; k < count; k++)
+        st[k] = SPIE_STAT_NA;
     return SPIE_STAT_OK;
+}
+
+spie_stat_status spie_km_survival(const uint64_t *events, const uint64_t *censored,
+                                  size_t len, uint64_t t, double *s)
+{
+    spie_stat_status st;
+    const spie_stat_status all = km_walk(events, censored, len, t, 1, 1, s, &st);
+    return all != SPIE_STAT_OK ? all : st;
 }
 
 spie_stat_status spie_km_incidence(const uint64_t *events, const uint64_t *censored,
@@ -262,38 +285,17 @@ spie_stat_status spie_km_incidence(const uint64_t *events, const uint64_t *censo
 spie_stat_status spie_km_incidence_grid(const uint64_t *events, const uint64_t *censored, size_t len,
                                         uint64_t step, size_t count, double *ci, spie_stat_status *st)
 {
-    uint64_t n_events, n_censored, n, last = 0;
-    spie_stat_status all = SPIE_STAT_OK;
-
-    if ((len > 0 && (events == NULL || censored == NULL)) || step == 0)
-        all = SPIE_STAT_E_ARG;
-    else if (!km_totals(events, censored, len, &n_events, &n_censored, &n))
-        all = SPIE_STAT_E_OVERFLOW;
-    else if (n == 0 || !km_last_time(events, censored, len, &last))
-        all = SPIE_STAT_NA;
-    if (all != SPIE_STAT_OK) {
+    if (step == 0) {
         for (size_t k = 0; k < count; k++)
-            st[k] = all;
-        return all;
+            st[k] = SPIE_STAT_E_ARG;
+        return SPIE_STAT_E_ARG;
     }
-    /* One walk of the curve, the operations of spie_km_survival in its order: S(t) at
-     * each t of the grid is the same double. */
-    uint64_t at_risk = n;
-    double surv = 1.0;
-    size_t k = 0;
-    for (size_t u = 0; k < count && u <= last; u++) {
-        const uint64_t d = events[u];
-        if (d > 0)
-            surv *= (double)(at_risk - d) / (double)at_risk;
-        at_risk -= d + censored[u];
-        if (u == k * step) {
-            ci[k] = 1.0 - surv;
-            st[k++] = SPIE_STAT_OK;
-        }
-    }
-    for (; k < count; k++) /* beyond the largest observed time */
-        st[k] = SPIE_STAT_NA;
-    return SPIE_STAT_OK;
+    /* S at each day of the grid into ci, then the incidence in place. */
+    const spie_stat_status all = km_walk(events, censored, len, 0, step, count, ci, st);
+    for (size_t k = 0; k < count; k++)
+        if (st[k] == SPIE_STAT_OK)
+            ci[k] = 1.0 - ci[k];
+    return all;
 }
 
 /* ---- intervals ------------------------------------------------------------------- */
