@@ -5,6 +5,8 @@
 # staging folder; and end with 128 + the signal (or as usual, when the run ended first).
 # Two parameter sets (secret threshold 5 and 9) give two different publications, A and B;
 # each trial runs the one that is not published, so both directions are tried.
+# The delay of each signal is drawn within 9/10 of the shorter of two timed runs with the same
+# thread count, so that nearly every trial is interrupted whatever the speed of the machine.
 . "$(dirname "$0")/lib/tap.sh"
 
 P=2023-06
@@ -20,16 +22,27 @@ run() { # folder config [jobs]  (exec: a signal to this job reaches spie itself)
     exec "$SPIE" run --period $P --inbox "$S/inbox" --territories "$S/territoires.csv" --out "$1" --quiet \
         --config "$TAP_TMP/$2.ini" --jobs "${3:-2}" 2>>"$TAP_TMP/stderr"
 }
-(run "$TAP_TMP/refA" A)
-(run "$TAP_TMP/refB" B)
+timed() { # folder config jobs: prints the milliseconds of a whole run
+    local t0
+    t0=$(date +%s%N)
+    (run "$@") >/dev/null
+    echo $(( ($(date +%s%N) - t0) / 1000000 ))
+}
+min() { [ "$1" -le "$2" ] && echo "$1" || echo "$2"; }
+# Each thread count is timed twice and the shorter run kept: a signal is sent within 9/10
+# of that, so that it lands while the run is still going unless the machine speeds up.
+T2a=$(timed "$TAP_TMP/refA" A 2)
+T1a=$(timed "$TAP_TMP/refB" B 1)
 SNAP_A=$(snap "$TAP_TMP/refA/$P")
 SNAP_B=$(snap "$TAP_TMP/refB/$P")
 ok_if "the two publications differ" test "$SNAP_A" != "$SNAP_B"
-t0=$(date +%s%N)
-(run "$OUT" A 1)
-T=$(( ($(date +%s%N) - t0) / 1000000 )) # milliseconds of a whole run
+T2b=$(timed "$TAP_TMP/refB2" B 2)
+T1b=$(timed "$OUT" A 1)
 is "the first publication is A" "$(snap "$OUT/$P")" "$SNAP_A"
-echo "# a whole run takes $T ms"
+is "the same publication with 2 threads" "$(snap "$TAP_TMP/refB2/$P")" "$SNAP_B"
+T1=$(min "$T1a" "$T1b")
+T2=$(min "$T2a" "$T2b")
+echo "# a whole run takes $T1 ms with 1 thread ($T1a, $T1b), $T2 ms with 2 ($T2a, $T2b)"
 
 published=A
 signals=(TERM TERM TERM TERM TERM TERM TERM TERM TERM TERM TERM TERM TERM TERM INT INT INT HUP HUP HUP)
@@ -38,7 +51,8 @@ for i in $(seq 0 19); do
     sig=${signals[$i]}
     next=$([ $published = A ] && echo B || echo A)
     jobs=$((1 + i % 2))
-    delay=$(( RANDOM % (T + T / 10 + 1) ))
+    T=$([ $jobs = 1 ] && echo "$T1" || echo "$T2")
+    delay=$(( RANDOM % (T * 9 / 10 + 1) ))
     (run "$OUT" $next $jobs) &
     pid=$!
     sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
