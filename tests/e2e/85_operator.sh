@@ -159,9 +159,13 @@ is "no raw escape byte reaches standard error" "$(tr -d -c '\033' <"$TAP_TMP/err
 
 # --- spie verify waits for a batch that is publishing (the folder's lock, shared) ---
 "$SPIE" run --period $P --inbox "$INBOX" --territories "$TERR" --out "$TAP_TMP/ver" --quiet 2>/dev/null
+held() { # mode: returns once the holder has the lock (a try of the other mode fails)
+    local n=0
+    while flock -n "$1" "$TAP_TMP/ver/.spie.lock" true && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
+}
 ( flock -x 9; sleep 2 ) 9>"$TAP_TMP/ver/.spie.lock" &
 holder=$!
-sleep 0.3
+held -s
 t0=$(date +%s%N)
 "$SPIE" verify "$TAP_TMP/ver/$P" 2>"$TAP_TMP/err"
 st=$?
@@ -172,7 +176,7 @@ ok_if "it said it waits for the batch" grep -q "attente de sa fin" "$TAP_TMP/err
 ok_if "and it did wait (>= 1 s)" test $(( (t1 - t0) / 1000000 )) -ge 1000
 ( flock -s 9; sleep 2 ) 9>"$TAP_TMP/ver/.spie.lock" &
 holder=$!
-sleep 0.3
+held -x
 "$SPIE" run --period $P --inbox "$INBOX" --territories "$TERR" --out "$TAP_TMP/ver" --quiet 2>"$TAP_TMP/err"
 is "a batch while spie verify reads the folder: refused at once (exit 3)" "$?" 3
 ok_if "the message says a verification may be reading it" grep -q "une vérification le lit" "$TAP_TMP/err"
