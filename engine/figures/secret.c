@@ -7,6 +7,7 @@
  * has_ci / has_effectif flags move, and only towards s / hidden. */
 #include "spie/secret.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,19 +74,41 @@ typedef struct line_key {
  * (a visit may mask a cell that a later line then sees). Lines are visited kind by kind in
  * the order B, D, G, R, T, V, W; within a kind, the only lines that share a cell are the
  * breakdown lines of one total, visited breakdown by breakdown. */
+/* 8 and 4 bytes as big-endian numbers (compilers make each a load and a byte swap): for
+ * two strings in fields zero-padded after their end, as key() and snprintf leave every
+ * line_key, the order of these numbers, word after word, is strcmp's order. */
+static inline uint64_t be64(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 | (uint64_t)p[3] << 32 |
+           (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 | (uint64_t)p[6] << 8 | p[7];
+}
+
+static inline uint32_t be32(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+#define ORDER_(x, y) ((x) < (y) ? -1 : 1)
+_Static_assert(sizeof(((line_key *)0)->code) == 8 && sizeof(((line_key *)0)->modality) == 12,
+               "cmp_key reads the code as one word and the modality as a word and a half");
+
 static int cmp_key(const line_key *x, const line_key *y)
 {
-    int c;
     if (x->kind != y->kind)
         return x->kind < y->kind ? -1 : 1;
     if (x->level != y->level)
         return x->level < y->level ? -1 : 1;
-    if ((c = strcmp(x->code, y->code)))
-        return c;
+    uint64_t a = be64(x->code), b = be64(y->code);
+    if (a != b)
+        return ORDER_(a, b);
     if (x->breakdown != y->breakdown)
         return x->breakdown < y->breakdown ? -1 : 1;
-    if ((c = strcmp(x->modality, y->modality)))
-        return c;
+    if ((a = be64(x->modality)) != (b = be64(y->modality)))
+        return ORDER_(a, b);
+    if ((a = be32(x->modality + 8)) != (b = be32(y->modality + 8)))
+        return ORDER_(a, b);
     if (x->part != y->part)
         return x->part < y->part ? -1 : 1;
     if (x->id.ind != y->id.ind)
