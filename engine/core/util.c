@@ -28,6 +28,14 @@ bool spie_grow(void **p, size_t *cap, size_t need, size_t elem)
     return true;
 }
 
+size_t spie_copy_str(char *dst, size_t n, const char *src)
+{
+    size_t k = strnlen(src, n - 1);
+    memcpy(dst, src, k);
+    dst[k] = '\0';
+    return k;
+}
+
 void spie_ascii_lower(char *dst, size_t n, const char *src)
 {
     size_t i = 0;

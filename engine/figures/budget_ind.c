@@ -13,6 +13,7 @@
 #include "spie/date.h"
 #include "spie/geo.h"
 #include "spie/stats.h"
+#include "spie/util.h"
 
 /* Sums of one group over its budget-included territories. */
 typedef struct money {
@@ -52,7 +53,7 @@ static spie_figure *row(ctx *c, spie_level lv, const char *code, const char *lib
     f->id = id;
     f->level = (uint8_t)lv;
     f->breakdown = 0;
-    snprintf(f->code, sizeof f->code, "%s", code);
+    spie_copy_str(f->code, sizeof f->code, code);
     if (!spie_ind_name(id, c->params, f->indicator, sizeof f->indicator))
         c->bad_id = true; /* a bug: an identity the catalogue does not know */
     f->libelle = lib;

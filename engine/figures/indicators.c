@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "spie/stats.h"
+#include "spie/util.h"
 
 typedef struct emitter {
     spie_table *t;
@@ -40,8 +41,8 @@ static spie_figure *row(emitter *e, spie_ind_id id)
     f->id = id;
     f->level = (uint8_t)e->g->level;
     f->breakdown = (uint8_t)e->bd;
-    snprintf(f->code, sizeof f->code, "%s", e->g->code);
-    snprintf(f->modality, sizeof f->modality, "%s", e->modality);
+    spie_copy_str(f->code, sizeof f->code, e->g->code);
+    spie_copy_str(f->modality, sizeof f->modality, e->modality);
     if (!spie_ind_name(id, e->params, f->indicator, sizeof f->indicator)) {
         char what[64];
         snprintf(what, sizeof what, "indicateur %u (%ld) inconnu du catalogue", (unsigned)id.ind, (long)id.arg);

@@ -166,11 +166,11 @@ static void add(members *m, size_t row, bool total, const line_key *k)
 static void add_across(members *m, size_t row, bool total, char kind, const char *code, const spie_figure *f)
 {
     line_key k = key(kind);
-    snprintf(k.code, sizeof k.code, "%s", code);
+    spie_copy_str(k.code, sizeof k.code, code);
     k.id = f->id;
     if (kind == 'R') {
         k.breakdown = f->breakdown;
-        snprintf(k.modality, sizeof k.modality, "%s", f->modality);
+        spie_copy_str(k.modality, sizeof k.modality, f->modality);
     }
     add(m, row, total, &k);
 }
@@ -191,7 +191,7 @@ static void lines_of(members *m, const spie_figure *f, size_t i, const spie_terr
     bool ens = f->breakdown == SPIE_BD_ENSEMBLE;
     line_key k = key('B');
     k.level = f->level;
-    snprintf(k.code, sizeof k.code, "%s", f->code);
+    spie_copy_str(k.code, sizeof k.code, f->code);
     k.id = f->id;
     switch (f->level) {
     case SPIE_LEVEL_NATIONAL:
@@ -234,8 +234,8 @@ static void lines_of(members *m, const spie_figure *f, size_t i, const spie_terr
         p.level = f->level;
         p.breakdown = f->breakdown;
         p.part = (uint8_t)d->part;
-        snprintf(p.code, sizeof p.code, "%s", f->code);
-        snprintf(p.modality, sizeof p.modality, "%s", f->modality);
+        spie_copy_str(p.code, sizeof p.code, f->code);
+        spie_copy_str(p.modality, sizeof p.modality, f->modality);
         p.id.arg = spie_part_per_arg(d->part) ? f->id.arg : 0;
         add(m, i, (d->flags & SPIE_IF_TOTAL) != 0, &p);
     }

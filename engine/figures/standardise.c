@@ -31,6 +31,8 @@
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_roots.h>
 
+#include "spie/util.h"
+
 /* ---- the Poisson tails ----------------------------------------------------------------- */
 
 /* ln k! - (k + 1/2) ln k + k - ln sqrt(2 pi) for k = 1 .. 15 (computed with 40 digits),
@@ -267,7 +269,7 @@ static spie_figure *row(emit *e, spie_ind_id id)
     f->id = id;
     f->level = (uint8_t)e->g->level;
     f->breakdown = SPIE_BD_ENSEMBLE;
-    snprintf(f->code, sizeof f->code, "%s", e->g->code);
+    spie_copy_str(f->code, sizeof f->code, e->g->code);
     f->libelle = e->g->libelle;
     if (!spie_ind_name(id, e->params, f->indicator, sizeof f->indicator)) {
         snprintf(e->err, e->err_size, "%s %s : indicateur %u (%ld) inconnu du catalogue", spie_level_names[e->g->level],

@@ -8,6 +8,11 @@
  * doubling. false (and *p, *cap unchanged) when memory runs out or the size overflows. */
 bool spie_grow(void **p, size_t *cap, size_t need, size_t elem);
 
+/* src into dst (n >= 1 bytes, NUL included; cut if longer), the bytes snprintf(dst, n,
+ * "%s", src) writes, without a format to read: the publication table names hundreds of
+ * thousands of rows this way. Returns the bytes copied (without the NUL). */
+size_t spie_copy_str(char *dst, size_t n, const char *src);
+
 /* ASCII lower case of src into dst (n bytes, NUL included; cut if longer). */
 void spie_ascii_lower(char *dst, size_t n, const char *src);
 
