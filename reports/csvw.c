@@ -127,12 +127,15 @@ fail:;
     return NULL;
 }
 
+/* The bytes that make a field quoted: ',', '"', LF and CR. */
+static const bool special[256] = {[','] = true, ['"'] = true, ['\n'] = true, ['\r'] = true};
+
 static bool needs_quotes(const char *s, size_t n)
 {
     if (n && (s[0] == ' ' || s[n - 1] == ' '))
         return true;
     for (size_t i = 0; i < n; i++)
-        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+        if (special[(unsigned char)s[i]])
             return true;
     return false;
 }
@@ -147,6 +150,16 @@ static int sep(spie_csvw *w)
 
 int spie_csvw_field(spie_csvw *w, const char *s, size_t n)
 {
+    /* Most fields need no quotes and fit in the buffer with their separator: copied at
+     * once (an indicators CSV has close to a million fields). */
+    if (!w->err && n < OUT_BUF - w->len && !needs_quotes(s, n)) {
+        if (w->row_started)
+            w->buf[w->len++] = ',';
+        w->row_started = true;
+        memcpy(w->buf + w->len, s, n);
+        w->len += n;
+        return 0;
+    }
     if (sep(w) != 0)
         return -1;
     if (!needs_quotes(s, n))

@@ -341,12 +341,60 @@ static void test_abort_removes(void **state)
     free(p);
 }
 
+/* Fields of every length from 0 to 300 bytes, some of which need quotes, written until
+ * the 64 KiB buffer has filled about 20 times, so that fields end on, before and after
+ * its last byte: the file is what a plain encoder written here gives, byte for byte. */
+static void test_buffer_edges(void **state)
+{
+    (void)state;
+    char *p = path_of("edges.csv");
+    spie_csvw *w = spie_csvw_open(p, false);
+    assert_non_null(w);
+    size_t cap = (size_t)2 << 20, len = 0;
+    char *want = malloc(cap);
+    assert_non_null(want);
+    char field[301];
+    unsigned k = 0;
+    while (len < (size_t)1300 << 10) {
+        for (unsigned f = 0; f < 5; f++, k++) {
+            size_t n = (k * 37u + f * 11u) % 301;
+            for (size_t i = 0; i < n; i++)
+                field[i] = (char)('a' + (k + i) % 26);
+            bool quoted = n > 0 && k % 7 == 0; /* a comma inside: quoted */
+            if (quoted)
+                field[n / 2] = ',';
+            assert_int_equal(spie_csvw_field(w, field, n), 0);
+            if (f)
+                want[len++] = ',';
+            if (quoted)
+                want[len++] = '"';
+            memcpy(want + len, field, n);
+            len += n;
+            if (quoted)
+                want[len++] = '"';
+        }
+        assert_int_equal(spie_csvw_end_row(w), 0);
+        want[len++] = '\n';
+        assert_true(len + 2000 < cap);
+    }
+    assert_int_equal(spie_csvw_close(w), 0);
+    size_t n;
+    char *got = tu_read_file(p, &n);
+    assert_non_null(got);
+    assert_int_equal(n, len);
+    assert_memory_equal(got, want, n);
+    free(got);
+    free(want);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quoting),     cmocka_unit_test(test_integers_and_rows),
         cmocka_unit_test(test_gzip),        cmocka_unit_test(test_unwritable),
         cmocka_unit_test(test_full_device), cmocka_unit_test(test_abort_removes),
+        cmocka_unit_test(test_buffer_edges),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
