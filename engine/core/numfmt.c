@@ -7,9 +7,10 @@
  * LC_NUMERIC never matters. The shortest length: an integer below 2^53 is its own digits;
  * other doubles try 16 digits (most figures are ratios that need 16 or 17), then 15, and
  * when 15 read back that form is the shortest (DBL_DIG), except for a subnormal double
- * (a binary search below 15); a power of two tries every length in order. At most two
- * round trips per double, none for an integer: the CSV of a national publication has
- * about 48 000 doubles. */
+ * (a binary search below 15); a power of two tries every length in order. The 16- and
+ * 15-digit forms are rounded from the 17-digit one (snprintf only when its dropped digits
+ * are exactly one half): one snprintf and at most two strtod per double, none for an
+ * integer. The CSV of a national publication has about 48 000 doubles. */
 #include "spie/numfmt.h"
 
 #include <float.h>
@@ -110,21 +111,18 @@ static size_t render_decimal(bool negative, const char *digits, int nd, int e10,
     return k;
 }
 
-/* 1 when the nd-digit correctly rounded form of a > 0 reads back to a, 0 when not, -1 on
- * a formatting failure; digits and *e10 receive that form. */
-static int probe_digits(double a, int nd, char *digits, int *e10)
+/* Whether digits[0 .. nd-1] x 10^(e10 - nd + 1) reads back to a (strtod in "C"). */
+static bool reads_back(double a, const char *digits, int nd, int e10)
 {
     char sci[40];
     size_t k = 0;
 
-    if (!sci_digits(a, nd, digits, e10))
-        return -1;
     sci[k++] = digits[0]; /* the digits, a point after the first, 'e', the exponent */
     sci[k++] = '.';
     for (int i = 1; i < nd; i++)
         sci[k++] = digits[i];
     sci[k++] = 'e';
-    int e = *e10;
+    int e = e10;
     if (e < 0) {
         sci[k++] = '-';
         e = -e;
@@ -136,6 +134,47 @@ static int probe_digits(double a, int nd, char *digits, int *e10)
     sci[k++] = (char)('0' + e % 10);
     sci[k] = '\0';
     return strtod_l(sci, NULL, c_locale) == a;
+}
+
+/* 1 when the nd-digit correctly rounded form of a > 0 reads back to a, 0 when not, -1 on
+ * a formatting failure; digits and *e10 receive that form. */
+static int probe_digits(double a, int nd, char *digits, int *e10)
+{
+    if (!sci_digits(a, nd, digits, e10))
+        return -1;
+    return reads_back(a, digits, nd, *e10);
+}
+
+/* The correctly rounded nd-digit form of a (nd = 15 or 16) from its correctly rounded
+ * 17-digit form d17, e17, without formatting a again. The exact value lies within half a
+ * unit of the 17th digit of d17; the nd-digit rounding point lies where the dropped
+ * digits are exactly one half (5, or 50). Dropped digits below it put the exact value
+ * below the point (round down), above it above the point (round up); exactly on it, d17
+ * cannot tell, and snprintf decides. false on a formatting failure. */
+static bool rounded_from_17(double a, const char *d17, int e17, int nd, char *out, int *e_out)
+{
+    int dropped = 0, half = 5;
+    for (int i = nd; i < 17; i++) {
+        dropped = dropped * 10 + (d17[i] - '0');
+        if (i > nd)
+            half *= 10;
+    }
+    if (dropped == half)
+        return sci_digits(a, nd, out, e_out);
+    memcpy(out, d17, (size_t)nd);
+    *e_out = e17;
+    if (dropped > half) { /* round up, carrying */
+        int i = nd - 1;
+        while (i >= 0 && out[i] == '9')
+            out[i--] = '0';
+        if (i >= 0) {
+            out[i]++;
+        } else { /* 99..9 became 100..0: one more decade */
+            out[0] = '1';
+            (*e_out)++;
+        }
+    }
+    return true;
 }
 
 size_t spie_format_double(double v, char buf[SPIE_NUM_BUF])
@@ -185,19 +224,22 @@ size_t spie_format_double(double v, char buf[SPIE_NUM_BUF])
         /* Elsewhere the rounding interval of a is symmetric, and the correctly rounded
          * (nd + 1)-digit form is at least as close as the nd-digit one: once a length reads
          * back, every longer one does. Most figures are ratios that need 16 or 17 digits,
-         * so 16 is tried first. */
-        if ((r = probe_digits(a, 16, digits, &e10)) < 0)
+         * so 16 is tried first. The 17-digit form is formatted once, and the 16- and
+         * 15-digit forms are rounded from it. */
+        char d17[17];
+        int e17 = 0;
+        if (!sci_digits(a, 17, d17, &e17) || !rounded_from_17(a, d17, e17, 16, digits, &e10))
             return 0;
-        if (r == 0) { /* 17 digits, which always read back */
+        if (!reads_back(a, digits, 16, e10)) { /* 17 digits, which always read back */
             nd = 17;
-            if (!sci_digits(a, 17, digits, &e10))
-                return 0;
+            memcpy(digits, d17, 17);
+            e10 = e17;
         } else {
             char tried[17];
             int tried_e10 = 0;
-            if ((r = probe_digits(a, 15, tried, &tried_e10)) < 0)
+            if (!rounded_from_17(a, d17, e17, 15, tried, &tried_e10))
                 return 0;
-            if (r == 0) {
+            if (!reads_back(a, tried, 15, tried_e10)) {
                 nd = 16;
             } else if (a >= DBL_MIN) {
                 /* 15 digits read back. Two decimals of at most 15 significant digits that
