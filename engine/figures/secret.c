@@ -70,13 +70,9 @@ typedef struct line_key {
     spie_ind_id id;     /* B, G, R, V, W: the count; D: {0, the pair} */
 } line_key;
 
-/* The order in which the lines are visited matters only between lines that share a cell
- * (a visit may mask a cell that a later line then sees). Lines are visited kind by kind in
- * the order B, D, G, R, T, V, W; within a kind, the only lines that share a cell are the
- * breakdown lines of one total, visited breakdown by breakdown. */
 /* 8 and 4 bytes as big-endian numbers (compilers make each a load and a byte swap): for
- * two strings in fields zero-padded after their end, as key() and snprintf leave every
- * line_key, the order of these numbers, word after word, is strcmp's order. */
+ * two strings in fields zero-padded after their end, as key() and spie_copy_str leave
+ * every line_key, the order of these numbers, word after word, is strcmp's order. */
 static inline uint64_t be64(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -94,6 +90,10 @@ static inline uint32_t be32(const char *s)
 _Static_assert(sizeof(((line_key *)0)->code) == 8 && sizeof(((line_key *)0)->modality) == 12,
                "cmp_key reads the code as one word and the modality as a word and a half");
 
+/* The order in which the lines are visited matters only between lines that share a cell
+ * (a visit may mask a cell that a later line then sees). Lines are visited kind by kind in
+ * the order B, D, G, R, T, V, W; within a kind, the only lines that share a cell are the
+ * breakdown lines of one total, visited breakdown by breakdown. */
 static int cmp_key(const line_key *x, const line_key *y)
 {
     if (x->kind != y->kind)

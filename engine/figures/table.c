@@ -74,17 +74,23 @@ typedef struct sort_item {
     size_t row;
 } sort_item;
 
-/* The distinct strings of one column, each with its rank. */
+/* The distinct strings of one column, each with the order in which it was first seen. */
 typedef struct str_slot {
     uint64_t hash;
     const char *s; /* NULL: empty slot */
     size_t len;
-    uint32_t rank;
+    uint32_t first;
 } str_slot;
 
-static int cmp_str_ptr(const void *a, const void *b)
+/* A distinct string and the order in which it was first seen. */
+typedef struct seen_str {
+    const char *s;
+    uint32_t first;
+} seen_str;
+
+static int cmp_seen(const void *a, const void *b)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    return strcmp(((const seen_str *)a)->s, ((const seen_str *)b)->s);
 }
 
 /* The bytes s[0..len) as a number, a word at a time. */
@@ -120,7 +126,6 @@ static bool column_ranks(const spie_table *t, size_t off, size_t cap, uint32_t *
 {
     size_t nslots = 256, distinct = 0;
     str_slot *slots = calloc(nslots, sizeof *slots);
-    const char **names = NULL;
     bool ok = slots != NULL;
     const char *prev = NULL; /* the row before's string: rows come in runs of one code */
     size_t prev_len = 0;
@@ -156,39 +161,25 @@ static bool column_ranks(const spie_table *t, size_t off, size_t cap, uint32_t *
             }
             slots[i] = (str_slot){h, s, len, (uint32_t)distinct++};
         }
-        rank[r] = slots[i].rank; /* the order of first sight for now; the rank below */
+        rank[r] = slots[i].first; /* the order of first sight for now; the rank below */
     }
-    if (ok && !(names = malloc(distinct * sizeof *names)))
-        ok = false;
+    /* The distinct strings sorted: the k-th of them has rank k. */
+    seen_str *sorted = ok ? malloc(distinct * sizeof *sorted) : NULL;
+    uint32_t *to_rank = ok ? malloc(distinct * sizeof *to_rank) : NULL;
+    ok = ok && sorted && to_rank;
     if (ok) {
-        /* first[k]: the k-th distinct string; sorted, each finds its rank by bisection. */
-        uint32_t *to_rank = malloc(distinct * sizeof *to_rank);
-        const char **first = malloc(distinct * sizeof *first);
-        ok = to_rank && first;
-        for (size_t i = 0; ok && i < nslots; i++)
+        for (size_t i = 0; i < nslots; i++)
             if (slots[i].s)
-                first[slots[i].rank] = names[slots[i].rank] = slots[i].s;
-        if (ok) {
-            qsort(names, distinct, sizeof *names, cmp_str_ptr);
-            for (size_t k = 0; k < distinct; k++) {
-                size_t lo = 0, hi = distinct; /* the first name not below first[k] */
-                while (lo < hi) {
-                    size_t mid = lo + (hi - lo) / 2;
-                    if (strcmp(names[mid], first[k]) < 0)
-                        lo = mid + 1;
-                    else
-                        hi = mid;
-                }
-                to_rank[k] = (uint32_t)lo;
-            }
-            for (size_t r = 0; r < t->n; r++)
-                rank[r] = to_rank[rank[r]];
-            *count = distinct;
-        }
-        free(first);
-        free(to_rank);
+                sorted[slots[i].first] = (seen_str){slots[i].s, slots[i].first};
+        qsort(sorted, distinct, sizeof *sorted, cmp_seen);
+        for (size_t k = 0; k < distinct; k++)
+            to_rank[sorted[k].first] = (uint32_t)k;
+        for (size_t r = 0; r < t->n; r++)
+            rank[r] = to_rank[rank[r]];
+        *count = distinct;
     }
-    free(names);
+    free(to_rank);
+    free(sorted);
     free(slots);
     return ok;
 }

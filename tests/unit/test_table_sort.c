@@ -128,6 +128,13 @@ static void test_sort_is_the_comparators(void **state)
     }
 }
 
+/* Each row's ival: its position now. */
+static void number_rows(spie_table *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        t->rows[i].ival = (int64_t)i;
+}
+
 /* A table already sorted, and one in reverse order: the same as the oracle. */
 static void test_sort_sorted_and_reversed(void **state)
 {
@@ -135,16 +142,14 @@ static void test_sort_sorted_and_reversed(void **state)
     rng_state = 7;
     spie_table t = random_table(3000, 50);
     qsort(t.rows, t.n, sizeof *t.rows, oracle_cmp);
-    for (size_t i = 0; i < t.n; i++)
-        t.rows[i].ival = (int64_t)i;
+    number_rows(&t);
     assert_sorted_as_oracle(&t);
     for (size_t i = 0; i < t.n / 2; i++) {
         spie_figure x = t.rows[i];
         t.rows[i] = t.rows[t.n - 1 - i];
         t.rows[t.n - 1 - i] = x;
     }
-    for (size_t i = 0; i < t.n; i++)
-        t.rows[i].ival = (int64_t)i;
+    number_rows(&t);
     assert_sorted_as_oracle(&t);
     spie_table_release(&t);
 }
