@@ -45,6 +45,101 @@ static bool search_key(spie_figure *key, spie_level level, const char *code, spi
     return true;
 }
 
+/* ---- the index of the table ------------------------------------------------------------
+ * Open addressing over the row positions, at most half full, each probe comparing the
+ * numbers first and the strings only on a hash match. A row is added only when no earlier
+ * row has its identity, so a look-up finds the first of equal rows. */
+
+struct spie_wb_index {
+    const spie_table *t;
+    uint32_t *slot; /* row position + 1; 0 = empty */
+    uint32_t *hash; /* the hash of the row in the same slot (its low bits choose the slot) */
+    size_t mask;
+};
+
+/* FNV-1a over the identity: the level and breakdown numbers, then the three strings each
+ * with its end. */
+static uint32_t identity_hash(spie_level level, const char *code, spie_breakdown bd, const char *modality,
+                              const char *indicator)
+{
+    uint32_t h = 2166136261u;
+    h = (h ^ (uint32_t)level) * 16777619u;
+    h = (h ^ (uint32_t)bd) * 16777619u;
+    const char *parts[3] = {code, modality, indicator};
+    for (int k = 0; k < 3; k++) {
+        for (const unsigned char *c = (const unsigned char *)parts[k]; *c; c++)
+            h = (h ^ *c) * 16777619u;
+        h = (h ^ 0xFFu) * 16777619u;
+    }
+    return h;
+}
+
+/* Equal under spie_figure_cmp (which compares the level's and the breakdown's names:
+ * distinct for distinct values, as the catalogue's test checks). */
+static bool same_identity(const spie_figure *f, spie_level level, const char *code, spie_breakdown bd,
+                          const char *modality, const char *indicator)
+{
+    return f->level == level && f->breakdown == bd && !strcmp(f->code, code) && !strcmp(f->modality, modality) &&
+           !strcmp(f->indicator, indicator);
+}
+
+/* The slot holding the identity, or the empty slot where it would go. */
+static size_t probe(const spie_wb_index *x, uint32_t h, spie_level level, const char *code, spie_breakdown bd,
+                    const char *modality, const char *indicator)
+{
+    size_t i = h & x->mask;
+    while (x->slot[i] &&
+           (x->hash[i] != h || !same_identity(&x->t->rows[x->slot[i] - 1], level, code, bd, modality, indicator)))
+        i = (i + 1) & x->mask;
+    return i;
+}
+
+spie_wb_index *spie_wb_index_new(const spie_table *t)
+{
+    if (t->n >= UINT32_MAX / 4)
+        return NULL;
+    size_t n = 16;
+    while (n < 2 * t->n)
+        n *= 2;
+    spie_wb_index *x = malloc(sizeof *x);
+    uint32_t *slot = calloc(n, sizeof *slot), *hash = malloc(n * sizeof *hash);
+    if (!x || !slot || !hash) {
+        free(x);
+        free(slot);
+        free(hash);
+        return NULL;
+    }
+    *x = (spie_wb_index){.t = t, .slot = slot, .hash = hash, .mask = n - 1};
+    for (size_t r = 0; r < t->n; r++) {
+        const spie_figure *f = &t->rows[r];
+        spie_level lv = (spie_level)f->level;
+        spie_breakdown bd = (spie_breakdown)f->breakdown;
+        uint32_t h = identity_hash(lv, f->code, bd, f->modality, f->indicator);
+        size_t i = probe(x, h, lv, f->code, bd, f->modality, f->indicator);
+        if (!slot[i]) { /* a later row of the same identity is never found, as documented */
+            slot[i] = (uint32_t)r + 1;
+            hash[i] = h;
+        }
+    }
+    return x;
+}
+
+void spie_wb_index_free(spie_wb_index *x)
+{
+    if (!x)
+        return;
+    free(x->slot);
+    free(x->hash);
+    free(x);
+}
+
+const spie_figure *spie_wb_index_find(const spie_wb_index *x, spie_level level, const char *code, spie_breakdown bd,
+                                      const char *modality, const char *indicator)
+{
+    size_t i = probe(x, identity_hash(level, code, bd, modality, indicator), level, code, bd, modality, indicator);
+    return x->slot[i] ? &x->t->rows[x->slot[i] - 1] : NULL;
+}
+
 /* The row of the sorted table, NULL when absent (or when the identity is unknown: then
  * *unknown is set). */
 static const spie_figure *lookup(const spie_wb *w, spie_level level, const char *code, spie_breakdown bd,
@@ -54,10 +149,15 @@ static const spie_figure *lookup(const spie_wb *w, spie_level level, const char 
     *unknown = !spie_ind_name(id, w->in->params, name, SPIE_IND_NAME_MAX);
     if (*unknown || !t->n)
         return NULL;
-    spie_figure key;
-    if (!search_key(&key, level, code, bd, modality, name))
-        return NULL;
-    const spie_figure *f = bsearch(&key, t->rows, t->n, sizeof *t->rows, spie_figure_cmp);
+    const spie_figure *f;
+    if (w->index) {
+        f = spie_wb_index_find(w->index, level, code, bd, modality, name);
+    } else {
+        spie_figure key;
+        if (!search_key(&key, level, code, bd, modality, name))
+            return NULL;
+        f = bsearch(&key, t->rows, t->n, sizeof *t->rows, spie_figure_cmp);
+    }
     return f && spie_id_eq(f->id, id) ? f : NULL; /* a row whose identity is not its name's is not it */
 }
 

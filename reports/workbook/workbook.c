@@ -120,11 +120,12 @@ static int close_and_judge(spie_wb *w, const char *path, const char *name, char 
 }
 
 /* Writes one workbook at path. 0 or an errno value, with msg. */
-static int write_one(const spie_workbook_input *in, const spie_region *region, const char *dir, const char *path,
-                     const char *name, char *msg, size_t msg_size)
+static int write_one(const spie_workbook_input *in, const spie_wb_index *index, const spie_region *region,
+                     const char *dir, const char *path, const char *name, char *msg, size_t msg_size)
 {
     spie_wb w;
     wb_init(&w, in, region);
+    w.index = index;
     if (!spie_wb_units_build(&w)) {
         snprintf(msg, msg_size, "%s : mémoire insuffisante", name);
         free(w.units);
@@ -202,8 +203,10 @@ int spie_workbooks_write(const char *dir, const spie_workbook_input *in, char *m
     }
     /* The national workbook, then one per region with a programme territory, in the
      * order of the region codes; the k-th of them when it is in this writer's share. */
+    spie_wb_index *index = spie_wb_index_new(in->table); /* NULL: the look-ups bisect */
     size_t k = 0;
-    for (size_t r = 0; r <= spie_region_count(); r++) {
+    int e = 0;
+    for (size_t r = 0; !e && r <= spie_region_count(); r++) {
         const spie_region *reg = r ? spie_region_at(r - 1) : NULL;
         if (reg && !spie_wb_region_has_territory(in->terr, reg))
             continue;
@@ -217,12 +220,12 @@ int spie_workbooks_write(const char *dir, const spie_workbook_input *in, char *m
         char *path = spie_path_join(dir, name);
         if (!path) {
             snprintf(msg, msg_size, "%s : mémoire insuffisante", name);
-            return ENOMEM;
+            e = ENOMEM;
+            break;
         }
-        int e = write_one(in, reg, dir, path, name, msg, msg_size);
+        e = write_one(in, index, reg, dir, path, name, msg, msg_size);
         free(path);
-        if (e)
-            return e;
     }
-    return 0;
+    spie_wb_index_free(index);
+    return e;
 }

@@ -103,8 +103,11 @@ typedef struct spie_wb_page {
     double head_height;
 } spie_wb_page;
 
+typedef struct spie_wb_index spie_wb_index;
+
 typedef struct spie_wb {
     const spie_workbook_input *in;
+    const spie_wb_index *index;  /* the table's rows by identity; NULL: the look-ups bisect */
     lxw_workbook *wb;
     spie_wb_formats f;
     const spie_region *region;   /* NULL for the national workbook */
@@ -129,6 +132,17 @@ typedef struct spie_wb {
 } spie_wb;
 
 /* ---- lookups (lookup.c) ------------------------------------------------------------- */
+
+/* The rows of a sorted table by identity (level, code, breakdown, modality, indicator
+ * name), hashed once for all the workbooks a process writes: a workbook looks up tens of
+ * thousands of figures, and bisecting the table costs about 17 comparisons of up to five
+ * strings each. spie_wb_index_find gives what the bisection gives, the row equal to the
+ * identity under spie_figure_cmp (the first of them in the table if there were several),
+ * or NULL. spie_wb_index_new returns NULL when memory runs out (the look-ups then bisect). */
+spie_wb_index *spie_wb_index_new(const spie_table *t);
+void spie_wb_index_free(spie_wb_index *x); /* accepts NULL */
+const spie_figure *spie_wb_index_find(const spie_wb_index *x, spie_level level, const char *code, spie_breakdown bd,
+                                      const char *modality, const char *indicator);
 
 /* Figures are looked up by identity (spie/catalogue.h). A figure that the table lacks, or
  * an identity the catalogue does not know, is recorded in w->missing (the first one) and

@@ -1,6 +1,6 @@
 /* Tests of the workbooks' helpers (reports/workbook/workbook_int.h, docs/classeurs.md):
  * the lookups of the table's figures (on the small publication table of
- * workbook_fixture.c), the French number words of the Lecture lines ("1 234", "12,3 %",
+ * workbook_fixture.c), the index of the table against the bisection it replaces, the French number words of the Lecture lines ("1 234", "12,3 %",
  * "80 000 000,00 €"), the funnel plot's control limits, and the text lines and heights of
  * the cells. */
 #include <setjmp.h>
@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../reports/workbook/workbook_int.h"
@@ -41,6 +42,131 @@ static void test_lookups(void **state)
     w.missing[0] = 0;
     assert_null(spie_wb_fig(&w, &u, spie_id(SPIE_IND_TAUX_REPRISE, 7))); /* not a horizon in force */
     assert_string_equal(w.missing, "figure absente de la table : national FR ensemble taux_reprise_7m");
+}
+
+/* The identity of row f, looked up in x. */
+static const spie_figure *find_row(const spie_wb_index *x, const spie_figure *f)
+{
+    return spie_wb_index_find(x, (spie_level)f->level, f->code, (spie_breakdown)f->breakdown, f->modality,
+                              f->indicator);
+}
+
+/* The index finds what bisecting the sorted table finds, the first of equal rows, and
+ * nothing for an identity that is not there. The table is built to trip a wrong index:
+ * codes, modalities and names that are prefixes of one another or differ in their last
+ * byte, every level and breakdown, many rows of one identity, and rows that differ from
+ * another in one field only. */
+static void test_index(void **state)
+{
+    (void)state;
+    static const char *const codes[] = {"1", "11", "111", "12", "2A", "2B", "FR", "76", "971"};
+    static const char *const mods[] = {"", "RSA", "RS", "RSAA", "2021-T1", "2021-T2", "F", "H"};
+    static const char *const names[] = {"entrants", "entrant", "entrantsx", "taux_reprise_6m", "taux_reprise_6n",
+                                        "delai_mediane_D_ORIENT", "a"};
+    spie_table t = {0};
+    srand(20261202);
+    for (int i = 0; i < 6000; i++) {
+        spie_figure *f = spie_table_push(&t);
+        assert_non_null(f);
+        f->level = (uint8_t)(rand() % SPIE_LEVEL_COUNT);
+        f->breakdown = (uint8_t)(rand() % SPIE_BD_COUNT);
+        strcpy(f->code, codes[rand() % 9]);
+        strcpy(f->modality, mods[rand() % 8]);
+        strcpy(f->indicator, names[rand() % 7]);
+        f->ival = i;
+    }
+    for (int i = 0; i < 400; i++) { /* one identity many times */
+        spie_figure *f = spie_table_push(&t);
+        assert_non_null(f);
+        f->level = SPIE_LEVEL_REGION;
+        f->breakdown = SPIE_BD_AGE;
+        strcpy(f->code, "76");
+        strcpy(f->modality, "RSA");
+        strcpy(f->indicator, "entrants");
+        f->ival = 6000 + i;
+    }
+    spie_table_sort(&t);
+    spie_wb_index *x = spie_wb_index_new(&t);
+    assert_non_null(x);
+    for (size_t r = 0; r < t.n; r++) {
+        const spie_figure *f = &t.rows[r], *got = find_row(x, f);
+        assert_non_null(got);
+        const spie_figure *b = bsearch(f, t.rows, t.n, sizeof *t.rows, spie_figure_cmp);
+        assert_non_null(b);
+        assert_int_equal(spie_figure_cmp(got, b), 0);
+        size_t first = r; /* equal rows are together in the sorted table */
+        while (first > 0 && spie_figure_cmp(&t.rows[first - 1], f) == 0)
+            first--;
+        assert_ptr_equal(got, &t.rows[first]);
+    }
+    /* Identities that are not in the table: every combination of the lists, checked by a
+     * walk through all the rows. */
+    size_t absent = 0;
+    for (int lv = 0; lv < SPIE_LEVEL_COUNT; lv++)
+        for (int bd = 0; bd < SPIE_BD_COUNT; bd++)
+            for (int c = 0; c < 9; c++)
+                for (int m = 0; m < 8; m++)
+                    for (int n = 0; n < 7; n++) {
+                        spie_figure k = {0};
+                        k.level = (uint8_t)lv;
+                        k.breakdown = (uint8_t)bd;
+                        strcpy(k.code, codes[c]);
+                        strcpy(k.modality, mods[m]);
+                        strcpy(k.indicator, names[n]);
+                        bool present = false;
+                        for (size_t r = 0; r < t.n && !present; r++)
+                            present = spie_figure_cmp(&t.rows[r], &k) == 0;
+                        const spie_figure *got = find_row(x, &k);
+                        if (present) {
+                            assert_non_null(got);
+                            assert_int_equal(spie_figure_cmp(got, &k), 0);
+                        } else {
+                            assert_null(got);
+                            absent++;
+                        }
+                    }
+    assert_true(absent > 1000); /* the loop above did test absent identities */
+    spie_wb_index_free(x);
+    spie_wb_index_free(NULL);
+    /* An empty table: nothing is found. */
+    spie_table empty = {0};
+    x = spie_wb_index_new(&empty);
+    assert_non_null(x);
+    assert_null(spie_wb_index_find(x, SPIE_LEVEL_NATIONAL, "FR", SPIE_BD_ENSEMBLE, "", "entrants"));
+    spie_wb_index_free(x);
+    free(t.rows);
+}
+
+/* On the fixture's table, every figure a workbook may ask for is the same row with the
+ * index as by bisection, and a figure the table lacks is recorded the same way. */
+static void test_lookups_indexed(void **state)
+{
+    fixture *fx = *state;
+    spie_wb plain, indexed;
+    memset(&plain, 0, sizeof plain);
+    memset(&indexed, 0, sizeof indexed);
+    plain.in = indexed.in = &fx->in;
+    spie_wb_index *x = spie_wb_index_new(&fx->table);
+    assert_non_null(x);
+    indexed.index = x;
+    assert_true(fx->table.n > 10);
+    for (size_t r = 0; r < fx->table.n; r++) {
+        const spie_figure *f = &fx->table.rows[r];
+        const spie_figure *a = spie_wb_get(&plain, (spie_level)f->level, f->code, (spie_breakdown)f->breakdown,
+                                           f->modality, f->id);
+        const spie_figure *b = spie_wb_get(&indexed, (spie_level)f->level, f->code, (spie_breakdown)f->breakdown,
+                                           f->modality, f->id);
+        assert_non_null(a);
+        assert_ptr_equal(a, b);
+    }
+    assert_null(spie_wb_get(&plain, SPIE_LEVEL_REGION, "99", SPIE_BD_ENSEMBLE, "", spie_id(SPIE_IND_ENTRANTS, 0)));
+    assert_null(spie_wb_get(&indexed, SPIE_LEVEL_REGION, "99", SPIE_BD_ENSEMBLE, "", spie_id(SPIE_IND_ENTRANTS, 0)));
+    assert_string_equal(plain.missing, indexed.missing);
+    assert_non_null(strstr(indexed.missing, "figure absente de la table : "));
+    /* A code longer than the table's field is not there either. */
+    assert_null(spie_wb_get(&indexed, SPIE_LEVEL_REGION, "7600000000000", SPIE_BD_ENSEMBLE, "",
+                            spie_id(SPIE_IND_ENTRANTS, 0)));
+    spie_wb_index_free(x);
 }
 
 static void test_french_words(void **state)
@@ -125,6 +251,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_lookups, setup, teardown),
+        cmocka_unit_test(test_index),
+        cmocka_unit_test_setup_teardown(test_lookups_indexed, setup, teardown),
         cmocka_unit_test(test_french_words),
         cmocka_unit_test(test_funnel_limits),
         cmocka_unit_test(test_text_lines),
