@@ -120,12 +120,18 @@ static int close_and_judge(spie_wb *w, const char *path, const char *name, char 
 }
 
 /* Writes one workbook at path. 0 or an errno value, with msg. */
-static int write_one(const spie_workbook_input *in, const spie_wb_index *index, const spie_region *region,
+/* Writes one workbook; *index is the table's index, built by the first workbook a writer
+ * writes. */
+static int write_one(const spie_workbook_input *in, spie_wb_index **index, const spie_region *region,
                      const char *dir, const char *path, const char *name, char *msg, size_t msg_size)
 {
+    if (!*index && !(*index = spie_wb_index_new(in->table))) {
+        snprintf(msg, msg_size, "%s : mémoire insuffisante", name);
+        return ENOMEM;
+    }
     spie_wb w;
     wb_init(&w, in, region);
-    w.index = index;
+    w.index = *index;
     if (!spie_wb_units_build(&w)) {
         snprintf(msg, msg_size, "%s : mémoire insuffisante", name);
         free(w.units);
@@ -203,7 +209,7 @@ int spie_workbooks_write(const char *dir, const spie_workbook_input *in, char *m
     }
     /* The national workbook, then one per region with a programme territory, in the
      * order of the region codes; the k-th of them when it is in this writer's share. */
-    spie_wb_index *index = spie_wb_index_new(in->table); /* NULL: the look-ups bisect */
+    spie_wb_index *index = NULL;
     size_t k = 0;
     int e = 0;
     for (size_t r = 0; !e && r <= spie_region_count(); r++) {
@@ -223,7 +229,7 @@ int spie_workbooks_write(const char *dir, const spie_workbook_input *in, char *m
             e = ENOMEM;
             break;
         }
-        e = write_one(in, index, reg, dir, path, name, msg, msg_size);
+        e = write_one(in, &index, reg, dir, path, name, msg, msg_size);
         free(path);
     }
     spie_wb_index_free(index);

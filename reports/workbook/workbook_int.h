@@ -107,7 +107,8 @@ typedef struct spie_wb_index spie_wb_index;
 
 typedef struct spie_wb {
     const spie_workbook_input *in;
-    const spie_wb_index *index;  /* the table's rows by identity; NULL: the look-ups bisect */
+    const spie_wb_index *index;  /* the table's rows by identity (NULL, as in some tests: the
+                                    look-ups bisect the sorted table) */
     lxw_workbook *wb;
     spie_wb_formats f;
     const spie_region *region;   /* NULL for the national workbook */
@@ -138,7 +139,7 @@ typedef struct spie_wb {
  * thousands of figures, and bisecting the table costs about 17 comparisons of up to five
  * strings each. spie_wb_index_find gives what the bisection gives, the row equal to the
  * identity under spie_figure_cmp (the first of them in the table if there were several),
- * or NULL. spie_wb_index_new returns NULL when memory runs out (the look-ups then bisect). */
+ * or NULL. spie_wb_index_new returns NULL when memory runs out. */
 spie_wb_index *spie_wb_index_new(const spie_table *t);
 void spie_wb_index_free(spie_wb_index *x); /* accepts NULL */
 const spie_figure *spie_wb_index_find(const spie_wb_index *x, spie_level level, const char *code, spie_breakdown bd,
