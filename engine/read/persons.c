@@ -122,9 +122,7 @@ long spie_persons_find(spie_persons *p, const char *id, size_t n)
         return -1;
     if (n == 0 || n > 255)
         return -1; /* never stored (spie_persons_add) */
-    id_key k;
-    key_of(&k, id, n);
-    if (p->last >= 0 && (size_t)p->last < p->count && id_is(p, (size_t)p->last, &k, id, n))
+    if (p->last >= 0 && (size_t)p->last < p->count && id_is(p, (size_t)p->last, id, n))
         return p->last;
     return spie_persons_find_hashed(p, id, n, id_hash(id, n));
 }
@@ -137,14 +135,12 @@ long spie_persons_find_hashed(spie_persons *p, const char *id, size_t n, uint64_
         return -1; /* never stored (spie_persons_add) */
     uint64_t tag = h >> 32;
     size_t mask = p->nslots - 1;
-    id_key k;
-    key_of(&k, id, n);
     for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
         uint64_t s = p->slots[i];
         if (!s)
             return -1;
         /* The tag spares the record access (a cache miss) for most non-matching slots. */
-        if ((s >> 32) == tag && id_is(p, (uint32_t)s - 1, &k, id, n)) {
+        if ((s >> 32) == tag && id_is(p, (uint32_t)s - 1, id, n)) {
             p->last = (long)((uint32_t)s - 1);
             return (long)((uint32_t)s - 1);
         }
@@ -216,9 +212,7 @@ bool spie_persons_id_is(const spie_persons *p, size_t i, const char *id, size_t 
 {
     if (i >= p->count || n == 0 || n > 255)
         return false;
-    id_key k;
-    key_of(&k, id, n);
-    return id_is(p, i, &k, id, n);
+    return id_is(p, i, id, n);
 }
 
 long spie_persons_add(spie_persons *p, const char *id, size_t n)
