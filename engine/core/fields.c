@@ -179,6 +179,9 @@ static bool find_multipliers(const char *const *codes, size_t n, bool fold, uint
     return false;
 }
 
+const unsigned char spie_first_bytes_mask_[32] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                                  0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+
 /* Whether the list can take the one-probe path: at most SPIE_CODESET_FAST codes of 1 to
  * 32 ASCII bytes. */
 static bool codes_fast(const char *const *codes, size_t n)
@@ -217,6 +220,7 @@ bool spie_codeset_init(spie_codeset *cs, const char *const *codes, size_t n)
         cs->slot[codeset_key(c, len, cs->mul_len, cs->mul_first, true)] = (uint8_t)(i + 1);
         cs->xslot[codeset_key(c, len, cs->xmul_len, cs->xmul_first, false)] = (uint8_t)(i + 1);
         (void)spie_words_(c, len, cs->xword[i]);
+        memcpy(cs->xpad[i], c, len < 16 ? len : 16); /* read only for a code of at most 16 bytes */
         cs->len[i] = (uint8_t)len;
         /* As spie_codeset_find reads a field (spie_words_), folded. */
         if (len < 8) {

@@ -27,10 +27,12 @@
 
 bool spie_rd_buf_reserve(buf *b, size_t extra)
 {
-    if (b->len + extra <= b->cap)
+    /* SPIE_FIELD_PAD more: a field at the end of the bytes may be read that far past its
+     * end (spie_codeset_find_padded). */
+    if (b->len + extra + SPIE_FIELD_PAD <= b->cap)
         return true;
     void *p = b->p;
-    if (extra > SIZE_MAX - b->len || !spie_grow(&p, &b->cap, b->len + extra, 1))
+    if (extra > SIZE_MAX - SPIE_FIELD_PAD - b->len || !spie_grow(&p, &b->cap, b->len + extra + SPIE_FIELD_PAD, 1))
         return false;
     b->p = p;
     return true;
@@ -77,7 +79,7 @@ spie_extract_scratch *spie_extract_scratch_new(void)
     spie_extract_scratch *sc = calloc(1, sizeof *sc);
     if (!sc)
         return NULL;
-    sc->chunk = malloc(CHUNK_BYTES);
+    sc->chunk = malloc(CHUNK_ALLOC);
     if (!sc->chunk || !spie_rd_pipe_alloc(&sc->pipe, &sc->pipe_raw)) {
         spie_extract_scratch_free(sc);
         return NULL;
@@ -258,7 +260,7 @@ static bool read_source(const spie_extract_job *job, spie_src *src, spie_file_re
         reader_release(&r);
         return false;
     }
-    char *chunk = job->scratch ? job->scratch->chunk : malloc(CHUNK_BYTES);
+    char *chunk = job->scratch ? job->scratch->chunk : malloc(CHUNK_ALLOC);
     if (!chunk) {
         reader_release(&r);
         snprintf(rep->motif, sizeof rep->motif, "mémoire insuffisante");

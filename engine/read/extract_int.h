@@ -76,6 +76,10 @@ const colspec *spie_rd_kind_cols(spie_kind k, size_t *n);
 #define PIPE 32u                            /* etapes rows in flight, a power of two */
 #define READ_CHUNK (256u * 1024u)           /* bytes asked of the source at a time */
 #define CHUNK_BYTES (2 * READ_CHUNK)        /* the read buffer: a read after the last line's start */
+/* Its allocation: the row rules may read a field of a plain line SPIE_FIELD_PAD bytes
+ * past its end (spie_codeset_find_padded), and so may they in every buffer a record's
+ * fields lie in (spie_rd_buf_reserve keeps as many after the bytes). */
+#define CHUNK_ALLOC (CHUNK_BYTES + SPIE_FIELD_PAD)
 
 /* An etapes row waiting for its person, or a beneficiaires row for its slot
  * (extract_ring.c). Its id and bytes stay where

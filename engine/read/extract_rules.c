@@ -162,11 +162,11 @@ static void row_beneficiaires(reader *r)
     spie_day entry;
     if (!spie_parse_date(v[B_DATE], &entry))
         { spie_rd_reject(r, SPIE_R_DATE_INVALIDE, B_DATE); return; }
-    int pub = spie_codeset_find(&r->cs_public, v[B_PUBLIC]);
+    int pub = spie_codeset_find_padded(&r->cs_public, v[B_PUBLIC]);
     if (pub < 0)
         { spie_rd_reject(r, SPIE_R_CODE_INVALIDE, B_PUBLIC); return; }
     int sex = SPIE_SEX_UNKNOWN;
-    if (v[B_SEXE].n && (sex = spie_codeset_find(&r->cs_sex, v[B_SEXE])) < 0)
+    if (v[B_SEXE].n && (sex = spie_codeset_find_padded(&r->cs_sex, v[B_SEXE])) < 0)
         { spie_rd_reject(r, SPIE_R_CODE_INVALIDE, B_SEXE); return; }
     if (v[B_DEPT].n && !dept_equal(v[B_DEPT], r->job->dept))
         { spie_rd_reject(r, SPIE_R_DEPT_INCOHERENT, B_DEPT); return; }
@@ -195,12 +195,12 @@ static void row_etapes(reader *r)
     spie_day day;
     if (!parse_date_memo(r, v[E_DATE], &day))
         { spie_rd_reject(r, SPIE_R_DATE_INVALIDE, E_DATE); return; }
-    int step = spie_codeset_find(&r->cs_step, v[E_ETAPE]);
+    int step = spie_codeset_find_padded(&r->cs_step, v[E_ETAPE]);
     if (step < 0)
         { spie_rd_reject(r, SPIE_R_CODE_INVALIDE, E_ETAPE); return; }
     unsigned type = SPIE_NO_TYPE;
     if (v[E_TYPE].n) {
-        int t = spie_codeset_find(&r->cs_type[step], v[E_TYPE]); /* -1 for a step without types */
+        int t = spie_codeset_find_padded(&r->cs_type[step], v[E_TYPE]); /* -1 for a step without types */
         if (t < 0)
             { spie_rd_reject(r, SPIE_R_CODE_INVALIDE, E_TYPE); return; }
         type = (unsigned)t;

@@ -74,11 +74,24 @@ typedef struct spie_codeset {
     uint8_t len[SPIE_CODESET_FAST];
     uint64_t word[SPIE_CODESET_FAST][4]; /* the code folded to lower case (spie_codeset_init) */
     uint64_t xword[SPIE_CODESET_FAST][4]; /* the code as written */
+    unsigned char xpad[SPIE_CODESET_FAST][16]; /* its first 16 bytes as written, zero-padded */
 } spie_codeset;
 
 /* false when n > 254. */
 bool spie_codeset_init(spie_codeset *cs, const char *const *codes, size_t n);
 static inline int spie_codeset_find(const spie_codeset *cs, spie_str f); /* inline, below */
+
+/* The same answer, for a field followed by at least SPIE_FIELD_PAD readable bytes (the
+ * buffers of the extract reader keep them: docs/format-extraits.md does not see them).
+ * A field of 1 to 16 bytes written as its code is compared in one 16-byte load, masked
+ * to its length: no branch depends on the length, which changes from row to row (the
+ * steps' codes have 5 to 11 bytes, so a compare whose way depends on it is mispredicted
+ * on most rows). Any other field goes through spie_codeset_find, and so does a field the
+ * one load does not match, so that the answer is always spie_codeset_find's. Measured on
+ * the largest territory of the national sample (spie check, 40 alternated runs each way,
+ * CPU time): 2.5 to 3.5 % less. */
+#define SPIE_FIELD_PAD 16
+static inline int spie_codeset_find_padded(const spie_codeset *cs, spie_str f); /* inline, below */
 
 /* Text layer. */
 
@@ -332,6 +345,27 @@ SPIE_HOT int spie_codeset_find(const spie_codeset *cs, spie_str f)
     }
     /* A byte >= 0x80 never matches: every code is ASCII. */
     return diff == 0 && !(high & 0x8080808080808080ULL) ? (int)(v - 1) : -1;
+}
+
+/* Bytes 0xFF then 0x00: from index 16 - n, a mask of the first n of 16 bytes. */
+extern const unsigned char spie_first_bytes_mask_[32];
+
+SPIE_HOT int spie_codeset_find_padded(const spie_codeset *cs, spie_str f)
+{
+#if defined(__SSE2__)
+    if (!cs->scan && f.n - 1 < 16) { /* 1 to 16 bytes (f.n - 1 wraps for 0) */
+        const unsigned char *s = (const unsigned char *)f.s;
+        unsigned xs = cs->xslot[(f.n * cs->xmul_len + s[0] * cs->xmul_first + s[f.n - 1]) & (SPIE_CODESET_SLOTS - 1)];
+        if (xs && cs->len[xs - 1] == f.n) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s); /* within the field's padding */
+            __m128i m = _mm_loadu_si128((const __m128i *)(const void *)(spie_first_bytes_mask_ + 16 - f.n));
+            __m128i c = _mm_loadu_si128((const __m128i *)(const void *)cs->xpad[xs - 1]);
+            if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, m), c)) == 0xFFFF)
+                return (int)(xs - 1);
+        }
+    }
+#endif
+    return spie_codeset_find(cs, f);
 }
 
 #endif
