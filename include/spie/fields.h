@@ -82,7 +82,8 @@ bool spie_codeset_init(spie_codeset *cs, const char *const *codes, size_t n);
 static inline int spie_codeset_find(const spie_codeset *cs, spie_str f); /* inline, below */
 
 /* The same answer, for a field followed by at least SPIE_FIELD_PAD readable bytes (the
- * buffers of the extract reader keep them: docs/format-extraits.md does not see them).
+ * buffers of the extract reader keep them: CHUNK_ALLOC and spie_rd_buf_reserve in
+ * engine/read/).
  * A field of 1 to 16 bytes written as its code is compared in one 16-byte load, masked
  * to its length: no branch depends on the length, which changes from row to row (the
  * steps' codes have 5 to 11 bytes, so a compare whose way depends on it is mispredicted
