@@ -73,8 +73,8 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/testutil.o $(BUILD
 	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/tests/unit/testutil.o $(BUILD)/libspie.a $(LDLIBS) -lcmocka
 
 # Tests split by subject share a fixture: test_<F>_*.c link tests/unit/<F>_fixture.c
-# (F: source, extract, indicators, secret, workbook, stats, budget, sample).
-FIXTURES := source extract indicators secret workbook stats budget sample
+# (F: source, extract, indicators, secret, workbook, stats, budget, sample, fields).
+FIXTURES := source extract indicators secret workbook stats budget sample fields
 define fixture_tests
 $(BUILD)/tests/test_$(1)_%: $(BUILD)/tests/unit/test_$(1)_%.o $(BUILD)/tests/unit/testutil.o \
                             $(BUILD)/tests/unit/$(1)_fixture.o $(BUILD)/libspie.a

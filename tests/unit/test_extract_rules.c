@@ -510,7 +510,7 @@ static const amount_case amounts[] = {
     {"0.05", 5},
     {"007,50", 750},
     {"10 000 000 000,00", SPIE_AMOUNT_MAX},  /* the bounds of a budget line (the parser's */
-    {"-10000000000.00", -SPIE_AMOUNT_MAX},  /* own, int64, are in test_fields.c) */
+    {"-10000000000.00", -SPIE_AMOUNT_MAX},  /* own, int64, are in test_fields_parsers.c) */
 };
 
 static void check_budget_amounts(void)
